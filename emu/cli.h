@@ -1,0 +1,15 @@
+/* emu/cli.h - EMU: the nfemu command's subcommands (not part of the emulated kernel). */
+#ifndef NFEMU_EMU_CLI_H
+#define NFEMU_EMU_CLI_H
+
+/* Each takes argv[0] = the subcommand name and returns the process exit status. */
+int cmd_exec(int argc, char **argv);
+int cmd_lsmod(int argc, char **argv);
+int cmd_rmmod(int argc, char **argv);
+int cmd_modprobe(int argc, char **argv);
+int cmd_proc(int argc, char **argv);
+
+/* "--state FILE" / "--state=FILE" at argv[*i]: consumes it, sets *path, returns 1. */
+int cli_state_opt(int argc, char **argv, int *i, const char **path);
+
+#endif

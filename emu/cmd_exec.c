@@ -1,0 +1,180 @@
+/* emu/cmd_exec.c - EMU: `nfemu exec [--state FILE] -- CMD ARGS...`: run a program against nfemu.
+ *
+ * No kernel counterpart: this is how unmodified iptables-legacy reaches the emulated kernel.
+ * It points NFEMU_STATE at the state file (made absolute, so a chdir in CMD does not lose it),
+ * moves the xtables lock next to it unless XTABLES_LOCKFILE is set, puts the sockopt shim
+ * (sockopt_shim/shim.c) first in LD_PRELOAD, and execs CMD.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "emu/state.h"
+
+#ifndef NFEMU_SHIM_INSTALLED
+#define NFEMU_SHIM_INSTALLED "/usr/local/lib/nfemu/libnfemu_shim.so"
+#endif
+
+int cmd_exec(int argc, char **argv);
+
+static void cmd_exec_usage(FILE *f)
+{
+	fprintf(f, "usage: nfemu exec [--state FILE] [--] CMD [ARGS...]\n"
+		   "  Run CMD with the nfemu shim preloaded: iptables-legacy, iptables-legacy-save and\n"
+		   "  iptables-legacy-restore then work on the emulated kernel kept in FILE\n"
+		   "  (default: $NFEMU_STATE, else ./nfemu.state).\n");
+}
+
+/* An absolute path for a file that may not exist yet: its directory must. */
+static char *cmd_exec_abspath(const char *path)
+{
+	char *dir, *base, *slash, *real, *out = NULL;
+
+	real = realpath(path, NULL);
+	if (real || errno != ENOENT)
+		return real;
+	dir = strdup(path);
+	if (!dir)
+		return NULL;
+	slash = strrchr(dir, '/');
+	base = slash ? slash + 1 : dir;
+	if (slash)
+		*slash = '\0';
+	if (!*base || !strcmp(base, ".") || !strcmp(base, "..")) {
+		free(dir);
+		errno = EISDIR;
+		return NULL;
+	}
+	real = realpath(!slash ? "." : slash == dir ? "/" : dir, NULL);
+	if (real && asprintf(&out, "%s%s%s", real, strcmp(real, "/") ? "/" : "", base) < 0)
+		out = NULL;
+	free(real);
+	free(dir);
+	return out;
+}
+
+static bool cmd_exec_readable(const char *path)
+{
+	return path && path[0] && access(path, R_OK) == 0;
+}
+
+/* $NFEMU_SHIM, else next to this binary (the build tree), else where `meson install` put it. */
+static char *cmd_exec_find_shim(void)
+{
+	const char *env = getenv("NFEMU_SHIM");
+	char exe[PATH_MAX], *slash, *p;
+	ssize_t n;
+
+	if (env && env[0]) {
+		if (!cmd_exec_readable(env)) {
+			fprintf(stderr, "nfemu: exec: NFEMU_SHIM=%s: %s\n", env, strerror(errno));
+			return NULL;
+		}
+		return cmd_exec_abspath(env);
+	}
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		slash = strrchr(exe, '/');
+		if (slash) {
+			*slash = '\0';
+			if (asprintf(&p, "%s/sockopt_shim/libnfemu_shim.so", exe) < 0)
+				return NULL;
+			if (cmd_exec_readable(p))
+				return p;
+			free(p);
+		}
+	}
+	if (cmd_exec_readable(NFEMU_SHIM_INSTALLED))
+		return strdup(NFEMU_SHIM_INSTALLED);
+	fprintf(stderr, "nfemu: exec: cannot find libnfemu_shim.so (looked in %s/sockopt_shim and %s);"
+		" set NFEMU_SHIM to its path\n", n > 0 ? exe : "<this binary's directory>",
+		NFEMU_SHIM_INSTALLED);
+	return NULL;
+}
+
+static int cmd_exec_setenv(const char *name, const char *value)
+{
+	if (setenv(name, value, 1) < 0) {
+		fprintf(stderr, "nfemu: exec: setenv %s: %s\n", name, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int cmd_exec(int argc, char **argv)
+{
+	const char *state_arg = NULL, *old_preload, *lock_env;
+	char *state = NULL, *shim = NULL, *buf = NULL;
+	int i, err;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--")) {
+			i++;
+			break;
+		} else if (!strcmp(argv[i], "--state") || !strcmp(argv[i], "-s")) {
+			if (++i == argc) {
+				fprintf(stderr, "nfemu: exec: %s needs a file name\n", argv[i - 1]);
+				return 2;
+			}
+			state_arg = argv[i];
+		} else if (!strncmp(argv[i], "--state=", 8)) {
+			state_arg = argv[i] + 8;
+		} else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			cmd_exec_usage(stdout);
+			return 0;
+		} else if (argv[i][0] == '-') {
+			fprintf(stderr, "nfemu: exec: unknown option '%s'\n", argv[i]);
+			cmd_exec_usage(stderr);
+			return 2;
+		} else {
+			break;
+		}
+	}
+	if (i >= argc) {
+		fprintf(stderr, "nfemu: exec: no command given\n");
+		cmd_exec_usage(stderr);
+		return 2;
+	}
+
+	state = cmd_exec_abspath(nfemu_state_path(state_arg));
+	if (!state) {
+		fprintf(stderr, "nfemu: exec: state file %s: %s\n", nfemu_state_path(state_arg),
+			strerror(errno));
+		goto fail;
+	}
+	shim = cmd_exec_find_shim();
+	if (!shim)
+		goto fail;
+
+	if (cmd_exec_setenv("NFEMU_STATE", state))
+		goto fail;
+	lock_env = getenv("XTABLES_LOCKFILE");
+	if (!lock_env || !lock_env[0]) {
+		if (asprintf(&buf, "%s.xtables.lock", state) < 0 ||
+		    cmd_exec_setenv("XTABLES_LOCKFILE", buf))
+			goto fail;
+		free(buf);
+		buf = NULL;
+	}
+	old_preload = getenv("LD_PRELOAD");
+	if (asprintf(&buf, "%s%s%s", shim, old_preload && old_preload[0] ? ":" : "",
+		     old_preload ? old_preload : "") < 0 || cmd_exec_setenv("LD_PRELOAD", buf))
+		goto fail;
+
+	execvp(argv[i], &argv[i]);
+	err = errno;
+	fprintf(stderr, "nfemu: exec: %s: %s\n", argv[i], strerror(err));
+	free(buf);
+	free(shim);
+	free(state);
+	return err == ENOENT ? 127 : 126;
+
+fail:
+	free(buf);
+	free(shim);
+	free(state);
+	return 1;
+}

@@ -1,0 +1,226 @@
+/* emu/cmd_modules.c - EMU: nfemu lsmod, rmmod, modprobe, and proc.
+ *
+ * Each loads the emulated kernel from the state file under its lock, looks or changes,
+ * and writes it back when it changed something, printing what kmod's tools and /proc
+ * print on Linux.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "emu/cli.h"
+#include "emu/module.h"
+#include "emu/net.h"
+#include "emu/state.h"
+#include "xtables/x_tables.h"
+
+int cli_state_opt(int argc, char **argv, int *i, const char **path)
+{
+	if (!strcmp(argv[*i], "--state") && *i + 1 < argc) {
+		*path = argv[*i + 1];
+		*i += 2;
+		return 1;
+	}
+	if (!strncmp(argv[*i], "--state=", 8)) {
+		*path = argv[*i] + 8;
+		*i += 1;
+		return 1;
+	}
+	return 0;
+}
+
+/* Parse "[--state FILE] ARGS..." after the subcommand; returns the index of the first ARG. */
+static int cli_args(int argc, char **argv, const char **state)
+{
+	int i = 1;
+
+	while (i < argc && cli_state_opt(argc, argv, &i, state))
+		;
+	if (i < argc && !strcmp(argv[i], "--"))
+		i++;
+	return i;
+}
+
+struct cli_kernel {
+	struct nfemu_state st;
+	struct net *net;
+};
+
+static int cli_kernel_open(struct cli_kernel *k, const char *state, const char *cmd)
+{
+	char err[512];
+	int ret = nfemu_state_open(&k->st, nfemu_state_path(state), &k->net, err, sizeof(err));
+
+	if (ret < 0) {
+		fprintf(stderr, "nfemu %s: %s\n", cmd, err);
+		return -1;
+	}
+	return 0;
+}
+
+static int cli_kernel_close(struct cli_kernel *k, bool changed, const char *cmd)
+{
+	char err[512];
+	int ret = 0;
+
+	if (changed && nfemu_state_commit(&k->st, k->net, err, sizeof(err)) < 0) {
+		fprintf(stderr, "nfemu %s: %s\n", cmd, err);
+		ret = -1;
+	}
+	nfemu_state_close(&k->st);
+	net_free(k->net);
+	return ret;
+}
+
+int cmd_lsmod(int argc, char **argv)
+{
+	const char *state = NULL;
+	struct cli_kernel k;
+	struct module *mod;
+
+	cli_args(argc, argv, &state);
+	if (cli_kernel_open(&k, state, "lsmod"))
+		return 1;
+	printf("%-19s %8s  %s\n", "Module", "Size", "Used by");
+	list_for_each_entry(mod, &k.net->modules, list) {
+		struct module_use *use;
+		const char *sep = " ";
+
+		printf("%-19s %8u  %d", mod->name, mod->info->size, module_refcount(mod));
+		list_for_each_entry(use, &mod->source_list, source_list) {
+			printf("%s%s", sep, use->source->name);
+			sep = ",";
+		}
+		putchar('\n');
+	}
+	return cli_kernel_close(&k, false, "lsmod") ? 1 : 0;
+}
+
+/* Why a table module is held: its table has rules beyond the initial ones. */
+static void explain_busy(struct net *net, struct module *mod)
+{
+	struct xt_table *t;
+
+	list_for_each_entry(t, &net->xt.tables[NFPROTO_IPV4], list)
+		if (t->me == mod && t->private->number > t->private->initial_entries)
+			fprintf(stderr, "nfemu rmmod: the %s table holds it: it has %u entries beyond its "
+				"built-in chains (iptables -t %s -F; iptables -t %s -X releases them)\n",
+				t->name, t->private->number - t->private->initial_entries, t->name, t->name);
+}
+
+int cmd_rmmod(int argc, char **argv)
+{
+	const char *state = NULL;
+	struct cli_kernel k;
+	bool changed = false;
+	int i = cli_args(argc, argv, &state), rc = 0;
+
+	if (i >= argc) {
+		fprintf(stderr, "usage: nfemu rmmod [--state FILE] NAME...\n");
+		return 2;
+	}
+	if (cli_kernel_open(&k, state, "rmmod"))
+		return 1;
+	for (; i < argc; i++) {
+		struct module *mod = find_module(k.net, argv[i]);
+		int err;
+
+		if (!mod) {
+			fprintf(stderr, "nfemu rmmod: ERROR: Module %s is not currently loaded\n", argv[i]);
+			rc = 1;
+			continue;
+		}
+		err = delete_module(k.net, argv[i]);
+		if (err == -EBUSY) {
+			struct module_use *use;
+
+			if (!list_empty(&mod->source_list)) {
+				fprintf(stderr, "nfemu rmmod: ERROR: Module %s is in use by:", mod->name);
+				list_for_each_entry(use, &mod->source_list, source_list)
+					fprintf(stderr, " %s", use->source->name);
+				fputc('\n', stderr);
+			} else {
+				fprintf(stderr, "nfemu rmmod: ERROR: Module %s is in use (refcount %d)\n",
+					mod->name, module_refcount(mod));
+				explain_busy(k.net, mod);
+			}
+			rc = 1;
+			continue;
+		}
+		if (err) {
+			fprintf(stderr, "nfemu rmmod: ERROR: could not remove '%s': %s\n", argv[i], strerror(-err));
+			rc = 1;
+			continue;
+		}
+		changed = true;
+	}
+	if (cli_kernel_close(&k, changed, "rmmod"))
+		rc = 1;
+	return rc;
+}
+
+int cmd_modprobe(int argc, char **argv)
+{
+	const char *state = NULL;
+	struct cli_kernel k;
+	bool changed = false;
+	int i = cli_args(argc, argv, &state), rc = 0;
+
+	if (i >= argc) {
+		fprintf(stderr, "usage: nfemu modprobe [--state FILE] NAME...\n");
+		return 2;
+	}
+	if (cli_kernel_open(&k, state, "modprobe"))
+		return 1;
+	for (; i < argc; i++) {
+		int err = request_module(k.net, "%s", argv[i]);
+
+		if (err == -ENOENT && !module_info_find(argv[i])) {
+			fprintf(stderr, "nfemu modprobe: FATAL: Module %s not found (nfemu has no such module)\n", argv[i]);
+			rc = 1;
+		} else if (err) {
+			fprintf(stderr, "nfemu modprobe: ERROR: could not insert '%s': %s\n", argv[i], strerror(-err));
+			rc = 1;
+		} else {
+			changed = true;
+		}
+	}
+	if (cli_kernel_close(&k, changed, "modprobe"))
+		rc = 1;
+	return rc;
+}
+
+int cmd_proc(int argc, char **argv)
+{
+	const char *state = NULL, *path;
+	struct cli_kernel k;
+	char *text = NULL;
+	int i = cli_args(argc, argv, &state);
+
+	if (i >= argc) {
+		fprintf(stderr, "usage: nfemu proc [--state FILE] net/ip_tables_names|net/ip_tables_matches|"
+				"net/ip_tables_targets|modules\n");
+		return 2;
+	}
+	path = argv[i];
+	if (!strncmp(path, "/proc/", 6))
+		path += 6;
+	if (cli_kernel_open(&k, state, "proc"))
+		return 1;
+	if (!strcmp(path, "modules")) {
+		text = proc_modules_show(k.net);
+	} else if (!strncmp(path, "net/ip_tables_", 14) && find_module(k.net, "ip_tables")) {
+		/* the files exist while ip_tables is loaded (xt_proto_init in ip_tables_net_init) */
+		const char *what = path + 14;
+
+		if (!strcmp(what, "names") || !strcmp(what, "matches") || !strcmp(what, "targets"))
+			text = xt_proc_show(k.net, NFPROTO_IPV4, what);
+	}
+	if (!text) {
+		fprintf(stderr, "nfemu proc: /proc/%s: No such file or directory\n", path);
+		cli_kernel_close(&k, false, "proc");
+		return 1;
+	}
+	fputs(text, stdout);
+	free(text);
+	return cli_kernel_close(&k, false, "proc") ? 1 : 0;
+}

@@ -1,0 +1,71 @@
+/* emu/net.c - create and destroy one emulated kernel (struct net), and its kernel log.
+ *
+ * net_alloc() is the boot of a fresh kernel: empty registries, no tables, only the modules
+ * every netfilter kernel has loaded (x_tables).  Tables and extensions appear on demand
+ * through request_module(), as they do on Linux.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include "emu/net.h"
+#include "emu/module.h"
+
+struct net *net_alloc(void)
+{
+	struct net *net = calloc(1, sizeof(*net));
+
+	if (!net)
+		return NULL;
+	INIT_LIST_HEAD(&net->modules);
+	xt_net_init(net);
+	return net;
+}
+
+void net_free(struct net *net)
+{
+	if (!net)
+		return;
+	module_unload_all(net);
+	free(net);
+}
+
+void nfemu_printk(struct net *net, const char *level, const char *fmt, ...)
+{
+	char *line;
+	va_list ap;
+	size_t n;
+
+	(void)level;
+	if (!net)
+		return;
+	line = net->printk.line[net->printk.head];
+	va_start(ap, fmt);
+	vsnprintf(line, NFEMU_PRINTK_LEN, fmt, ap);
+	va_end(ap);
+	n = strlen(line);
+	while (n && line[n - 1] == '\n')
+		line[--n] = '\0';
+	net->printk.head = (net->printk.head + 1) % NFEMU_PRINTK_LINES;
+	if (net->printk.count < NFEMU_PRINTK_LINES)
+		net->printk.count++;
+	net->printk.seq++;
+}
+
+const char *nfemu_printk_since(const struct net *net, unsigned long since)
+{
+	unsigned int last;
+
+	if (net->printk.seq == since || !net->printk.count)
+		return NULL;
+	last = (net->printk.head + NFEMU_PRINTK_LINES - 1) % NFEMU_PRINTK_LINES;
+	return net->printk.line[last];
+}
+
+void nfemu_set_error(struct net *net, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(net->last_error, sizeof(net->last_error), fmt, ap);
+	va_end(ap);
+}

@@ -1,0 +1,67 @@
+/* emu/net.h - struct net: one emulated kernel.
+ *
+ * Everything the emulated kernel owns hangs off this struct, as per-namespace state hangs
+ * off struct net in Linux: x_tables (tables and, EMU, the extension registries), netfilter
+ * hooks, loaded modules, the kernel log and sysctls.  Nothing else in nfemu is mutable
+ * global state, so tests can run several emulated kernels side by side.
+ */
+#ifndef NFEMU_EMU_NET_H
+#define NFEMU_EMU_NET_H
+
+#include "emu/kernel.h"
+#include "emu/list.h"
+#include "hooks/netfilter.h"
+#include "xtables/x_tables.h"
+
+#define NFEMU_PRINTK_LINES 16
+#define NFEMU_PRINTK_LEN 256
+
+enum net_generic_id {
+	NET_GENERIC_RECENT,
+	NET_GENERIC_HASHLIMIT,
+	NET_GENERIC_IDLETIMER,
+	NET_GENERIC_RATEEST,
+	NET_GENERIC_NFACCT,
+	NET_GENERIC_CONNLIMIT,
+	NET_GENERIC_CONNLABEL,
+	NET_GENERIC_CT,
+	NET_GENERIC_NAT,
+	NET_GENERIC_IPSET,
+	NET_GENERIC_LOG,
+	NET_GENERIC_MAX
+};
+
+struct net {
+	struct netns_xt xt;
+	struct netns_nf nf;
+	struct list_head modules;       /* struct module, newest first */
+	/* The kernel log (dmesg): the last NFEMU_PRINTK_LINES lines, oldest first. */
+	struct {
+		char line[NFEMU_PRINTK_LINES][NFEMU_PRINTK_LEN];
+		unsigned int head, count;
+		unsigned long seq;      /* lines ever printed: callers mark and read since */
+	} printk;
+	/* The one-line reason of the last refusal by the ABI ("SET_REPLACE filter: rule 3
+	 * (offset 456): match 'tcp' rev 0: ..."); empty when the last call succeeded. */
+	char last_error[512];
+	/* net_generic(): per-net private data of modules (pernet_operations .id/.size). */
+	void *gen[NET_GENERIC_MAX];
+};
+
+/* Per-net data of a module, as net_generic(net, id) in the kernel.  EMU: ids are fixed
+ * here instead of handed out by register_pernet_subsys. */
+static inline void *net_generic(const struct net *net, enum net_generic_id id)
+{
+	return net->gen[id];
+}
+
+struct net *net_alloc(void);
+void net_free(struct net *net);
+
+/* The newest printk line printed after sequence number `since`, or NULL. */
+/* Set net->last_error (the ABI calls this on a refusal; the shim prints it). */
+void nfemu_set_error(struct net *net, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+const char *nfemu_printk_since(const struct net *net, unsigned long since);
+
+#endif

@@ -1,0 +1,61 @@
+/* emu/nfemu.c - EMU: the nfemu command: dispatch to subcommands.
+ *
+ * nfemu is the user's handle on an emulated kernel kept in a state file (emu/state.h):
+ * `exec` runs the real iptables programs against it, `lsmod`/`rmmod`/`modprobe` and `proc`
+ * show and change it as the kernel's own interfaces would.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "emu/cli.h"
+
+static const struct {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *usage;
+} commands[] = {
+	{ "exec", cmd_exec, "exec [--state FILE] -- CMD ARGS...  run CMD (e.g. iptables-legacy) against the emulated kernel" },
+	{ "lsmod", cmd_lsmod, "lsmod [--state FILE]                 loaded modules, as lsmod prints them" },
+	{ "rmmod", cmd_rmmod, "rmmod [--state FILE] NAME...         unload modules (refused while in use)" },
+	{ "modprobe", cmd_modprobe, "modprobe [--state FILE] NAME...      load modules and what they depend on" },
+	{ "proc", cmd_proc, "proc [--state FILE] PATH             print /proc/PATH: net/ip_tables_names, net/ip_tables_matches,\n"
+			    "                                       net/ip_tables_targets, modules" },
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: nfemu [--state FILE] COMMAND [ARGS]\n"
+		   "The emulated kernel lives in FILE (--state, else $NFEMU_STATE, else ./nfemu.state).\n\n");
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(f, "  nfemu %s\n", commands[i].usage);
+}
+
+int main(int argc, char **argv)
+{
+	const char *state = NULL;
+	int i = 1;
+
+	while (i < argc && argv[i][0] == '-') {
+		if (cli_state_opt(argc, argv, &i, &state))
+			continue;
+		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			usage(stdout);
+			return 0;
+		}
+		fprintf(stderr, "nfemu: unknown option '%s'\n", argv[i]);
+		usage(stderr);
+		return 2;
+	}
+	if (i >= argc) {
+		usage(stderr);
+		return 2;
+	}
+	if (state)
+		setenv("NFEMU_STATE", state, 1);
+	for (size_t c = 0; c < sizeof(commands) / sizeof(commands[0]); c++)
+		if (!strcmp(argv[i], commands[c].name))
+			return commands[c].fn(argc - i, argv + i);
+	fprintf(stderr, "nfemu: unknown command '%s'\n", argv[i]);
+	usage(stderr);
+	return 2;
+}

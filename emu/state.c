@@ -1,0 +1,746 @@
+/* emu/state.c - EMU: the state file that carries one emulated kernel from process to process.
+ *
+ * Nothing in Linux corresponds to this file: a real kernel simply stays up.  See emu/state.h
+ * for the contract.  The image is replayed through the sockopt ABI (request_module,
+ * IPT_SO_SET_REPLACE, IPT_SO_SET_ADD_COUNTERS), so it holds only what that ABI can read
+ * back: per-net extension state (recent lists, hashlimit buckets, quotas) is not saved.
+ *
+ * Layout (host byte order; the file never leaves the machine that wrote it):
+ *   0  "NFEMUST\0"   8  u32 version   12  u32 crc32 of the body   16  u64 body length
+ *   24 body: sections, each { u32 type; u32 len; u8 payload[len]; }
+ *      NFEMU_SEC_MODULES  u32 count, then count x { u8 len; char name[len]; }, oldest first
+ *      NFEMU_SEC_TABLE    struct ipt_getinfo, then info.size bytes of IPT_SO_GET_ENTRIES data
+ *                         (entries with their counters); one section per table, oldest first
+ */
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "emu/module.h"
+#include "emu/net.h"
+#include "emu/state.h"
+#include "xtables/ip_tables.h"
+
+#define NFEMU_STATE_MAGIC "NFEMUST"     /* with its NUL: 8 bytes */
+#define NFEMU_STATE_VERSION 1u
+#define NFEMU_STATE_HDRLEN 24u
+
+enum nfemu_state_section {
+	NFEMU_SEC_MODULES = 1,
+	NFEMU_SEC_TABLE = 2,
+};
+
+/* Refuse images larger than this: a corrupt length must not make us allocate gigabytes. */
+#define NFEMU_STATE_MAX (1u << 30)
+
+/* ------------------------------------------------------------------------------------------ */
+/* Helpers: checksum, a growable buffer, error lines. */
+
+/* CRC-32 (IEEE 802.3, reflected, as zlib's crc32).  The 1 KiB table is built per call on the
+ * stack: 2048 steps, nothing next to replaying a ruleset, and no global state. */
+static u32 nfemu_crc32(const unsigned char *p, size_t len)
+{
+	u32 table[256], crc = 0xffffffffu;
+
+	for (u32 i = 0; i < 256; i++) {
+		u32 c = i;
+
+		for (int k = 0; k < 8; k++)
+			c = (c & 1) ? 0xedb88320u ^ (c >> 1) : c >> 1;
+		table[i] = c;
+	}
+	for (size_t i = 0; i < len; i++)
+		crc = table[(crc ^ p[i]) & 0xff] ^ (crc >> 8);
+	return crc ^ 0xffffffffu;
+}
+
+struct nfemu_buf {
+	unsigned char *data;
+	size_t len, cap;
+};
+
+static int nfemu_buf_reserve(struct nfemu_buf *b, size_t more)
+{
+	size_t cap = b->cap ? b->cap : 4096;
+	unsigned char *p;
+
+	if (more > NFEMU_STATE_MAX || b->len + more > NFEMU_STATE_MAX)
+		return -EFBIG;
+	while (cap < b->len + more)
+		cap *= 2;
+	if (cap == b->cap)
+		return 0;
+	p = realloc(b->data, cap);
+	if (!p)
+		return -ENOMEM;
+	b->data = p;
+	b->cap = cap;
+	return 0;
+}
+
+static int nfemu_buf_put(struct nfemu_buf *b, const void *p, size_t n)
+{
+	int ret = nfemu_buf_reserve(b, n);
+
+	if (ret)
+		return ret;
+	memcpy(b->data + b->len, p, n);
+	b->len += n;
+	return 0;
+}
+
+static int nfemu_buf_put_u32(struct nfemu_buf *b, u32 v)
+{
+	return nfemu_buf_put(b, &v, sizeof(v));
+}
+
+/* Start a section; returns the offset of its length field for nfemu_buf_end_section. */
+static int nfemu_buf_begin_section(struct nfemu_buf *b, u32 type, size_t *len_at)
+{
+	int ret = nfemu_buf_put_u32(b, type);
+
+	*len_at = b->len;
+	return ret ? ret : nfemu_buf_put_u32(b, 0);
+}
+
+static void nfemu_buf_end_section(struct nfemu_buf *b, size_t len_at)
+{
+	u32 len = (u32)(b->len - len_at - sizeof(u32));
+
+	memcpy(b->data + len_at, &len, sizeof(len));
+}
+
+static void __attribute__((format(printf, 3, 4)))
+nfemu_errf(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!err || !errlen)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}
+
+/* What the emulated kernel said about its last refusal, or strerror. */
+static const char *nfemu_refusal(const struct net *net, int ret)
+{
+	return net->last_error[0] ? net->last_error : strerror(-ret);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Serialize: read the kernel back through its own ABI. */
+
+static int nfemu_serialize_modules(struct net *net, struct nfemu_buf *b)
+{
+	struct module *mod;
+	size_t len_at;
+	u32 count = 0;
+	int ret;
+
+	list_for_each_entry(mod, &net->modules, list)
+		if (mod->state == MODULE_STATE_LIVE)
+			count++;
+	ret = nfemu_buf_begin_section(b, NFEMU_SEC_MODULES, &len_at);
+	if (!ret)
+		ret = nfemu_buf_put_u32(b, count);
+	list_for_each_entry_reverse(mod, &net->modules, list) {
+		size_t n = strlen(mod->name);
+		u8 n8 = (u8)n;
+
+		if (ret)
+			return ret;
+		if (mod->state != MODULE_STATE_LIVE)
+			continue;
+		if (n == 0 || n >= MODULE_NAME_LEN)
+			return -ENAMETOOLONG;
+		ret = nfemu_buf_put(b, &n8, 1);
+		if (!ret)
+			ret = nfemu_buf_put(b, mod->name, n);
+	}
+	if (ret)
+		return ret;
+	nfemu_buf_end_section(b, len_at);
+	return 0;
+}
+
+static int nfemu_serialize_table(struct net *net, const char *name, struct nfemu_buf *b)
+{
+	struct ipt_getinfo info = {};
+	struct ipt_get_entries *ent;
+	int len = sizeof(info), ret;
+	size_t len_at;
+
+	snprintf(info.name, sizeof(info.name), "%s", name);
+	ret = do_ipt_get_ctl(net, IPT_SO_GET_INFO, &info, &len);
+	if (ret < 0)
+		return ret;
+	if (info.size > NFEMU_STATE_MAX)
+		return -EFBIG;
+	ent = calloc(1, sizeof(*ent) + info.size);
+	if (!ent)
+		return -ENOMEM;
+	memcpy(ent->name, info.name, sizeof(ent->name));
+	ent->size = info.size;
+	len = (int)(sizeof(*ent) + info.size);
+	ret = do_ipt_get_ctl(net, IPT_SO_GET_ENTRIES, ent, &len);
+	if (ret >= 0)
+		ret = nfemu_buf_begin_section(b, NFEMU_SEC_TABLE, &len_at);
+	if (!ret)
+		ret = nfemu_buf_put(b, &info, sizeof(info));
+	if (!ret)
+		ret = nfemu_buf_put(b, ent->entrytable, info.size);
+	if (!ret)
+		nfemu_buf_end_section(b, len_at);
+	free(ent);
+	return ret < 0 ? ret : 0;
+}
+
+int nfemu_state_serialize(struct net *net, unsigned char **bufp, size_t *lenp)
+{
+	char saved_error[sizeof(net->last_error)];
+	struct nfemu_buf b = {};
+	struct xt_table *t;
+	u32 version = NFEMU_STATE_VERSION, crc;
+	u64 body_len;
+	int ret;
+
+	/* Reading the tables back goes through the ABI, which resets last_error; the caller may
+	 * still want to print the refusal that came before. */
+	memcpy(saved_error, net->last_error, sizeof(saved_error));
+
+	ret = nfemu_buf_put(&b, NFEMU_STATE_MAGIC, 8);
+	if (!ret)
+		ret = nfemu_buf_put_u32(&b, version);
+	if (!ret)
+		ret = nfemu_buf_put_u32(&b, 0);         /* crc, filled in below */
+	if (!ret)
+		ret = nfemu_buf_put(&b, &(u64){ 0 }, sizeof(u64));
+	if (!ret)
+		ret = nfemu_serialize_modules(net, &b);
+	list_for_each_entry_reverse(t, &net->xt.tables[NFPROTO_IPV4], list) {
+		if (ret)
+			break;
+		ret = nfemu_serialize_table(net, t->name, &b);
+	}
+	memcpy(net->last_error, saved_error, sizeof(saved_error));
+	if (ret) {
+		free(b.data);
+		return ret;
+	}
+	body_len = b.len - NFEMU_STATE_HDRLEN;
+	crc = nfemu_crc32(b.data + NFEMU_STATE_HDRLEN, body_len);
+	memcpy(b.data + 12, &crc, sizeof(crc));
+	memcpy(b.data + 16, &body_len, sizeof(body_len));
+	*bufp = b.data;
+	*lenp = b.len;
+	return 0;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Deserialize: replay the image through the ABI, as iptables-restore -c would. */
+
+struct nfemu_reader {
+	const unsigned char *buf;
+	size_t len;
+	char *err;
+	size_t errlen;
+};
+
+static int nfemu_load_modules(struct net *net, const struct nfemu_reader *r, size_t off, size_t len)
+{
+	size_t end = off + len;
+	u32 count;
+
+	if (len < sizeof(count)) {
+		nfemu_errf(r->err, r->errlen, "byte %zu: module section too short (%zu bytes)", off, len);
+		return -EINVAL;
+	}
+	memcpy(&count, r->buf + off, sizeof(count));
+	off += sizeof(count);
+	for (u32 i = 0; i < count; i++) {
+		char name[MODULE_NAME_LEN];
+		u8 n;
+		int ret;
+
+		if (off >= end || (n = r->buf[off]) == 0 || n >= MODULE_NAME_LEN || end - off - 1 < n) {
+			nfemu_errf(r->err, r->errlen, "byte %zu: module %u of %u: bad name length", off,
+				   i + 1, count);
+			return -EINVAL;
+		}
+		memcpy(name, r->buf + off + 1, n);
+		name[n] = '\0';
+		if (strlen(name) != n) {
+			nfemu_errf(r->err, r->errlen, "byte %zu: module %u of %u: NUL in name", off,
+				   i + 1, count);
+			return -EINVAL;
+		}
+		net->last_error[0] = '\0';
+		ret = request_module(net, "%s", name);
+		if (ret) {
+			nfemu_errf(r->err, r->errlen, "byte %zu: module '%s': request_module refused: %s",
+				   off, name, nfemu_refusal(net, ret));
+			return ret;
+		}
+		off += 1 + n;
+	}
+	if (off != end) {
+		nfemu_errf(r->err, r->errlen, "byte %zu: %zu stray bytes after %u module names", off,
+			   end - off, count);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* The saved counters, in entry order, as IPT_SO_SET_ADD_COUNTERS takes them.  Read from the
+ * image itself (which may be unaligned), not from what SET_REPLACE was handed. */
+static struct xt_counters_info *nfemu_collect_counters(const struct ipt_getinfo *info,
+						       const unsigned char *entries)
+{
+	struct xt_counters_info *ci;
+	unsigned int off = 0, i = 0;
+
+	ci = calloc(1, sizeof(*ci) + (size_t)info->num_entries * sizeof(struct xt_counters));
+	if (!ci)
+		return NULL;
+	memcpy(ci->name, info->name, sizeof(ci->name));
+	ci->num_counters = info->num_entries;
+	/* SET_REPLACE has just accepted this blob, so every next_offset is sane; the bounds are
+	 * checked anyway. */
+	while (i < info->num_entries && info->size - off >= sizeof(struct ipt_entry)) {
+		struct ipt_entry e;
+
+		memcpy(&e, entries + off, sizeof(e));
+		ci->counters[i++] = e.counters;
+		if (e.next_offset < sizeof(e) || e.next_offset > info->size - off)
+			break;
+		off += e.next_offset;
+	}
+	return ci;
+}
+
+static int nfemu_load_table(struct net *net, const struct nfemu_reader *r, size_t off, size_t len)
+{
+	struct ipt_getinfo info, cur = {};
+	struct ipt_replace *repl = NULL;
+	struct xt_counters *old = NULL;
+	struct xt_counters_info *ci = NULL;
+	int ilen = sizeof(cur), ret;
+	const char *step;
+
+	if (len < sizeof(info)) {
+		nfemu_errf(r->err, r->errlen, "byte %zu: table section too short (%zu bytes)", off, len);
+		return -EINVAL;
+	}
+	memcpy(&info, r->buf + off, sizeof(info));
+	if (strnlen(info.name, sizeof(info.name)) == sizeof(info.name) || !info.name[0]) {
+		nfemu_errf(r->err, r->errlen, "byte %zu: table name not NUL-terminated", off);
+		return -EINVAL;
+	}
+	if (info.size != len - sizeof(info)) {
+		nfemu_errf(r->err, r->errlen, "byte %zu: table '%s': %u bytes of entries announced, "
+			   "section holds %zu", off, info.name, info.size, len - sizeof(info));
+		return -EINVAL;
+	}
+	if (xt_find_table(net, NFPROTO_IPV4, info.name)) {
+		nfemu_errf(r->err, r->errlen, "byte %zu: table '%s' saved twice", off, info.name);
+		return -EINVAL;
+	}
+
+	/* First access creates the table from its template, as on Linux. */
+	step = "GET_INFO";
+	memcpy(cur.name, info.name, sizeof(cur.name));
+	net->last_error[0] = '\0';
+	ret = do_ipt_get_ctl(net, IPT_SO_GET_INFO, &cur, &ilen);
+	if (ret < 0)
+		goto refused;
+
+	step = "SET_REPLACE";
+	ret = -ENOMEM;
+	repl = calloc(1, sizeof(*repl) + info.size);
+	old = calloc(cur.num_entries ? cur.num_entries : 1, sizeof(*old));
+	if (!repl || !old)
+		goto refused;
+	memcpy(repl->name, info.name, sizeof(repl->name));
+	repl->valid_hooks = info.valid_hooks;
+	repl->num_entries = info.num_entries;
+	repl->size = info.size;
+	memcpy(repl->hook_entry, info.hook_entry, sizeof(repl->hook_entry));
+	memcpy(repl->underflow, info.underflow, sizeof(repl->underflow));
+	repl->num_counters = cur.num_entries;
+	repl->counters = old;
+	memcpy(repl->entries, r->buf + off + sizeof(info), info.size);
+	net->last_error[0] = '\0';
+	ret = do_ipt_set_ctl(net, IPT_SO_SET_REPLACE, repl, sizeof(*repl) + info.size);
+	if (ret < 0)
+		goto refused;
+
+	step = "SET_ADD_COUNTERS";
+	ret = -ENOMEM;
+	ci = nfemu_collect_counters(&info, r->buf + off + sizeof(info));
+	if (!ci)
+		goto refused;
+	net->last_error[0] = '\0';
+	ret = do_ipt_set_ctl(net, IPT_SO_SET_ADD_COUNTERS, ci,
+			     sizeof(*ci) + (size_t)ci->num_counters * sizeof(struct xt_counters));
+	if (ret < 0)
+		goto refused;
+	ret = 0;
+	goto out;
+
+refused:
+	nfemu_errf(r->err, r->errlen, "byte %zu: table '%s': %s refused: %s", off, info.name, step,
+		   nfemu_refusal(net, ret));
+out:
+	free(ci);
+	free(old);
+	free(repl);
+	return ret;
+}
+
+int nfemu_state_deserialize(struct net *net, const unsigned char *buf, size_t len,
+			    char *err, size_t errlen)
+{
+	const struct nfemu_reader r = { .buf = buf, .len = len, .err = err, .errlen = errlen };
+	u32 version, crc, type, slen;
+	u64 body_len;
+	size_t off;
+	int ret;
+
+	if (len < NFEMU_STATE_HDRLEN) {
+		nfemu_errf(err, errlen, "byte %zu: truncated header (%zu of %u bytes)", len, len,
+			   NFEMU_STATE_HDRLEN);
+		return -EINVAL;
+	}
+	if (memcmp(buf, NFEMU_STATE_MAGIC, 8)) {
+		nfemu_errf(err, errlen, "byte 0: not an nfemu state file (bad magic)");
+		return -EINVAL;
+	}
+	memcpy(&version, buf + 8, sizeof(version));
+	memcpy(&crc, buf + 12, sizeof(crc));
+	memcpy(&body_len, buf + 16, sizeof(body_len));
+	if (version != NFEMU_STATE_VERSION) {
+		nfemu_errf(err, errlen, "byte 8: format version %u, this nfemu reads version %u",
+			   version, NFEMU_STATE_VERSION);
+		return -EINVAL;
+	}
+	if (body_len != len - NFEMU_STATE_HDRLEN) {
+		nfemu_errf(err, errlen, "byte %zu: %s: header announces %llu bytes of body, file has %zu",
+			   len, body_len > len - NFEMU_STATE_HDRLEN ? "truncated" : "trailing bytes",
+			   (unsigned long long)body_len, len - NFEMU_STATE_HDRLEN);
+		return -EINVAL;
+	}
+	if (nfemu_crc32(buf + NFEMU_STATE_HDRLEN, body_len) != crc) {
+		nfemu_errf(err, errlen, "byte 12: checksum mismatch: the file is corrupt");
+		return -EINVAL;
+	}
+
+	for (off = NFEMU_STATE_HDRLEN; off < len; off += 8 + slen) {
+		if (len - off < 8) {
+			nfemu_errf(err, errlen, "byte %zu: truncated section header", off);
+			return -EINVAL;
+		}
+		memcpy(&type, buf + off, sizeof(type));
+		memcpy(&slen, buf + off + 4, sizeof(slen));
+		if (slen > len - off - 8) {
+			nfemu_errf(err, errlen, "byte %zu: section of %u bytes runs past the end", off, slen);
+			return -EINVAL;
+		}
+		switch (type) {
+		case NFEMU_SEC_MODULES:
+			ret = nfemu_load_modules(net, &r, off + 8, slen);
+			break;
+		case NFEMU_SEC_TABLE:
+			ret = nfemu_load_table(net, &r, off + 8, slen);
+			break;
+		default:
+			nfemu_errf(err, errlen, "byte %zu: unknown section type %u", off, type);
+			ret = -EINVAL;
+		}
+		if (ret)
+			return ret;
+	}
+	net->last_error[0] = '\0';
+	return 0;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* The file: locking, reading, atomic replacement. */
+
+const char *nfemu_state_path(const char *explicit_path)
+{
+	const char *env;
+
+	if (explicit_path && explicit_path[0])
+		return explicit_path;
+	env = getenv("NFEMU_STATE");
+	if (env && env[0])
+		return env;
+	return "./nfemu.state";
+}
+
+static int nfemu_read_file(int fd, unsigned char **bufp, size_t *lenp)
+{
+	struct nfemu_buf b = {};
+	ssize_t n;
+	int ret;
+
+	for (;;) {
+		ret = nfemu_buf_reserve(&b, 65536);
+		if (ret)
+			goto fail;
+		n = read(fd, b.data + b.len, b.cap - b.len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			ret = -errno;
+			goto fail;
+		}
+		if (n == 0)
+			break;
+		b.len += (size_t)n;
+	}
+	*bufp = b.data;
+	*lenp = b.len;
+	return 0;
+fail:
+	free(b.data);
+	return ret;
+}
+
+static int nfemu_state_lock(struct nfemu_state *st, char *err, size_t errlen)
+{
+	char *lock_path;
+	int fd;
+
+	if (asprintf(&lock_path, "%s.lock", st->path) < 0)
+		return -ENOMEM;
+	fd = open(lock_path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0666);
+	if (fd < 0 && (errno == EACCES || errno == EROFS || errno == EPERM))
+		fd = open(lock_path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0) {
+		int e = errno;
+
+		/* EMU: a state in a directory we may not write is still readable, unlocked: writers
+		 * replace the file by rename, so a reader always sees a whole image.  Commit refuses. */
+		if ((e == EACCES || e == EROFS || e == EPERM) && access(st->path, R_OK) == 0) {
+			free(lock_path);
+			st->lock_fd = -1;
+			return 0;
+		}
+		nfemu_errf(err, errlen, "%s: cannot open lock file %s: %s", st->path, lock_path,
+			   strerror(e));
+		free(lock_path);
+		return -e;
+	}
+	while (flock(fd, LOCK_EX) < 0) {
+		int e = errno;
+
+		if (e == EINTR)
+			continue;
+		nfemu_errf(err, errlen, "%s: cannot lock %s: %s", st->path, lock_path, strerror(e));
+		close(fd);
+		free(lock_path);
+		return -e;
+	}
+	free(lock_path);
+	st->lock_fd = fd;
+	return 0;
+}
+
+int nfemu_state_open(struct nfemu_state *st, const char *path, struct net **netp,
+		     char *err, size_t errlen)
+{
+	unsigned char *buf = NULL;
+	struct net *net = NULL;
+	size_t len = 0;
+	char sub[512];
+	int fd, ret;
+
+	memset(st, 0, sizeof(*st));
+	st->lock_fd = -1;
+	*netp = NULL;
+	st->path = strdup(nfemu_state_path(path));
+	if (!st->path) {
+		nfemu_errf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	ret = nfemu_state_lock(st, err, errlen);
+	if (ret)
+		goto fail;
+
+	fd = open(st->path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 && errno != ENOENT) {
+		ret = -errno;
+		nfemu_errf(err, errlen, "%s: cannot open: %s", st->path, strerror(errno));
+		goto fail;
+	}
+	if (fd >= 0) {
+		ret = nfemu_read_file(fd, &buf, &len);
+		close(fd);
+		if (ret) {
+			nfemu_errf(err, errlen, "%s: cannot read: %s", st->path, strerror(-ret));
+			goto fail;
+		}
+		st->existed = true;
+	}
+
+	net = net_alloc();
+	if (!net) {
+		ret = -ENOMEM;
+		nfemu_errf(err, errlen, "%s: out of memory", st->path);
+		goto fail;
+	}
+	if (st->existed) {
+		sub[0] = '\0';
+		ret = nfemu_state_deserialize(net, buf, len, sub, sizeof(sub));
+		if (ret) {
+			nfemu_errf(err, errlen, "%s: %s", st->path, sub);
+			goto fail;
+		}
+	}
+	st->image = buf;
+	st->image_len = len;
+	*netp = net;
+	return 0;
+
+fail:
+	net_free(net);
+	free(buf);
+	nfemu_state_close(st);
+	return ret;
+}
+
+static int nfemu_write_all(int fd, const unsigned char *p, size_t len)
+{
+	while (len) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* Replace st->path by buf: temporary file, fsync, rename, fsync of the directory. */
+static int nfemu_state_write(struct nfemu_state *st, const unsigned char *buf, size_t len,
+			     char *err, size_t errlen)
+{
+	char *tmp = NULL, *dir = NULL, *slash;
+	const char *what;
+	int fd = -1, dfd, ret;
+
+	if (asprintf(&tmp, "%s.tmp", st->path) < 0 || !(dir = strdup(st->path))) {
+		free(tmp);
+		nfemu_errf(err, errlen, "%s: out of memory", st->path);
+		return -ENOMEM;
+	}
+	slash = strrchr(dir, '/');
+	if (!slash)
+		strcpy(dir, ".");
+	else if (slash == dir)
+		dir[1] = '\0';
+	else
+		*slash = '\0';
+
+	/* The fixed temporary name is safe: only the holder of the exclusive lock writes, and a
+	 * leftover from a writer killed mid-write is simply truncated. */
+	what = "create";
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0666);
+	if (fd < 0)
+		goto fail_errno;
+	what = "write";
+	ret = nfemu_write_all(fd, buf, len);
+	if (ret) {
+		errno = -ret;
+		goto fail_errno;
+	}
+	what = "fsync";
+	if (fsync(fd) < 0)
+		goto fail_errno;
+	what = "close";
+	if (close(fd) < 0) {
+		fd = -1;
+		goto fail_errno;
+	}
+	fd = -1;
+	what = "rename";
+	if (rename(tmp, st->path) < 0)
+		goto fail_errno;
+	/* The rename is only durable once the directory is. */
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd >= 0) {
+		fsync(dfd);
+		close(dfd);
+	}
+	free(tmp);
+	free(dir);
+	return 0;
+
+fail_errno:
+	ret = -errno;
+	nfemu_errf(err, errlen, "%s: cannot %s %s: %s", st->path, what,
+		   strcmp(what, "rename") ? tmp : "it into place", strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	unlink(tmp);
+	free(tmp);
+	free(dir);
+	return ret;
+}
+
+int nfemu_state_commit(struct nfemu_state *st, struct net *net, char *err, size_t errlen)
+{
+	unsigned char *buf;
+	size_t len;
+	int ret;
+
+	ret = nfemu_state_serialize(net, &buf, &len);
+	if (ret) {
+		nfemu_errf(err, errlen, "%s: cannot serialize the kernel: %s", st->path,
+			   strerror(-ret));
+		return ret;
+	}
+	/* Nothing changed (a listing, a revision query): leave the file alone. */
+	if (st->existed && len == st->image_len && !memcmp(buf, st->image, len)) {
+		free(buf);
+		return 0;
+	}
+	if (st->lock_fd < 0) {
+		free(buf);
+		nfemu_errf(err, errlen, "%s: not locked (no write access to its lock file): "
+			   "refusing to write", st->path);
+		return -EACCES;
+	}
+	ret = nfemu_state_write(st, buf, len, err, errlen);
+	if (ret) {
+		free(buf);
+		return ret;
+	}
+	free(st->image);
+	st->image = buf;
+	st->image_len = len;
+	st->existed = true;
+	return 0;
+}
+
+void nfemu_state_close(struct nfemu_state *st)
+{
+	if (st->lock_fd >= 0)
+		close(st->lock_fd);     /* drops the flock */
+	st->lock_fd = -1;
+	free(st->path);
+	st->path = NULL;
+	free(st->image);
+	st->image = NULL;
+	st->image_len = 0;
+}

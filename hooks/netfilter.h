@@ -1,0 +1,54 @@
+/* hooks/netfilter.h - netfilter hook registration: nf_hook_ops and the per-net hook lists.
+ *
+ * Mirrors include/linux/netfilter.h and net/netfilter/core.c: each (pf, hooknum) has an
+ * array of entries sorted by priority, walked in order by nf_hook_slow.
+ * EMU: the kernel swaps whole nf_hook_entries blobs under RCU; nfemu edits one array.
+ */
+#ifndef NFEMU_HOOKS_NETFILTER_H
+#define NFEMU_HOOKS_NETFILTER_H
+
+#include <linux/netfilter.h>
+#include <linux/netfilter_ipv4.h>
+#include "emu/kernel.h"
+
+struct sk_buff;
+struct net_device;
+
+struct nf_hook_state {
+	u8 hook;
+	u8 pf;
+	struct net_device *in;
+	struct net_device *out;
+	struct net *net;
+	int (*okfn)(struct net *net, struct sk_buff *skb);
+};
+
+typedef unsigned int nf_hookfn(void *priv, struct sk_buff *skb, const struct nf_hook_state *state);
+
+struct nf_hook_ops {
+	nf_hookfn *hook;
+	struct net_device *dev;
+	void *priv;
+	u8 pf;
+	unsigned int hooknum;
+	int priority;
+	const char *name;               /* EMU: for traces and `nfemu proc net/hooks` */
+};
+
+#define NF_MAX_HOOK_ENTRIES 64
+
+struct nf_hook_entries {
+	unsigned int num_hook_entries;
+	const struct nf_hook_ops *ops[NF_MAX_HOOK_ENTRIES];
+};
+
+struct netns_nf {
+	struct nf_hook_entries hooks_ipv4[NF_INET_NUMHOOKS];
+};
+
+int nf_register_net_hook(struct net *net, const struct nf_hook_ops *ops);
+void nf_unregister_net_hook(struct net *net, const struct nf_hook_ops *ops);
+int nf_register_net_hooks(struct net *net, const struct nf_hook_ops *reg, unsigned int n);
+void nf_unregister_net_hooks(struct net *net, const struct nf_hook_ops *reg, unsigned int n);
+
+#endif

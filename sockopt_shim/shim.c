@@ -1,0 +1,600 @@
+/* sockopt_shim/shim.c - EMU: LD_PRELOAD glue that lets unmodified iptables-legacy talk to nfemu.
+ *
+ * Plays the parts of the kernel's socket layer (ip_getsockopt/ip_setsockopt handing IPT_SO_* to
+ * nf_getsockopt/nf_setsockopt, as net/ipv4/ip_sockglue.c does) and of procfs
+ * (/proc/net/ip_tables_{names,matches,targets}), backed by the state file (emu/state.h): each
+ * call locks, loads, runs and writes back the emulated kernel.  Left out: real sockets (the
+ * "raw socket" is a memfd), CAP_NET_ADMIN checks, and every sockopt netfilter does not own.
+ */
+/* Interpose the plain and the 64-bit names separately: no header redirection of stat to stat64. */
+#undef _FILE_OFFSET_BITS
+#undef _FORTIFY_SOURCE
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <spawn.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/types.h>
+#include <unistd.h>
+#include <linux/netfilter_ipv4/ip_tables.h>
+#include "emu/module.h"
+#include "emu/net.h"
+#include "emu/state.h"
+#include "sockopt_shim/nf_sockopt.h"
+#include "xtables/x_tables.h"
+
+#define SHIM_API __attribute__((visibility("default")))
+
+#define PROC_SUPER_MAGIC 0x9fa0
+
+/* ------------------------------------------------------------------------------------------ */
+/* The real libc functions, resolved on first use (we may be called before any constructor). */
+
+static void *shim_dlsym(const char *name)
+{
+	void *p = dlsym(RTLD_NEXT, name);
+
+	if (!p) {
+		static const char msg[] = "nfemu shim: cannot resolve a libc function\n";
+
+		(void)!write(2, msg, sizeof(msg) - 1);
+		abort();
+	}
+	return p;
+}
+
+#define REAL(fn)                                                                 \
+	({                                                                       \
+		static __typeof__(&fn) real_##fn;                                \
+		if (!__atomic_load_n(&real_##fn, __ATOMIC_ACQUIRE))              \
+			__atomic_store_n(&real_##fn, shim_dlsym(#fn), __ATOMIC_RELEASE); \
+		real_##fn;                                                       \
+	})
+
+/* Same, for symbols the headers no longer declare (__xstat & co., glibc < 2.33 binaries). */
+typedef int xstat_fn(int ver, const char *path, void *buf);
+
+static xstat_fn *shim_real_xstat(const char *name)
+{
+	return (xstat_fn *)dlsym(RTLD_NEXT, name);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Talking to the emulated kernel. */
+
+/* The one-line complaints: the first state failure is reported once per process, not on
+ * every one of the sockopts iptables then retries. */
+static bool shim_state_error_reported;
+
+static void shim_report_state_error(const char *err)
+{
+	if (shim_state_error_reported)
+		return;
+	shim_state_error_reported = true;
+	fprintf(stderr, "nfemu: %s\n", err);
+}
+
+/* Lock and load the state; NULL (errno = EIO, one line on stderr) when it cannot be loaded. */
+static struct net *shim_kernel_get(struct nfemu_state *st)
+{
+	char err[768];
+	struct net *net;
+
+	err[0] = '\0';
+	if (nfemu_state_open(st, NULL, &net, err, sizeof(err)) < 0) {
+		shim_report_state_error(err);
+		errno = EIO;
+		return NULL;
+	}
+	return net;
+}
+
+/* Write back what changed, unlock, free.  Returns 0 or -EIO (reported). */
+static int shim_kernel_put(struct nfemu_state *st, struct net *net, bool commit)
+{
+	char err[768];
+	int ret = 0;
+
+	err[0] = '\0';
+	if (commit && nfemu_state_commit(st, net, err, sizeof(err)) < 0) {
+		shim_report_state_error(err);
+		ret = -EIO;
+	}
+	nfemu_state_close(st);
+	net_free(net);
+	return ret;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* The raw socket: a real fd (libiptc fcntl()s and close()s it) that stands for a socket. */
+
+#define SHIM_MAX_SOCKS 64
+
+struct shim_sock {
+	bool used;
+	int fd;
+	dev_t dev;
+	ino_t ino;
+};
+
+/* EMU: process-wide like the fd table it shadows; iptables is single-threaded. */
+static struct shim_sock shim_socks[SHIM_MAX_SOCKS];
+
+static bool shim_is_ipt_socket(int domain, int type, int protocol)
+{
+	return domain == AF_INET && (type & 0xf) == SOCK_RAW && protocol == IPPROTO_RAW;
+}
+
+static int shim_sock_open(int type)
+{
+	struct shim_sock *s = NULL;
+	struct stat sb;
+	int fd;
+
+	for (unsigned int i = 0; i < SHIM_MAX_SOCKS; i++)
+		if (!shim_socks[i].used) {
+			s = &shim_socks[i];
+			break;
+		}
+	if (!s) {
+		errno = EMFILE;
+		return -1;
+	}
+	fd = memfd_create("nfemu-ipt-raw-socket", (type & SOCK_CLOEXEC) ? MFD_CLOEXEC : 0);
+	if (fd < 0)
+		fd = REAL(open)("/dev/null", O_RDWR | ((type & SOCK_CLOEXEC) ? O_CLOEXEC : 0));
+	if (fd < 0)
+		return -1;
+	if ((type & SOCK_NONBLOCK) && fcntl(fd, F_SETFL, O_NONBLOCK) < 0)
+		goto fail;
+	if (fstat(fd, &sb) < 0)
+		goto fail;
+	*s = (struct shim_sock){ .used = true, .fd = fd, .dev = sb.st_dev, .ino = sb.st_ino };
+	return fd;
+fail:
+	REAL(close)(fd);
+	return -1;
+}
+
+/* Is fd still the placeholder we handed out (not closed behind our back and reused)? */
+static struct shim_sock *shim_sock_find(int fd)
+{
+	struct stat sb;
+
+	if (fd < 0)
+		return NULL;
+	for (unsigned int i = 0; i < SHIM_MAX_SOCKS; i++) {
+		struct shim_sock *s = &shim_socks[i];
+
+		if (!s->used || s->fd != fd)
+			continue;
+		if (fstat(fd, &sb) == 0 && sb.st_dev == s->dev && sb.st_ino == s->ino)
+			return s;
+		s->used = false;
+		return NULL;
+	}
+	return NULL;
+}
+
+SHIM_API int socket(int domain, int type, int protocol)
+{
+	if (shim_is_ipt_socket(domain, type, protocol))
+		return shim_sock_open(type);
+	return REAL(socket)(domain, type, protocol);
+}
+
+SHIM_API int close(int fd)
+{
+	for (unsigned int i = 0; i < SHIM_MAX_SOCKS; i++)
+		if (shim_socks[i].used && shim_socks[i].fd == fd)
+			shim_socks[i].used = false;
+	return REAL(close)(fd);
+}
+
+static bool shim_is_revision_query(int optname)
+{
+	return optname == IPT_SO_GET_REVISION_MATCH || optname == IPT_SO_GET_REVISION_TARGET;
+}
+
+/* ip_getsockopt/ip_setsockopt on our socket: netfilter's optnames go to the emulated kernel;
+ * everything else gets what a kernel whose netfilter does not own the optname answers. */
+static int shim_sockopt(bool get, int level, int optname, void *optval, socklen_t *optlenp,
+			socklen_t optlen)
+{
+	char refusal[sizeof(((struct net *)0)->last_error)];
+	struct nfemu_state st;
+	struct net *net;
+	int ret, len;
+
+	if (level != SOL_IP || !nf_sockopt_owned(PF_INET, optname, get)) {
+		errno = ENOPROTOOPT;
+		return -1;
+	}
+	if (!optval || (get && !optlenp)) {
+		errno = EFAULT;
+		return -1;
+	}
+	net = shim_kernel_get(&st);
+	if (!net)
+		return -1;
+
+	net->last_error[0] = '\0';
+	if (get) {
+		len = (int)*optlenp;
+		ret = nf_getsockopt(net, PF_INET, optname, optval, &len);
+		if (ret >= 0)
+			*optlenp = (socklen_t)len;
+	} else {
+		ret = nf_setsockopt(net, PF_INET, optname, optval, optlen);
+	}
+	memcpy(refusal, net->last_error, sizeof(refusal));
+	refusal[sizeof(refusal) - 1] = '\0';
+
+	/* Even a refusal may have loaded modules (request_module in translate_table), and those
+	 * stay loaded on Linux too: write back whatever changed. */
+	if (shim_kernel_put(&st, net, true) < 0) {
+		errno = EIO;
+		return -1;
+	}
+	if (ret < 0) {
+		/* Never a silent EINVAL.  Revision probes fail by design, so they stay quiet. */
+		if (refusal[0] && !shim_is_revision_query(optname))
+			fprintf(stderr, "nfemu: %s\n", refusal);
+		errno = -ret;
+		return -1;
+	}
+	return ret;
+}
+
+SHIM_API int getsockopt(int fd, int level, int optname, void *optval, socklen_t *optlen)
+{
+	if (!shim_sock_find(fd))
+		return REAL(getsockopt)(fd, level, optname, optval, optlen);
+	return shim_sockopt(true, level, optname, optval, optlen, 0);
+}
+
+SHIM_API int setsockopt(int fd, int level, int optname, const void *optval, socklen_t optlen)
+{
+	if (!shim_sock_find(fd))
+		return REAL(setsockopt)(fd, level, optname, optval, optlen);
+	return shim_sockopt(false, level, optname, (void *)optval, NULL, optlen);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* procfs: /proc/net/ip_tables_{names,matches,targets}, read from the emulated kernel. */
+
+static const char *shim_proc_file(const char *path)
+{
+	static const char *const prefixes[] = { "/proc/net/ip_tables_", "/proc/self/net/ip_tables_" };
+
+	if (!path)
+		return NULL;
+	for (unsigned int i = 0; i < ARRAY_SIZE(prefixes); i++) {
+		size_t n = strlen(prefixes[i]);
+		const char *what = path + n;
+
+		if (strncmp(path, prefixes[i], n))
+			continue;
+		if (!strcmp(what, "names") || !strcmp(what, "matches") || !strcmp(what, "targets"))
+			return what;
+	}
+	return NULL;
+}
+
+/* A read-only fd holding the file's contents now, as procfs generates them at open. */
+static int shim_proc_open(const char *what, bool cloexec)
+{
+	struct nfemu_state st;
+	struct net *net;
+	size_t len, off = 0;
+	char *text;
+	int fd;
+
+	net = shim_kernel_get(&st);
+	if (!net)
+		return -1;
+	text = xt_proc_show(net, NFPROTO_IPV4, what);
+	shim_kernel_put(&st, net, false);
+	if (!text) {
+		errno = ENOMEM;
+		return -1;
+	}
+	fd = memfd_create("nfemu-proc", cloexec ? MFD_CLOEXEC : 0);
+	if (fd < 0)
+		goto out;
+	len = strlen(text);
+	while (off < len) {
+		ssize_t n = write(fd, text + off, len - off);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int e = errno;
+
+			REAL(close)(fd);
+			fd = -1;
+			errno = e;
+			goto out;
+		}
+		off += (size_t)n;
+	}
+	lseek(fd, 0, SEEK_SET);
+out:
+	free(text);
+	return fd;
+}
+
+static FILE *shim_proc_fopen(const char *what, const char *mode)
+{
+	FILE *f;
+	int fd;
+
+	if (strpbrk(mode, "wa+")) {
+		errno = EACCES;
+		return NULL;
+	}
+	fd = shim_proc_open(what, strchr(mode, 'e') != NULL);
+	if (fd < 0)
+		return NULL;
+	f = fdopen(fd, "r");
+	if (!f) {
+		int e = errno;
+
+		REAL(close)(fd);
+		errno = e;
+	}
+	return f;
+}
+
+SHIM_API FILE *fopen(const char *path, const char *mode)
+{
+	const char *what = shim_proc_file(path);
+
+	return what ? shim_proc_fopen(what, mode) : REAL(fopen)(path, mode);
+}
+
+SHIM_API FILE *fopen64(const char *path, const char *mode)
+{
+	const char *what = shim_proc_file(path);
+
+	return what ? shim_proc_fopen(what, mode) : REAL(fopen64)(path, mode);
+}
+
+/* The proc files are regular files on procfs, so xtables_load_ko() knows ip_tables is there
+ * and never runs modprobe. */
+static void shim_proc_stat(struct stat *sb)
+{
+	memset(sb, 0, sizeof(*sb));
+	sb->st_mode = S_IFREG | 0440;
+	sb->st_nlink = 1;
+	sb->st_blksize = 1024;
+}
+
+static void shim_proc_statfs(struct statfs *sf)
+{
+	memset(sf, 0, sizeof(*sf));
+	sf->f_type = PROC_SUPER_MAGIC;
+	sf->f_bsize = 4096;
+	sf->f_namelen = 255;
+	sf->f_frsize = 4096;
+}
+
+/* x86-64 and every 64-bit glibc: struct stat64 and statfs64 are the same layout as the plain
+ * ones; the casts below rely on it. */
+_Static_assert(sizeof(struct stat) == sizeof(struct stat64), "stat64 layout");
+_Static_assert(sizeof(struct statfs) == sizeof(struct statfs64), "statfs64 layout");
+
+SHIM_API int stat(const char *restrict path, struct stat *restrict sb)
+{
+	if (!shim_proc_file(path))
+		return REAL(stat)(path, sb);
+	shim_proc_stat(sb);
+	return 0;
+}
+
+SHIM_API int stat64(const char *restrict path, struct stat64 *restrict sb)
+{
+	if (!shim_proc_file(path))
+		return REAL(stat64)(path, sb);
+	shim_proc_stat((struct stat *)sb);
+	return 0;
+}
+
+SHIM_API int lstat(const char *restrict path, struct stat *restrict sb)
+{
+	if (!shim_proc_file(path))
+		return REAL(lstat)(path, sb);
+	shim_proc_stat(sb);
+	return 0;
+}
+
+SHIM_API int lstat64(const char *restrict path, struct stat64 *restrict sb)
+{
+	if (!shim_proc_file(path))
+		return REAL(lstat64)(path, sb);
+	shim_proc_stat((struct stat *)sb);
+	return 0;
+}
+
+/* The pre-2.33 glibc entry points, for binaries built against an older glibc. */
+static int shim_xstat(const char *name, int (*fallback)(const char *, struct stat *), int ver,
+		      const char *path, void *sb)
+{
+	xstat_fn *real;
+
+	if (shim_proc_file(path)) {
+		shim_proc_stat(sb);
+		return 0;
+	}
+	real = shim_real_xstat(name);
+	return real ? real(ver, path, sb) : fallback(path, sb);
+}
+
+SHIM_API int __xstat(int ver, const char *path, struct stat *sb)
+{
+	return shim_xstat("__xstat", REAL(stat), ver, path, sb);
+}
+
+SHIM_API int __xstat64(int ver, const char *path, struct stat64 *sb)
+{
+	return shim_xstat("__xstat64", REAL(stat), ver, path, sb);
+}
+
+SHIM_API int __lxstat(int ver, const char *path, struct stat *sb)
+{
+	return shim_xstat("__lxstat", REAL(lstat), ver, path, sb);
+}
+
+SHIM_API int __lxstat64(int ver, const char *path, struct stat64 *sb)
+{
+	return shim_xstat("__lxstat64", REAL(lstat), ver, path, sb);
+}
+
+SHIM_API int statfs(const char *path, struct statfs *sf)
+{
+	if (!shim_proc_file(path))
+		return REAL(statfs)(path, sf);
+	shim_proc_statfs(sf);
+	return 0;
+}
+
+SHIM_API int statfs64(const char *path, struct statfs64 *sf)
+{
+	if (!shim_proc_file(path))
+		return REAL(statfs64)(path, sf);
+	shim_proc_statfs((struct statfs *)sf);
+	return 0;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* open(): the proc files, and the xtables lock moved next to the state so no root is needed. */
+
+static bool shim_is_default_xtables_lock(const char *path)
+{
+	const char *env = getenv("XTABLES_LOCKFILE");
+
+	if (env && env[0])
+		return false;
+	return path && (!strcmp(path, "/run/xtables.lock") || !strcmp(path, "/var/run/xtables.lock"));
+}
+
+static int shim_open(int (*real)(const char *, int, ...), const char *path, int flags,
+		     mode_t mode)
+{
+	const char *what = shim_proc_file(path);
+	char *lock;
+	int fd, e;
+
+	if (what) {
+		if ((flags & O_ACCMODE) != O_RDONLY) {
+			errno = EACCES;
+			return -1;
+		}
+		return shim_proc_open(what, flags & O_CLOEXEC);
+	}
+	if (!shim_is_default_xtables_lock(path))
+		return real(path, flags, mode);
+	if (asprintf(&lock, "%s.xtables.lock", nfemu_state_path(NULL)) < 0) {
+		errno = ENOMEM;
+		return -1;
+	}
+	fd = real(lock, flags, mode);
+	e = errno;
+	free(lock);
+	errno = e;
+	return fd;
+}
+
+static mode_t shim_open_mode(int flags, va_list ap)
+{
+	return (flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE ? (mode_t)va_arg(ap, int) : 0;
+}
+
+SHIM_API int open(const char *path, int flags, ...)
+{
+	va_list ap;
+	mode_t mode;
+
+	va_start(ap, flags);
+	mode = shim_open_mode(flags, ap);
+	va_end(ap);
+	return shim_open(REAL(open), path, flags, mode);
+}
+
+SHIM_API int open64(const char *path, int flags, ...)
+{
+	va_list ap;
+	mode_t mode;
+
+	va_start(ap, flags);
+	mode = shim_open_mode(flags, ap);
+	va_end(ap);
+	return shim_open(REAL(open64), path, flags, mode);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* modprobe: request_module in the emulated kernel instead of insmod in the real one. */
+
+static bool shim_is_modprobe(const char *path)
+{
+	const char *base = path ? strrchr(path, '/') : NULL;
+
+	base = base ? base + 1 : path;
+	return base && !strcmp(base, "modprobe");
+}
+
+/* modprobe's exit status for argv: 0 if every module loaded, 1 otherwise. */
+static int shim_modprobe(char *const argv[])
+{
+	bool quiet = false, ok = true;
+	struct nfemu_state st;
+	struct net *net;
+
+	for (int i = 1; argv[i]; i++)
+		if (!strcmp(argv[i], "-q") || !strcmp(argv[i], "--quiet"))
+			quiet = true;
+	net = shim_kernel_get(&st);
+	if (!net)
+		return 1;
+	for (int i = 1; argv[i]; i++) {
+		int ret;
+
+		if (argv[i][0] == '-')
+			continue;
+		ret = request_module(net, "%s", argv[i]);
+		if (ret < 0) {
+			ok = false;
+			if (!quiet)
+				fprintf(stderr, "nfemu: modprobe: %s: %s\n", argv[i],
+					net->last_error[0] ? net->last_error : strerror(-ret));
+		}
+	}
+	if (shim_kernel_put(&st, net, true) < 0)
+		ok = false;
+	return ok ? 0 : 1;
+}
+
+SHIM_API int posix_spawn(pid_t *restrict pid, const char *restrict path,
+			 const posix_spawn_file_actions_t *file_actions,
+			 const posix_spawnattr_t *restrict attrp, char *const argv[restrict],
+			 char *const envp[restrict])
+{
+	char *const ok_argv[] = { "true", NULL }, *const fail_argv[] = { "false", NULL };
+	int status;
+
+	if (!shim_is_modprobe(path) || !argv || !argv[0])
+		return REAL(posix_spawn)(pid, path, file_actions, attrp, argv, envp);
+	/* A real child, so the caller's waitpid() sees the exit status modprobe would have had. */
+	status = shim_modprobe(argv);
+	return REAL(posix_spawn)(pid, status ? "/bin/false" : "/bin/true", file_actions, attrp,
+				 status ? fail_argv : ok_argv, envp);
+}

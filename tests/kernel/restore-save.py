@@ -1,0 +1,219 @@
+#!/usr/bin/env python3
+# Differential test: iptables-legacy-restore -c then iptables-legacy-save -c, run on the
+# real kernel (a fresh netns per ruleset) and through nfemu (a fresh state file per
+# ruleset); the two transcripts (restore status and stderr, extra commands, save output
+# without its "# Generated/# Completed" lines) must be identical.
+# Leaves out: packet traffic (counters come only from the rulesets), dmesg lines.
+"""
+Each tests/kernel/restore-save/*.rules file is an iptables-save file; lines starting
+with "#@ " are directives for this runner (iptables-restore ignores them):
+  #@ base: FILE        restore FILE (with -c) first; may repeat
+  #@ args: ARGS        extra iptables-legacy-restore arguments (e.g. --noflush)
+  #@ expect: refused   the real kernel must refuse the restore (checks the test itself)
+  #@ cmd: COMMAND      shell command run after the restore, before the save; its exit
+                       status, stdout and stderr are part of the transcript; may repeat
+
+Exit status: 0 all identical, 1 a mismatch, 77 skipped (not root, no netns, no nfemu).
+--record writes the kernel transcripts to restore-save/expected/; --golden compares
+nfemu against those recorded transcripts instead of a live netns (needs no root).
+"""
+
+import argparse
+import concurrent.futures
+import difflib
+import glob
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+import tempfile
+
+SKIP = 77
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(os.path.dirname(HERE))
+RULESETS = os.path.join(HERE, "restore-save")
+GOLDEN = os.path.join(RULESETS, "expected")
+CMD_TIMEOUT = 120
+
+
+class Env:
+    """A fresh emulated or real network stack: a netns, or an nfemu state file."""
+
+    def __init__(self, kind, nfemu, tag):
+        self.kind = kind
+        self.tmpdir = tempfile.mkdtemp(prefix="nfemu-rs-")
+        self.env = dict(os.environ, XTABLES_LOCKFILE=os.path.join(self.tmpdir, "lock"))
+        if kind == "kernel":
+            self.netns = "nfemu-rs-%d-%s" % (os.getpid(), tag)
+            self.prefix = ["ip", "netns", "exec", self.netns]
+        else:
+            self.netns = None
+            self.prefix = [nfemu, "exec", "--state", os.path.join(self.tmpdir, "state"), "--"]
+
+    def __enter__(self):
+        if self.netns:
+            r = subprocess.run(["ip", "netns", "add", self.netns], capture_output=True, text=True)
+            if r.returncode:
+                raise RuntimeError("ip netns add: " + r.stderr.strip())
+        return self
+
+    def __exit__(self, *exc):
+        if self.netns:
+            subprocess.run(["ip", "netns", "del", self.netns], capture_output=True)
+        shutil.rmtree(self.tmpdir, ignore_errors=True)
+
+    def sh(self, command, stdin=None):
+        """Run a shell command line inside the environment."""
+        argv = self.prefix + ["sh", "-c", command]
+        try:
+            p = subprocess.run(argv, input=stdin, capture_output=True, env=self.env,
+                               timeout=CMD_TIMEOUT)
+            return p.returncode, p.stdout.decode("utf-8", "replace"), \
+                p.stderr.decode("utf-8", "replace")
+        except subprocess.TimeoutExpired:
+            return -1, "", "[timeout after %ds]\n" % CMD_TIMEOUT
+
+
+def parse_directives(path):
+    d = {"base": [], "args": "", "expect": "ok", "cmd": []}
+    with open(path) as f:
+        for line in f:
+            if not line.startswith("#@ "):
+                continue
+            key, _, val = line[3:].partition(":")
+            key, val = key.strip(), val.strip()
+            if key in ("base", "cmd"):
+                d[key].append(val)
+            elif key in ("args", "expect"):
+                d[key] = val
+            else:
+                raise ValueError("%s: unknown directive %r" % (path, key))
+    return d
+
+
+def strip_save(text):
+    return "".join(l for l in text.splitlines(True)
+                   if not l.startswith("# Generated") and not l.startswith("# Completed"))
+
+
+def transcript(env, path, d):
+    """Run one ruleset in env; return (restore_rc, text)."""
+    out = []
+    for base in d["base"]:
+        with open(os.path.join(RULESETS, base), "rb") as f:
+            rc, _, err = env.sh("iptables-legacy-restore -c", f.read())
+        out.append("base %s: rc=%d\n%s" % (base, rc, err))
+    with open(path, "rb") as f:
+        rc_restore, so, err = env.sh(("iptables-legacy-restore -c " + d["args"]).strip(), f.read())
+    out.append("restore: rc=%d\n" % rc_restore)
+    out.append("".join("restore stdout: " + l + "\n" for l in so.splitlines()))
+    out.append("".join("restore stderr: " + l + "\n" for l in err.splitlines()))
+    for cmd in d["cmd"]:
+        rc, so, err = env.sh(cmd)
+        out.append("$ %s\nrc=%d\n" % (cmd, rc))
+        out.append("".join("stdout: " + l + "\n" for l in so.splitlines()))
+        out.append("".join("stderr: " + l + "\n" for l in err.splitlines()))
+    rc, so, err = env.sh("iptables-legacy-save -c")
+    out.append("save: rc=%d\n" % rc)
+    out.append("".join("save stderr: " + l + "\n" for l in err.splitlines()))
+    out.append(strip_save(so))
+    return rc_restore, "".join(out)
+
+
+def run_one(args, path, idx):
+    name = os.path.basename(path)
+    d = parse_directives(path)
+    problems = []
+    if args.golden:
+        gpath = os.path.join(GOLDEN, name + ".out")
+        if not os.path.exists(gpath):
+            return name, ["no recorded transcript %s (run --record as root)" % gpath]
+        with open(gpath) as f:
+            ktext = f.read()
+    else:
+        with Env("kernel", None, str(idx)) as env:
+            krc, ktext = transcript(env, path, d)
+        if (krc == 0) != (d["expect"] == "ok"):
+            problems.append("broken test: the real kernel %s the restore (rc=%d) but the "
+                            "file says expect: %s" % ("accepted" if krc == 0 else "refused",
+                                                      krc, d["expect"]))
+        if args.record:
+            os.makedirs(GOLDEN, exist_ok=True)
+            with open(os.path.join(GOLDEN, name + ".out"), "w") as f:
+                f.write(ktext)
+    if args.kernel_only:
+        if args.verbose:
+            print(ktext)
+        return name, problems
+    with Env("nfemu", args.nfemu, str(idx)) as env:
+        _, ntext = transcript(env, path, d)
+    if ntext != ktext:
+        diff = difflib.unified_diff(ktext.splitlines(True), ntext.splitlines(True),
+                                    "kernel/" + name, "nfemu/" + name)
+        problems.append("transcripts differ:\n" + "".join(diff).rstrip("\n"))
+    return name, problems
+
+
+def skip_reason(args):
+    if not args.golden:
+        if os.geteuid() != 0:
+            return "needs root for ip netns (or use --golden)"
+        probe = "nfemu-rs-probe-%d" % os.getpid()
+        r = subprocess.run(["ip", "netns", "add", probe], capture_output=True, text=True)
+        if r.returncode:
+            return "ip netns does not work here: " + r.stderr.strip()
+        r = subprocess.run(["ip", "netns", "exec", probe, "iptables-legacy-save"],
+                           capture_output=True, text=True)
+        subprocess.run(["ip", "netns", "del", probe], capture_output=True)
+        if r.returncode:
+            return "iptables-legacy-save fails in a netns: " + r.stderr.strip()
+    if not args.kernel_only and not (os.path.isfile(args.nfemu) and os.access(args.nfemu, os.X_OK)):
+        return "nfemu binary %s not built" % args.nfemu
+    if shutil.which("iptables-legacy-restore") is None:
+        return "iptables-legacy-restore not installed"
+    return None
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("rulesets", nargs="*", help="only these .rules files")
+    ap.add_argument("--nfemu", default=os.path.join(REPO, "build", "nfemu"))
+    ap.add_argument("--kernel-only", action="store_true",
+                    help="only check the rulesets against the real kernel")
+    ap.add_argument("--record", action="store_true",
+                    help="write kernel transcripts to restore-save/expected/")
+    ap.add_argument("--golden", action="store_true",
+                    help="compare nfemu with the recorded transcripts (no netns)")
+    ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("-v", "--verbose", action="store_true")
+    args = ap.parse_args()
+    if args.golden and (args.record or args.kernel_only):
+        ap.error("--golden cannot be combined with --record/--kernel-only")
+
+    reason = skip_reason(args)
+    if reason:
+        print("SKIP: " + reason)
+        return SKIP
+
+    if args.rulesets:
+        paths = [p if os.path.sep in p else os.path.join(RULESETS, p) for p in args.rulesets]
+    else:
+        paths = sorted(glob.glob(os.path.join(RULESETS, "*.rules")))
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as ex:
+        results = list(ex.map(lambda ip: run_one(args, ip[1], ip[0]), enumerate(paths)))
+
+    failed = 0
+    for name, problems in results:
+        print("%s: %s" % (name, "FAIL" if problems else "ok"))
+        for p in problems:
+            print("  " + p.replace("\n", "\n  "))
+        failed += bool(problems)
+    print("%d passed, %d failed" % (len(results) - failed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,73 @@
+/* xtables/ext/xt_MASQUERADE.c - the MASQUERADE target: SNAT to the address of the outgoing
+ * interface, nat table POSTROUTING only.
+ *
+ * Mirrors the IPv4 half of net/netfilter/xt_MASQUERADE.c: checkentry refuses a range with
+ * addresses (NF_NAT_RANGE_MAP_IPS) or more than one range, then takes a conntrack
+ * reference.
+ * Leaves out: masquerade_tg and the netdevice/inetaddr notifiers that forget masqueraded
+ * connections when an interface goes down (need nat/ and devices).
+ */
+#include <linux/netfilter/nf_nat.h>
+#include "emu/module.h"
+#include "emu/net.h"
+#include "xtables/x_tables.h"
+
+/* EMU: conntrack has not landed; nf_ct_netns_get() succeeds, as it always does in a stock
+ * netns of this machine (conntrack is built in), and registers no hooks yet. */
+static inline int nf_ct_netns_get(struct net *net, u8 nfproto) { (void)net; (void)nfproto; return 0; }
+static inline void nf_ct_netns_put(struct net *net, u8 nfproto) { (void)net; (void)nfproto; }
+
+/* FIXME: Multiple targets. --RR (the kernel's own note: one range only) */
+static int masquerade_tg_check(const struct xt_tgchk_param *par)
+{
+	const struct nf_nat_ipv4_multi_range_compat *mr = par->targinfo;
+
+	/* pr_debug, as in Linux: dmesg shows nothing at the default log level. */
+	if (mr->range[0].flags & NF_NAT_RANGE_MAP_IPS) {
+		pr_debug(par->net, "xt_MASQUERADE: bad MAP_IPS.\n");
+		return -EINVAL;
+	}
+	if (mr->rangesize != 1) {
+		pr_debug(par->net, "xt_MASQUERADE: bad rangesize %u\n", mr->rangesize);
+		return -EINVAL;
+	}
+	return nf_ct_netns_get(par->net, par->family);
+}
+
+static void masquerade_tg_destroy(const struct xt_tgdtor_param *par)
+{
+	nf_ct_netns_put(par->net, par->family);
+}
+
+static const struct xt_target masquerade_tg_reg[] = {
+	{
+		.name       = "MASQUERADE",
+		.family     = NFPROTO_IPV4,
+		.targetsize = sizeof(struct nf_nat_ipv4_multi_range_compat),
+		.table      = "nat",
+		.hooks      = 1 << NF_INET_POST_ROUTING,
+		.checkentry = masquerade_tg_check,
+		.destroy    = masquerade_tg_destroy,
+	},
+};
+
+static int masquerade_tg_init(struct net *net, struct module *mod)
+{
+	/* EMU: nf_nat_masquerade_inet_register_notifiers() has nothing to watch yet. */
+	return xt_register_targets(net, mod, masquerade_tg_reg, ARRAY_SIZE(masquerade_tg_reg));
+}
+
+static void masquerade_tg_exit(struct net *net, struct module *mod)
+{
+	(void)mod;
+	xt_unregister_targets(net, masquerade_tg_reg, ARRAY_SIZE(masquerade_tg_reg));
+}
+
+const struct module_info module_info_xt_MASQUERADE = {
+	.name = "xt_MASQUERADE",
+	.size = 16384,
+	.depends = MODULE_DEPS("nf_nat", "nf_conntrack", "x_tables"),
+	.aliases = MODULE_ALIASES("ip6t_MASQUERADE", "ipt_MASQUERADE"),
+	.init = masquerade_tg_init,
+	.exit = masquerade_tg_exit,
+};

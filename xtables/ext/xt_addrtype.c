@@ -1,0 +1,75 @@
+/* xtables/ext/xt_addrtype.c - the "addrtype" match (revisions 0 and 1): address types.
+ *
+ * Mirrors net/netfilter/xt_addrtype.c: both IPv4 registrations; revision 1's checkentry
+ * refuses --limit-iface-in together with --limit-iface-out and either one in hooks where
+ * that interface does not exist.  Revision 0 has no checkentry.  Leaves out the IPv6
+ * registration (and its IPv6-only checks) and the packet path (.match is NULL).
+ */
+#include <linux/netfilter/xt_addrtype.h>
+#include "emu/module.h"
+#include "xtables/x_tables.h"
+
+#define pr_fmt(fmt) "xt_addrtype: " fmt
+
+static int addrtype_mt_checkentry_v1(const struct xt_mtchk_param *par)
+{
+	const char *errmsg = "both incoming and outgoing interface limitation cannot be selected";
+	const struct xt_addrtype_info_v1 *info = par->matchinfo;
+
+	if (info->flags & XT_ADDRTYPE_LIMIT_IFACE_IN &&
+	    info->flags & XT_ADDRTYPE_LIMIT_IFACE_OUT)
+		goto err;
+
+	if (par->hook_mask & ((1 << NF_INET_PRE_ROUTING) |
+	    (1 << NF_INET_LOCAL_IN)) &&
+	    info->flags & XT_ADDRTYPE_LIMIT_IFACE_OUT) {
+		errmsg = "output interface limitation not valid in PREROUTING and INPUT";
+		goto err;
+	}
+
+	if (par->hook_mask & ((1 << NF_INET_POST_ROUTING) |
+	    (1 << NF_INET_LOCAL_OUT)) &&
+	    info->flags & XT_ADDRTYPE_LIMIT_IFACE_IN) {
+		errmsg = "input interface limitation not valid in POSTROUTING and OUTPUT";
+		goto err;
+	}
+	return 0;
+err:
+	pr_info_ratelimited(par->net, pr_fmt("%s\n"), errmsg);
+	return -EINVAL;
+}
+
+static const struct xt_match addrtype_mt_reg[] = {
+	{
+		.name		= "addrtype",
+		.family		= NFPROTO_IPV4,
+		.matchsize	= sizeof(struct xt_addrtype_info),
+	},
+	{
+		.name		= "addrtype",
+		.family		= NFPROTO_IPV4,
+		.revision	= 1,
+		.checkentry	= addrtype_mt_checkentry_v1,
+		.matchsize	= sizeof(struct xt_addrtype_info_v1),
+	},
+};
+
+static int addrtype_mt_init(struct net *net, struct module *mod)
+{
+	return xt_register_matches(net, mod, addrtype_mt_reg, ARRAY_SIZE(addrtype_mt_reg));
+}
+
+static void addrtype_mt_exit(struct net *net, struct module *mod)
+{
+	(void)mod;
+	xt_unregister_matches(net, addrtype_mt_reg, ARRAY_SIZE(addrtype_mt_reg));
+}
+
+const struct module_info module_info_xt_addrtype = {
+	.name = "xt_addrtype",
+	.size = 12288,
+	.depends = MODULE_DEPS("x_tables"),
+	.aliases = MODULE_ALIASES("ipt_addrtype", "ip6t_addrtype"),
+	.init = addrtype_mt_init,
+	.exit = addrtype_mt_exit,
+};

@@ -1,0 +1,51 @@
+/* xtables/ext/xt_cpu.c - the "cpu" match: the CPU handling the packet.
+ *
+ * Mirrors net/netfilter/xt_cpu.c: one NFPROTO_UNSPEC registration and checkentry (invert
+ * must be 0 or 1).  Any CPU number is accepted, as Linux does.  Leaves out the packet path
+ * (.match is NULL: not emulated at run time yet).
+ */
+#include <linux/netfilter/xt_cpu.h>
+#include "emu/module.h"
+#include "xtables/x_tables.h"
+
+#define pr_fmt(fmt) "xt_cpu: " fmt
+
+static int cpu_mt_check(const struct xt_mtchk_param *par)
+{
+	const struct xt_cpu_info *info = par->matchinfo;
+
+	if (info->invert & ~1) {
+		/* EMU: the kernel refuses silently; say why at debug level. */
+		pr_debug(par->net, pr_fmt("invert must be 0 or 1, not %u\n"), info->invert);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static const struct xt_match cpu_mt_reg = {
+	.name       = "cpu",
+	.revision   = 0,
+	.family     = NFPROTO_UNSPEC,
+	.checkentry = cpu_mt_check,
+	.matchsize  = sizeof(struct xt_cpu_info),
+};
+
+static int cpu_mt_init(struct net *net, struct module *mod)
+{
+	return xt_register_match(net, mod, &cpu_mt_reg);
+}
+
+static void cpu_mt_exit(struct net *net, struct module *mod)
+{
+	(void)mod;
+	xt_unregister_match(net, &cpu_mt_reg);
+}
+
+const struct module_info module_info_xt_cpu = {
+	.name = "xt_cpu",
+	.size = 12288,
+	.depends = MODULE_DEPS("x_tables"),
+	.aliases = MODULE_ALIASES("ipt_cpu", "ip6t_cpu"),
+	.init = cpu_mt_init,
+	.exit = cpu_mt_exit,
+};

@@ -1,0 +1,52 @@
+/* xtables/ext/xt_esp.c - the "esp" match: IPsec ESP SPI ranges.
+ *
+ * Mirrors net/netfilter/xt_esp.c: the IPv4 registration and checkentry (unknown inversion
+ * flags are refused with EINVAL); -p esp is enforced by xt_check_match through .proto.
+ * Leaves out the IPv6 registration and the packet path (.match is NULL).
+ */
+#include <linux/netfilter/xt_esp.h>
+#include "emu/module.h"
+#include "xtables/x_tables.h"
+
+#define pr_fmt(fmt) "xt_esp: " fmt
+
+static int esp_mt_check(const struct xt_mtchk_param *par)
+{
+	const struct xt_esp *espinfo = par->matchinfo;
+
+	if (espinfo->invflags & ~XT_ESP_INV_MASK) {
+		pr_debug(par->net, pr_fmt("unknown flags %X\n"), espinfo->invflags);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static const struct xt_match esp_mt_reg[] = {
+	{
+		.name		= "esp",
+		.family		= NFPROTO_IPV4,
+		.checkentry	= esp_mt_check,
+		.matchsize	= sizeof(struct xt_esp),
+		.proto		= IPPROTO_ESP,
+	},
+};
+
+static int esp_mt_init(struct net *net, struct module *mod)
+{
+	return xt_register_matches(net, mod, esp_mt_reg, ARRAY_SIZE(esp_mt_reg));
+}
+
+static void esp_mt_exit(struct net *net, struct module *mod)
+{
+	(void)mod;
+	xt_unregister_matches(net, esp_mt_reg, ARRAY_SIZE(esp_mt_reg));
+}
+
+const struct module_info module_info_xt_esp = {
+	.name = "xt_esp",
+	.size = 12288,
+	.depends = MODULE_DEPS("x_tables"),
+	.aliases = MODULE_ALIASES("ipt_esp", "ip6t_esp"),
+	.init = esp_mt_init,
+	.exit = esp_mt_exit,
+};

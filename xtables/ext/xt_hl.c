@@ -1,0 +1,52 @@
+/* xtables/ext/xt_hl.c - the "ttl" match: IPv4 TTL equal/unequal/less/greater.
+ *
+ * Mirrors net/netfilter/xt_hl.c: the IPv4 registration ("ttl") and its checkentry (a known
+ * mode, else EINVAL).  Leaves out the IPv6 "hl" registration and the packet path (.match
+ * is NULL: not emulated at run time yet).
+ */
+#include <linux/netfilter_ipv4/ipt_ttl.h>
+#include "emu/module.h"
+#include "xtables/x_tables.h"
+
+#define pr_fmt(fmt) "xt_hl: " fmt
+
+static int ttl_mt_check(const struct xt_mtchk_param *par)
+{
+	const struct ipt_ttl_info *info = par->matchinfo;
+
+	if (info->mode > IPT_TTL_GT) {
+		pr_info_ratelimited(par->net, pr_fmt("Unknown TTL match mode: %d\n"), info->mode);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static const struct xt_match hl_mt_reg[] = {
+	{
+		.name       = "ttl",
+		.revision   = 0,
+		.family     = NFPROTO_IPV4,
+		.checkentry = ttl_mt_check,
+		.matchsize  = sizeof(struct ipt_ttl_info),
+	},
+};
+
+static int hl_mt_init(struct net *net, struct module *mod)
+{
+	return xt_register_matches(net, mod, hl_mt_reg, ARRAY_SIZE(hl_mt_reg));
+}
+
+static void hl_mt_exit(struct net *net, struct module *mod)
+{
+	(void)mod;
+	xt_unregister_matches(net, hl_mt_reg, ARRAY_SIZE(hl_mt_reg));
+}
+
+const struct module_info module_info_xt_hl = {
+	.name = "xt_hl",
+	.size = 12288,
+	.depends = MODULE_DEPS("x_tables"),
+	.aliases = MODULE_ALIASES("ipt_ttl", "ip6t_hl"),
+	.init = hl_mt_init,
+	.exit = hl_mt_exit,
+};

@@ -1,0 +1,59 @@
+/* xtables/ext/xt_state.c - the "state" match: the packet's conntrack state (INVALID, NEW, ...).
+ *
+ * Mirrors net/netfilter/xt_state.c: one NFPROTO_UNSPEC match whose checkentry takes a
+ * conntrack reference for the family (nf_ct_netns_get) and whose destroy drops it.
+ * Leaves out: state_mt (packet matching needs conntrack/; a NULL .match = not emulated).
+ */
+#include <linux/netfilter/xt_state.h>
+#include "emu/module.h"
+#include "emu/net.h"
+#include "xtables/x_tables.h"
+
+/* EMU: conntrack has not landed; nf_ct_netns_get() succeeds, as it always does in a stock
+ * netns of this machine (conntrack is built in), and registers no hooks yet. */
+static inline int nf_ct_netns_get(struct net *net, u8 nfproto) { (void)net; (void)nfproto; return 0; }
+static inline void nf_ct_netns_put(struct net *net, u8 nfproto) { (void)net; (void)nfproto; }
+
+static int state_mt_check(const struct xt_mtchk_param *par)
+{
+	int ret;
+
+	ret = nf_ct_netns_get(par->net, par->family);
+	if (ret < 0)
+		pr_info_ratelimited(par->net, "cannot load conntrack support for proto=%u\n",
+				    par->family);
+	return ret;
+}
+
+static void state_mt_destroy(const struct xt_mtdtor_param *par)
+{
+	nf_ct_netns_put(par->net, par->family);
+}
+
+static const struct xt_match state_mt_reg = {
+	.name       = "state",
+	.family     = NFPROTO_UNSPEC,
+	.checkentry = state_mt_check,
+	.destroy    = state_mt_destroy,
+	.matchsize  = sizeof(struct xt_state_info),
+};
+
+static int state_mt_init(struct net *net, struct module *mod)
+{
+	return xt_register_match(net, mod, &state_mt_reg);
+}
+
+static void state_mt_exit(struct net *net, struct module *mod)
+{
+	(void)mod;
+	xt_unregister_match(net, &state_mt_reg);
+}
+
+const struct module_info module_info_xt_state = {
+	.name = "xt_state",
+	.size = 12288,
+	.depends = MODULE_DEPS("nf_conntrack", "x_tables"),
+	.aliases = MODULE_ALIASES("ipt_state", "ip6t_state"),
+	.init = state_mt_init,
+	.exit = state_mt_exit,
+};

@@ -1,0 +1,1227 @@
+/* xtables/ip_tables.c - IPv4 tables: translate_table, the sockopt ABI, built-in extensions.
+ *
+ * Mirrors net/ipv4/netfilter/ip_tables.c.  A table's rules are one blob of struct ipt_entry
+ * records (ip header match, then xt_entry_match records, then one xt_entry_target), chains
+ * delimited by ERROR entries, jumps expressed as byte offsets.  translate_table() refuses
+ * any blob the kernel refuses, for the same reason and with the same errno.
+ * EMU: no per-CPU copies or counters (e->counters is the counter); no compat (32-bit) ABI;
+ * copy_from_user/copy_to_user are plain copies of the caller's buffer, except for the
+ * counters pointer inside ipt_replace, which is checked like user memory (uaccess.h).
+ * EMU: each refusal also leaves one line in net->last_error saying what and where.
+ */
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <linux/netfilter_ipv4/ip_tables.h>
+#include "emu/net.h"
+#include "emu/module.h"
+#include "emu/uaccess.h"
+#include "xtables/ip_tables.h"
+
+#define xt_entry_foreach(pos, ehead, esize) \
+	for ((pos) = (typeof(pos))(ehead); \
+	     (pos) < (typeof(pos))((char *)(ehead) + (esize)); \
+	     (pos) = (typeof(pos))((char *)(pos) + (pos)->next_offset))
+
+#define xt_ematch_foreach(pos, entry) \
+	for ((pos) = (struct xt_entry_match *)entry->elems; \
+	     (pos) < (struct xt_entry_match *)((char *)(entry) + (entry)->target_offset); \
+	     (pos) = (struct xt_entry_match *)((char *)(pos) + (pos)->u.match_size))
+
+static inline const struct xt_entry_target *ipt_get_target_c(const struct ipt_entry *e)
+{
+	return ipt_get_target((struct ipt_entry *)e);
+}
+
+static const char *const hooknames[NF_INET_NUMHOOKS] = {
+	"PREROUTING", "INPUT", "FORWARD", "OUTPUT", "POSTROUTING",
+};
+
+/* ------------------------------------------------------------ refusal lines */
+
+/*
+ * EMU: say which entry was refused: its index in the blob, its byte offset, and where
+ * iptables users know it (chain name and rule number) when the blob up to it is sound.
+ */
+static void ipt_refuse(struct net *net, const void *entry0, unsigned int size,
+		       const unsigned int *hook_entry, const struct ipt_entry *bad,
+		       const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
+static void ipt_refuse(struct net *net, const void *entry0, unsigned int size,
+		       const unsigned int *hook_entry, const struct ipt_entry *bad,
+		       const char *fmt, ...)
+{
+	unsigned int off = (const char *)bad - (const char *)entry0, pos = 0, idx = 1, rule = 0;
+	char chain[XT_FUNCTION_MAXNAMELEN + 2] = "";
+	char reason[320];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(reason, sizeof(reason), fmt, ap);
+	va_end(ap);
+
+	/* Walk the sound prefix of the blob to find the chain and rule number. */
+	while (pos < off && pos + sizeof(struct ipt_entry) <= size) {
+		const struct ipt_entry *e = (const void *)((const char *)entry0 + pos);
+		const struct xt_entry_target *t;
+
+		for (int h = 0; h < NF_INET_NUMHOOKS; h++)
+			if (hook_entry && hook_entry[h] == pos) {
+				snprintf(chain, sizeof(chain), "%s", hooknames[h]);
+				rule = 0;
+			}
+		if (e->next_offset < sizeof(*e) || e->target_offset + sizeof(*t) > e->next_offset ||
+		    pos + e->next_offset > size)
+			break;
+		t = ipt_get_target_c(e);
+		if (strncmp(t->u.user.name, XT_ERROR_TARGET, XT_EXTENSION_MAXNAMELEN) == 0) {
+			const struct xt_error_target *et = (const void *)t;
+
+			snprintf(chain, sizeof(chain), "%.*s", (int)sizeof(et->errorname), et->errorname);
+			rule = 0;
+		} else {
+			rule++;
+		}
+		pos += e->next_offset;
+		idx++;
+	}
+	if (pos == off && hook_entry)
+		for (int h = 0; h < NF_INET_NUMHOOKS; h++)
+			if (hook_entry[h] == pos) {
+				snprintf(chain, sizeof(chain), "%s", hooknames[h]);
+				rule = 0;
+			}
+	if (pos == off && *chain)
+		nfemu_set_error(net, "rule %u (offset %u, chain %s rule %u): %s", idx, off, chain, rule + 1, reason);
+	else
+		nfemu_set_error(net, "rule %u (offset %u): %s", idx, off, reason);
+}
+
+static const char *errname(int err)
+{
+	switch (-err) {
+	case EINVAL: return "EINVAL";
+	case ENOENT: return "ENOENT";
+	case ERANGE: return "ERANGE";
+	case ENOMEM: return "ENOMEM";
+	case ELOOP: return "ELOOP";
+	case EPROTOTYPE: return "EPROTOTYPE";
+	case EOPNOTSUPP: return "EOPNOTSUPP";
+	case EEXIST: return "EEXIST";
+	case EBUSY: return "EBUSY";
+	case EIO: return "EIO";
+	case EPERM: return "EPERM";
+	case ENOSPC: return "ENOSPC";
+	case E2BIG: return "E2BIG";
+	default: return "error";
+	}
+}
+
+/* ------------------------------------------------------- built-in extensions */
+
+static int icmp_checkentry(const struct xt_mtchk_param *par)
+{
+	const struct ipt_icmp *icmpinfo = par->matchinfo;
+
+	/* Must specify no unknown invflags */
+	if (icmpinfo->invflags & ~IPT_ICMP_INV) {
+		pr_info_ratelimited(par->net, "icmp: unknown invflags 0x%x", icmpinfo->invflags);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static const struct xt_target ipt_builtin_tg[] = {
+	{
+		.name = XT_STANDARD_TARGET,
+		.targetsize = sizeof(int),
+		.family = NFPROTO_IPV4,
+	},
+	{
+		.name = XT_ERROR_TARGET,
+		.targetsize = XT_FUNCTION_MAXNAMELEN,
+		.family = NFPROTO_IPV4,
+	},
+};
+
+static const struct xt_match ipt_builtin_mt[] = {
+	{
+		.name = "icmp",
+		.matchsize = sizeof(struct ipt_icmp),
+		.checkentry = icmp_checkentry,
+		.proto = IPPROTO_ICMP,
+		.family = NFPROTO_IPV4,
+	},
+};
+
+/* ----------------------------------------------------------- translate_table */
+
+/* All zeroes == unconditional rule. */
+static bool unconditional(const struct ipt_entry *e)
+{
+	static const struct ipt_ip uncond;
+
+	return e->target_offset == sizeof(struct ipt_entry) &&
+	       memcmp(&e->ip, &uncond, sizeof(uncond)) == 0;
+}
+
+static bool ip_checkentry(const struct ipt_ip *ip)
+{
+	if (ip->flags & ~IPT_F_MASK)
+		return false;
+	if (ip->invflags & ~IPT_INV_MASK)
+		return false;
+	return true;
+}
+
+static bool is_standard(const struct xt_entry_target *t)
+{
+	return strncmp(t->u.user.name, XT_STANDARD_TARGET, XT_EXTENSION_MAXNAMELEN) == 0;
+}
+
+/* Built-in chain policies must be unconditional ACCEPT or DROP. */
+static bool check_underflow(const struct ipt_entry *e)
+{
+	const struct xt_entry_target *t;
+	unsigned int verdict;
+
+	if (!unconditional(e))
+		return false;
+	t = ipt_get_target_c(e);
+	if (!is_standard(t))
+		return false;
+	verdict = ((const struct xt_standard_target *)t)->verdict;
+	verdict = -verdict - 1;
+	return verdict == NF_DROP || verdict == NF_ACCEPT;
+}
+
+/*
+ * Figures out from what hook each rule can be called: returns 0 if there are loops or a
+ * chain that falls off the end of the blob.  No recursion: the packet counter holds the
+ * back pointer (reset to 0 on the way back) and comefrom the source hook bitmask, with bit
+ * NF_INET_NUMHOOKS marking "on the current path".
+ */
+static int mark_source_chains(const struct xt_table_info *newinfo, unsigned int valid_hooks,
+			      void *entry0, unsigned int *offsets, const struct ipt_entry **badp)
+{
+	unsigned int hook;
+
+	for (hook = 0; hook < NF_INET_NUMHOOKS; hook++) {
+		unsigned int pos = newinfo->hook_entry[hook];
+		struct ipt_entry *e = (struct ipt_entry *)((char *)entry0 + pos);
+
+		if (!(valid_hooks & (1 << hook)))
+			continue;
+
+		/* Set initial back pointer. */
+		e->counters.pcnt = pos;
+
+		for (;;) {
+			const struct xt_standard_target *t = (const void *)ipt_get_target_c(e);
+			int visited = e->comefrom & (1 << hook);
+
+			*badp = e;
+			if (e->comefrom & (1 << NF_INET_NUMHOOKS))
+				return 0;
+
+			e->comefrom |= ((1 << hook) | (1 << NF_INET_NUMHOOKS));
+
+			/* Unconditional return/END. */
+			if ((unconditional(e) && is_standard(&t->target) && t->verdict < 0) || visited) {
+				unsigned int oldpos, size;
+
+				/* Return: backtrack through the last big jump. */
+				do {
+					e->comefrom ^= (1 << NF_INET_NUMHOOKS);
+					oldpos = pos;
+					pos = e->counters.pcnt;
+					e->counters.pcnt = 0;
+
+					/* We're at the start. */
+					if (pos == oldpos)
+						goto next;
+
+					e = (struct ipt_entry *)((char *)entry0 + pos);
+				} while (oldpos == pos + e->next_offset);
+
+				/* Move along one */
+				size = e->next_offset;
+				*badp = e;
+				if (pos + size >= newinfo->size)
+					return 0;
+				e = (struct ipt_entry *)((char *)entry0 + pos + size);
+				e->counters.pcnt = pos;
+				pos += size;
+			} else {
+				int newpos = t->verdict;
+
+				if (is_standard(&t->target) && newpos >= 0) {
+					/* This a jump; chase it. */
+					if (!xt_find_jump_offset(offsets, newpos, newinfo->number))
+						return 0;
+				} else {
+					/* ... this is a fallthru */
+					newpos = pos + e->next_offset;
+					if ((unsigned int)newpos >= newinfo->size)
+						return 0;
+				}
+				e = (struct ipt_entry *)((char *)entry0 + newpos);
+				e->counters.pcnt = pos;
+				pos = newpos;
+			}
+		}
+next:		;
+	}
+	return 1;
+}
+
+static void cleanup_match(struct xt_entry_match *m, struct net *net)
+{
+	struct xt_mtdtor_param par;
+
+	par.net = net;
+	par.match = m->u.kernel.match;
+	par.matchinfo = m->data;
+	par.family = NFPROTO_IPV4;
+	if (par.match->destroy)
+		par.match->destroy(&par);
+	module_put(par.match->me);
+}
+
+static int check_match(struct xt_entry_match *m, struct xt_mtchk_param *par)
+{
+	const struct ipt_ip *ip = par->entryinfo;
+
+	par->match = m->u.kernel.match;
+	par->matchinfo = m->data;
+	return xt_check_match(par, m->u.match_size - sizeof(*m), ip->proto, ip->invflags & IPT_INV_PROTO);
+}
+
+/* Say why an extension was refused: its own printk line if it printed one. */
+static void refuse_ext(struct net *net, const void *entry0, unsigned int size, const unsigned int *hooks,
+		       const struct ipt_entry *e, const char *kind, const char *name, u8 rev, int err,
+		       unsigned long mark)
+{
+	const char *why = nfemu_printk_since(net, mark);
+
+	if (err == -ENOENT && !why)
+		why = "no such extension in this kernel (no module provides it)";
+	else if (err == -EPROTOTYPE && !why)
+		why = "revision not supported by this kernel";
+	ipt_refuse(net, entry0, size, hooks, e, "%s '%.*s' rev %u: %s (%s)", kind,
+		   XT_EXTENSION_MAXNAMELEN, name, rev, why ? why : "refused by checkentry", errname(err));
+}
+
+static int find_check_match(struct xt_entry_match *m, struct xt_mtchk_param *par)
+{
+	struct xt_match *match;
+	int ret;
+
+	match = xt_request_find_match(par->net, NFPROTO_IPV4, m->u.user.name, m->u.user.revision);
+	if (IS_ERR(match))
+		return PTR_ERR(match);
+	m->u.kernel.match = match;
+
+	ret = check_match(m, par);
+	if (ret)
+		goto err;
+	return 0;
+err:
+	module_put(m->u.kernel.match->me);
+	return ret;
+}
+
+static int check_target(struct ipt_entry *e, struct net *net, const char *name)
+{
+	struct xt_entry_target *t = ipt_get_target(e);
+	struct xt_tgchk_param par = {
+		.net = net,
+		.table = name,
+		.entryinfo = e,
+		.target = t->u.kernel.target,
+		.targinfo = t->data,
+		.hook_mask = e->comefrom,
+		.family = NFPROTO_IPV4,
+	};
+
+	return xt_check_target(&par, t->u.target_size - sizeof(*t), e->ip.proto, e->ip.invflags & IPT_INV_PROTO);
+}
+
+struct translate_where {        /* EMU: for refusal lines */
+	const void *entry0;
+	unsigned int size;
+	const unsigned int *hook_entry;
+};
+
+static int find_check_entry(struct ipt_entry *e, struct net *net, const char *name,
+			    const struct translate_where *w)
+{
+	struct xt_entry_target *t;
+	struct xt_target *target;
+	struct xt_mtchk_param mtpar;
+	struct xt_entry_match *ematch;
+	unsigned long mark;
+	unsigned int j = 0;
+	int ret;
+
+	memset(&mtpar, 0, sizeof(mtpar));
+	mtpar.net = net;
+	mtpar.table = name;
+	mtpar.entryinfo = &e->ip;
+	mtpar.hook_mask = e->comefrom;
+	mtpar.family = NFPROTO_IPV4;
+	xt_ematch_foreach(ematch, e) {
+		mark = net->printk.seq;
+		ret = find_check_match(ematch, &mtpar);
+		if (ret != 0) {
+			refuse_ext(net, w->entry0, w->size, w->hook_entry, e, "match", ematch->u.user.name,
+				   ematch->u.user.revision, ret, mark);
+			goto cleanup_matches;
+		}
+		++j;
+	}
+
+	t = ipt_get_target(e);
+	mark = net->printk.seq;
+	target = xt_request_find_target(net, NFPROTO_IPV4, t->u.user.name, t->u.user.revision);
+	if (IS_ERR(target)) {
+		ret = PTR_ERR(target);
+		refuse_ext(net, w->entry0, w->size, w->hook_entry, e, "target", t->u.user.name,
+			   t->u.user.revision, ret, mark);
+		goto cleanup_matches;
+	}
+	t->u.kernel.target = target;
+
+	ret = check_target(e, net, name);
+	if (ret) {
+		refuse_ext(net, w->entry0, w->size, w->hook_entry, e, "target", target->name,
+			   target->revision, ret, mark);
+		goto err;
+	}
+	return 0;
+err:
+	module_put(t->u.kernel.target->me);
+cleanup_matches:
+	xt_ematch_foreach(ematch, e) {
+		if (j-- == 0)
+			break;
+		cleanup_match(ematch, net);
+	}
+	return ret;
+}
+
+static int check_entry_size_and_hooks(struct net *net, struct ipt_entry *e, struct xt_table_info *newinfo,
+				      const unsigned char *base, const unsigned char *limit,
+				      const unsigned int *hook_entries, const unsigned int *underflows,
+				      unsigned int valid_hooks)
+{
+	unsigned int size = limit - base;
+	unsigned int h;
+	int err;
+
+#define REFUSE(...) ipt_refuse(net, base, size, hook_entries, e, __VA_ARGS__)
+	if ((unsigned long)((unsigned char *)e - base) % __alignof__(struct ipt_entry) != 0) {
+		REFUSE("entry is not aligned to %zu bytes", __alignof__(struct ipt_entry));
+		return -EINVAL;
+	}
+	if ((unsigned char *)e + sizeof(struct ipt_entry) >= limit) {
+		REFUSE("entry header runs past the end of the blob (size %u)", size);
+		return -EINVAL;
+	}
+	if ((unsigned char *)e + e->next_offset > limit) {
+		REFUSE("next_offset %u runs past the end of the blob (size %u)", e->next_offset, size);
+		return -EINVAL;
+	}
+	if (e->next_offset < sizeof(struct ipt_entry) + sizeof(struct xt_entry_target)) {
+		REFUSE("next_offset %u is smaller than an entry with a target (%zu)", e->next_offset,
+		       sizeof(struct ipt_entry) + sizeof(struct xt_entry_target));
+		return -EINVAL;
+	}
+	if (!ip_checkentry(&e->ip)) {
+		REFUSE("unknown ip flags 0x%x or invflags 0x%x", e->ip.flags, e->ip.invflags);
+		return -EINVAL;
+	}
+	err = xt_check_entry_offsets(e, (const char *)e->elems, e->target_offset, e->next_offset);
+	if (err) {
+		const struct xt_entry_target *t = ipt_get_target_c(e);
+
+		if (e->target_offset < sizeof(*e) || e->target_offset + sizeof(*t) > e->next_offset)
+			REFUSE("target_offset %u outside the entry (next_offset %u)", e->target_offset,
+			       e->next_offset);
+		else if (t->u.target_size < sizeof(*t) || e->target_offset + t->u.target_size > e->next_offset)
+			REFUSE("target_size %u does not fit (target_offset %u, next_offset %u)",
+			       t->u.target_size, e->target_offset, e->next_offset);
+		else if (is_standard(t))
+			REFUSE("standard target: bad size or verdict %d",
+			       ((const struct xt_standard_target *)t)->verdict);
+		else if (strncmp(t->u.user.name, XT_ERROR_TARGET, XT_EXTENSION_MAXNAMELEN) == 0)
+			REFUSE("ERROR target: bad size %u or unterminated chain name", t->u.target_size);
+		else
+			REFUSE("matches do not tile the space before the target (bad match_size or alignment)");
+		return err;
+	}
+
+	/* Check hooks & underflows */
+	for (h = 0; h < NF_INET_NUMHOOKS; h++) {
+		if (!(valid_hooks & (1 << h)))
+			continue;
+		if ((unsigned char *)e - base == hook_entries[h])
+			newinfo->hook_entry[h] = hook_entries[h];
+		if ((unsigned char *)e - base == underflows[h]) {
+			if (!check_underflow(e)) {
+				REFUSE("policy of %s (underflow) is not an unconditional ACCEPT or DROP",
+				       hooknames[h]);
+				return -EINVAL;
+			}
+			newinfo->underflow[h] = underflows[h];
+		}
+	}
+#undef REFUSE
+
+	/* Clear counters and comefrom */
+	e->counters = ((struct xt_counters){ 0, 0 });
+	e->comefrom = 0;
+	return 0;
+}
+
+static void cleanup_entry(struct ipt_entry *e, struct net *net)
+{
+	struct xt_tgdtor_param par;
+	struct xt_entry_target *t;
+	struct xt_entry_match *ematch;
+
+	xt_ematch_foreach(ematch, e)
+		cleanup_match(ematch, net);
+	t = ipt_get_target(e);
+
+	par.net = net;
+	par.target = t->u.kernel.target;
+	par.targinfo = t->data;
+	par.family = NFPROTO_IPV4;
+	if (par.target->destroy)
+		par.target->destroy(&par);
+	module_put(par.target->me);
+}
+
+static const char *hook_order_problem(const struct xt_table_info *info, unsigned int valid_hooks,
+				      unsigned int *hookp)
+{
+	unsigned int i, max_uflow = 0, max_entry = 0;
+	bool check = false;
+
+	for (i = 0; i < NF_INET_NUMHOOKS; i++) {
+		if (!(valid_hooks & (1 << i)))
+			continue;
+		*hookp = i;
+		if (info->hook_entry[i] == 0xFFFFFFFF)
+			return "hook_entry does not start an entry";
+		if (info->underflow[i] == 0xFFFFFFFF)
+			return "underflow does not start an entry";
+		if (check) {
+			if (max_uflow > info->underflow[i])
+				return "unsorted underflow";
+			if (max_uflow == info->underflow[i])
+				return "duplicate underflow";
+			if (max_entry > info->hook_entry[i])
+				return "unsorted entry";
+			if (max_entry == info->hook_entry[i])
+				return "duplicate entry";
+		}
+		max_entry = info->hook_entry[i];
+		max_uflow = info->underflow[i];
+		check = true;
+	}
+	return "hooks";
+}
+
+/* Checks and translates the user-supplied table segment (held in newinfo). */
+static int translate_table(struct net *net, struct xt_table_info *newinfo, void *entry0,
+			   const struct ipt_replace *repl)
+{
+	const struct translate_where w = { entry0, repl->size, repl->hook_entry };
+	const struct ipt_entry *bad = entry0;
+	struct ipt_entry *iter;
+	unsigned int *offsets;
+	unsigned int i;
+	int ret = 0;
+
+	newinfo->size = repl->size;
+	newinfo->number = repl->num_entries;
+
+	/* Init all hooks to impossible value. */
+	for (i = 0; i < NF_INET_NUMHOOKS; i++) {
+		newinfo->hook_entry[i] = 0xFFFFFFFF;
+		newinfo->underflow[i] = 0xFFFFFFFF;
+	}
+
+	offsets = xt_alloc_entry_offsets(newinfo->number);
+	if (!offsets) {
+		nfemu_set_error(net, "num_entries %u is too large", repl->num_entries);
+		return -ENOMEM;
+	}
+	i = 0;
+	/* Walk through entries, checking offsets. */
+	xt_entry_foreach(iter, entry0, newinfo->size) {
+		ret = check_entry_size_and_hooks(net, iter, newinfo, entry0,
+						 (unsigned char *)entry0 + repl->size,
+						 repl->hook_entry, repl->underflow, repl->valid_hooks);
+		if (ret != 0)
+			goto out_free;
+		if (i < repl->num_entries)
+			offsets[i] = (char *)iter - (char *)entry0;
+		++i;
+		if (strncmp(ipt_get_target(iter)->u.user.name, XT_ERROR_TARGET, XT_EXTENSION_MAXNAMELEN) == 0)
+			++newinfo->stacksize;
+	}
+
+	ret = -EINVAL;
+	if (i != repl->num_entries) {
+		nfemu_set_error(net, "num_entries is %u but the blob holds %u entries", repl->num_entries, i);
+		goto out_free;
+	}
+
+	ret = xt_check_table_hooks(newinfo, repl->valid_hooks);
+	if (ret) {
+		unsigned int h = 0;
+		const char *why = hook_order_problem(newinfo, repl->valid_hooks, &h);
+
+		nfemu_set_error(net, "%s at hook %u (%s): hook_entry %u, underflow %u", why, h, hooknames[h],
+				repl->hook_entry[h], repl->underflow[h]);
+		goto out_free;
+	}
+
+	if (!mark_source_chains(newinfo, repl->valid_hooks, entry0, offsets, &bad)) {
+		ret = -ELOOP;
+		ipt_refuse(net, entry0, repl->size, repl->hook_entry, bad,
+			   "chain loop, jump to a non-entry offset, or a chain that falls off the end of the table (ELOOP)");
+		goto out_free;
+	}
+	free(offsets);
+
+	/* Finally, each sanity check must pass */
+	i = 0;
+	xt_entry_foreach(iter, entry0, newinfo->size) {
+		ret = find_check_entry(iter, net, repl->name, &w);
+		if (ret != 0)
+			break;
+		++i;
+	}
+
+	if (ret != 0) {
+		xt_entry_foreach(iter, entry0, newinfo->size) {
+			if (i-- == 0)
+				break;
+			cleanup_entry(iter, net);
+		}
+		return ret;
+	}
+	return ret;
+out_free:
+	free(offsets);
+	return ret;
+}
+
+/* -------------------------------------------------------------- counters */
+
+static void get_counters(const struct xt_table_info *t, struct xt_counters counters[])
+{
+	const struct ipt_entry *iter;
+	unsigned int i = 0;
+
+	xt_entry_foreach(iter, t->entries, t->size) {
+		counters[i] = iter->counters;
+		++i;
+	}
+}
+
+static struct xt_counters *alloc_counters(const struct xt_table *table)
+{
+	const struct xt_table_info *private = table->private;
+	struct xt_counters *counters = calloc(private->number ? private->number : 1, sizeof(*counters));
+
+	if (!counters)
+		return ERR_PTR(-ENOMEM);
+	get_counters(private, counters);
+	return counters;
+}
+
+/* ------------------------------------------------------------- get ops */
+
+static int copy_entries_to_user(unsigned int total_size, const struct xt_table *table, void *userptr)
+{
+	const struct xt_table_info *private = table->private;
+	const void *loc_cpu_entry = private->entries;
+	struct xt_counters *counters;
+	const struct ipt_entry *e;
+	unsigned int off, num;
+
+	counters = alloc_counters(table);
+	if (IS_ERR(counters))
+		return PTR_ERR(counters);
+
+	for (off = 0, num = 0; off < total_size; off += e->next_offset, num++) {
+		const struct xt_entry_match *m;
+		const struct xt_entry_target *t;
+		unsigned int i;
+
+		e = (const void *)((const char *)loc_cpu_entry + off);
+		memcpy((char *)userptr + off, e, sizeof(*e));
+		memcpy((char *)userptr + off + offsetof(struct ipt_entry, counters), &counters[num],
+		       sizeof(counters[num]));
+
+		for (i = sizeof(struct ipt_entry); i < e->target_offset; i += m->u.match_size) {
+			m = (const void *)((const char *)e + i);
+			xt_match_to_user(m, (void *)((char *)userptr + off + i));
+		}
+		t = ipt_get_target_c(e);
+		xt_target_to_user(t, (void *)((char *)userptr + off + e->target_offset));
+	}
+	free(counters);
+	return 0;
+}
+
+static int get_info(struct net *net, void *user, const int *len)
+{
+	char name[XT_TABLE_MAXNAMELEN];
+	struct xt_table *t;
+	int ret;
+
+	if (*len != sizeof(struct ipt_getinfo)) {
+		nfemu_set_error(net, "GET_INFO: optlen %d != sizeof(struct ipt_getinfo) %zu", *len,
+				sizeof(struct ipt_getinfo));
+		return -EINVAL;
+	}
+	memcpy(name, user, sizeof(name));
+	name[XT_TABLE_MAXNAMELEN - 1] = '\0';
+
+	t = xt_request_find_table_lock(net, AF_INET, name);
+	if (!IS_ERR(t)) {
+		struct ipt_getinfo info;
+		const struct xt_table_info *private = t->private;
+
+		memset(&info, 0, sizeof(info));
+		info.valid_hooks = t->valid_hooks;
+		memcpy(info.hook_entry, private->hook_entry, sizeof(info.hook_entry));
+		memcpy(info.underflow, private->underflow, sizeof(info.underflow));
+		info.num_entries = private->number;
+		info.size = private->size;
+		strcpy(info.name, name);
+		memcpy(user, &info, *len);
+		ret = 0;
+		module_put(t->me);
+	} else {
+		ret = PTR_ERR(t);
+	}
+	return ret;
+}
+
+static int get_entries(struct net *net, struct ipt_get_entries *uptr, const int *len)
+{
+	struct ipt_get_entries get;
+	struct xt_table *t;
+	int ret;
+
+	if (*len < (int)sizeof(get)) {
+		nfemu_set_error(net, "GET_ENTRIES: optlen %d < sizeof(struct ipt_get_entries) %zu", *len,
+				sizeof(get));
+		return -EINVAL;
+	}
+	memcpy(&get, uptr, sizeof(get));
+	if ((unsigned int)*len != sizeof(struct ipt_get_entries) + get.size) {
+		nfemu_set_error(net, "GET_ENTRIES: optlen %d != %zu + size %u", *len,
+				sizeof(struct ipt_get_entries), get.size);
+		return -EINVAL;
+	}
+	get.name[sizeof(get.name) - 1] = '\0';
+
+	t = xt_find_table_lock(net, AF_INET, get.name);
+	if (!IS_ERR(t)) {
+		const struct xt_table_info *private = t->private;
+
+		if (get.size == private->size) {
+			ret = copy_entries_to_user(private->size, t, uptr->entrytable);
+		} else {
+			nfemu_set_error(net, "GET_ENTRIES %s: size %u but the table has %u bytes (changed since GET_INFO)",
+					get.name, get.size, private->size);
+			ret = -EAGAIN;
+		}
+		module_put(t->me);
+	} else {
+		ret = PTR_ERR(t);
+	}
+	return ret;
+}
+
+/* --------------------------------------------------------------- set ops */
+
+static int __do_replace(struct net *net, const char *name, unsigned int valid_hooks,
+			struct xt_table_info *newinfo, unsigned int num_counters, void *counters_ptr)
+{
+	struct xt_table_info *oldinfo;
+	struct xt_counters *counters;
+	struct ipt_entry *iter;
+	struct xt_table *t;
+	int ret;
+
+	counters = calloc(num_counters, sizeof(*counters));
+	if (!counters) {
+		ret = -ENOMEM;
+		goto out;
+	}
+
+	t = xt_request_find_table_lock(net, AF_INET, name);
+	if (IS_ERR(t)) {
+		ret = PTR_ERR(t);
+		nfemu_set_error(net, "no table '%s' in this kernel", name);
+		goto free_newinfo_counters_untrans;
+	}
+
+	/* You lied! */
+	if (valid_hooks != t->valid_hooks) {
+		ret = -EINVAL;
+		nfemu_set_error(net, "valid_hooks 0x%x, but table '%s' has 0x%x", valid_hooks, name,
+				t->valid_hooks);
+		goto put_module;
+	}
+
+	oldinfo = xt_replace_table(t, num_counters, newinfo, &ret);
+	if (!oldinfo) {
+		if (ret == -EAGAIN)
+			nfemu_set_error(net, "num_counters %u but table '%s' has %u entries: it changed since it was read",
+					num_counters, name, t->private->number);
+		goto put_module;
+	}
+
+	/* Update module usage count based on number of rules: a table holds its module while
+	 * it has more than its initial entries. */
+	if ((oldinfo->number > oldinfo->initial_entries) || (newinfo->number <= oldinfo->initial_entries))
+		module_put(t->me);
+	if ((oldinfo->number > oldinfo->initial_entries) && (newinfo->number <= oldinfo->initial_entries))
+		module_put(t->me);
+
+	get_counters(oldinfo, counters);
+
+	/* Decrease module usage counts and free resource */
+	xt_entry_foreach(iter, oldinfo->entries, oldinfo->size)
+		cleanup_entry(iter, net);
+
+	xt_free_table_info(oldinfo);
+	if (copy_to_user(counters_ptr, counters, sizeof(struct xt_counters) * num_counters) != 0) {
+		/* Silent error, can't fail, new table is already in place */
+		pr_warn(net, "iptables: counters copy to user failed while replacing table");
+	}
+	free(counters);
+	return 0;
+
+put_module:
+	module_put(t->me);
+free_newinfo_counters_untrans:
+	free(counters);
+out:
+	return ret;
+}
+
+static int do_replace(struct net *net, const void *arg, unsigned int len)
+{
+	struct ipt_replace tmp;
+	struct xt_table_info *newinfo;
+	struct ipt_entry *iter;
+	void *loc_cpu_entry;
+	int ret;
+
+	if (len < sizeof(tmp)) {
+		nfemu_set_error(net, "SET_REPLACE: optlen %u < sizeof(struct ipt_replace) %zu", len, sizeof(tmp));
+		return -EINVAL;
+	}
+	memcpy(&tmp, arg, sizeof(tmp));
+
+	/* overflow check */
+	if (tmp.num_counters >= INT_MAX / sizeof(struct xt_counters)) {
+		nfemu_set_error(net, "SET_REPLACE: num_counters %u too large", tmp.num_counters);
+		return -ENOMEM;
+	}
+	if (tmp.num_counters == 0) {
+		nfemu_set_error(net, "SET_REPLACE: num_counters is 0");
+		return -EINVAL;
+	}
+	if ((u64)len < (u64)tmp.size + sizeof(tmp)) {
+		nfemu_set_error(net, "SET_REPLACE: optlen %u < sizeof(struct ipt_replace) + size %u", len, tmp.size);
+		return -EINVAL;
+	}
+	tmp.name[sizeof(tmp.name) - 1] = 0;
+
+	newinfo = xt_alloc_table_info(tmp.size);
+	if (!newinfo) {
+		nfemu_set_error(net, "SET_REPLACE %s: size %u: cannot allocate", tmp.name, tmp.size);
+		return -ENOMEM;
+	}
+	loc_cpu_entry = newinfo->entries;
+	memcpy(loc_cpu_entry, (const char *)arg + sizeof(tmp), tmp.size);
+
+	ret = translate_table(net, newinfo, loc_cpu_entry, &tmp);
+	if (ret != 0)
+		goto free_newinfo;
+
+	ret = __do_replace(net, tmp.name, tmp.valid_hooks, newinfo, tmp.num_counters, tmp.counters);
+	if (ret)
+		goto free_newinfo_untrans;
+	return 0;
+
+free_newinfo_untrans:
+	xt_entry_foreach(iter, loc_cpu_entry, newinfo->size)
+		cleanup_entry(iter, net);
+free_newinfo:
+	xt_free_table_info(newinfo);
+	return ret;
+}
+
+static int do_add_counters(struct net *net, const void *arg, unsigned int len)
+{
+	const struct xt_table_info *private;
+	struct xt_counters_info tmp;
+	const struct xt_counters *paddc;
+	struct ipt_entry *iter;
+	struct xt_table *t;
+	unsigned int i = 0;
+	u64 size;
+
+	if (len < sizeof(tmp)) {
+		nfemu_set_error(net, "SET_ADD_COUNTERS: optlen %u < sizeof(struct xt_counters_info) %zu", len,
+				sizeof(tmp));
+		return -EINVAL;
+	}
+	memcpy(&tmp, arg, sizeof(tmp));
+	tmp.name[sizeof(tmp.name) - 1] = '\0';
+	size = (u64)sizeof(struct xt_counters) * tmp.num_counters;
+	if (size != (u64)len - sizeof(tmp)) {
+		nfemu_set_error(net, "SET_ADD_COUNTERS %s: %u counters need optlen %llu, got %u", tmp.name,
+				tmp.num_counters, (unsigned long long)(size + sizeof(tmp)), len);
+		return -EINVAL;
+	}
+	paddc = (const void *)((const char *)arg + sizeof(tmp));
+
+	t = xt_find_table_lock(net, AF_INET, tmp.name);
+	if (IS_ERR(t)) {
+		nfemu_set_error(net, "SET_ADD_COUNTERS: no table '%s'", tmp.name);
+		return PTR_ERR(t);
+	}
+	private = t->private;
+	if (private->number != tmp.num_counters) {
+		nfemu_set_error(net, "SET_ADD_COUNTERS %s: %u counters for %u entries", tmp.name,
+				tmp.num_counters, private->number);
+		module_put(t->me);
+		return -EINVAL;
+	}
+	xt_entry_foreach(iter, private->entries, private->size) {
+		struct xt_counters c;
+
+		memcpy(&c, &paddc[i], sizeof(c));      /* the caller's array may be unaligned */
+		iter->counters.bcnt += c.bcnt;
+		iter->counters.pcnt += c.pcnt;
+		++i;
+	}
+	module_put(t->me);
+	return 0;
+}
+
+int do_ipt_set_ctl(struct net *net, int cmd, const void *user, unsigned int len)
+{
+	char name[XT_TABLE_MAXNAMELEN] = "";
+	int ret;
+
+	net->last_error[0] = '\0';
+	switch (cmd) {
+	case IPT_SO_SET_REPLACE:
+		ret = do_replace(net, user, len);
+		if (len >= sizeof(struct ipt_replace))
+			memcpy(name, ((const struct ipt_replace *)user)->name, sizeof(name) - 1);
+		break;
+	case IPT_SO_SET_ADD_COUNTERS:
+		ret = do_add_counters(net, user, len);
+		if (len >= sizeof(struct xt_counters_info))
+			memcpy(name, ((const struct xt_counters_info *)user)->name, sizeof(name) - 1);
+		break;
+	default:
+		nfemu_set_error(net, "setsockopt: unknown ip_tables optname %d", cmd);
+		ret = -EINVAL;
+	}
+	/* EMU: prefix the reason with the operation and table, once, for the user's one line. */
+	if (ret < 0 && net->last_error[0] && strncmp(net->last_error, "SET_", 4) != 0) {
+		char buf[sizeof(net->last_error)];
+
+		memcpy(buf, net->last_error, sizeof(buf));
+		nfemu_set_error(net, "%s %s: %.*s", cmd == IPT_SO_SET_REPLACE ? "SET_REPLACE" : "SET_ADD_COUNTERS",
+				name, (int)(sizeof(buf) - 64), buf);
+	} else if (ret < 0 && !net->last_error[0]) {
+		nfemu_set_error(net, "%s %s: refused (%s)", cmd == IPT_SO_SET_REPLACE ? "SET_REPLACE" : "SET_ADD_COUNTERS",
+				name, errname(ret));
+	}
+	return ret;
+}
+
+int do_ipt_get_ctl(struct net *net, int cmd, void *user, int *len)
+{
+	int ret;
+
+	net->last_error[0] = '\0';
+	switch (cmd) {
+	case IPT_SO_GET_INFO:
+		ret = get_info(net, user, len);
+		break;
+	case IPT_SO_GET_ENTRIES:
+		ret = get_entries(net, user, len);
+		break;
+	case IPT_SO_GET_REVISION_MATCH:
+	case IPT_SO_GET_REVISION_TARGET: {
+		struct xt_get_revision rev;
+		int target;
+
+		if (*len != sizeof(rev)) {
+			nfemu_set_error(net, "GET_REVISION: optlen %d != sizeof(struct xt_get_revision) %zu", *len,
+					sizeof(rev));
+			ret = -EINVAL;
+			break;
+		}
+		memcpy(&rev, user, sizeof(rev));
+		rev.name[sizeof(rev.name) - 1] = 0;
+		target = cmd == IPT_SO_GET_REVISION_TARGET;
+
+		/* try_then_request_module: load "ipt_NAME" only when nothing is known. */
+		if (!xt_find_revision(net, AF_INET, rev.name, rev.revision, target, &ret)) {
+			request_module(net, "ipt_%s", rev.name);
+			xt_find_revision(net, AF_INET, rev.name, rev.revision, target, &ret);
+		}
+		break;
+	}
+	default:
+		nfemu_set_error(net, "getsockopt: unknown ip_tables optname %d", cmd);
+		ret = -EINVAL;
+	}
+	return ret;
+}
+
+/* ------------------------------------------------------ table registration */
+
+/* The table a table module registers: one ACCEPT policy per valid hook, then the ERROR end. */
+void *ipt_alloc_initial_table(const struct xt_table *info)
+{
+	unsigned int hook_mask = info->valid_hooks;
+	unsigned int nhooks = __builtin_popcount(hook_mask);
+	unsigned int bytes = 0, hooknum = 0, i = 0;
+	struct ipt_replace *repl;
+	struct ipt_standard *entries;
+	struct ipt_error *term;
+	size_t term_offset = ALIGN_UP(sizeof(*repl) + nhooks * sizeof(struct ipt_standard),
+				      __alignof__(struct ipt_error));
+
+	repl = calloc(1, term_offset + sizeof(*term));
+	if (!repl)
+		return NULL;
+	entries = (struct ipt_standard *)repl->entries;
+	term = (struct ipt_error *)((char *)repl + term_offset);
+	snprintf(repl->name, sizeof(repl->name), "%s", info->name);
+	term->entry.target_offset = sizeof(struct ipt_entry);
+	term->entry.next_offset = sizeof(struct ipt_error);
+	term->target.target.u.user.target_size = sizeof(struct xt_error_target);
+	strcpy(term->target.target.u.user.name, XT_ERROR_TARGET);
+	strcpy(term->target.errorname, "ERROR");
+	repl->valid_hooks = hook_mask;
+	repl->num_entries = nhooks + 1;
+	repl->size = nhooks * sizeof(struct ipt_standard) + sizeof(struct ipt_error);
+	for (; hook_mask != 0; hook_mask >>= 1, ++hooknum) {
+		if (!(hook_mask & 1))
+			continue;
+		repl->hook_entry[hooknum] = bytes;
+		repl->underflow[hooknum] = bytes;
+		entries[i].entry.target_offset = sizeof(struct ipt_entry);
+		entries[i].entry.next_offset = sizeof(struct ipt_standard);
+		entries[i].target.target.u.user.target_size = sizeof(struct xt_standard_target);
+		entries[i].target.verdict = -NF_ACCEPT - 1;
+		i++;
+		bytes += sizeof(struct ipt_standard);
+	}
+	return repl;
+}
+
+int ipt_register_table(struct net *net, const struct xt_table *table, const struct ipt_replace *repl,
+		       const struct nf_hook_ops *template_ops)
+{
+	struct xt_table_info bootstrap = { 0 };
+	struct xt_table_info *newinfo;
+	struct xt_table *new_table;
+	struct nf_hook_ops *ops;
+	struct ipt_entry *iter;
+	unsigned int num_ops;
+	int ret;
+
+	newinfo = xt_alloc_table_info(repl->size);
+	if (!newinfo)
+		return -ENOMEM;
+	memcpy(newinfo->entries, repl->entries, repl->size);
+
+	ret = translate_table(net, newinfo, newinfo->entries, repl);
+	if (ret != 0) {
+		xt_free_table_info(newinfo);
+		return ret;
+	}
+
+	new_table = xt_register_table(net, table, &bootstrap, newinfo);
+	if (IS_ERR(new_table)) {
+		xt_entry_foreach(iter, newinfo->entries, newinfo->size)
+			cleanup_entry(iter, net);
+		xt_free_table_info(newinfo);
+		return PTR_ERR(new_table);
+	}
+	if (!template_ops)
+		return 0;
+
+	num_ops = __builtin_popcount(table->valid_hooks);
+	ops = malloc(num_ops * sizeof(*ops));
+	if (!ops) {
+		ret = -ENOMEM;
+		goto out_free;
+	}
+	memcpy(ops, template_ops, num_ops * sizeof(*ops));
+	for (unsigned int i = 0; i < num_ops; i++)
+		ops[i].priv = new_table;
+	new_table->ops = ops;
+	ret = nf_register_net_hooks(net, ops, num_ops);
+	if (ret != 0)
+		goto out_free;
+	return 0;
+
+out_free:
+	ipt_unregister_table_exit(net, table->name);
+	return ret;
+}
+
+void ipt_unregister_table_pre_exit(struct net *net, const char *name)
+{
+	struct xt_table *table = xt_find_table(net, AF_INET, name);
+
+	if (table && table->ops)
+		nf_unregister_net_hooks(net, table->ops, __builtin_popcount(table->valid_hooks));
+}
+
+void ipt_unregister_table_exit(struct net *net, const char *name)
+{
+	struct xt_table *table = xt_find_table(net, AF_INET, name);
+	struct xt_table_info *private;
+	struct module *table_owner;
+	struct ipt_entry *iter;
+
+	if (!table)
+		return;
+	table_owner = table->me;
+	private = xt_unregister_table(table);
+
+	/* Decrease module usage counts and free resources */
+	xt_entry_foreach(iter, private->entries, private->size)
+		cleanup_entry(iter, net);
+	if (private->number > private->initial_entries)
+		module_put(table_owner);
+	xt_free_table_info(private);
+}
+
+/* ----------------------------------------------------------------- module */
+
+static int ip_tables_init(struct net *net, struct module *me)
+{
+	int ret;
+
+	ret = xt_register_targets(net, me, ipt_builtin_tg, ARRAY_SIZE(ipt_builtin_tg));
+	if (ret < 0)
+		return ret;
+	ret = xt_register_matches(net, me, ipt_builtin_mt, ARRAY_SIZE(ipt_builtin_mt));
+	if (ret < 0) {
+		xt_unregister_targets(net, ipt_builtin_tg, ARRAY_SIZE(ipt_builtin_tg));
+		return ret;
+	}
+	return 0;
+}
+
+static void ip_tables_fini(struct net *net, struct module *me)
+{
+	(void)me;
+	xt_unregister_matches(net, ipt_builtin_mt, ARRAY_SIZE(ipt_builtin_mt));
+	xt_unregister_targets(net, ipt_builtin_tg, ARRAY_SIZE(ipt_builtin_tg));
+}
+
+const struct module_info module_info_ip_tables = {
+	.name = "ip_tables",
+	.size = 32768,
+	.depends = MODULE_DEPS("x_tables"),
+	.aliases = MODULE_ALIASES("ipt_icmp", "ipt_standard", "ipt_ERROR"),
+	.init = ip_tables_init,
+	.exit = ip_tables_fini,
+};
+
+/* ---------------------------------------------------------- table modules */
+
+/* xt_hook_ops_alloc: one nf_hook_ops per valid hook of the table, at its priority. */
+static struct nf_hook_ops *xt_hook_ops_alloc(const struct xt_table *table, nf_hookfn *fn, const int *prio)
+{
+	unsigned int hook_mask = table->valid_hooks;
+	unsigned int num_hooks = __builtin_popcount(hook_mask);
+	unsigned int i = 0, hooknum;
+	struct nf_hook_ops *ops = calloc(num_hooks ? num_hooks : 1, sizeof(*ops));
+
+	if (!ops)
+		return NULL;
+	for (hooknum = 0; hook_mask; hook_mask >>= 1, hooknum++) {
+		if (!(hook_mask & 1))
+			continue;
+		ops[i].hook = fn;
+		ops[i].pf = table->af;
+		ops[i].hooknum = hooknum;
+		ops[i].priority = prio ? prio[hooknum] : table->priority;
+		ops[i].name = table->name;
+		i++;
+	}
+	return ops;
+}
+
+/* EMU: Linux allocates the hook ops once per module; nfemu per table, so that no module
+ * keeps state outside struct net. */
+int ipt_table_init_net(struct net *net, const struct xt_table *tmpl, const char *owner,
+		       void (*fixup)(struct ipt_replace *repl), nf_hookfn *fn, const int *prio)
+{
+	struct xt_table table = *tmpl;
+	struct nf_hook_ops *ops;
+	struct ipt_replace *repl;
+	int err;
+
+	table.me = find_module(net, owner);
+	repl = ipt_alloc_initial_table(&table);
+	if (!repl)
+		return -ENOMEM;
+	if (fixup)
+		fixup(repl);
+	ops = xt_hook_ops_alloc(&table, fn, prio);
+	if (!ops) {
+		free(repl);
+		return -ENOMEM;
+	}
+	err = ipt_register_table(net, &table, repl, ops);
+	free(ops);
+	free(repl);
+	return err;
+}
+
+void ipt_table_fini_net(struct net *net, const char *name)
+{
+	ipt_unregister_table_pre_exit(net, name);
+	ipt_unregister_table_exit(net, name);
+	xt_unregister_template(net, name);
+}
+
+/* EMU: the packet path (ipt_do_table proper) arrives with `nfemu replay`; until then the
+ * hooks are registered and ordered but no packet walks them. */
+unsigned int ipt_do_table(void *priv, struct sk_buff *skb, const struct nf_hook_state *state)
+{
+	(void)priv;
+	(void)skb;
+	(void)state;
+	return NF_ACCEPT;
+}

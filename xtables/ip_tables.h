@@ -1,0 +1,55 @@
+/* xtables/ip_tables.h - IPv4 tables: translate_table, the sockopt ABI, ipt_do_table.
+ *
+ * Mirrors include/linux/netfilter_ipv4/ip_tables.h and net/ipv4/netfilter/ip_tables.c.
+ */
+#ifndef NFEMU_XTABLES_IP_TABLES_H
+#define NFEMU_XTABLES_IP_TABLES_H
+
+#include <linux/netfilter_ipv4/ip_tables.h>
+#include "xtables/x_tables.h"
+#include "hooks/netfilter.h"
+
+struct net;
+
+/* Kernel-internal shapes of the two fixed entries (include/linux/netfilter_ipv4/ip_tables.h). */
+struct ipt_standard {
+	struct ipt_entry entry;
+	struct xt_standard_target target;
+};
+
+struct ipt_error {
+	struct ipt_entry entry;
+	struct xt_error_target target;
+};
+
+/* The getsockopt/setsockopt entry points, as nf_sockopt_ops for PF_INET.  They return 0
+ * (or, for the revision queries, the best revision) or a negative errno, exactly the errno
+ * Linux returns.  *len is in/out for get. */
+int do_ipt_get_ctl(struct net *net, int cmd, void *user, int *len);
+int do_ipt_set_ctl(struct net *net, int cmd, const void *user, unsigned int len);
+
+/* Table modules (iptable_filter, ...) */
+void *ipt_alloc_initial_table(const struct xt_table *info);
+int ipt_register_table(struct net *net, const struct xt_table *table,
+		       const struct ipt_replace *repl, const struct nf_hook_ops *template_ops);
+void ipt_unregister_table_pre_exit(struct net *net, const char *name);
+void ipt_unregister_table_exit(struct net *net, const char *name);
+
+/* Runtime (packet path): defined with the packet path. */
+unsigned int ipt_do_table(void *priv, struct sk_buff *skb, const struct nf_hook_state *state);
+
+/* EMU: the location of the last refusal (rule number and byte offset) for error lines. */
+struct ipt_refusal {
+	int rule;                       /* 1-based entry index, 0 = none */
+	unsigned int offset;            /* byte offset of that entry in the blob */
+};
+
+#endif
+
+/* The shared body of the iptable_* modules' table_init: build the initial table (policies
+ * ACCEPT, optionally adjusted by fixup), register it with hooks calling fn at the table's
+ * priority (per-hook priorities from prio[] when given), owned by module `owner`. */
+int ipt_table_init_net(struct net *net, const struct xt_table *tmpl, const char *owner,
+		       void (*fixup)(struct ipt_replace *repl), nf_hookfn *fn, const int *prio);
+/* The shared body of their module exit. */
+void ipt_table_fini_net(struct net *net, const char *name);
