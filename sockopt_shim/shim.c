@@ -215,17 +215,24 @@ static int shim_sockopt(bool get, int level, int optname, void *optval, socklen_
 	struct net *net;
 	int ret, len;
 
-	if (level != SOL_IP || !nf_sockopt_owned(PF_INET, optname, get)) {
+	if (level != SOL_IP) {
 		errno = ENOPROTOOPT;
-		return -1;
-	}
-	if (!optval || (get && !optlenp)) {
-		errno = EFAULT;
 		return -1;
 	}
 	net = shim_kernel_get(&st);
 	if (!net)
 		return -1;
+	/* Owned only while the owning module (ip_tables) is loaded, as on Linux. */
+	if (!nf_sockopt_owned(net, PF_INET, optname, get)) {
+		shim_kernel_put(&st, net, false);
+		errno = ENOPROTOOPT;
+		return -1;
+	}
+	if (!optval || (get && !optlenp)) {
+		shim_kernel_put(&st, net, false);
+		errno = EFAULT;
+		return -1;
+	}
 
 	net->last_error[0] = '\0';
 	if (get) {
@@ -270,7 +277,10 @@ SHIM_API int setsockopt(int fd, int level, int optname, const void *optval, sock
 }
 
 /* ------------------------------------------------------------------------------------------ */
-/* procfs: /proc/net/ip_tables_{names,matches,targets}, read from the emulated kernel. */
+/* procfs: /proc/net/ip_tables_{names,matches,targets}, which ip_tables creates when it loads,
+ * and /proc/sys/kernel/modprobe, which names the helper xtables_insmod() spawns. */
+
+#define SHIM_MODPROBE "/sbin/modprobe"
 
 static const char *shim_proc_file(const char *path)
 {
@@ -290,46 +300,78 @@ static const char *shim_proc_file(const char *path)
 	return NULL;
 }
 
-/* A read-only fd holding the file's contents now, as procfs generates them at open. */
-static int shim_proc_open(const char *what, bool cloexec)
+static bool shim_is_sysctl_modprobe(const char *path)
+{
+	return path && !strcmp(path, "/proc/sys/kernel/modprobe");
+}
+
+/* The file's contents now, as procfs generates them at open: malloc'd, or NULL with errno
+ * (ENOENT while ip_tables is not loaded, as the proc entries do not exist then). */
+static char *shim_proc_show(const char *what)
 {
 	struct nfemu_state st;
 	struct net *net;
-	size_t len, off = 0;
-	char *text;
-	int fd;
+	char *text = NULL;
 
 	net = shim_kernel_get(&st);
 	if (!net)
-		return -1;
-	text = xt_proc_show(net, NFPROTO_IPV4, what);
-	shim_kernel_put(&st, net, false);
-	if (!text) {
+		return NULL;
+	if (!find_module(net, "ip_tables"))
+		errno = ENOENT;
+	else if (!(text = xt_proc_show(net, NFPROTO_IPV4, what)))
 		errno = ENOMEM;
-		return -1;
-	}
+	shim_kernel_put(&st, net, false);
+	return text;
+}
+
+/* A read-only fd holding text (a memfd, so fstat/lseek/read all work). */
+static int shim_text_fd(const char *text, bool cloexec)
+{
+	size_t len = strlen(text), off = 0;
+	int fd, e;
+
 	fd = memfd_create("nfemu-proc", cloexec ? MFD_CLOEXEC : 0);
 	if (fd < 0)
-		goto out;
-	len = strlen(text);
+		return -1;
 	while (off < len) {
 		ssize_t n = write(fd, text + off, len - off);
 
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n < 0) {
-			int e = errno;
-
-			REAL(close)(fd);
-			fd = -1;
-			errno = e;
-			goto out;
-		}
+		if (n < 0)
+			goto fail;
 		off += (size_t)n;
 	}
-	lseek(fd, 0, SEEK_SET);
-out:
+	if (lseek(fd, 0, SEEK_SET) < 0)
+		goto fail;
+	return fd;
+fail:
+	e = errno;
+	REAL(close)(fd);
+	errno = e;
+	return -1;
+}
+
+/* open() of one of our proc files: what is the proc file ("names", ...) or NULL for the
+ * modprobe sysctl. */
+static int shim_proc_open(const char *what, int flags)
+{
+	char *text;
+	int fd, e;
+
+	if ((flags & O_ACCMODE) != O_RDONLY) {
+		errno = EACCES;
+		return -1;
+	}
+	if (!what)
+		return shim_text_fd(SHIM_MODPROBE "\n", flags & O_CLOEXEC);
+	text = shim_proc_show(what);
+	if (!text)
+		return -1;
+	fd = shim_text_fd(text, flags & O_CLOEXEC);
+	e = errno;
 	free(text);
+	errno = e;
 	return fd;
 }
 
@@ -342,7 +384,7 @@ static FILE *shim_proc_fopen(const char *what, const char *mode)
 		errno = EACCES;
 		return NULL;
 	}
-	fd = shim_proc_open(what, strchr(mode, 'e') != NULL);
+	fd = shim_proc_open(what, O_RDONLY | (strchr(mode, 'e') ? O_CLOEXEC : 0));
 	if (fd < 0)
 		return NULL;
 	f = fdopen(fd, "r");
@@ -359,33 +401,65 @@ SHIM_API FILE *fopen(const char *path, const char *mode)
 {
 	const char *what = shim_proc_file(path);
 
-	return what ? shim_proc_fopen(what, mode) : REAL(fopen)(path, mode);
+	if (what || shim_is_sysctl_modprobe(path))
+		return shim_proc_fopen(what, mode);
+	return REAL(fopen)(path, mode);
 }
 
 SHIM_API FILE *fopen64(const char *path, const char *mode)
 {
 	const char *what = shim_proc_file(path);
 
-	return what ? shim_proc_fopen(what, mode) : REAL(fopen64)(path, mode);
+	if (what || shim_is_sysctl_modprobe(path))
+		return shim_proc_fopen(what, mode);
+	return REAL(fopen64)(path, mode);
 }
 
-/* The proc files are regular files on procfs, so xtables_load_ko() knows ip_tables is there
- * and never runs modprobe. */
-static void shim_proc_stat(struct stat *sb)
+/* stat of a proc file: a regular file on procfs while ip_tables is loaded, else ENOENT; so
+ * xtables_load_ko() runs "modprobe ip_tables" exactly when a real kernel would need it. */
+static int shim_proc_exists(void)
 {
+	struct nfemu_state st;
+	struct net *net;
+	bool loaded;
+
+	net = shim_kernel_get(&st);
+	if (!net)
+		return -1;
+	loaded = find_module(net, "ip_tables") != NULL;
+	shim_kernel_put(&st, net, false);
+	if (!loaded) {
+		errno = ENOENT;
+		return -1;
+	}
+	return 0;
+}
+
+static int shim_proc_stat(void *buf)
+{
+	struct stat *sb = buf;
+
+	if (shim_proc_exists() < 0)
+		return -1;
 	memset(sb, 0, sizeof(*sb));
-	sb->st_mode = S_IFREG | 0440;
+	sb->st_mode = S_IFREG | 0444;
 	sb->st_nlink = 1;
 	sb->st_blksize = 1024;
+	return 0;
 }
 
-static void shim_proc_statfs(struct statfs *sf)
+static int shim_proc_statfs(void *buf)
 {
+	struct statfs *sf = buf;
+
+	if (shim_proc_exists() < 0)
+		return -1;
 	memset(sf, 0, sizeof(*sf));
 	sf->f_type = PROC_SUPER_MAGIC;
 	sf->f_bsize = 4096;
 	sf->f_namelen = 255;
 	sf->f_frsize = 4096;
+	return 0;
 }
 
 /* x86-64 and every 64-bit glibc: struct stat64 and statfs64 are the same layout as the plain
@@ -397,32 +471,28 @@ SHIM_API int stat(const char *restrict path, struct stat *restrict sb)
 {
 	if (!shim_proc_file(path))
 		return REAL(stat)(path, sb);
-	shim_proc_stat(sb);
-	return 0;
+	return shim_proc_stat(sb);
 }
 
 SHIM_API int stat64(const char *restrict path, struct stat64 *restrict sb)
 {
 	if (!shim_proc_file(path))
 		return REAL(stat64)(path, sb);
-	shim_proc_stat((struct stat *)sb);
-	return 0;
+	return shim_proc_stat(sb);
 }
 
 SHIM_API int lstat(const char *restrict path, struct stat *restrict sb)
 {
 	if (!shim_proc_file(path))
 		return REAL(lstat)(path, sb);
-	shim_proc_stat(sb);
-	return 0;
+	return shim_proc_stat(sb);
 }
 
 SHIM_API int lstat64(const char *restrict path, struct stat64 *restrict sb)
 {
 	if (!shim_proc_file(path))
 		return REAL(lstat64)(path, sb);
-	shim_proc_stat((struct stat *)sb);
-	return 0;
+	return shim_proc_stat(sb);
 }
 
 /* The pre-2.33 glibc entry points, for binaries built against an older glibc. */
@@ -431,10 +501,8 @@ static int shim_xstat(const char *name, int (*fallback)(const char *, struct sta
 {
 	xstat_fn *real;
 
-	if (shim_proc_file(path)) {
-		shim_proc_stat(sb);
-		return 0;
-	}
+	if (shim_proc_file(path))
+		return shim_proc_stat(sb);
 	real = shim_real_xstat(name);
 	return real ? real(ver, path, sb) : fallback(path, sb);
 }
@@ -463,16 +531,14 @@ SHIM_API int statfs(const char *path, struct statfs *sf)
 {
 	if (!shim_proc_file(path))
 		return REAL(statfs)(path, sf);
-	shim_proc_statfs(sf);
-	return 0;
+	return shim_proc_statfs(sf);
 }
 
 SHIM_API int statfs64(const char *path, struct statfs64 *sf)
 {
 	if (!shim_proc_file(path))
 		return REAL(statfs64)(path, sf);
-	shim_proc_statfs((struct statfs *)sf);
-	return 0;
+	return shim_proc_statfs(sf);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -494,13 +560,8 @@ static int shim_open(int (*real)(const char *, int, ...), const char *path, int 
 	char *lock;
 	int fd, e;
 
-	if (what) {
-		if ((flags & O_ACCMODE) != O_RDONLY) {
-			errno = EACCES;
-			return -1;
-		}
-		return shim_proc_open(what, flags & O_CLOEXEC);
-	}
+	if (what || shim_is_sysctl_modprobe(path))
+		return shim_proc_open(what, flags);
 	if (!shim_is_default_xtables_lock(path))
 		return real(path, flags, mode);
 	if (asprintf(&lock, "%s.xtables.lock", nfemu_state_path(NULL)) < 0) {
@@ -591,7 +652,7 @@ SHIM_API int posix_spawn(pid_t *restrict pid, const char *restrict path,
 	char *const ok_argv[] = { "true", NULL }, *const fail_argv[] = { "false", NULL };
 	int status;
 
-	if (!shim_is_modprobe(path) || !argv || !argv[0])
+	if (!shim_is_modprobe(path) || !argv[0])
 		return REAL(posix_spawn)(pid, path, file_actions, attrp, argv, envp);
 	/* A real child, so the caller's waitpid() sees the exit status modprobe would have had. */
 	status = shim_modprobe(argv);

@@ -120,18 +120,6 @@ static const char *errname(int err)
 
 /* ------------------------------------------------------- built-in extensions */
 
-static int icmp_checkentry(const struct xt_mtchk_param *par)
-{
-	const struct ipt_icmp *icmpinfo = par->matchinfo;
-
-	/* Must specify no unknown invflags */
-	if (icmpinfo->invflags & ~IPT_ICMP_INV) {
-		pr_info_ratelimited(par->net, "icmp: unknown invflags 0x%x", icmpinfo->invflags);
-		return -EINVAL;
-	}
-	return 0;
-}
-
 static const struct xt_target ipt_builtin_tg[] = {
 	{
 		.name = XT_STANDARD_TARGET,
@@ -141,16 +129,6 @@ static const struct xt_target ipt_builtin_tg[] = {
 	{
 		.name = XT_ERROR_TARGET,
 		.targetsize = XT_FUNCTION_MAXNAMELEN,
-		.family = NFPROTO_IPV4,
-	},
-};
-
-static const struct xt_match ipt_builtin_mt[] = {
-	{
-		.name = "icmp",
-		.matchsize = sizeof(struct ipt_icmp),
-		.checkentry = icmp_checkentry,
-		.proto = IPPROTO_ICMP,
 		.family = NFPROTO_IPV4,
 	},
 };
@@ -1130,21 +1108,14 @@ static int ip_tables_init(struct net *net, struct module *me)
 {
 	int ret;
 
+	/* Since Linux 6.4 the icmp match lives in xt_tcpudp, not here. */
 	ret = xt_register_targets(net, me, ipt_builtin_tg, ARRAY_SIZE(ipt_builtin_tg));
-	if (ret < 0)
-		return ret;
-	ret = xt_register_matches(net, me, ipt_builtin_mt, ARRAY_SIZE(ipt_builtin_mt));
-	if (ret < 0) {
-		xt_unregister_targets(net, ipt_builtin_tg, ARRAY_SIZE(ipt_builtin_tg));
-		return ret;
-	}
-	return 0;
+	return ret < 0 ? ret : 0;
 }
 
 static void ip_tables_fini(struct net *net, struct module *me)
 {
 	(void)me;
-	xt_unregister_matches(net, ipt_builtin_mt, ARRAY_SIZE(ipt_builtin_mt));
 	xt_unregister_targets(net, ipt_builtin_tg, ARRAY_SIZE(ipt_builtin_tg));
 }
 
@@ -1152,7 +1123,6 @@ const struct module_info module_info_ip_tables = {
 	.name = "ip_tables",
 	.size = 32768,
 	.depends = MODULE_DEPS("x_tables"),
-	.aliases = MODULE_ALIASES("ipt_icmp", "ipt_standard", "ipt_ERROR"),
 	.init = ip_tables_init,
 	.exit = ip_tables_fini,
 };

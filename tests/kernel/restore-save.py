@@ -12,6 +12,7 @@ with "#@ " are directives for this runner (iptables-restore ignores them):
   #@ expect: refused   the real kernel must refuse the restore (checks the test itself)
   #@ cmd: COMMAND      shell command run after the restore, before the save; its exit
                        status, stdout and stderr are part of the transcript; may repeat
+  #@ tables: T...      tables get-entries.py dumps (default: those the files name)
 
 Exit status: 0 all identical, 1 a mismatch, 77 skipped (not root, no netns, no nfemu).
 --record writes the kernel transcripts to restore-save/expected/; --golden compares
@@ -23,73 +24,11 @@ import concurrent.futures
 import difflib
 import glob
 import os
-import shlex
-import shutil
-import subprocess
 import sys
-import tempfile
 
-SKIP = 77
-HERE = os.path.dirname(os.path.abspath(__file__))
-REPO = os.path.dirname(os.path.dirname(HERE))
-RULESETS = os.path.join(HERE, "restore-save")
+from difftest import SKIP, REPO, RULESETS, Env, parse_directives, skip_reason
+
 GOLDEN = os.path.join(RULESETS, "expected")
-CMD_TIMEOUT = 120
-
-
-class Env:
-    """A fresh emulated or real network stack: a netns, or an nfemu state file."""
-
-    def __init__(self, kind, nfemu, tag):
-        self.kind = kind
-        self.tmpdir = tempfile.mkdtemp(prefix="nfemu-rs-")
-        self.env = dict(os.environ, XTABLES_LOCKFILE=os.path.join(self.tmpdir, "lock"))
-        if kind == "kernel":
-            self.netns = "nfemu-rs-%d-%s" % (os.getpid(), tag)
-            self.prefix = ["ip", "netns", "exec", self.netns]
-        else:
-            self.netns = None
-            self.prefix = [nfemu, "exec", "--state", os.path.join(self.tmpdir, "state"), "--"]
-
-    def __enter__(self):
-        if self.netns:
-            r = subprocess.run(["ip", "netns", "add", self.netns], capture_output=True, text=True)
-            if r.returncode:
-                raise RuntimeError("ip netns add: " + r.stderr.strip())
-        return self
-
-    def __exit__(self, *exc):
-        if self.netns:
-            subprocess.run(["ip", "netns", "del", self.netns], capture_output=True)
-        shutil.rmtree(self.tmpdir, ignore_errors=True)
-
-    def sh(self, command, stdin=None):
-        """Run a shell command line inside the environment."""
-        argv = self.prefix + ["sh", "-c", command]
-        try:
-            p = subprocess.run(argv, input=stdin, capture_output=True, env=self.env,
-                               timeout=CMD_TIMEOUT)
-            return p.returncode, p.stdout.decode("utf-8", "replace"), \
-                p.stderr.decode("utf-8", "replace")
-        except subprocess.TimeoutExpired:
-            return -1, "", "[timeout after %ds]\n" % CMD_TIMEOUT
-
-
-def parse_directives(path):
-    d = {"base": [], "args": "", "expect": "ok", "cmd": []}
-    with open(path) as f:
-        for line in f:
-            if not line.startswith("#@ "):
-                continue
-            key, _, val = line[3:].partition(":")
-            key, val = key.strip(), val.strip()
-            if key in ("base", "cmd"):
-                d[key].append(val)
-            elif key in ("args", "expect"):
-                d[key] = val
-            else:
-                raise ValueError("%s: unknown directive %r" % (path, key))
-    return d
 
 
 def strip_save(text):
@@ -155,26 +94,6 @@ def run_one(args, path, idx):
     return name, problems
 
 
-def skip_reason(args):
-    if not args.golden:
-        if os.geteuid() != 0:
-            return "needs root for ip netns (or use --golden)"
-        probe = "nfemu-rs-probe-%d" % os.getpid()
-        r = subprocess.run(["ip", "netns", "add", probe], capture_output=True, text=True)
-        if r.returncode:
-            return "ip netns does not work here: " + r.stderr.strip()
-        r = subprocess.run(["ip", "netns", "exec", probe, "iptables-legacy-save"],
-                           capture_output=True, text=True)
-        subprocess.run(["ip", "netns", "del", probe], capture_output=True)
-        if r.returncode:
-            return "iptables-legacy-save fails in a netns: " + r.stderr.strip()
-    if not args.kernel_only and not (os.path.isfile(args.nfemu) and os.access(args.nfemu, os.X_OK)):
-        return "nfemu binary %s not built" % args.nfemu
-    if shutil.which("iptables-legacy-restore") is None:
-        return "iptables-legacy-restore not installed"
-    return None
-
-
 def main():
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -192,7 +111,7 @@ def main():
     if args.golden and (args.record or args.kernel_only):
         ap.error("--golden cannot be combined with --record/--kernel-only")
 
-    reason = skip_reason(args)
+    reason = skip_reason(args, need_netns=not args.golden)
     if reason:
         print("SKIP: " + reason)
         return SKIP

@@ -17,7 +17,6 @@
 static inline int nf_ct_netns_get(struct net *net, u8 nfproto) { (void)net; (void)nfproto; return 0; }
 static inline void nf_ct_netns_put(struct net *net, u8 nfproto) { (void)net; (void)nfproto; }
 
-/* FIXME: Multiple targets. --RR (the kernel's own note: one range only) */
 static int masquerade_tg_check(const struct xt_tgchk_param *par)
 {
 	const struct nf_nat_ipv4_multi_range_compat *mr = par->targinfo;

@@ -1,9 +1,39 @@
-/* xtables/ext/xt_comment.c - STUB: module xt_comment, to be filled with its matches/targets. */
+/* xtables/ext/xt_comment.c - the "comment" match: a rule annotation that always matches.
+ *
+ * Mirrors net/netfilter/xt_comment.c: no checkentry, the 256-byte comment is stored and
+ * returned as given (the kernel does not even require it to be NUL-terminated).
+ * Leaves out: the packet path (comment_mt is NULL; it would always return true).
+ */
+#include <linux/netfilter/xt_comment.h>
+
 #include "emu/module.h"
 #include "xtables/x_tables.h"
+
+static const struct xt_match comment_mt_reg[] = {
+	{
+		.name		= "comment",
+		.revision	= 0,
+		.family		= NFPROTO_UNSPEC,
+		.matchsize	= sizeof(struct xt_comment_info),
+	},
+};
+
+static int comment_mt_init(struct net *net, struct module *mod)
+{
+	return xt_register_matches(net, mod, comment_mt_reg, ARRAY_SIZE(comment_mt_reg));
+}
+
+static void comment_mt_exit(struct net *net, struct module *mod)
+{
+	(void)mod;
+	xt_unregister_matches(net, comment_mt_reg, ARRAY_SIZE(comment_mt_reg));
+}
 
 const struct module_info module_info_xt_comment = {
 	.name = "xt_comment",
 	.size = 16384,
 	.depends = MODULE_DEPS("x_tables"),
+	.aliases = MODULE_ALIASES("ipt_comment", "ip6t_comment"),
+	.init = comment_mt_init,
+	.exit = comment_mt_exit,
 };

@@ -1,9 +1,108 @@
-/* xtables/ext/xt_limit.c - STUB: module xt_limit, to be filled with its matches/targets. */
+/* xtables/ext/xt_limit.c - the "limit" match: a token bucket shared by the rule.
+ *
+ * Mirrors net/netfilter/xt_limit.c: limit_mt_check refuses a zero burst or an avg*burst
+ * that overflows the credit arithmetic, allocates the per-rule state (master) and fills
+ * credit_cap/cost, which GET_ENTRIES does not return (usersize stops at prev).
+ * Leaves out: the packet path (limit_mt is NULL), the spinlock and the compat layout.
+ */
+#include <stdlib.h>
+#include <linux/netfilter/xt_limit.h>
+
 #include "emu/module.h"
 #include "xtables/x_tables.h"
+
+/* EMU: CONFIG_HZ of the reference kernel (Debian and the 6.18 test machine: 250).  The
+ * overflow check below depends on it. */
+#define HZ 250
+
+/* The per-rule state the kernel keeps behind r->master.  EMU: no lock, one CPU. */
+struct xt_limit_priv {
+	unsigned long prev;
+	u32 credit;
+};
+
+/* Credits are scaled so that one per day still fits: CREDITS_PER_JIFFY is the largest
+ * power of two p with p * HZ * 86400 < 2^32 (128 for HZ=250). */
+#define MAX_CPJ (0xFFFFFFFFu / (HZ * 60 * 60 * 24))
+#define POW2_BELOW2(x) ((x) | ((x) >> 1))
+#define POW2_BELOW4(x) (POW2_BELOW2(x) | POW2_BELOW2((x) >> 2))
+#define POW2_BELOW8(x) (POW2_BELOW4(x) | POW2_BELOW4((x) >> 4))
+#define POW2_BELOW16(x) (POW2_BELOW8(x) | POW2_BELOW8((x) >> 8))
+#define POW2_BELOW32(x) ((POW2_BELOW16(x) | POW2_BELOW16((x) >> 16)) >> 1) + 1
+#define CREDITS_PER_JIFFY (POW2_BELOW32(MAX_CPJ))
+
+/* avg (seconds * XT_LIMIT_SCALE) to credits, dividing first where the product would
+ * overflow 32 bits, exactly as the kernel rounds. */
+static u32 user2credits(u32 user)
+{
+	if (user > 0xFFFFFFFFu / (HZ * CREDITS_PER_JIFFY))
+		return (user / XT_LIMIT_SCALE) * HZ * CREDITS_PER_JIFFY;
+
+	return (user * HZ * CREDITS_PER_JIFFY) / XT_LIMIT_SCALE;
+}
+
+static int limit_mt_check(const struct xt_mtchk_param *par)
+{
+	struct xt_rateinfo *r = par->matchinfo;
+	struct xt_limit_priv *priv;
+
+	/* Check for overflow: avg * burst wraps in 32 bits, as in the kernel. */
+	if (r->burst == 0 ||
+	    user2credits(r->avg * r->burst) < user2credits(r->avg)) {
+		pr_info(par->net, "xt_limit: Overflow, try lower: %u/%u", r->avg, r->burst);
+		return -ERANGE;
+	}
+
+	priv = calloc(1, sizeof(*priv));
+	if (priv == NULL)
+		return -ENOMEM;
+
+	r->master = priv;
+	/* EMU: no jiffies yet (the packet path is not emulated): prev starts at 0. */
+	priv->prev = 0;
+	priv->credit = user2credits(r->avg * r->burst);	/* credits full */
+	if (r->cost == 0) {
+		r->credit_cap = priv->credit;
+		r->cost = user2credits(r->avg);
+	}
+	return 0;
+}
+
+static void limit_mt_destroy(const struct xt_mtdtor_param *par)
+{
+	const struct xt_rateinfo *info = par->matchinfo;
+
+	free(info->master);
+}
+
+static const struct xt_match limit_mt_reg[] = {
+	{
+		.name		= "limit",
+		.revision	= 0,
+		.family		= NFPROTO_UNSPEC,
+		.checkentry	= limit_mt_check,
+		.destroy	= limit_mt_destroy,
+		.matchsize	= sizeof(struct xt_rateinfo),
+		.usersize	= offsetof(struct xt_rateinfo, prev),
+	},
+};
+
+static int limit_mt_init(struct net *net, struct module *mod)
+{
+	return xt_register_matches(net, mod, limit_mt_reg, ARRAY_SIZE(limit_mt_reg));
+}
+
+static void limit_mt_exit(struct net *net, struct module *mod)
+{
+	(void)mod;
+	xt_unregister_matches(net, limit_mt_reg, ARRAY_SIZE(limit_mt_reg));
+}
 
 const struct module_info module_info_xt_limit = {
 	.name = "xt_limit",
 	.size = 16384,
 	.depends = MODULE_DEPS("x_tables"),
+	.aliases = MODULE_ALIASES("ipt_limit", "ip6t_limit"),
+	.init = limit_mt_init,
+	.exit = limit_mt_exit,
 };

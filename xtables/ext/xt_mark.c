@@ -1,9 +1,58 @@
-/* xtables/ext/xt_mark.c - STUB: module xt_mark, to be filled with its matches/targets. */
+/* xtables/ext/xt_mark.c - the "mark" match (rev 1) and the "MARK" target (rev 2).
+ *
+ * Mirrors net/netfilter/xt_mark.c.  Neither registration has a checkentry: the kernel
+ * stores any mark/mask pair as given.
+ * Leaves out: the packet path (mark_mt/mark_tg are NULL: validated and stored, not yet
+ * emulated) and the IPv6/ARP registrations of the target.
+ */
+#include <linux/netfilter/xt_mark.h>
+
 #include "emu/module.h"
 #include "xtables/x_tables.h"
+
+static const struct xt_target mark_tg_reg[] = {
+	{
+		.name		= "MARK",
+		.revision	= 2,
+		.family		= NFPROTO_IPV4,
+		.targetsize	= sizeof(struct xt_mark_tginfo2),
+	},
+};
+
+static const struct xt_match mark_mt_reg[] = {
+	{
+		.name		= "mark",
+		.revision	= 1,
+		.family		= NFPROTO_UNSPEC,
+		.matchsize	= sizeof(struct xt_mark_mtinfo1),
+	},
+};
+
+static int mark_mt_init(struct net *net, struct module *mod)
+{
+	int ret;
+
+	ret = xt_register_targets(net, mod, mark_tg_reg, ARRAY_SIZE(mark_tg_reg));
+	if (ret < 0)
+		return ret;
+	ret = xt_register_matches(net, mod, mark_mt_reg, ARRAY_SIZE(mark_mt_reg));
+	if (ret < 0)
+		xt_unregister_targets(net, mark_tg_reg, ARRAY_SIZE(mark_tg_reg));
+	return ret;
+}
+
+static void mark_mt_exit(struct net *net, struct module *mod)
+{
+	(void)mod;
+	xt_unregister_matches(net, mark_mt_reg, ARRAY_SIZE(mark_mt_reg));
+	xt_unregister_targets(net, mark_tg_reg, ARRAY_SIZE(mark_tg_reg));
+}
 
 const struct module_info module_info_xt_mark = {
 	.name = "xt_mark",
 	.size = 16384,
 	.depends = MODULE_DEPS("x_tables"),
+	.aliases = MODULE_ALIASES("ipt_mark", "ip6t_mark", "ipt_MARK", "ip6t_MARK", "arpt_MARK"),
+	.init = mark_mt_init,
+	.exit = mark_mt_exit,
 };

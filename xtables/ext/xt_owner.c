@@ -1,9 +1,82 @@
-/* xtables/ext/xt_owner.c - STUB: module xt_owner, to be filled with its matches/targets. */
+/* xtables/ext/xt_owner.c - the "owner" match: uid/gid/socket of locally generated packets.
+ *
+ * Mirrors net/netfilter/xt_owner.c: only from OUTPUT/POSTROUTING (hooks, checked by
+ * xt_check_match); owner_check refuses unknown flags and invalid or reversed uid/gid
+ * ranges.  EMU: every writer is in the init user namespace, so the kernel's "writer's userns
+ * must be the net's" check always passes and uids map to themselves.
+ * Leaves out: the packet path (owner_mt is NULL).
+ */
+#include <linux/netfilter/xt_owner.h>
+
 #include "emu/module.h"
 #include "xtables/x_tables.h"
+
+/* make_kuid() in the init user namespace: identity; (uid_t)-1 is INVALID_UID. */
+static bool owner_id_valid(u32 id)
+{
+	return id != (u32)-1;
+}
+
+static int owner_check(const struct xt_mtchk_param *par)
+{
+	struct xt_owner_match_info *info = par->matchinfo;
+
+	if (info->match & ~XT_OWNER_MASK) {
+		/* EMU: the kernel refuses silently here and below; the reasons are nfemu's. */
+		pr_debug(par->net, "xt_owner: unknown flags 0x%x", info->match & ~XT_OWNER_MASK);
+		return -EINVAL;
+	}
+
+	/* Ensure the uids are valid */
+	if (info->match & XT_OWNER_UID) {
+		if (!owner_id_valid(info->uid_min) || !owner_id_valid(info->uid_max) ||
+		    info->uid_max < info->uid_min) {
+			pr_debug(par->net, "xt_owner: invalid uid range %u-%u",
+				 info->uid_min, info->uid_max);
+			return -EINVAL;
+		}
+	}
+
+	/* Ensure the gids are valid */
+	if (info->match & XT_OWNER_GID) {
+		if (!owner_id_valid(info->gid_min) || !owner_id_valid(info->gid_max) ||
+		    info->gid_max < info->gid_min) {
+			pr_debug(par->net, "xt_owner: invalid gid range %u-%u",
+				 info->gid_min, info->gid_max);
+			return -EINVAL;
+		}
+	}
+
+	return 0;
+}
+
+static const struct xt_match owner_mt_reg[] = {
+	{
+		.name		= "owner",
+		.revision	= 1,
+		.family		= NFPROTO_IPV4,
+		.checkentry	= owner_check,
+		.matchsize	= sizeof(struct xt_owner_match_info),
+		.hooks		= (1 << NF_INET_LOCAL_OUT) | (1 << NF_INET_POST_ROUTING),
+	},
+};
+
+static int owner_mt_init(struct net *net, struct module *mod)
+{
+	return xt_register_matches(net, mod, owner_mt_reg, ARRAY_SIZE(owner_mt_reg));
+}
+
+static void owner_mt_exit(struct net *net, struct module *mod)
+{
+	(void)mod;
+	xt_unregister_matches(net, owner_mt_reg, ARRAY_SIZE(owner_mt_reg));
+}
 
 const struct module_info module_info_xt_owner = {
 	.name = "xt_owner",
 	.size = 16384,
 	.depends = MODULE_DEPS("x_tables"),
+	.aliases = MODULE_ALIASES("ipt_owner", "ip6t_owner"),
+	.init = owner_mt_init,
+	.exit = owner_mt_exit,
 };

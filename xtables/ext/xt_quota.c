@@ -1,9 +1,74 @@
-/* xtables/ext/xt_quota.c - STUB: module xt_quota, to be filled with its matches/targets. */
+/* xtables/ext/xt_quota.c - the "quota" match: a byte budget counted down by matching packets.
+ *
+ * Mirrors net/netfilter/xt_quota.c: quota_mt_check refuses unknown flags and gives the rule
+ * its own counter (master), seeded from the quota the user set; GET_ENTRIES returns the
+ * struct up to master (usersize).
+ * Leaves out: the packet path (quota_mt is NULL) and the spinlock.
+ */
+#include <stdlib.h>
+#include <linux/netfilter/xt_quota.h>
+
 #include "emu/module.h"
 #include "xtables/x_tables.h"
+
+/* The remaining quota, private to the rule.  EMU: no lock, one CPU. */
+struct xt_quota_priv {
+	u64 quota;
+};
+
+static int quota_mt_check(const struct xt_mtchk_param *par)
+{
+	struct xt_quota_info *q = par->matchinfo;
+
+	if (q->flags & ~XT_QUOTA_MASK) {
+		/* EMU: the kernel refuses silently; the reason is nfemu's. */
+		pr_debug(par->net, "xt_quota: unknown flags 0x%x", q->flags & ~XT_QUOTA_MASK);
+		return -EINVAL;
+	}
+
+	q->master = calloc(1, sizeof(*q->master));
+	if (q->master == NULL)
+		return -ENOMEM;
+
+	q->master->quota = q->quota;
+	return 0;
+}
+
+static void quota_mt_destroy(const struct xt_mtdtor_param *par)
+{
+	const struct xt_quota_info *q = par->matchinfo;
+
+	free(q->master);
+}
+
+static const struct xt_match quota_mt_reg[] = {
+	{
+		.name		= "quota",
+		.revision	= 0,
+		.family		= NFPROTO_UNSPEC,
+		.checkentry	= quota_mt_check,
+		.destroy	= quota_mt_destroy,
+		.matchsize	= sizeof(struct xt_quota_info),
+		.usersize	= offsetof(struct xt_quota_info, master),
+	},
+};
+
+static int quota_mt_init(struct net *net, struct module *mod)
+{
+	return xt_register_matches(net, mod, quota_mt_reg, ARRAY_SIZE(quota_mt_reg));
+}
+
+static void quota_mt_exit(struct net *net, struct module *mod)
+{
+	(void)mod;
+	xt_unregister_matches(net, quota_mt_reg, ARRAY_SIZE(quota_mt_reg));
+}
 
 const struct module_info module_info_xt_quota = {
 	.name = "xt_quota",
 	.size = 16384,
 	.depends = MODULE_DEPS("x_tables"),
+	.aliases = MODULE_ALIASES("ipt_quota", "ip6t_quota"),
+	.init = quota_mt_init,
+	.exit = quota_mt_exit,
 };

@@ -1,9 +1,76 @@
-/* xtables/ext/xt_statistic.c - STUB: module xt_statistic, to be filled with its matches/targets. */
+/* xtables/ext/xt_statistic.c - the "statistic" match: random or every-nth packet selection.
+ *
+ * Mirrors net/netfilter/xt_statistic.c: statistic_mt_check refuses an unknown mode or flag
+ * and gives the rule its own nth counter (master), started at u.nth.count; GET_ENTRIES
+ * returns the struct up to master (usersize).
+ * Leaves out: the packet path (statistic_mt is NULL).
+ */
+#include <stdlib.h>
+#include <linux/netfilter/xt_statistic.h>
+
 #include "emu/module.h"
 #include "xtables/x_tables.h"
+
+/* The nth counter, private to the rule (an atomic_t in the kernel).  EMU: one CPU. */
+struct xt_statistic_priv {
+	int count;
+};
+
+static int statistic_mt_check(const struct xt_mtchk_param *par)
+{
+	struct xt_statistic_info *info = par->matchinfo;
+
+	if (info->mode > XT_STATISTIC_MODE_MAX ||
+	    info->flags & ~XT_STATISTIC_MASK) {
+		/* EMU: the kernel refuses silently; the reason is nfemu's. */
+		pr_debug(par->net, "xt_statistic: unknown mode %u or flags 0x%x",
+			 info->mode, info->flags);
+		return -EINVAL;
+	}
+
+	info->master = calloc(1, sizeof(*info->master));
+	if (info->master == NULL)
+		return -ENOMEM;
+	info->master->count = (int)info->u.nth.count;
+
+	return 0;
+}
+
+static void statistic_mt_destroy(const struct xt_mtdtor_param *par)
+{
+	const struct xt_statistic_info *info = par->matchinfo;
+
+	free(info->master);
+}
+
+static const struct xt_match statistic_mt_reg[] = {
+	{
+		.name		= "statistic",
+		.revision	= 0,
+		.family		= NFPROTO_UNSPEC,
+		.checkentry	= statistic_mt_check,
+		.destroy	= statistic_mt_destroy,
+		.matchsize	= sizeof(struct xt_statistic_info),
+		.usersize	= offsetof(struct xt_statistic_info, master),
+	},
+};
+
+static int statistic_mt_init(struct net *net, struct module *mod)
+{
+	return xt_register_matches(net, mod, statistic_mt_reg, ARRAY_SIZE(statistic_mt_reg));
+}
+
+static void statistic_mt_exit(struct net *net, struct module *mod)
+{
+	(void)mod;
+	xt_unregister_matches(net, statistic_mt_reg, ARRAY_SIZE(statistic_mt_reg));
+}
 
 const struct module_info module_info_xt_statistic = {
 	.name = "xt_statistic",
 	.size = 16384,
 	.depends = MODULE_DEPS("x_tables"),
+	.aliases = MODULE_ALIASES("ipt_statistic", "ip6t_statistic"),
+	.init = statistic_mt_init,
+	.exit = statistic_mt_exit,
 };
