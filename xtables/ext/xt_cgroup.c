@@ -6,41 +6,57 @@
  * kernel has CONFIG_CGROUP_NET_CLASSID, so classids are accepted.  Leaves out the packet
  * path (.match is NULL: socket cgroups are not emulated at run time yet).
  */
+#include <mntent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
-#include <sys/vfs.h>
 #include <linux/netfilter/xt_cgroup.h>
 #include "emu/module.h"
 #include "xtables/x_tables.h"
 
 #define pr_fmt(fmt) "xt_cgroup: " fmt
 
-#define CGROUP2_SUPER_MAGIC	0x63677270
-#define NFEMU_CGROUP2_MOUNT	"/sys/fs/cgroup"
 
 /* A held cgroup v2 directory.  EMU: only its path, relative to the hierarchy's root. */
 struct cgroup {
-	char path[XT_CGROUP_PATH_MAX];
+	char *path;
 };
+
+/* EMU: where the host's cgroup v2 hierarchy is mounted (first cgroup2 entry of
+ * /proc/self/mounts), or "" when it is not mounted. */
+static void nfemu_cgroup2_mount(char *dir, size_t len)
+{
+	struct mntent *me;
+	FILE *f = setmntent("/proc/self/mounts", "r");
+
+	dir[0] = '\0';
+	if (!f)
+		return;
+	while ((me = getmntent(f)))
+		if (strcmp(me->mnt_type, "cgroup2") == 0) {
+			snprintf(dir, len, "%s", me->mnt_dir);
+			break;
+		}
+	endmntent(f);
+}
 
 /* cgroup_get_from_path(): walk path from the cgroup v2 root, '/'-separated components,
  * empty ones skipped, and return the directory found.
- * EMU: the hierarchy is the cgroup2 file system of the machine nfemu runs on (as the
- * caller's cgroup namespace sees it at /sys/fs/cgroup); without one only the root ("/",
- * "") exists.  kernfs has no "." or ".." entries, so those components are not found. */
+ * EMU: the hierarchy is the cgroup2 file system of the machine nfemu runs on, as mounted
+ * in the calling process; without one only the root ("/", "") exists.  kernfs has no "."
+ * or ".." entries, so those components are not found. */
 static struct cgroup *cgroup_get_from_path(const char *path)
 {
-	char walk[sizeof(NFEMU_CGROUP2_MOUNT) + XT_CGROUP_PATH_MAX + 1];
-	char copy[XT_CGROUP_PATH_MAX + 1];
-	char rel[XT_CGROUP_PATH_MAX + 1] = "";
+	char mnt[256];
+	char walk[sizeof(mnt) + PATH_MAX + 2];
+	char copy[PATH_MAX + 1];
+	char rel[PATH_MAX + 2] = "";    /* copy's components, each behind one '/' */
 	struct cgroup *cgrp;
-	struct statfs sfs;
 	char *p, *name;
 	bool root_only;
 
-	root_only = statfs(NFEMU_CGROUP2_MOUNT, &sfs) < 0 ||
-		    (unsigned long)sfs.f_type != CGROUP2_SUPER_MAGIC;
+	nfemu_cgroup2_mount(mnt, sizeof(mnt));
+	root_only = mnt[0] == '\0';
 	snprintf(copy, sizeof(copy), "%s", path);
 	p = copy;
 	while ((name = strsep(&p, "/"))) {
@@ -52,7 +68,7 @@ static struct cgroup *cgroup_get_from_path(const char *path)
 			return ERR_PTR(-ENOENT);
 		strcat(rel, "/");
 		strcat(rel, name);
-		snprintf(walk, sizeof(walk), "%s%s", NFEMU_CGROUP2_MOUNT, rel);
+		snprintf(walk, sizeof(walk), "%s%s", mnt, rel);
 		if (lstat(walk, &st) < 0)
 			return ERR_PTR(-ENOENT);
 		if (!S_ISDIR(st.st_mode))
@@ -60,14 +76,18 @@ static struct cgroup *cgroup_get_from_path(const char *path)
 			return ERR_PTR(p ? -ENOENT : -ENOTDIR);
 	}
 	cgrp = calloc(1, sizeof(*cgrp));
-	if (!cgrp)
+	if (cgrp)
+		cgrp->path = strdup(rel[0] ? rel : "/");
+	if (!cgrp || !cgrp->path) {
+		free(cgrp);
 		return ERR_PTR(-ENOMEM);
-	snprintf(cgrp->path, sizeof(cgrp->path), "%s", rel[0] ? rel : "/");
+	}
 	return cgrp;
 }
 
 static void cgroup_put(struct cgroup *cgrp)
 {
+	free(cgrp->path);
 	free(cgrp);
 }
 
