@@ -11,13 +11,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "emu/cli.h"
 #include "emu/state.h"
 
 #ifndef NFEMU_SHIM_INSTALLED
 #define NFEMU_SHIM_INSTALLED "/usr/local/lib/nfemu/libnfemu_shim.so"
 #endif
-
-int cmd_exec(int argc, char **argv);
 
 static void cmd_exec_usage(FILE *f)
 {
@@ -110,28 +109,23 @@ int cmd_exec(int argc, char **argv)
 	char *state = NULL, *shim = NULL, *buf = NULL;
 	int i, err;
 
-	for (i = 1; i < argc; i++) {
+	for (i = 1; i < argc;) {
+		if (cli_state_opt(argc, argv, &i, &state_arg))
+			continue;
 		if (!strcmp(argv[i], "--")) {
 			i++;
 			break;
-		} else if (!strcmp(argv[i], "--state") || !strcmp(argv[i], "-s")) {
-			if (++i == argc) {
-				fprintf(stderr, "nfemu: exec: %s needs a file name\n", argv[i - 1]);
-				return 2;
-			}
-			state_arg = argv[i];
-		} else if (!strncmp(argv[i], "--state=", 8)) {
-			state_arg = argv[i] + 8;
-		} else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+		}
+		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
 			cmd_exec_usage(stdout);
 			return 0;
-		} else if (argv[i][0] == '-') {
+		}
+		if (argv[i][0] == '-') {
 			fprintf(stderr, "nfemu: exec: unknown option '%s'\n", argv[i]);
 			cmd_exec_usage(stderr);
 			return 2;
-		} else {
-			break;
 		}
+		break;
 	}
 	if (i >= argc) {
 		fprintf(stderr, "nfemu: exec: no command given\n");

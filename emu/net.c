@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include "emu/net.h"
 #include "emu/module.h"
+#include "xtables/ip_tables.h"
 
 struct net *net_alloc(void)
 {
@@ -21,10 +22,22 @@ struct net *net_alloc(void)
 	return net;
 }
 
+/*
+ * Tear a kernel down the way a netns exit does: the tables go first (their pernet exit
+ * releases the rules and with them the extension modules), then the modules, newest first.
+ */
 void net_free(struct net *net)
 {
 	if (!net)
 		return;
+	while (!list_empty(&net->xt.tables[NFPROTO_IPV4])) {
+		struct xt_table *t = list_first_entry(&net->xt.tables[NFPROTO_IPV4], struct xt_table, list);
+		char name[XT_TABLE_MAXNAMELEN];
+
+		memcpy(name, t->name, sizeof(name));
+		ipt_unregister_table_pre_exit(net, name);
+		ipt_unregister_table_exit(net, name);
+	}
 	module_unload_all(net);
 	free(net);
 }
@@ -36,7 +49,7 @@ void nfemu_printk(struct net *net, const char *level, const char *fmt, ...)
 	size_t n;
 
 	(void)level;
-	if (!net)
+	if (!net || !fmt)
 		return;
 	line = net->printk.line[net->printk.head];
 	va_start(ap, fmt);

@@ -324,14 +324,12 @@ static struct xt_counters_info *nfemu_collect_counters(const struct ipt_getinfo 
 	return ci;
 }
 
-static int nfemu_load_table(struct net *net, const struct nfemu_reader *r, size_t off, size_t len)
+/* Check a table section and create the table by its first access (GET_INFO), as on Linux;
+ * creating every table before filling any keeps /proc/net/ip_tables_names in saved order. */
+static int nfemu_create_table(struct net *net, const struct nfemu_reader *r, size_t off, size_t len)
 {
 	struct ipt_getinfo info, cur = {};
-	struct ipt_replace *repl = NULL;
-	struct xt_counters *old = NULL;
-	struct xt_counters_info *ci = NULL;
 	int ilen = sizeof(cur), ret;
-	const char *step;
 
 	if (len < sizeof(info)) {
 		nfemu_errf(r->err, r->errlen, "byte %zu: table section too short (%zu bytes)", off, len);
@@ -351,10 +349,30 @@ static int nfemu_load_table(struct net *net, const struct nfemu_reader *r, size_
 		nfemu_errf(r->err, r->errlen, "byte %zu: table '%s' saved twice", off, info.name);
 		return -EINVAL;
 	}
-
-	/* First access creates the table from its template, as on Linux. */
-	step = "GET_INFO";
 	memcpy(cur.name, info.name, sizeof(cur.name));
+	net->last_error[0] = '\0';
+	ret = do_ipt_get_ctl(net, IPT_SO_GET_INFO, &cur, &ilen);
+	if (ret < 0) {
+		nfemu_errf(r->err, r->errlen, "byte %zu: table '%s': GET_INFO refused: %s", off,
+			   info.name, nfemu_refusal(net, ret));
+		return ret;
+	}
+	return 0;
+}
+
+/* Put the saved rules and counters into a created table: SET_REPLACE, SET_ADD_COUNTERS. */
+static int nfemu_fill_table(struct net *net, const struct nfemu_reader *r, size_t off)
+{
+	struct ipt_getinfo info, cur = {};
+	struct ipt_replace *repl = NULL;
+	struct xt_counters *old = NULL;
+	struct xt_counters_info *ci = NULL;
+	int ilen = sizeof(cur), ret;
+	const char *step;
+
+	memcpy(&info, r->buf + off, sizeof(info));
+	memcpy(cur.name, info.name, sizeof(cur.name));
+	step = "GET_INFO";
 	net->last_error[0] = '\0';
 	ret = do_ipt_get_ctl(net, IPT_SO_GET_INFO, &cur, &ilen);
 	if (ret < 0)
@@ -403,13 +421,44 @@ out:
 	return ret;
 }
 
+/* Fill the tables, oldest first.  A rule may need what a rule of a newer table made (the
+ * rateest match needs the estimator a RATEEST target of another table created), so a table
+ * that is refused is retried after the others until a pass makes no progress; then the
+ * oldest table still refused is tried once more for its error line. */
+static int nfemu_fill_tables(struct net *net, const struct nfemu_reader *r, size_t *offs,
+			     unsigned int n)
+{
+	unsigned int left = n, done, i;
+	int ret = 0;
+
+	do {
+		done = 0;
+		for (i = 0; i < n; i++) {
+			if (offs[i] == SIZE_MAX)
+				continue;
+			ret = nfemu_fill_table(net, r, offs[i]);
+			if (!ret) {
+				offs[i] = SIZE_MAX;
+				done++;
+			}
+		}
+		left -= done;
+	} while (left && done);
+	if (!left)
+		return 0;
+	for (i = 0; offs[i] == SIZE_MAX; i++)
+		;
+	return nfemu_fill_table(net, r, offs[i]) ?: ret;
+}
+
 int nfemu_state_deserialize(struct net *net, const unsigned char *buf, size_t len,
 			    char *err, size_t errlen)
 {
 	const struct nfemu_reader r = { .buf = buf, .len = len, .err = err, .errlen = errlen };
+	size_t off, *tables = NULL, *p;
+	unsigned int ntables = 0;
 	u32 version, crc, type, slen;
 	u64 body_len;
-	size_t off;
 	int ret;
 
 	if (len < NFEMU_STATE_HDRLEN) {
@@ -440,33 +489,49 @@ int nfemu_state_deserialize(struct net *net, const unsigned char *buf, size_t le
 		return -EINVAL;
 	}
 
+	/* Modules as they come (they are saved first), tables created in saved order... */
 	for (off = NFEMU_STATE_HDRLEN; off < len; off += 8 + slen) {
+		ret = -EINVAL;
 		if (len - off < 8) {
 			nfemu_errf(err, errlen, "byte %zu: truncated section header", off);
-			return -EINVAL;
+			goto out;
 		}
 		memcpy(&type, buf + off, sizeof(type));
 		memcpy(&slen, buf + off + 4, sizeof(slen));
 		if (slen > len - off - 8) {
 			nfemu_errf(err, errlen, "byte %zu: section of %u bytes runs past the end", off, slen);
-			return -EINVAL;
+			goto out;
 		}
 		switch (type) {
 		case NFEMU_SEC_MODULES:
 			ret = nfemu_load_modules(net, &r, off + 8, slen);
 			break;
 		case NFEMU_SEC_TABLE:
-			ret = nfemu_load_table(net, &r, off + 8, slen);
+			ret = nfemu_create_table(net, &r, off + 8, slen);
+			if (ret)
+				break;
+			p = realloc(tables, (ntables + 1) * sizeof(*tables));
+			if (!p) {
+				nfemu_errf(err, errlen, "byte %zu: out of memory", off);
+				ret = -ENOMEM;
+				break;
+			}
+			tables = p;
+			tables[ntables++] = off + 8;
 			break;
 		default:
 			nfemu_errf(err, errlen, "byte %zu: unknown section type %u", off, type);
-			ret = -EINVAL;
 		}
 		if (ret)
-			return ret;
+			goto out;
 	}
-	net->last_error[0] = '\0';
-	return 0;
+	/* ...then filled with their rules and counters. */
+	ret = nfemu_fill_tables(net, &r, tables, ntables);
+	if (!ret)
+		net->last_error[0] = '\0';
+out:
+	free(tables);
+	return ret;
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -698,6 +763,29 @@ fail_errno:
 	return ret;
 }
 
+/* Replay the new image into a scratch kernel before it replaces the old one: a state that
+ * cannot be loaded again would make every later command fail, so the change that would
+ * produce it is refused instead and the file keeps the last loadable kernel. */
+static int nfemu_state_verify(struct nfemu_state *st, const unsigned char *buf, size_t len,
+			      char *err, size_t errlen)
+{
+	struct net *scratch = net_alloc();
+	char sub[512];
+	int ret;
+
+	if (!scratch) {
+		nfemu_errf(err, errlen, "%s: out of memory", st->path);
+		return -ENOMEM;
+	}
+	sub[0] = '\0';
+	ret = nfemu_state_deserialize(scratch, buf, len, sub, sizeof(sub));
+	net_free(scratch);
+	if (ret)
+		nfemu_errf(err, errlen, "%s: not saved, the new state would not load again: %s",
+			   st->path, sub);
+	return ret;
+}
+
 int nfemu_state_commit(struct nfemu_state *st, struct net *net, char *err, size_t errlen)
 {
 	unsigned char *buf;
@@ -721,7 +809,9 @@ int nfemu_state_commit(struct nfemu_state *st, struct net *net, char *err, size_
 			   "refusing to write", st->path);
 		return -EACCES;
 	}
-	ret = nfemu_state_write(st, buf, len, err, errlen);
+	ret = nfemu_state_verify(st, buf, len, err, errlen);
+	if (!ret)
+		ret = nfemu_state_write(st, buf, len, err, errlen);
 	if (ret) {
 		free(buf);
 		return ret;

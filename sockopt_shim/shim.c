@@ -72,7 +72,8 @@ static xstat_fn *shim_real_xstat(const char *name)
 /* Talking to the emulated kernel. */
 
 /* The one-line complaints: the first state failure is reported once per process, not on
- * every one of the sockopts iptables then retries. */
+ * every one of the sockopts iptables then retries.  (Process state of the glue, like the
+ * socket table below; the emulated kernel itself lives only in the state file.) */
 static bool shim_state_error_reported;
 
 static void shim_report_state_error(const char *err)
@@ -83,7 +84,8 @@ static void shim_report_state_error(const char *err)
 	fprintf(stderr, "nfemu: %s\n", err);
 }
 
-/* Lock and load the state; NULL (errno = EIO, one line on stderr) when it cannot be loaded. */
+/* Lock and load the state; NULL (errno = EIO, one line on stderr) when it cannot be loaded.
+ * EMU: a kernel has no such failure; EIO makes iptables stop with "Input/output error". */
 static struct net *shim_kernel_get(struct nfemu_state *st)
 {
 	char err[768];
@@ -115,7 +117,9 @@ static int shim_kernel_put(struct nfemu_state *st, struct net *net, bool commit)
 }
 
 /* ------------------------------------------------------------------------------------------ */
-/* The raw socket: a real fd (libiptc fcntl()s and close()s it) that stands for a socket. */
+/* The raw socket: a real fd (libiptc fcntl()s and close()s it) that stands for a socket.
+ * EMU: socket(AF_INET, SOCK_RAW, IPPROTO_RAW) never reaches the host kernel, for root too, so
+ * nfemu can never touch the host's real tables; and it needs no CAP_NET_RAW. */
 
 #define SHIM_MAX_SOCKS 64
 
@@ -126,7 +130,7 @@ struct shim_sock {
 	ino_t ino;
 };
 
-/* EMU: process-wide like the fd table it shadows; iptables is single-threaded. */
+/* Process-wide like the fd table it shadows; iptables is single-threaded. */
 static struct shim_sock shim_socks[SHIM_MAX_SOCKS];
 
 static bool shim_is_ipt_socket(int domain, int type, int protocol)
@@ -312,15 +316,18 @@ static char *shim_proc_show(const char *what)
 	struct nfemu_state st;
 	struct net *net;
 	char *text = NULL;
+	int err = ENOENT;
 
 	net = shim_kernel_get(&st);
 	if (!net)
 		return NULL;
-	if (!find_module(net, "ip_tables"))
-		errno = ENOENT;
-	else if (!(text = xt_proc_show(net, NFPROTO_IPV4, what)))
-		errno = ENOMEM;
+	if (find_module(net, "ip_tables")) {
+		text = xt_proc_show(net, NFPROTO_IPV4, what);
+		err = ENOMEM;
+	}
 	shim_kernel_put(&st, net, false);
+	if (!text)
+		errno = err;
 	return text;
 }
 
@@ -417,29 +424,19 @@ SHIM_API FILE *fopen64(const char *path, const char *mode)
 
 /* stat of a proc file: a regular file on procfs while ip_tables is loaded, else ENOENT; so
  * xtables_load_ko() runs "modprobe ip_tables" exactly when a real kernel would need it. */
-static int shim_proc_exists(void)
+static int shim_proc_exists(const char *what)
 {
-	struct nfemu_state st;
-	struct net *net;
-	bool loaded;
+	char *text = shim_proc_show(what);
 
-	net = shim_kernel_get(&st);
-	if (!net)
-		return -1;
-	loaded = find_module(net, "ip_tables") != NULL;
-	shim_kernel_put(&st, net, false);
-	if (!loaded) {
-		errno = ENOENT;
-		return -1;
-	}
-	return 0;
+	free(text);
+	return text ? 0 : -1;
 }
 
-static int shim_proc_stat(void *buf)
+static int shim_proc_stat(const char *what, void *buf)
 {
 	struct stat *sb = buf;
 
-	if (shim_proc_exists() < 0)
+	if (shim_proc_exists(what) < 0)
 		return -1;
 	memset(sb, 0, sizeof(*sb));
 	sb->st_mode = S_IFREG | 0444;
@@ -448,11 +445,11 @@ static int shim_proc_stat(void *buf)
 	return 0;
 }
 
-static int shim_proc_statfs(void *buf)
+static int shim_proc_statfs(const char *what, void *buf)
 {
 	struct statfs *sf = buf;
 
-	if (shim_proc_exists() < 0)
+	if (shim_proc_exists(what) < 0)
 		return -1;
 	memset(sf, 0, sizeof(*sf));
 	sf->f_type = PROC_SUPER_MAGIC;
@@ -462,84 +459,45 @@ static int shim_proc_statfs(void *buf)
 	return 0;
 }
 
-/* x86-64 and every 64-bit glibc: struct stat64 and statfs64 are the same layout as the plain
- * ones; the casts below rely on it. */
+/* On x86-64 (every 64-bit glibc) struct stat64 and statfs64 are the plain layouts, so
+ * shim_proc_stat/shim_proc_statfs fill either. */
 _Static_assert(sizeof(struct stat) == sizeof(struct stat64), "stat64 layout");
 _Static_assert(sizeof(struct statfs) == sizeof(struct statfs64), "statfs64 layout");
 
-SHIM_API int stat(const char *restrict path, struct stat *restrict sb)
-{
-	if (!shim_proc_file(path))
-		return REAL(stat)(path, sb);
-	return shim_proc_stat(sb);
-}
+/* Each wrapper: our proc file, or the real call. */
+#define SHIM_STAT_WRAPPER(fn, statbuf, fake)                                     \
+	SHIM_API int fn(const char *restrict path, struct statbuf *restrict buf) \
+	{                                                                        \
+		const char *what = shim_proc_file(path);                         \
+									         \
+		return what ? fake(what, buf) : REAL(fn)(path, buf);             \
+	}
 
-SHIM_API int stat64(const char *restrict path, struct stat64 *restrict sb)
-{
-	if (!shim_proc_file(path))
-		return REAL(stat64)(path, sb);
-	return shim_proc_stat(sb);
-}
+SHIM_STAT_WRAPPER(stat, stat, shim_proc_stat)
+SHIM_STAT_WRAPPER(stat64, stat64, shim_proc_stat)
+SHIM_STAT_WRAPPER(lstat, stat, shim_proc_stat)
+SHIM_STAT_WRAPPER(lstat64, stat64, shim_proc_stat)
+SHIM_STAT_WRAPPER(statfs, statfs, shim_proc_statfs)
+SHIM_STAT_WRAPPER(statfs64, statfs64, shim_proc_statfs)
 
-SHIM_API int lstat(const char *restrict path, struct stat *restrict sb)
-{
-	if (!shim_proc_file(path))
-		return REAL(lstat)(path, sb);
-	return shim_proc_stat(sb);
-}
+/* The pre-2.33 glibc entry points, for binaries built against an older glibc: the real one if
+ * this glibc still has it, else its modern equivalent. */
+#define SHIM_XSTAT_WRAPPER(fn, statbuf, modern)                                  \
+	SHIM_API int fn(int ver, const char *path, struct statbuf *buf)          \
+	{                                                                        \
+		const char *what = shim_proc_file(path);                         \
+		xstat_fn *real;                                                  \
+									         \
+		if (what)                                                        \
+			return shim_proc_stat(what, buf);                        \
+		real = shim_real_xstat(#fn);                                     \
+		return real ? real(ver, path, buf) : REAL(modern)(path, (void *)buf); \
+	}
 
-SHIM_API int lstat64(const char *restrict path, struct stat64 *restrict sb)
-{
-	if (!shim_proc_file(path))
-		return REAL(lstat64)(path, sb);
-	return shim_proc_stat(sb);
-}
-
-/* The pre-2.33 glibc entry points, for binaries built against an older glibc. */
-static int shim_xstat(const char *name, int (*fallback)(const char *, struct stat *), int ver,
-		      const char *path, void *sb)
-{
-	xstat_fn *real;
-
-	if (shim_proc_file(path))
-		return shim_proc_stat(sb);
-	real = shim_real_xstat(name);
-	return real ? real(ver, path, sb) : fallback(path, sb);
-}
-
-SHIM_API int __xstat(int ver, const char *path, struct stat *sb)
-{
-	return shim_xstat("__xstat", REAL(stat), ver, path, sb);
-}
-
-SHIM_API int __xstat64(int ver, const char *path, struct stat64 *sb)
-{
-	return shim_xstat("__xstat64", REAL(stat), ver, path, sb);
-}
-
-SHIM_API int __lxstat(int ver, const char *path, struct stat *sb)
-{
-	return shim_xstat("__lxstat", REAL(lstat), ver, path, sb);
-}
-
-SHIM_API int __lxstat64(int ver, const char *path, struct stat64 *sb)
-{
-	return shim_xstat("__lxstat64", REAL(lstat), ver, path, sb);
-}
-
-SHIM_API int statfs(const char *path, struct statfs *sf)
-{
-	if (!shim_proc_file(path))
-		return REAL(statfs)(path, sf);
-	return shim_proc_statfs(sf);
-}
-
-SHIM_API int statfs64(const char *path, struct statfs64 *sf)
-{
-	if (!shim_proc_file(path))
-		return REAL(statfs64)(path, sf);
-	return shim_proc_statfs(sf);
-}
+SHIM_XSTAT_WRAPPER(__xstat, stat, stat)
+SHIM_XSTAT_WRAPPER(__xstat64, stat64, stat)
+SHIM_XSTAT_WRAPPER(__lxstat, stat, lstat)
+SHIM_XSTAT_WRAPPER(__lxstat64, stat64, lstat)
 
 /* ------------------------------------------------------------------------------------------ */
 /* open(): the proc files, and the xtables lock moved next to the state so no root is needed. */

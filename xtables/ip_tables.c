@@ -44,14 +44,21 @@ static const char *const hooknames[NF_INET_NUMHOOKS] = {
  * EMU: say which entry was refused: its index in the blob, its byte offset, and where
  * iptables users know it (chain name and rule number) when the blob up to it is sound.
  */
-static void ipt_refuse(struct net *net, const void *entry0, unsigned int size,
-		       const unsigned int *hook_entry, const struct ipt_entry *bad,
-		       const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+struct translate_where {        /* EMU: what refusal lines need to know of the blob */
+	const void *entry0;
+	unsigned int size;
+	const unsigned int *hook_entry;
+	unsigned int valid_hooks;
+};
 
-static void ipt_refuse(struct net *net, const void *entry0, unsigned int size,
-		       const unsigned int *hook_entry, const struct ipt_entry *bad,
+static void ipt_refuse(struct net *net, const struct translate_where *w, const struct ipt_entry *bad,
+		       const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+static void ipt_refuse(struct net *net, const struct translate_where *w, const struct ipt_entry *bad,
 		       const char *fmt, ...)
 {
+	const void *entry0 = w->entry0;
+	unsigned int size = w->size;
 	unsigned int off = (const char *)bad - (const char *)entry0, pos = 0, idx = 1, rule = 0;
 	char chain[XT_FUNCTION_MAXNAMELEN + 2] = "";
 	char reason[320];
@@ -67,7 +74,7 @@ static void ipt_refuse(struct net *net, const void *entry0, unsigned int size,
 		const struct xt_entry_target *t;
 
 		for (int h = 0; h < NF_INET_NUMHOOKS; h++)
-			if (hook_entry && hook_entry[h] == pos) {
+			if ((w->valid_hooks & (1 << h)) && w->hook_entry[h] == pos) {
 				snprintf(chain, sizeof(chain), "%s", hooknames[h]);
 				rule = 0;
 			}
@@ -86,9 +93,9 @@ static void ipt_refuse(struct net *net, const void *entry0, unsigned int size,
 		pos += e->next_offset;
 		idx++;
 	}
-	if (pos == off && hook_entry)
+	if (pos == off)
 		for (int h = 0; h < NF_INET_NUMHOOKS; h++)
-			if (hook_entry[h] == pos) {
+			if ((w->valid_hooks & (1 << h)) && w->hook_entry[h] == pos) {
 				snprintf(chain, sizeof(chain), "%s", hooknames[h]);
 				rule = 0;
 			}
@@ -100,22 +107,9 @@ static void ipt_refuse(struct net *net, const void *entry0, unsigned int size,
 
 static const char *errname(int err)
 {
-	switch (-err) {
-	case EINVAL: return "EINVAL";
-	case ENOENT: return "ENOENT";
-	case ERANGE: return "ERANGE";
-	case ENOMEM: return "ENOMEM";
-	case ELOOP: return "ELOOP";
-	case EPROTOTYPE: return "EPROTOTYPE";
-	case EOPNOTSUPP: return "EOPNOTSUPP";
-	case EEXIST: return "EEXIST";
-	case EBUSY: return "EBUSY";
-	case EIO: return "EIO";
-	case EPERM: return "EPERM";
-	case ENOSPC: return "ENOSPC";
-	case E2BIG: return "E2BIG";
-	default: return "error";
-	}
+	const char *n = strerrorname_np(-err);
+
+	return n ? n : "error";
 }
 
 /* ------------------------------------------------------- built-in extensions */
@@ -277,9 +271,8 @@ static int check_match(struct xt_entry_match *m, struct xt_mtchk_param *par)
 }
 
 /* Say why an extension was refused: its own printk line if it printed one. */
-static void refuse_ext(struct net *net, const void *entry0, unsigned int size, const unsigned int *hooks,
-		       const struct ipt_entry *e, const char *kind, const char *name, u8 rev, int err,
-		       unsigned long mark)
+static void refuse_ext(struct net *net, const struct translate_where *w, const struct ipt_entry *e,
+		       const char *kind, const char *name, u8 rev, int err, unsigned long mark)
 {
 	const char *why = nfemu_printk_since(net, mark);
 
@@ -287,7 +280,7 @@ static void refuse_ext(struct net *net, const void *entry0, unsigned int size, c
 		why = "no such extension in this kernel (no module provides it)";
 	else if (err == -EPROTOTYPE && !why)
 		why = "revision not supported by this kernel";
-	ipt_refuse(net, entry0, size, hooks, e, "%s '%.*s' rev %u: %s (%s)", kind,
+	ipt_refuse(net, w, e, "%s '%.*s' rev %u: %s (%s)", kind,
 		   XT_EXTENSION_MAXNAMELEN, name, rev, why ? why : "refused by checkentry", errname(err));
 }
 
@@ -326,12 +319,6 @@ static int check_target(struct ipt_entry *e, struct net *net, const char *name)
 	return xt_check_target(&par, t->u.target_size - sizeof(*t), e->ip.proto, e->ip.invflags & IPT_INV_PROTO);
 }
 
-struct translate_where {        /* EMU: for refusal lines */
-	const void *entry0;
-	unsigned int size;
-	const unsigned int *hook_entry;
-};
-
 static int find_check_entry(struct ipt_entry *e, struct net *net, const char *name,
 			    const struct translate_where *w)
 {
@@ -350,11 +337,15 @@ static int find_check_entry(struct ipt_entry *e, struct net *net, const char *na
 	mtpar.hook_mask = e->comefrom;
 	mtpar.family = NFPROTO_IPV4;
 	xt_ematch_foreach(ematch, e) {
+		/* EMU: keep the name for the refusal line; the lookup overwrites it with a pointer */
+		char mname[XT_EXTENSION_MAXNAMELEN];
+		u8 mrev = ematch->u.user.revision;
+
+		memcpy(mname, ematch->u.user.name, sizeof(mname));
 		mark = net->printk.seq;
 		ret = find_check_match(ematch, &mtpar);
 		if (ret != 0) {
-			refuse_ext(net, w->entry0, w->size, w->hook_entry, e, "match", ematch->u.user.name,
-				   ematch->u.user.revision, ret, mark);
+			refuse_ext(net, w, e, "match", mname, mrev, ret, mark);
 			goto cleanup_matches;
 		}
 		++j;
@@ -365,16 +356,14 @@ static int find_check_entry(struct ipt_entry *e, struct net *net, const char *na
 	target = xt_request_find_target(net, NFPROTO_IPV4, t->u.user.name, t->u.user.revision);
 	if (IS_ERR(target)) {
 		ret = PTR_ERR(target);
-		refuse_ext(net, w->entry0, w->size, w->hook_entry, e, "target", t->u.user.name,
-			   t->u.user.revision, ret, mark);
+		refuse_ext(net, w, e, "target", t->u.user.name, t->u.user.revision, ret, mark);
 		goto cleanup_matches;
 	}
 	t->u.kernel.target = target;
 
 	ret = check_target(e, net, name);
 	if (ret) {
-		refuse_ext(net, w->entry0, w->size, w->hook_entry, e, "target", target->name,
-			   target->revision, ret, mark);
+		refuse_ext(net, w, e, "target", target->name, target->revision, ret, mark);
 		goto err;
 	}
 	return 0;
@@ -389,7 +378,8 @@ cleanup_matches:
 	return ret;
 }
 
-static int check_entry_size_and_hooks(struct net *net, struct ipt_entry *e, struct xt_table_info *newinfo,
+static int check_entry_size_and_hooks(struct net *net, const struct translate_where *w,
+				      struct ipt_entry *e, struct xt_table_info *newinfo,
 				      const unsigned char *base, const unsigned char *limit,
 				      const unsigned int *hook_entries, const unsigned int *underflows,
 				      unsigned int valid_hooks)
@@ -398,7 +388,7 @@ static int check_entry_size_and_hooks(struct net *net, struct ipt_entry *e, stru
 	unsigned int h;
 	int err;
 
-#define REFUSE(...) ipt_refuse(net, base, size, hook_entries, e, __VA_ARGS__)
+#define REFUSE(...) ipt_refuse(net, w, e, __VA_ARGS__)
 	if ((unsigned long)((unsigned char *)e - base) % __alignof__(struct ipt_entry) != 0) {
 		REFUSE("entry is not aligned to %zu bytes", __alignof__(struct ipt_entry));
 		return -EINVAL;
@@ -517,7 +507,7 @@ static const char *hook_order_problem(const struct xt_table_info *info, unsigned
 static int translate_table(struct net *net, struct xt_table_info *newinfo, void *entry0,
 			   const struct ipt_replace *repl)
 {
-	const struct translate_where w = { entry0, repl->size, repl->hook_entry };
+	const struct translate_where w = { entry0, repl->size, repl->hook_entry, repl->valid_hooks };
 	const struct ipt_entry *bad = entry0;
 	struct ipt_entry *iter;
 	unsigned int *offsets;
@@ -541,7 +531,7 @@ static int translate_table(struct net *net, struct xt_table_info *newinfo, void 
 	i = 0;
 	/* Walk through entries, checking offsets. */
 	xt_entry_foreach(iter, entry0, newinfo->size) {
-		ret = check_entry_size_and_hooks(net, iter, newinfo, entry0,
+		ret = check_entry_size_and_hooks(net, &w, iter, newinfo, entry0,
 						 (unsigned char *)entry0 + repl->size,
 						 repl->hook_entry, repl->underflow, repl->valid_hooks);
 		if (ret != 0)
@@ -571,7 +561,7 @@ static int translate_table(struct net *net, struct xt_table_info *newinfo, void 
 
 	if (!mark_source_chains(newinfo, repl->valid_hooks, entry0, offsets, &bad)) {
 		ret = -ELOOP;
-		ipt_refuse(net, entry0, repl->size, repl->hook_entry, bad,
+		ipt_refuse(net, &w, bad,
 			   "chain loop, jump to a non-entry offset, or a chain that falls off the end of the table (ELOOP)");
 		goto out_free;
 	}

@@ -55,6 +55,7 @@ class Env:
             self.state = os.path.join(self.tmpdir, "state")
             self.prefix = "%s exec --state %s -- " % (shlex.quote(args.nfemu),
                                                        shlex.quote(self.state))
+        self.env = dict(os.environ, XTABLES_LOCKFILE=self.lockfile)
         self.log = []
 
     def setup(self):
@@ -72,9 +73,8 @@ class Env:
     def run(self, cmd):
         """Run a shell command in this environment; return (rc, stdout, stderr)."""
         full = self.prefix + cmd
-        env = dict(os.environ, XTABLES_LOCKFILE=self.lockfile)
         try:
-            p = subprocess.run(full, shell=True, capture_output=True, env=env,
+            p = subprocess.run(full, shell=True, capture_output=True, env=self.env,
                                timeout=CMD_TIMEOUT)
             rc, out, err = p.returncode, p.stdout, p.stderr
         except subprocess.TimeoutExpired as e:
@@ -82,6 +82,24 @@ class Env:
         self.log.append("command: %s\n  rc=%d %s" % (
             full, rc, err.decode("utf-8", "replace").strip()))
         return rc, out.decode("utf-8", "replace"), err.decode("utf-8", "replace")
+
+
+def snapshot_nfemu(nfemu, tmpdir):
+    """Copy nfemu and its shim into tmpdir so a rebuild during the run cannot change them.
+
+    The copy keeps the build-tree layout nfemu looks for (sockopt_shim/ next to the
+    binary); if the shim cannot be found the original binary is used as is.
+    """
+    nfemu = os.path.abspath(nfemu)
+    shim = os.environ.get("NFEMU_SHIM") or os.path.join(
+        os.path.dirname(nfemu), "sockopt_shim", "libnfemu_shim.so")
+    if not os.path.isfile(shim):
+        return nfemu
+    os.makedirs(os.path.join(tmpdir, "sockopt_shim"), exist_ok=True)
+    shutil.copy2(nfemu, os.path.join(tmpdir, "nfemu"))
+    shutil.copy2(shim, os.path.join(tmpdir, "sockopt_shim", "libnfemu_shim.so"))
+    os.environ.pop("NFEMU_SHIM", None)
+    return os.path.join(tmpdir, "nfemu")
 
 
 def variant_res(res, variant, alt_res):
@@ -255,6 +273,8 @@ def main():
     ap.add_argument("files", nargs="*", help="only these .t files (names or paths)")
     ap.add_argument("--mode", choices=["kernel", "nfemu"], default="kernel")
     ap.add_argument("--nfemu", help="path to the nfemu binary (nfemu mode)")
+    ap.add_argument("--no-snapshot", action="store_true",
+                    help="run the nfemu binary in place instead of a private copy")
     ap.add_argument("--vectors", default=default_vectors(), help="directory of *.t files")
     ap.add_argument("--expect", help="file of file:lineno ids expected to fail")
     ap.add_argument("--jobs", type=int, default=1, help="files run in parallel")
@@ -283,9 +303,15 @@ def main():
         names = {os.path.basename(p) for p in paths}
         expect = {lid for lid in expect if lid.rsplit(":", 1)[0] in names}
 
-    with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as ex:
-        futs = [ex.submit(run_file, args, p, str(i)) for i, p in enumerate(paths)]
-        outcomes = [f.result() for f in futs]
+    snapdir = tempfile.mkdtemp(prefix="nfemu-snap-")
+    try:
+        if args.mode == "nfemu" and not args.no_snapshot:
+            args.nfemu = snapshot_nfemu(args.nfemu, snapdir)
+        with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as ex:
+            futs = [ex.submit(run_file, args, p, str(i)) for i, p in enumerate(paths)]
+            outcomes = [f.result() for f in futs]
+    finally:
+        shutil.rmtree(snapdir, ignore_errors=True)
 
     passed = failed = 0
     failing = []

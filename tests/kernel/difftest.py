@@ -28,9 +28,6 @@ class Env:
         else:
             self.netns = None
             self.prefix = [nfemu, "exec", "--state", os.path.join(self.tmpdir, "state"), "--"]
-            shim = os.path.join(os.path.dirname(os.path.abspath(nfemu)), "libnfemu_shim.so")
-            if not os.environ.get("NFEMU_SHIM") and os.path.exists(shim):
-                self.env["NFEMU_SHIM"] = shim  # the build tree keeps the shim next to nfemu
 
     def __enter__(self):
         if self.netns:
@@ -97,3 +94,21 @@ def skip_reason(args, need_netns=True):
     if shutil.which("iptables-legacy-restore") is None:
         return "iptables-legacy-restore not installed"
     return None
+
+
+def snapshot_nfemu(nfemu, tmpdir):
+    """Copy nfemu and its shim into tmpdir so a rebuild during the run cannot change them.
+
+    The copy keeps the build-tree layout nfemu looks for (sockopt_shim/ next to the
+    binary); if the shim cannot be found the original binary is used as is.
+    """
+    nfemu = os.path.abspath(nfemu)
+    shim = os.environ.get("NFEMU_SHIM") or os.path.join(
+        os.path.dirname(nfemu), "sockopt_shim", "libnfemu_shim.so")
+    if not os.path.isfile(shim):
+        return nfemu
+    os.makedirs(os.path.join(tmpdir, "sockopt_shim"), exist_ok=True)
+    shutil.copy2(nfemu, os.path.join(tmpdir, "nfemu"))
+    shutil.copy2(shim, os.path.join(tmpdir, "sockopt_shim", "libnfemu_shim.so"))
+    os.environ.pop("NFEMU_SHIM", None)
+    return os.path.join(tmpdir, "nfemu")

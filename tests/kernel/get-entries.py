@@ -24,7 +24,7 @@ import subprocess
 import sys
 import tempfile
 
-from difftest import SKIP, HERE, REPO, RULESETS, Env, parse_directives, skip_reason
+from difftest import snapshot_nfemu, SKIP, HERE, REPO, RULESETS, Env, parse_directives, skip_reason
 
 DATA = os.path.join(HERE, "get-entries")
 GOLDEN = os.path.join(DATA, "expected")
@@ -144,6 +144,8 @@ def main():
     ap.add_argument("--golden", action="store_true",
                     help="compare nfemu with the recorded dumps (no netns)")
     ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--no-snapshot", action="store_true",
+                    help="run the nfemu binary in place instead of a private copy")
     ap.add_argument("-d", "--max-diff-lines", type=int, default=60,
                     help="diff lines shown per case (0: all)")
     ap.add_argument("-v", "--verbose", action="store_true")
@@ -173,6 +175,8 @@ def main():
         if not ipt_dump:
             print("SKIP: " + why)
             return SKIP
+        if not args.kernel_only and not args.no_snapshot:
+            args.nfemu = snapshot_nfemu(args.nfemu, tmpdir)
         with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as ex:
             results = list(ex.map(lambda ic: run_case(args, ipt_dump, ic[1], ic[0]),
                                   enumerate(cases)))

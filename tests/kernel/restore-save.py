@@ -24,9 +24,11 @@ import concurrent.futures
 import difflib
 import glob
 import os
+import shutil
 import sys
+import tempfile
 
-from difftest import SKIP, REPO, RULESETS, Env, parse_directives, skip_reason
+from difftest import snapshot_nfemu, SKIP, REPO, RULESETS, Env, parse_directives, skip_reason
 
 GOLDEN = os.path.join(RULESETS, "expected")
 
@@ -106,6 +108,8 @@ def main():
     ap.add_argument("--golden", action="store_true",
                     help="compare nfemu with the recorded transcripts (no netns)")
     ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--no-snapshot", action="store_true",
+                    help="run the nfemu binary in place instead of a private copy")
     ap.add_argument("-v", "--verbose", action="store_true")
     args = ap.parse_args()
     if args.golden and (args.record or args.kernel_only):
@@ -121,8 +125,14 @@ def main():
     else:
         paths = sorted(glob.glob(os.path.join(RULESETS, "*.rules")))
 
-    with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as ex:
-        results = list(ex.map(lambda ip: run_one(args, ip[1], ip[0]), enumerate(paths)))
+    snapdir = tempfile.mkdtemp(prefix="nfemu-snap-")
+    try:
+        if not args.kernel_only and not args.no_snapshot:
+            args.nfemu = snapshot_nfemu(args.nfemu, snapdir)
+        with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as ex:
+            results = list(ex.map(lambda ip: run_one(args, ip[1], ip[0]), enumerate(paths)))
+    finally:
+        shutil.rmtree(snapdir, ignore_errors=True)
 
     failed = 0
     for name, problems in results:

@@ -1,9 +1,59 @@
-/* xtables/ext/xt_CHECKSUM.c - STUB: module xt_CHECKSUM, to be filled with its matches/targets. */
+/* xtables/ext/xt_CHECKSUM.c - the "CHECKSUM" target (mangle): fill in a missing checksum.
+ *
+ * Mirrors net/netfilter/xt_CHECKSUM.c: mangle only (xt_check_target); checksum_tg_check refuses
+ * an operation other than --checksum-fill.  Leaves out: the packet path (checksum_tg is NULL),
+ * the once-per-boot advice to use -p udp (see checksum_tg_check) and IPv6.
+ */
+#include <linux/netfilter/xt_CHECKSUM.h>
+
 #include "emu/module.h"
 #include "xtables/x_tables.h"
+
+static int checksum_tg_check(const struct xt_tgchk_param *par)
+{
+	const struct xt_CHECKSUM_info *einfo = par->targinfo;
+
+	if (einfo->operation & ~XT_CHECKSUM_OP_FILL) {
+		pr_info_ratelimited(par->net, "xt_CHECKSUM: unsupported CHECKSUM operation %x",
+				    einfo->operation);
+		return -EINVAL;
+	}
+	if (!einfo->operation) {
+		pr_debug(par->net, "xt_CHECKSUM: no operation");	/* EMU: silent in the kernel */
+		return -EINVAL;
+	}
+
+	/* EMU: the kernel now says once per boot (pr_warn_once) that CHECKSUM should be avoided
+	 * unless limited to -p udp; a long-running reference kernel has said it already. */
+	return 0;
+}
+
+static const struct xt_target checksum_tg_reg[] = {
+	{
+		.name		= "CHECKSUM",
+		.family		= NFPROTO_IPV4,
+		.checkentry	= checksum_tg_check,
+		.targetsize	= sizeof(struct xt_CHECKSUM_info),
+		.table		= "mangle",
+	},
+};
+
+static int checksum_tg_init(struct net *net, struct module *mod)
+{
+	return xt_register_targets(net, mod, checksum_tg_reg, ARRAY_SIZE(checksum_tg_reg));
+}
+
+static void checksum_tg_exit(struct net *net, struct module *mod)
+{
+	(void)mod;
+	xt_unregister_targets(net, checksum_tg_reg, ARRAY_SIZE(checksum_tg_reg));
+}
 
 const struct module_info module_info_xt_CHECKSUM = {
 	.name = "xt_CHECKSUM",
 	.size = 16384,
 	.depends = MODULE_DEPS("x_tables"),
+	.aliases = MODULE_ALIASES("ipt_CHECKSUM", "ip6t_CHECKSUM"),
+	.init = checksum_tg_init,
+	.exit = checksum_tg_exit,
 };

@@ -8,7 +8,7 @@
 #include "emu/module.h"
 #include "xtables/x_tables.h"
 
-#define pr_fmt(fmt) "xt_HL: " fmt
+#define pr_fmt(fmt) "xt_HL: " fmt	/* EMU: for our debug lines; the kernel prints none */
 
 static int ttl_tg_check(const struct xt_tgchk_param *par)
 {

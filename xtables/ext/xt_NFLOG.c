@@ -1,9 +1,93 @@
-/* xtables/ext/xt_NFLOG.c - STUB: module xt_NFLOG, to be filled with its matches/targets. */
+/* xtables/ext/xt_NFLOG.c - the "NFLOG" target: hand packets to nfnetlink_log listeners.
+ *
+ * Mirrors net/netfilter/xt_NFLOG.c: nflog_tg_check refuses unknown flags or an unterminated
+ * prefix, then holds the netlink logger, loading nfnetlink_log if none is registered.
+ * Leaves out: the packet path (nflog_tg is NULL), nf_log's logger table, IPv6/bridge.
+ */
+#include <linux/netfilter/xt_NFLOG.h>
+
 #include "emu/module.h"
 #include "xtables/x_tables.h"
 
+/* nf_logger_find_get(family, NF_LOG_TYPE_ULOG) / nf_logger_put().  EMU: nf_log's table of
+ * loggers is not emulated: nfnetlink_log's logger exists exactly while that module is loaded,
+ * so finding and holding the logger is holding the module (as try_module_get(logger->me)). */
+static int nflog_logger_find_get(struct net *net)
+{
+	struct module *logger = find_module(net, "nfnetlink_log");
+
+	if (logger == NULL || !try_module_get(logger))
+		return -ENOENT;
+	return 0;
+}
+
+static void nflog_logger_put(struct net *net)
+{
+	struct module *logger = find_module(net, "nfnetlink_log");
+
+	if (logger != NULL)
+		module_put(logger);
+}
+
+static int nflog_tg_check(const struct xt_tgchk_param *par)
+{
+	const struct xt_nflog_info *info = par->targinfo;
+	int ret;
+
+	/* EMU: the kernel refuses silently in the next two checks; the reasons are nfemu's. */
+	if (info->flags & ~XT_NFLOG_MASK) {
+		pr_debug(par->net, "xt_NFLOG: unknown flags 0x%x", info->flags & ~XT_NFLOG_MASK);
+		return -EINVAL;
+	}
+	if (info->prefix[sizeof(info->prefix) - 1] != '\0') {
+		pr_debug(par->net, "xt_NFLOG: prefix is not null-terminated");
+		return -EINVAL;
+	}
+
+	ret = nflog_logger_find_get(par->net);
+	if (ret != 0 && !par->nft_compat) {
+		request_module(par->net, "%s", "nfnetlink_log");
+
+		ret = nflog_logger_find_get(par->net);
+	}
+
+	return ret;
+}
+
+static void nflog_tg_destroy(const struct xt_tgdtor_param *par)
+{
+	nflog_logger_put(par->net);
+}
+
+static const struct xt_target nflog_tg_reg[] = {
+	{
+		.name		= "NFLOG",
+		.revision	= 0,
+		.family		= NFPROTO_IPV4,
+		.checkentry	= nflog_tg_check,
+		.destroy	= nflog_tg_destroy,
+		.targetsize	= sizeof(struct xt_nflog_info),
+	},
+};
+
+static int nflog_tg_init(struct net *net, struct module *mod)
+{
+	return xt_register_targets(net, mod, nflog_tg_reg, ARRAY_SIZE(nflog_tg_reg));
+}
+
+static void nflog_tg_exit(struct net *net, struct module *mod)
+{
+	(void)mod;
+	xt_unregister_targets(net, nflog_tg_reg, ARRAY_SIZE(nflog_tg_reg));
+}
+
+/* EMU: the kernel also has MODULE_SOFTDEP("pre: nfnetlink_log"); module_info has no softdeps,
+ * so nfnetlink_log is loaded by the first NFLOG rule instead of before this module. */
 const struct module_info module_info_xt_NFLOG = {
 	.name = "xt_NFLOG",
 	.size = 16384,
 	.depends = MODULE_DEPS("x_tables"),
+	.aliases = MODULE_ALIASES("ipt_NFLOG", "ip6t_NFLOG"),
+	.init = nflog_tg_init,
+	.exit = nflog_tg_exit,
 };

@@ -1,9 +1,66 @@
-/* xtables/ext/xt_TRACE.c - STUB: module xt_TRACE, to be filled with its matches/targets. */
+/* xtables/ext/xt_TRACE.c - the "TRACE" target (raw table): mark packets for rule tracing.
+ *
+ * Mirrors net/netfilter/xt_TRACE.c: raw table only (xt_check_target); trace_tg_check holds the
+ * syslog logger that prints the TRACE lines, ENOENT without one.
+ * Leaves out: the packet path (trace_tg is NULL), nf_log's logger table and IPv6.
+ */
 #include "emu/module.h"
 #include "xtables/x_tables.h"
+
+static int trace_tg_check(const struct xt_tgchk_param *par)
+{
+	struct module *logger;
+
+	/* EMU: the kernel module has MODULE_SOFTDEP("pre: nf_log_syslog"), so modprobe loads the
+	 * logger before xt_TRACE; module_info has no softdeps, so load it here. */
+	request_module(par->net, "%s", "nf_log_syslog");
+
+	/* nf_logger_find_get(par->family, NF_LOG_TYPE_LOG).  EMU: nf_log's table of loggers is
+	 * not emulated: the syslog logger exists exactly while nf_log_syslog is loaded. */
+	logger = find_module(par->net, "nf_log_syslog");
+	if (logger == NULL || !try_module_get(logger)) {
+		pr_debug(par->net, "xt_TRACE: no syslog logger");	/* EMU: silent in the kernel */
+		return -ENOENT;
+	}
+	return 0;
+}
+
+static void trace_tg_destroy(const struct xt_tgdtor_param *par)
+{
+	struct module *logger = find_module(par->net, "nf_log_syslog");
+
+	/* nf_logger_put(par->family, NF_LOG_TYPE_LOG) */
+	if (logger != NULL)
+		module_put(logger);
+}
+
+static const struct xt_target trace_tg_reg[] = {
+	{
+		.name		= "TRACE",
+		.revision	= 0,
+		.family		= NFPROTO_IPV4,
+		.table		= "raw",
+		.checkentry	= trace_tg_check,
+		.destroy	= trace_tg_destroy,
+	},
+};
+
+static int trace_tg_init(struct net *net, struct module *mod)
+{
+	return xt_register_targets(net, mod, trace_tg_reg, ARRAY_SIZE(trace_tg_reg));
+}
+
+static void trace_tg_exit(struct net *net, struct module *mod)
+{
+	(void)mod;
+	xt_unregister_targets(net, trace_tg_reg, ARRAY_SIZE(trace_tg_reg));
+}
 
 const struct module_info module_info_xt_TRACE = {
 	.name = "xt_TRACE",
 	.size = 16384,
 	.depends = MODULE_DEPS("x_tables"),
+	.aliases = MODULE_ALIASES("ipt_TRACE", "ip6t_TRACE"),
+	.init = trace_tg_init,
+	.exit = trace_tg_exit,
 };

@@ -116,7 +116,8 @@ static int cgroup_mt_check_common(const struct xt_mtchk_param *par, u8 has_path,
 		return -EINVAL;
 	}
 	if (!has_path && !has_classid) {
-		pr_info_ratelimited(par->net, pr_fmt("no path or classid specified\n"));
+		/* Linux 6.18's text carries the module name once more than pr_fmt adds. */
+		pr_info_ratelimited(par->net, pr_fmt("xt_cgroup: no path or classid specified\n"));
 		return -EINVAL;
 	}
 	if (has_path && has_classid) {

@@ -1,8 +1,7 @@
 /* xtables/ext/xt_comment.c - the "comment" match: a rule annotation that always matches.
  *
- * Mirrors net/netfilter/xt_comment.c: no checkentry, the 256-byte comment is stored and
- * returned as given (the kernel does not even require it to be NUL-terminated).
- * Leaves out: the packet path (comment_mt is NULL; it would always return true).
+ * Mirrors net/netfilter/xt_comment.c: no checkentry; the 256 bytes are stored as given (the
+ * kernel does not even require a NUL).  Leaves out: the packet path (comment_mt is NULL).
  */
 #include <linux/netfilter/xt_comment.h>
 

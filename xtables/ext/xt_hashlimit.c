@@ -1,11 +1,8 @@
 /* xtables/ext/xt_hashlimit.c - the "hashlimit" match (revs 1-3): a token bucket per hash key.
  *
- * Mirrors net/netfilter/xt_hashlimit.c: hashlimit_mt_check_common validates the name (as a
- * /proc file name), gc/expire, masks, mode and the rate arithmetic, then finds or creates
- * the per-net hash table of that name (rules naming the same table share it, whatever
- * their revision or settings; the first rule's settings win) and stores it in ->hinfo,
- * which GET_ENTRIES does not return (usersize).
- * Leaves out: the packet path (hashlimit_mt is NULL), the buckets, gc work and /proc files.
+ * Mirrors net/netfilter/xt_hashlimit.c: checks name, gc/expire, masks, mode and rate arithmetic,
+ * then finds or creates the per-net table of that name (shared; the first rule's settings win).
+ * Leaves out: the packet path (hashlimit_mt is NULL), the buckets, gc and /proc files.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -391,15 +388,13 @@ static int hashlimit_net_init(struct net *net)
 static void hashlimit_net_exit(struct net *net)
 {
 	struct hashlimit_net *hashlimit_net = hashlimit_pernet(net);
-	struct xt_hashlimit_htable *hinfo, *next;
 
 	if (hashlimit_net == NULL)
 		return;
-	/* Rules hold the module, so tables are normally gone; free what a forced unload left. */
-	list_for_each_entry_safe(hinfo, next, &hashlimit_net->htables, node) {
-		list_del(&hinfo->node);
-		htable_destroy(hinfo);
-	}
+	/* Rules hold the module, so no table is left here unless the net is torn down with
+	 * rules in place: those rules still point at their tables, so keep them all. */
+	if (!list_empty(&hashlimit_net->htables))
+		return;
 	free(hashlimit_net);
 	net->gen[NET_GENERIC_HASHLIMIT] = NULL;
 }

@@ -1,32 +1,19 @@
 /* xtables/ext/xt_hl.c - the "ttl" match: IPv4 TTL equal/unequal/less/greater.
  *
- * Mirrors net/netfilter/xt_hl.c: the IPv4 registration ("ttl") and its checkentry (a known
- * mode, else EINVAL).  Leaves out the IPv6 "hl" registration and the packet path (.match
- * is NULL: not emulated at run time yet).
+ * Mirrors net/netfilter/xt_hl.c as the reference kernel (Linux 6.18) has it: the IPv4
+ * registration ("ttl") and no checkentry, so an unknown mode is stored and simply never
+ * matches (later kernels refuse it: "Unknown TTL match mode").  Leaves out the IPv6 "hl"
+ * registration and the packet path (.match is NULL: not emulated at run time yet).
  */
 #include <linux/netfilter_ipv4/ipt_ttl.h>
 #include "emu/module.h"
 #include "xtables/x_tables.h"
-
-#define pr_fmt(fmt) "xt_hl: " fmt
-
-static int ttl_mt_check(const struct xt_mtchk_param *par)
-{
-	const struct ipt_ttl_info *info = par->matchinfo;
-
-	if (info->mode > IPT_TTL_GT) {
-		pr_info_ratelimited(par->net, pr_fmt("Unknown TTL match mode: %d\n"), info->mode);
-		return -EINVAL;
-	}
-	return 0;
-}
 
 static const struct xt_match hl_mt_reg[] = {
 	{
 		.name       = "ttl",
 		.revision   = 0,
 		.family     = NFPROTO_IPV4,
-		.checkentry = ttl_mt_check,
 		.matchsize  = sizeof(struct ipt_ttl_info),
 	},
 };

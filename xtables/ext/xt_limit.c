@@ -1,9 +1,8 @@
-/* xtables/ext/xt_limit.c - the "limit" match: a token bucket shared by the rule.
+/* xtables/ext/xt_limit.c - the "limit" match: a token bucket private to the rule.
  *
- * Mirrors net/netfilter/xt_limit.c: limit_mt_check refuses a zero burst or an avg*burst
- * that overflows the credit arithmetic, allocates the per-rule state (master) and fills
- * credit_cap/cost, which GET_ENTRIES does not return (usersize stops at prev).
- * Leaves out: the packet path (limit_mt is NULL), the spinlock and the compat layout.
+ * Mirrors net/netfilter/xt_limit.c: limit_mt_check refuses a zero burst or an avg*burst that
+ * overflows the credits (ERANGE) and fills master, credit_cap and cost, which GET_ENTRIES does
+ * not return (usersize stops at prev).  Leaves out: the packet path (limit_mt is NULL).
  */
 #include <stdlib.h>
 #include <linux/netfilter/xt_limit.h>

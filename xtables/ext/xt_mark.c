@@ -1,9 +1,7 @@
 /* xtables/ext/xt_mark.c - the "mark" match (rev 1) and the "MARK" target (rev 2).
  *
- * Mirrors net/netfilter/xt_mark.c.  Neither registration has a checkentry: the kernel
- * stores any mark/mask pair as given.
- * Leaves out: the packet path (mark_mt/mark_tg are NULL: validated and stored, not yet
- * emulated) and the IPv6/ARP registrations of the target.
+ * Mirrors net/netfilter/xt_mark.c: neither has a checkentry; any mark/mask is stored as given.
+ * Leaves out: the packet path (mark_mt/mark_tg are NULL) and the IPv6/ARP registrations.
  */
 #include <linux/netfilter/xt_mark.h>
 

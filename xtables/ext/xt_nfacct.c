@@ -1,11 +1,8 @@
 /* xtables/ext/xt_nfacct.c - the "nfacct" match (revs 0, 1): count into a named nfacct object.
  *
- * Mirrors net/netfilter/xt_nfacct.c: nfacct_mt_checkentry looks the object up by name in
- * nfnetlink_acct and refuses with ENOENT when it does not exist.  The object pointer is
- * kernel-private (usersize stops before it).
- * EMU: nfemu has no nfnetlink, so no accounting object can be created (`nfacct add`):
- * every lookup fails as it does on Linux for a name never added.
- * Leaves out: the packet path (nfacct_mt is NULL).
+ * Mirrors net/netfilter/xt_nfacct.c: nfacct_mt_checkentry refuses with ENOENT a name that
+ * nfnetlink_acct does not know.  EMU: nfemu has no nfnetlink, so no object can be created
+ * (`nfacct add`) and every name is unknown.  Leaves out: the packet path (nfacct_mt is NULL).
  */
 #include <linux/netfilter/nfnetlink_acct.h>
 #include <linux/netfilter/xt_nfacct.h>

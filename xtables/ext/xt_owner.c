@@ -1,10 +1,8 @@
 /* xtables/ext/xt_owner.c - the "owner" match: uid/gid/socket of locally generated packets.
  *
- * Mirrors net/netfilter/xt_owner.c: only from OUTPUT/POSTROUTING (hooks, checked by
- * xt_check_match); owner_check refuses unknown flags and invalid or reversed uid/gid
- * ranges.  EMU: every writer is in the init user namespace, so the kernel's "writer's userns
- * must be the net's" check always passes and uids map to themselves.
- * Leaves out: the packet path (owner_mt is NULL).
+ * Mirrors net/netfilter/xt_owner.c: OUTPUT/POSTROUTING only (hooks, checked by xt_check_match);
+ * owner_check refuses unknown flags and invalid or reversed uid/gid ranges.
+ * Leaves out: the packet path (owner_mt is NULL) and user namespaces (see owner_check).
  */
 #include <linux/netfilter/xt_owner.h>
 
@@ -26,6 +24,9 @@ static int owner_check(const struct xt_mtchk_param *par)
 		pr_debug(par->net, "xt_owner: unknown flags 0x%x", info->match & ~XT_OWNER_MASK);
 		return -EINVAL;
 	}
+
+	/* EMU: the kernel also refuses uid/gid matches from a writer outside the net's user
+	 * namespace; every nfemu writer is in the init namespace, where uids map to themselves. */
 
 	/* Ensure the uids are valid */
 	if (info->match & XT_OWNER_UID) {

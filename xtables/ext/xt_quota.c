@@ -1,8 +1,7 @@
 /* xtables/ext/xt_quota.c - the "quota" match: a byte budget counted down by matching packets.
  *
- * Mirrors net/netfilter/xt_quota.c: quota_mt_check refuses unknown flags and gives the rule
- * its own counter (master), seeded from the quota the user set; GET_ENTRIES returns the
- * struct up to master (usersize).
+ * Mirrors net/netfilter/xt_quota.c: quota_mt_check refuses unknown flags and gives the rule its
+ * own counter (master, seeded from quota; usersize stops before it).
  * Leaves out: the packet path (quota_mt is NULL) and the spinlock.
  */
 #include <stdlib.h>

@@ -1,9 +1,103 @@
-/* xtables/ext/xt_rateest.c - STUB: module xt_rateest, to be filled with its matches/targets. */
+/* xtables/ext/xt_rateest.c - the "rateest" match: compare rate estimators made by RATEEST.
+ *
+ * Mirrors net/netfilter/xt_rateest.c: xt_rateest_mt_checkentry refuses inconsistent flags or
+ * mode and holds the named estimator(s) of xt_RATEEST, ENOENT when absent (usersize stops at
+ * est1).  Leaves out: the packet path (xt_rateest_mt is NULL).
+ */
+#include <linux/netfilter/xt_rateest.h>
+
 #include "emu/module.h"
 #include "xtables/x_tables.h"
+
+/* Exported by xt_RATEEST (include/net/netfilter/xt_rateest.h in the kernel). */
+struct xt_rateest *xt_rateest_lookup(struct net *net, const char *name);
+void xt_rateest_put(struct net *net, struct xt_rateest *est);
+
+static int xt_rateest_mt_checkentry(const struct xt_mtchk_param *par)
+{
+	struct xt_rateest_match_info *info = par->matchinfo;
+	struct xt_rateest *est1, *est2;
+	unsigned int absrel = info->flags & (XT_RATEEST_MATCH_ABS | XT_RATEEST_MATCH_REL);
+
+	/* EMU: the kernel refuses silently in this function; the reasons are nfemu's. */
+	if (absrel == 0 || (absrel & (absrel - 1)) != 0) {
+		pr_debug(par->net, "xt_rateest: need exactly one of absolute and relative mode");
+		return -EINVAL;
+	}
+
+	if (!(info->flags & (XT_RATEEST_MATCH_BPS | XT_RATEEST_MATCH_PPS))) {
+		pr_debug(par->net, "xt_rateest: need bps or pps");
+		return -EINVAL;
+	}
+
+	switch (info->mode) {
+	case XT_RATEEST_MATCH_EQ:
+	case XT_RATEEST_MATCH_LT:
+	case XT_RATEEST_MATCH_GT:
+		break;
+	default:
+		pr_debug(par->net, "xt_rateest: unknown mode %u", info->mode);
+		return -EINVAL;
+	}
+
+	est1 = xt_rateest_lookup(par->net, info->name1);
+	if (!est1) {
+		pr_debug(par->net, "xt_rateest: no estimator %.*s", IFNAMSIZ, info->name1);
+		return -ENOENT;
+	}
+
+	est2 = NULL;
+	if (info->flags & XT_RATEEST_MATCH_REL) {
+		est2 = xt_rateest_lookup(par->net, info->name2);
+		if (!est2) {
+			pr_debug(par->net, "xt_rateest: no estimator %.*s", IFNAMSIZ, info->name2);
+			xt_rateest_put(par->net, est1);
+			return -ENOENT;
+		}
+	}
+
+	info->est1 = est1;
+	info->est2 = est2;
+	return 0;
+}
+
+static void xt_rateest_mt_destroy(const struct xt_mtdtor_param *par)
+{
+	struct xt_rateest_match_info *info = par->matchinfo;
+
+	xt_rateest_put(par->net, info->est1);
+	if (info->est2)
+		xt_rateest_put(par->net, info->est2);
+}
+
+static const struct xt_match xt_rateest_mt_reg[] = {
+	{
+		.name		= "rateest",
+		.revision	= 0,
+		.family		= NFPROTO_UNSPEC,
+		.checkentry	= xt_rateest_mt_checkentry,
+		.destroy	= xt_rateest_mt_destroy,
+		.matchsize	= sizeof(struct xt_rateest_match_info),
+		.usersize	= offsetof(struct xt_rateest_match_info, est1),
+	},
+};
+
+static int xt_rateest_mt_init(struct net *net, struct module *mod)
+{
+	return xt_register_matches(net, mod, xt_rateest_mt_reg, ARRAY_SIZE(xt_rateest_mt_reg));
+}
+
+static void xt_rateest_mt_fini(struct net *net, struct module *mod)
+{
+	(void)mod;
+	xt_unregister_matches(net, xt_rateest_mt_reg, ARRAY_SIZE(xt_rateest_mt_reg));
+}
 
 const struct module_info module_info_xt_rateest = {
 	.name = "xt_rateest",
 	.size = 16384,
-	.depends = MODULE_DEPS("x_tables"),
+	.depends = MODULE_DEPS("x_tables", "xt_RATEEST"),
+	.aliases = MODULE_ALIASES("ipt_rateest", "ip6t_rateest"),
+	.init = xt_rateest_mt_init,
+	.exit = xt_rateest_mt_fini,
 };

@@ -1,10 +1,8 @@
 /* xtables/ext/xt_recent.c - the "recent" match (revs 0, 1): lists of recently seen addresses.
  *
- * Mirrors net/netfilter/xt_recent.c: recent_mt_check refuses unknown or conflicting flags,
- * a hitcount above 65535 and a name unfit for /proc/net/xt_recent, then finds or creates
- * the per-net table of that name.  Rules naming the same table share it (the first rule's
- * mask wins; a larger hitcount only widens the per-entry stamp ring), as in the kernel.
- * Leaves out: the packet path (recent_mt is NULL), the entries and the /proc files.
+ * Mirrors net/netfilter/xt_recent.c: refuses bad flag combinations, hitcounts above 65535 and
+ * names unfit for /proc, then finds or creates the per-net table of that name (shared; a later
+ * rule never refuses).  Leaves out: the packet path (recent_mt is NULL), entries, /proc files.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -210,15 +208,13 @@ static int recent_net_init(struct net *net)
 static void recent_net_exit(struct net *net)
 {
 	struct recent_net *recent_net = recent_pernet(net);
-	struct recent_table *t, *next;
 
 	if (recent_net == NULL)
 		return;
-	/* Rules hold the module, so tables are normally gone; free what a forced unload left. */
-	list_for_each_entry_safe(t, next, &recent_net->tables, list) {
-		list_del(&t->list);
-		free(t);
-	}
+	/* Rules hold the module, so no table is left here unless the net is torn down with
+	 * rules in place: their destructors still look the tables up, so keep them all. */
+	if (!list_empty(&recent_net->tables))
+		return;
 	free(recent_net);
 	net->gen[NET_GENERIC_RECENT] = NULL;
 }

@@ -1,8 +1,7 @@
 /* xtables/ext/xt_statistic.c - the "statistic" match: random or every-nth packet selection.
  *
- * Mirrors net/netfilter/xt_statistic.c: statistic_mt_check refuses an unknown mode or flag
- * and gives the rule its own nth counter (master), started at u.nth.count; GET_ENTRIES
- * returns the struct up to master (usersize).
+ * Mirrors net/netfilter/xt_statistic.c: statistic_mt_check refuses an unknown mode or flag and
+ * gives the rule its own nth counter (master, started at u.nth.count; usersize stops before it).
  * Leaves out: the packet path (statistic_mt is NULL).
  */
 #include <stdlib.h>

@@ -1,9 +1,8 @@
 /* xtables/ext/xt_time.c - the "time" match: date range, time of day, weekdays, monthdays.
  *
- * Mirrors net/netfilter/xt_time.c: time_mt_check refuses a daytime past 23:59:59 (EDOM)
- * and unknown flags; module init logs the kernel timezone, as the kernel does at boot.
- * Leaves out: the packet path (time_mt is NULL) and sys_tz (EMU: the kernel clock is UTC,
- * as on the reference machine: "kernel timezone is -0000").
+ * Mirrors net/netfilter/xt_time.c: time_mt_check refuses a daytime past 23:59:59 (EDOM) and
+ * unknown flags; init logs the kernel timezone as the kernel does at boot (EMU: always UTC).
+ * Leaves out: the packet path (time_mt is NULL).
  */
 #include <linux/netfilter/xt_time.h>
 

@@ -1,4 +1,4 @@
-/* xtables/ext/xt_SYNPROXY.c - the SYNPROXY target: answer TCP SYNs with syncookies and open
+/* xtables/ext/ipt_SYNPROXY.c - the SYNPROXY target: answer TCP SYNs with syncookies and open
  * the server connection only for clients that complete the handshake.
  *
  * Mirrors net/ipv4/netfilter/ipt_SYNPROXY.c, so the module is called ipt_SYNPROXY as in
@@ -74,9 +74,8 @@ static void synproxy_tg4_exit(struct net *net, struct module *mod)
 	xt_unregister_target(net, &synproxy_tg4_reg);
 }
 
-/* The symbol keeps the file's name (emu/module_list.h); the module is ipt_SYNPROXY, which
- * is also the name x_tables asks request_module() for. */
-const struct module_info module_info_xt_SYNPROXY = {
+/* ipt_SYNPROXY is also the name x_tables asks request_module() for ("ipt_" + target). */
+const struct module_info module_info_ipt_SYNPROXY = {
 	.name = "ipt_SYNPROXY",
 	.size = 12288,
 	.depends = MODULE_DEPS("nf_synproxy_core", "nf_conntrack", "x_tables"),
