@@ -94,6 +94,30 @@ static char *cmd_exec_find_shim(void)
 	return NULL;
 }
 
+#ifdef __SANITIZE_ADDRESS__
+#include <dlfcn.h>
+void __asan_init(void);
+
+/* An ASan build of the shim only runs with the ASan runtime first in LD_PRELOAD; nfemu is then
+ * an ASan build too, so hand on the runtime it runs with. */
+static const char *cmd_exec_sanitizer_runtime(void)
+{
+	const char *base;
+	Dl_info info;
+
+	if (!dladdr((void *)__asan_init, &info) || !info.dli_fname)
+		return NULL;
+	base = strrchr(info.dli_fname, '/');
+	base = base ? base + 1 : info.dli_fname;
+	return strncmp(base, "libasan", 7) ? NULL : info.dli_fname;
+}
+#else
+static const char *cmd_exec_sanitizer_runtime(void)
+{
+	return NULL;
+}
+#endif
+
 static int cmd_exec_setenv(const char *name, const char *value)
 {
 	if (setenv(name, value, 1) < 0) {
@@ -105,7 +129,7 @@ static int cmd_exec_setenv(const char *name, const char *value)
 
 int cmd_exec(int argc, char **argv)
 {
-	const char *state_arg = NULL, *old_preload, *lock_env;
+	const char *state_arg = NULL, *old_preload, *lock_env, *runtime;
 	char *state = NULL, *shim = NULL, *buf = NULL;
 	int i, err;
 
@@ -154,8 +178,10 @@ int cmd_exec(int argc, char **argv)
 		buf = NULL;
 	}
 	old_preload = getenv("LD_PRELOAD");
-	if (asprintf(&buf, "%s%s%s", shim, old_preload && old_preload[0] ? ":" : "",
-		     old_preload ? old_preload : "") < 0 || cmd_exec_setenv("LD_PRELOAD", buf))
+	runtime = cmd_exec_sanitizer_runtime();
+	if (asprintf(&buf, "%s%s%s%s%s", runtime ? runtime : "", runtime ? ":" : "", shim,
+		     old_preload && old_preload[0] ? ":" : "", old_preload ? old_preload : "") < 0 ||
+	    cmd_exec_setenv("LD_PRELOAD", buf))
 		goto fail;
 
 	execvp(argv[i], &argv[i]);

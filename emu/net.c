@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include "emu/net.h"
 #include "emu/module.h"
+#include "emu/random.h"
 #include "xtables/ip_tables.h"
 
 struct net *net_alloc(void)
@@ -19,6 +20,7 @@ struct net *net_alloc(void)
 		return NULL;
 	INIT_LIST_HEAD(&net->modules);
 	xt_net_init(net);
+	nfemu_random_seed(net, 0);
 	return net;
 }
 

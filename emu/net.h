@@ -44,6 +44,12 @@ struct net {
 	/* The one-line reason of the last refusal by the ABI ("SET_REPLACE filter: rule 3
 	 * (offset 456): match 'tcp' rev 0: ..."); empty when the last call succeeded. */
 	char last_error[512];
+	/* EMU: time is the capture's clock (emu/clock.h), randomness a seeded PRNG (emu/random.h). */
+	struct {
+		u64 now_ns;             /* current time, ns since the epoch (the capture's clock) */
+		u64 boot_ns;            /* when this kernel "booted": the first time it saw */
+	} clock;
+	u64 rnd_state[4];               /* xoshiro256** state, from --seed */
 	/* net_generic(): per-net private data of modules (pernet_operations .id/.size). */
 	void *gen[NET_GENERIC_MAX];
 };

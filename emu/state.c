@@ -11,15 +11,16 @@
  *      NFEMU_SEC_MODULES  u32 count, then count x { u8 len; char name[len]; }, oldest first
  *      NFEMU_SEC_TABLE    struct ipt_getinfo, then info.size bytes of IPT_SO_GET_ENTRIES data
  *                         (entries with their counters); one section per table, oldest first
+ * Loading creates the tables in saved order, then fills them, retrying a refused table after
+ * the others (a rule may need an object a newer table's rule made).  Commit replays the new
+ * image into a scratch kernel first and refuses to write one that would not load again.
  */
 #include <fcntl.h>
-#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
-#include <sys/stat.h>
 #include <unistd.h>
 #include "emu/module.h"
 #include "emu/net.h"

@@ -37,7 +37,9 @@ const char *nfemu_state_path(const char *explicit_path);
  * On error returns -errno and writes one line saying what and where into err. */
 int nfemu_state_open(struct nfemu_state *st, const char *path, struct net **netp,
 		     char *err, size_t errlen);
-/* Write net back atomically (still locked). */
+/* Write net back atomically (still locked); nothing is written when the image is unchanged.
+ * A kernel whose image would not load again (see state.c) is refused: -EINVAL, err says why,
+ * and the file keeps the previous kernel. */
 int nfemu_state_commit(struct nfemu_state *st, struct net *net, char *err, size_t errlen);
 /* Unlock; does not free net. */
 void nfemu_state_close(struct nfemu_state *st);

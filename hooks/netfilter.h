@@ -10,17 +10,22 @@
 #include <linux/netfilter.h>
 #include <linux/netfilter_ipv4.h>
 #include "emu/kernel.h"
+#include "hooks/nf_log.h"
 
 struct sk_buff;
 struct net_device;
+struct sock;
+
+typedef int (*nf_okfn_t)(struct net *net, struct sock *sk, struct sk_buff *skb);
 
 struct nf_hook_state {
 	u8 hook;
 	u8 pf;
 	struct net_device *in;
 	struct net_device *out;
+	struct sock *sk;
 	struct net *net;
-	int (*okfn)(struct net *net, struct sk_buff *skb);
+	nf_okfn_t okfn;
 };
 
 typedef unsigned int nf_hookfn(void *priv, struct sk_buff *skb, const struct nf_hook_state *state);
@@ -44,7 +49,32 @@ struct nf_hook_entries {
 
 struct netns_nf {
 	struct nf_hook_entries hooks_ipv4[NF_INET_NUMHOOKS];
+	struct netns_nf_log log;
 };
+
+static inline void nf_hook_state_init(struct nf_hook_state *p, unsigned int hook, u8 pf,
+				      struct net_device *indev, struct net_device *outdev,
+				      struct sock *sk, struct net *net, nf_okfn_t okfn)
+{
+	p->hook = hook;
+	p->pf = pf;
+	p->in = indev;
+	p->out = outdev;
+	p->sk = sk;
+	p->net = net;
+	p->okfn = okfn;
+}
+
+/* Walk the hooks from entry s: 1 = all accepted (call okfn), 0 = stolen/queued, <0 = dropped
+ * (the skb is freed). */
+int nf_hook_slow(struct sk_buff *skb, struct nf_hook_state *state, const struct nf_hook_entries *e,
+		 unsigned int s);
+/* NF_HOOK: run the hooks, then okfn if they all accepted. */
+int NF_HOOK(u8 pf, unsigned int hook, struct net *net, struct sock *sk, struct sk_buff *skb,
+	    struct net_device *in, struct net_device *out, nf_okfn_t okfn);
+/* nf_hook: run the hooks only (1 = continue, as in Linux). */
+int nf_hook(u8 pf, unsigned int hook, struct net *net, struct sock *sk, struct sk_buff *skb,
+	    struct net_device *in, struct net_device *out, nf_okfn_t okfn);
 
 int nf_register_net_hook(struct net *net, const struct nf_hook_ops *ops);
 void nf_unregister_net_hook(struct net *net, const struct nf_hook_ops *ops);

@@ -16,6 +16,7 @@
 #include "emu/kernel.h"
 #include "emu/list.h"
 #include "emu/module.h"
+#include "hooks/netfilter.h"
 
 struct sk_buff;
 struct nf_hook_state;
@@ -37,6 +38,28 @@ struct xt_action_param {
 	u16 fragoff;
 	bool hotdrop;
 };
+
+static inline struct net *xt_net(const struct xt_action_param *par)
+{
+	return par->state->net;
+}
+static inline struct net_device *xt_in(const struct xt_action_param *par)
+{
+	return par->state->in;
+}
+static inline struct net_device *xt_out(const struct xt_action_param *par)
+{
+	return par->state->out;
+}
+static inline unsigned int xt_hooknum(const struct xt_action_param *par)
+{
+	return par->state->hook;
+}
+static inline u_int8_t xt_family(const struct xt_action_param *par)
+{
+	return par->state->pf;
+}
+/* xt_inname/xt_outname are in netstack/netdevice.h users: par->state->in->name. */
 
 struct xt_mtchk_param {
 	struct net *net;

@@ -56,13 +56,28 @@ static void *grow(struct blob *b, size_t n)
 	return p;
 }
 
-static struct ipt_entry *cur_entry(struct blob *b)
+static void need_rule(struct blob *b)
 {
 	if (b->cur < 0) {
 		fprintf(stderr, "blob: no open rule\n");
 		abort();
 	}
-	return (struct ipt_entry *)(b->buf + b->cur);
+}
+
+/* Entry header fields through memcpy: after blob_pad() an entry may sit misaligned. */
+static unsigned int entry_u16(struct blob *b, long off, size_t field)
+{
+	uint16_t v;
+
+	memcpy(&v, b->buf + off + field, sizeof(v));
+	return v;
+}
+
+static void entry_add_u16(struct blob *b, long off, size_t field, unsigned int add)
+{
+	uint16_t v = entry_u16(b, off, field) + add;
+
+	memcpy(b->buf + off + field, &v, sizeof(v));
 }
 
 struct blob *blob_begin(const char *table, unsigned int valid_hooks)
@@ -80,54 +95,48 @@ struct blob *blob_begin(const char *table, unsigned int valid_hooks)
 
 unsigned int blob_rule(struct blob *b, const struct ipt_ip *ip)
 {
-	struct ipt_entry *e;
+	struct ipt_entry e = { .target_offset = sizeof(e), .next_offset = sizeof(e) };
 
 	if (b->cur >= 0) {
 		fprintf(stderr, "blob: rule without a target\n");
 		abort();
 	}
-	b->cur = b->size;
-	e = grow(b, sizeof(*e));
 	if (ip)
-		e->ip = *ip;
-	e->target_offset = sizeof(*e);
-	e->next_offset = sizeof(*e);
+		e.ip = *ip;
+	b->cur = b->size;
+	memcpy(grow(b, sizeof(e)), &e, sizeof(e));
 	return b->num_entries;
 }
 
 void blob_match(struct blob *b, const char *name, uint8_t rev, const void *data, size_t size)
 {
 	size_t msize = XT_ALIGN(sizeof(struct xt_entry_match) + size);
-	struct xt_entry_match *m;
-	struct ipt_entry *e;
+	struct xt_entry_match m = { .u.user.match_size = msize, .u.user.revision = rev };
+	unsigned char *p;
 
-	cur_entry(b);
-	m = grow(b, msize);
-	m->u.user.match_size = msize;
-	snprintf(m->u.user.name, sizeof(m->u.user.name), "%s", name);
-	m->u.user.revision = rev;
+	need_rule(b);
+	snprintf(m.u.user.name, sizeof(m.u.user.name), "%s", name);
+	p = grow(b, msize);
+	memcpy(p, &m, sizeof(m));
 	if (size)
-		memcpy(m->data, data, size);
-	e = cur_entry(b);
-	e->target_offset += msize;
-	e->next_offset += msize;
+		memcpy(p + sizeof(m), data, size);
+	entry_add_u16(b, b->cur, offsetof(struct ipt_entry, target_offset), msize);
+	entry_add_u16(b, b->cur, offsetof(struct ipt_entry, next_offset), msize);
 }
 
 void blob_target(struct blob *b, const char *name, uint8_t rev, const void *data, size_t size)
 {
 	size_t tsize = XT_ALIGN(sizeof(struct xt_entry_target) + size);
-	struct xt_entry_target *t;
-	struct ipt_entry *e;
+	struct xt_entry_target t = { .u.user.target_size = tsize, .u.user.revision = rev };
+	unsigned char *p;
 
-	cur_entry(b);
-	t = grow(b, tsize);
-	t->u.user.target_size = tsize;
-	snprintf(t->u.user.name, sizeof(t->u.user.name), "%s", name);
-	t->u.user.revision = rev;
+	need_rule(b);
+	snprintf(t.u.user.name, sizeof(t.u.user.name), "%s", name);
+	p = grow(b, tsize);
+	memcpy(p, &t, sizeof(t));
 	if (size)
-		memcpy(t->data, data, size);
-	e = cur_entry(b);
-	e->next_offset += tsize;
+		memcpy(p + sizeof(t), data, size);
+	entry_add_u16(b, b->cur, offsetof(struct ipt_entry, next_offset), tsize);
 	b->last = b->cur;
 	b->cur = -1;
 	b->num_entries++;
@@ -144,7 +153,9 @@ void blob_jump(struct blob *b, const char *chain)
 
 	if (b->njumps == BLOB_MAX_JUMPS)
 		abort();
-	verdict_off = b->cur + cur_entry(b)->target_offset + offsetof(struct xt_standard_target, verdict);
+	need_rule(b);
+	verdict_off = b->cur + entry_u16(b, b->cur, offsetof(struct ipt_entry, target_offset)) +
+		      offsetof(struct xt_standard_target, verdict);
 	snprintf(b->jump[b->njumps].name, sizeof(b->jump[0].name), "%s", chain);
 	b->jump[b->njumps++].verdict_off = verdict_off;
 	blob_verdict(b, 0);
@@ -152,9 +163,9 @@ void blob_jump(struct blob *b, const char *chain)
 
 void blob_fallthrough(struct blob *b)
 {
-	struct ipt_entry *e = cur_entry(b);
-
-	blob_verdict(b, b->cur + e->target_offset + XT_ALIGN(sizeof(struct xt_standard_target)));
+	need_rule(b);
+	blob_verdict(b, b->cur + entry_u16(b, b->cur, offsetof(struct ipt_entry, target_offset)) +
+		     XT_ALIGN(sizeof(struct xt_standard_target)));
 }
 
 void blob_pad(struct blob *b, unsigned int n)
@@ -162,7 +173,7 @@ void blob_pad(struct blob *b, unsigned int n)
 	if (b->last < 0)
 		abort();
 	grow(b, n);
-	((struct ipt_entry *)(b->buf + b->last))->next_offset += n;
+	entry_add_u16(b, b->last, offsetof(struct ipt_entry, next_offset), n);
 }
 
 void blob_hook(struct blob *b, unsigned int hook)
@@ -246,7 +257,7 @@ struct ipt_replace *blob_end(struct blob *b, unsigned int *len)
 			abort();
 		}
 		/* The first rule of the chain: right after its ERROR head entry. */
-		verdict = b->chain[c].off + ((struct ipt_entry *)(b->buf + b->chain[c].off))->next_offset;
+		verdict = b->chain[c].off + entry_u16(b, b->chain[c].off, offsetof(struct ipt_entry, next_offset));
 		memcpy(b->buf + b->jump[j].verdict_off, &verdict, sizeof(verdict));
 	}
 	b->head.num_entries = b->num_entries;

@@ -910,6 +910,43 @@ static void test_find_check_refuses_missing_revision_of_ipv4_match_with_enoent(v
 	free(r);
 }
 
+static void test_find_check_refuses_missing_target_revision_with_eprototype(void **state)
+{
+	struct k *k = *state;
+	struct xt_NFQ_info_v3 q = { .queuenum = 1 };
+	struct blob *b = filter_input();
+	struct ipt_replace *r;
+	unsigned int len;
+
+	/* NFQUEUE: revision 0 for NFPROTO_IPV4, 1-3 for NFPROTO_UNSPEC; there is no 4. */
+	blob_rule(b, NULL);
+	blob_target(b, "NFQUEUE", 4, &q, sizeof(q));
+	r = finish(b, &len);
+	assert_refused(k, k_replace(k, r, len), EPROTOTYPE, "target 'NFQUEUE' rev 4: revision not supported");
+	free(r);
+}
+
+static void test_translate_refuses_huge_num_entries_with_enomem(void **state)
+{
+	struct k *k = *state;
+	unsigned int len;
+	struct ipt_replace *r = blob_initial("filter", FILTER_HOOKS, &len);
+
+	r->num_entries = 0x7fffffff;    /* the jump offsets array (xt_alloc_entry_offsets) is too big */
+	assert_refused(k, k_replace(k, r, len), ENOMEM, "num_entries 2147483647 is too large");
+	free(r);
+}
+
+static void test_translate_refuses_empty_blob(void **state)
+{
+	struct k *k = *state;
+	struct ipt_replace *r = blob_end(blob_begin("filter", FILTER_HOOKS), &(unsigned int){ 0 });
+
+	/* No entries: no hook has an entry point (xt_check_table_hooks). */
+	assert_refused(k, k_replace(k, r, sizeof(*r)), EINVAL, "hook_entry does not start an entry at hook 1 (INPUT)");
+	free(r);
+}
+
 static void test_check_match_refuses_wrong_size(void **state)
 {
 	struct k *k = *state;
@@ -1924,6 +1961,9 @@ int main(void)
 		T(test_find_check_refuses_unknown_target),
 		T(test_find_check_refuses_missing_revision_with_eprototype),
 		T(test_find_check_refuses_missing_revision_of_ipv4_match_with_enoent),
+		T(test_find_check_refuses_missing_target_revision_with_eprototype),
+		T(test_translate_refuses_huge_num_entries_with_enomem),
+		T(test_translate_refuses_empty_blob),
 		T(test_check_match_refuses_wrong_size),
 		T(test_check_target_refuses_other_table),
 		T(test_check_target_refuses_forbidden_hook),

@@ -13,8 +13,12 @@
 #include "xtables/x_tables.h"
 
 /* EMU: CONFIG_HZ of the reference kernel; the overflow checks depend on it. */
+#ifndef HZ
 #define HZ 250
+#endif
+#ifndef U32_MAX
 #define U32_MAX ((u32)~0U)
+#endif
 
 /* From the kernel-side include/linux/netfilter/xt_hashlimit.h: every known mode bit. */
 #define XT_HASHLIMIT_ALL (XT_HASHLIMIT_HASH_DIP | XT_HASHLIMIT_HASH_DPT | \

@@ -12,7 +12,9 @@
 
 /* EMU: CONFIG_HZ of the reference kernel (Debian and the 6.18 test machine: 250).  The
  * overflow check below depends on it. */
+#ifndef HZ
 #define HZ 250
+#endif
 
 /* The per-rule state the kernel keeps behind r->master.  EMU: no lock, one CPU. */
 struct xt_limit_priv {
@@ -27,7 +29,7 @@ struct xt_limit_priv {
 #define POW2_BELOW4(x) (POW2_BELOW2(x) | POW2_BELOW2((x) >> 2))
 #define POW2_BELOW8(x) (POW2_BELOW4(x) | POW2_BELOW4((x) >> 4))
 #define POW2_BELOW16(x) (POW2_BELOW8(x) | POW2_BELOW8((x) >> 8))
-#define POW2_BELOW32(x) ((POW2_BELOW16(x) | POW2_BELOW16((x) >> 16)) >> 1) + 1
+#define POW2_BELOW32(x) (((POW2_BELOW16(x) | POW2_BELOW16((x) >> 16)) >> 1) + 1)
 #define CREDITS_PER_JIFFY (POW2_BELOW32(MAX_CPJ))
 
 /* avg (seconds * XT_LIMIT_SCALE) to credits, dividing first where the product would

@@ -1,0 +1,107 @@
+/* netstack/skbuff.c - allocate, copy and reshape sk_buffs (net/core/skbuff.c).
+ *
+ * EMU: one linear buffer per packet; no clones, frags, or shared info.  See skbuff.h.
+ */
+#include <stdlib.h>
+#include "netstack/skbuff.h"
+
+struct sk_buff *alloc_skb(unsigned int size)
+{
+	struct sk_buff *skb = calloc(1, sizeof(*skb));
+
+	if (!skb)
+		return NULL;
+	skb->end = NFEMU_SKB_HEADROOM + size;
+	skb->head = calloc(1, skb->end ? skb->end : 1);
+	if (!skb->head) {
+		free(skb);
+		return NULL;
+	}
+	skb->data = skb->head + NFEMU_SKB_HEADROOM;
+	skb->mac_header = SKB_HDR_UNSET;
+	skb->network_header = SKB_HDR_UNSET;
+	skb->transport_header = SKB_HDR_UNSET;
+	return skb;
+}
+
+void kfree_skb(struct sk_buff *skb)
+{
+	if (!skb)
+		return;
+	free(skb->head);
+	free(skb);
+}
+
+struct sk_buff *skb_copy(const struct sk_buff *skb)
+{
+	struct sk_buff *n = malloc(sizeof(*n));
+
+	if (!n)
+		return NULL;
+	*n = *skb;
+	n->next = NULL;
+	n->head = malloc(skb->end ? skb->end : 1);
+	if (!n->head) {
+		free(n);
+		return NULL;
+	}
+	memcpy(n->head, skb->head, skb->end);
+	n->data = n->head + (skb->data - skb->head);
+	return n;
+}
+
+/* Extend the data at the tail; the caller guarantees room (pskb_expand_head first). */
+unsigned char *skb_put(struct sk_buff *skb, unsigned int len)
+{
+	unsigned char *tmp = skb_tail_pointer(skb);
+
+	if ((unsigned int)(tmp - skb->head) + len > skb->end)
+		abort();        /* skb_over_panic */
+	skb->len += len;
+	return tmp;
+}
+
+unsigned char *skb_push(struct sk_buff *skb, unsigned int len)
+{
+	if ((unsigned int)(skb->data - skb->head) < len)
+		abort();        /* skb_under_panic */
+	skb->data -= len;
+	skb->len += len;
+	return skb->data;
+}
+
+unsigned char *skb_pull(struct sk_buff *skb, unsigned int len)
+{
+	if (len > skb->len)
+		return NULL;
+	skb->len -= len;
+	skb->data += len;
+	return skb->data;
+}
+
+void skb_trim(struct sk_buff *skb, unsigned int len)
+{
+	if (skb->len > len)
+		skb->len = len;
+}
+
+int pskb_expand_head(struct sk_buff *skb, unsigned int nhead, unsigned int ntail)
+{
+	unsigned int size = nhead + skb->end + ntail;
+	unsigned char *data = calloc(1, size ? size : 1);
+
+	if (!data)
+		return -ENOMEM;
+	memcpy(data + nhead, skb->head, skb->end);
+	skb->data = data + nhead + (skb->data - skb->head);
+	if (skb->mac_header != SKB_HDR_UNSET)
+		skb->mac_header += nhead;
+	if (skb->network_header != SKB_HDR_UNSET)
+		skb->network_header += nhead;
+	if (skb->transport_header != SKB_HDR_UNSET)
+		skb->transport_header += nhead;
+	free(skb->head);
+	skb->head = data;
+	skb->end = size;
+	return 0;
+}

@@ -1,0 +1,138 @@
+/* netstack/skbuff.h - struct sk_buff: one packet and what the stack knows about it.
+ *
+ * Mirrors include/linux/skbuff.h in the fields netfilter reads and writes: header offsets
+ * (mac/network/transport), protocol, pkt_type, mark, priority, nf_trace, the conntrack
+ * pointer (_nfct), the route (dst) and the owning socket.
+ * EMU: always one linear buffer (no frags, no clones sharing data): pskb_may_pull and
+ * skb_ensure_writable only check lengths.  The buffer keeps NFEMU_SKB_HEADROOM bytes in front
+ * of the network header so a link-layer header can be pushed on output.
+ */
+#ifndef NFEMU_NETSTACK_SKBUFF_H
+#define NFEMU_NETSTACK_SKBUFF_H
+
+#include <netinet/in.h>
+#include <linux/if_packet.h>
+#include <linux/ip.h>
+#include "emu/kernel.h"
+
+#define NFEMU_SKB_HEADROOM 128
+#define SKB_HDR_UNSET 0xffff
+
+struct net_device;
+struct rtable;
+struct sock;
+
+struct sk_buff {
+	struct sk_buff *next;           /* on a queue (nf_queue, defrag, output list) */
+	unsigned char *head;            /* start of the buffer */
+	unsigned char *data;            /* start of the current layer */
+	unsigned int len;               /* bytes from data to the end of the packet */
+	unsigned int end;               /* bytes allocated at head */
+	u16 mac_header;                 /* offsets from head, SKB_HDR_UNSET if none */
+	u16 network_header;
+	u16 transport_header;
+	u16 mac_len;
+	__be16 protocol;                /* ETH_P_IP, network order */
+	u8 pkt_type;                    /* PACKET_HOST, _BROADCAST, _MULTICAST, _OTHERHOST, _OUTGOING */
+	u8 nf_trace:1;                  /* traced by TRACE / nftrace */
+	u8 ip_summed:2;
+	u8 local_df:1;                  /* may fragment regardless of DF (EMU: ignore_df) */
+	u32 mark;
+	u32 priority;
+	int skb_iif;                    /* ifindex it arrived on */
+	struct net_device *dev;         /* the device it arrived on / leaves by */
+	struct rtable *rt;              /* skb_dst(): the routing decision */
+	struct sock *sk;                /* the local socket that sent it, if any */
+	unsigned long _nfct;            /* struct nf_conn * | enum ip_conntrack_info */
+	u64 tstamp;                     /* receive time on the capture clock, ns */
+	/* EMU: bookkeeping for traces and outputs, no kernel counterpart. */
+	u64 emu_id;                     /* 1-based packet number in the capture; 0 = generated */
+	u64 emu_parent;                 /* for generated packets (RST, ICMP): the packet that caused it */
+};
+
+/* A local socket as netfilter sees it (owner match, LOG --log-uid). */
+struct sock {
+	u32 sk_uid;
+	u32 sk_gid;
+	u32 sk_mark;
+	int sk_protocol;
+};
+
+struct sk_buff *alloc_skb(unsigned int size);      /* len 0, data after NFEMU_SKB_HEADROOM */
+void kfree_skb(struct sk_buff *skb);
+struct sk_buff *skb_copy(const struct sk_buff *skb);
+unsigned char *skb_put(struct sk_buff *skb, unsigned int len);
+unsigned char *skb_push(struct sk_buff *skb, unsigned int len);
+unsigned char *skb_pull(struct sk_buff *skb, unsigned int len);
+void skb_trim(struct sk_buff *skb, unsigned int len);
+/* Grow the tail room (for options added by TCPMSS and friends); 0 or -ENOMEM. */
+int pskb_expand_head(struct sk_buff *skb, unsigned int nhead, unsigned int ntail);
+
+static inline unsigned char *skb_network_header(const struct sk_buff *skb)
+{
+	return skb->head + skb->network_header;
+}
+static inline unsigned char *skb_transport_header(const struct sk_buff *skb)
+{
+	return skb->head + skb->transport_header;
+}
+static inline unsigned char *skb_mac_header(const struct sk_buff *skb)
+{
+	return skb->head + skb->mac_header;
+}
+static inline bool skb_mac_header_was_set(const struct sk_buff *skb)
+{
+	return skb->mac_header != SKB_HDR_UNSET;
+}
+static inline void skb_reset_network_header(struct sk_buff *skb)
+{
+	skb->network_header = skb->data - skb->head;
+}
+static inline void skb_reset_mac_header(struct sk_buff *skb)
+{
+	skb->mac_header = skb->data - skb->head;
+}
+static inline void skb_set_transport_header(struct sk_buff *skb, int offset)
+{
+	skb->transport_header = skb->data - skb->head + offset;
+}
+static inline int skb_network_offset(const struct sk_buff *skb)
+{
+	return skb_network_header(skb) - skb->data;
+}
+static inline struct iphdr *ip_hdr(const struct sk_buff *skb)
+{
+	return (struct iphdr *)skb_network_header(skb);
+}
+static inline unsigned int ip_hdrlen(const struct sk_buff *skb)
+{
+	return ip_hdr(skb)->ihl * 4;
+}
+static inline unsigned char *skb_tail_pointer(const struct sk_buff *skb)
+{
+	return skb->data + skb->len;
+}
+
+/* Copy len bytes at offset (from skb->data) into buffer, or point into the skb: NULL if the
+ * packet is too short.  As in Linux, offsets are relative to skb->data, which netfilter keeps
+ * at the network header. */
+static inline void *skb_header_pointer(const struct sk_buff *skb, int offset, int len, void *buffer)
+{
+	(void)buffer;
+	if (offset < 0 || len < 0 || (unsigned int)offset + (unsigned int)len > skb->len)
+		return NULL;
+	return skb->data + offset;
+}
+
+static inline bool pskb_may_pull(const struct sk_buff *skb, unsigned int len)
+{
+	return len <= skb->len;
+}
+
+/* EMU: the buffer is always private and linear: writable up to its length. */
+static inline int skb_ensure_writable(struct sk_buff *skb, unsigned int write_len)
+{
+	return write_len <= skb->len ? 0 : -ENOMEM;
+}
+
+#endif
