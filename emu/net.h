@@ -12,6 +12,7 @@
 #include "emu/list.h"
 #include "hooks/netfilter.h"
 #include "xtables/x_tables.h"
+#include "emu/observe.h"
 
 #define NFEMU_PRINTK_LINES 16
 #define NFEMU_PRINTK_LEN 256
@@ -44,6 +45,8 @@ struct net {
 	/* The one-line reason of the last refusal by the ABI ("SET_REPLACE filter: rule 3
 	 * (offset 456): match 'tcp' rev 0: ..."); empty when the last call succeeded. */
 	char last_error[512];
+	/* EMU: where packet fates and kernel log lines go (emu/observe.h). */
+	struct nfemu_observer observer;
 	/* EMU: time is the capture's clock (emu/clock.h), randomness a seeded PRNG (emu/random.h). */
 	struct {
 		u64 now_ns;             /* current time, ns since the epoch (the capture's clock) */
@@ -65,6 +68,13 @@ struct net *net_alloc(void);
 void net_free(struct net *net);
 
 /* The newest printk line printed after sequence number `since`, or NULL. */
+/* Tell the observer (no-op without one). */
+static inline void nfemu_observe(struct net *net, const struct nfemu_event *ev)
+{
+	if (net->observer.event)
+		net->observer.event(net->observer.ctx, ev);
+}
+
 /* Set net->last_error (the ABI calls this on a refusal; the shim prints it). */
 void nfemu_set_error(struct net *net, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

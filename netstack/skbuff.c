@@ -3,7 +3,19 @@
  * EMU: one linear buffer per packet; no clones, frags, or shared info.  See skbuff.h.
  */
 #include <stdlib.h>
+#include "emu/net.h"
 #include "netstack/skbuff.h"
+
+static const char *const drop_reasons[] = {
+#define FN(r) [SKB_DROP_REASON_##r] = #r,
+	NFEMU_DROP_REASONS(FN)
+#undef FN
+};
+
+const char *skb_drop_reason_name(enum skb_drop_reason reason)
+{
+	return reason < SKB_DROP_REASON_MAX ? drop_reasons[reason] : "NOT_SPECIFIED";
+}
 
 struct sk_buff *alloc_skb(unsigned int size)
 {
@@ -24,12 +36,35 @@ struct sk_buff *alloc_skb(unsigned int size)
 	return skb;
 }
 
-void kfree_skb(struct sk_buff *skb)
+void consume_skb(struct sk_buff *skb)
 {
 	if (!skb)
 		return;
 	free(skb->head);
 	free(skb);
+}
+
+void kfree_skb_reason(struct sk_buff *skb, enum skb_drop_reason reason)
+{
+	if (!skb)
+		return;
+	if (skb->emu_net) {
+		struct nfemu_event ev = {
+			.type = NFEMU_EV_DROP,
+			.skb = skb,
+			.dev = skb->dev,
+			.reason = reason,
+			.where = skb->emu_where[0] ? skb->emu_where : NULL,
+		};
+
+		nfemu_observe(skb->emu_net, &ev);
+	}
+	consume_skb(skb);
+}
+
+void kfree_skb(struct sk_buff *skb)
+{
+	kfree_skb_reason(skb, SKB_DROP_REASON_NOT_SPECIFIED);
 }
 
 struct sk_buff *skb_copy(const struct sk_buff *skb)

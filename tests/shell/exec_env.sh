@@ -11,7 +11,9 @@ cd "$work" || fail "cd"
 env=$(as_user env -u XTABLES_LOCKFILE LD_PRELOAD=/nonexistent-lib.so "$NFEMU" exec --state rel.state -- env 2>/dev/null)
 grep -qx "NFEMU_STATE=$work/rel.state" <<<"$env" || fail "NFEMU_STATE not absolute: $(grep NFEMU_STATE <<<"$env")"
 grep -qx "XTABLES_LOCKFILE=$work/rel.state.xtables.lock" <<<"$env" || fail "XTABLES_LOCKFILE: $env"
-grep -qx "LD_PRELOAD=$(realpath "$shim"):/nonexistent-lib.so" <<<"$env" || fail "LD_PRELOAD: $(grep LD_PRELOAD <<<"$env")"
+# (An ASan build of nfemu puts the ASan runtime first: the shim cannot load without it.)
+grep -Eqx "LD_PRELOAD=([^:]*/libasan[^:]*:)?$(realpath "$shim"):/nonexistent-lib.so" <<<"$env" ||
+	fail "LD_PRELOAD: $(grep LD_PRELOAD <<<"$env")"
 env=$(as_user env XTABLES_LOCKFILE=/tmp/mine.lock "$NFEMU" exec --state rel.state -- env)
 grep -qx "XTABLES_LOCKFILE=/tmp/mine.lock" <<<"$env" || fail "a set XTABLES_LOCKFILE was overridden"
 env=$(as_user env NFEMU_STATE=from-env "$NFEMU" exec -- env)

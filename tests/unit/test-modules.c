@@ -64,9 +64,13 @@ static int replace(struct net *net, struct ipt_replace *r)
 	struct ipt_getinfo info;
 	int ret;
 
-	assert_int_equal(get_info(net, r->name, &info), 0);
-	counters = calloc(info.num_entries, sizeof(*counters));
-	assert_non_null(counters);
+	ret = get_info(net, r->name, &info);
+	counters = calloc(ret == 0 ? info.num_entries : 1, sizeof(*counters));
+	if (ret != 0 || !counters) {
+		free(counters);
+		free(r);
+		fail_msg("GET_INFO %s: %d", r->name, ret);
+	}
 	r->num_counters = info.num_entries;
 	r->counters = counters;
 	ret = nf_setsockopt(net, PF_INET, IPT_SO_SET_REPLACE, r, len);

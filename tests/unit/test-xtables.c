@@ -61,7 +61,16 @@ struct k {
 	struct net *net;        /* the emulated kernel, or NULL in real-kernel mode */
 	int fd;                 /* real-kernel mode: a raw socket in a fresh netns */
 	struct xt_counters *counters;   /* handed out as ipt_replace.counters */
+	void *owned[32];                /* blobs freed by teardown, also when a test fails */
+	unsigned int nowned;
 };
+
+static void *own(struct k *k, void *p)
+{
+	assert_true(k->nowned < ARRAY_SIZE(k->owned));
+	k->owned[k->nowned++] = p;
+	return p;
+}
 
 static bool real_kernel(void)
 {
@@ -110,6 +119,8 @@ static int teardown(void **state)
 	if (k->fd >= 0)
 		close(k->fd);
 	free(k->counters);
+	while (k->nowned > 0)
+		free(k->owned[--k->nowned]);
 	free(k);
 	return 0;
 }
@@ -173,6 +184,7 @@ static struct ipt_get_entries *k_get_entries(struct k *k, const char *table)
 	len = sizeof(*get) + info.size;
 	get = calloc(1, len);
 	assert_non_null(get);
+	own(k, get);
 	snprintf(get->name, sizeof(get->name), "%s", table);
 	get->size = info.size;
 	assert_int_equal(k_get(k, IPT_SO_GET_ENTRIES, get, &len), 0);
@@ -279,13 +291,12 @@ static void test_replace_accepts_initial_table(void **state)
 {
 	struct k *k = *state;
 	unsigned int len;
-	struct ipt_replace *r = blob_initial("filter", FILTER_HOOKS, &len);
+	struct ipt_replace *r = own(k, blob_initial("filter", FILTER_HOOKS, &len));
 
 	assert_ok(k, k_replace(k, r, len));
 	if (k->net)
 		assert_string_equal(k->net->last_error, "");
 	assert_table_initial(k, "filter", 3);
-	free(r);
 }
 
 static void test_replace_accepts_rules_user_chains_and_jumps(void **state)
@@ -309,7 +320,7 @@ static void test_replace_accepts_rules_user_chains_and_jumps(void **state)
 	blob_rule(b, NULL);
 	blob_verdict(b, XT_RETURN);             /* an unconditional RETURN inside the chain */
 	blob_return(b);
-	r = blob_error_end(b, &len);
+	r = own(k, blob_error_end(b, &len));
 	assert_ok(k, k_replace(k, r, len));
 	assert_int_equal(k_get_info(k, "filter", &info), 0);
 	assert_int_equal(info.num_entries, r->num_entries);
@@ -322,7 +333,6 @@ static void test_replace_accepts_rules_user_chains_and_jumps(void **state)
 		assert_int_equal(info.hook_entry[h], r->hook_entry[h]);
 		assert_int_equal(info.underflow[h], r->underflow[h]);
 	}
-	free(r);
 }
 
 static void test_replace_accepts_drop_policy(void **state)
@@ -335,9 +345,8 @@ static void test_replace_accepts_drop_policy(void **state)
 	blob_hook(b, NF_INET_LOCAL_IN);
 	blob_policy(b, NF_INET_LOCAL_IN, NF_DROP);
 	blob_open_hook(b, NF_INET_FORWARD);
-	r = finish(b, &len);
+	r = own(k, finish(b, &len));
 	assert_ok(k, k_replace(k, r, len));
-	free(r);
 }
 
 /* ======================================================= translate_table: entry layout */
@@ -353,44 +362,40 @@ static void test_translate_refuses_misaligned_entry(void **state)
 	blob_chain(b, "x");
 	blob_pad(b, 4);                 /* the chain's RETURN starts 4 bytes off alignment */
 	blob_return(b);
-	r = blob_error_end(b, &len);
+	r = own(k, blob_error_end(b, &len));
 	assert_refused(k, k_replace(k, r, len), EINVAL, "not aligned");
 	assert_table_initial(k, "filter", 3);
-	free(r);
 }
 
 static void test_translate_refuses_entry_header_past_end(void **state)
 {
 	struct k *k = *state;
 	unsigned int len;
-	struct ipt_replace *r = blob_initial("filter", FILTER_HOOKS, &len);
+	struct ipt_replace *r = own(k, blob_initial("filter", FILTER_HOOKS, &len));
 
 	/* Only sizeof(struct ipt_entry) bytes left for the ERROR entry: Linux wants more. */
 	r->size = blob_offset(r->entries, r->size, 3) + sizeof(struct ipt_entry);
 	assert_refused(k, k_replace(k, r, len), EINVAL, "entry header runs past the end");
-	free(r);
 }
 
 static void test_translate_refuses_next_offset_past_end(void **state)
 {
 	struct k *k = *state;
 	unsigned int len;
-	struct ipt_replace *r = blob_initial("filter", FILTER_HOOKS, &len);
+	struct ipt_replace *r = own(k, blob_initial("filter", FILTER_HOOKS, &len));
 
 	blob_entry(r->entries, r->size, 3)->next_offset += 8;
 	assert_refused(k, k_replace(k, r, len), EINVAL, "next_offset 184 runs past the end");
-	free(r);
 }
 
 static void test_translate_refuses_next_offset_too_small(void **state)
 {
 	struct k *k = *state;
 	unsigned int len;
-	struct ipt_replace *r = blob_initial("filter", FILTER_HOOKS, &len);
+	struct ipt_replace *r = own(k, blob_initial("filter", FILTER_HOOKS, &len));
 
 	blob_entry(r->entries, r->size, 0)->next_offset = sizeof(struct ipt_entry) + 8;
 	assert_refused(k, k_replace(k, r, len), EINVAL, "smaller than an entry with a target");
-	free(r);
 }
 
 static void test_translate_refuses_unknown_ip_flags(void **state)
@@ -401,9 +406,8 @@ static void test_translate_refuses_unknown_ip_flags(void **state)
 	unsigned int len;
 
 	accept_rule(b, &(struct ipt_ip){ .flags = 0x80 });
-	r = finish(b, &len);
+	r = own(k, finish(b, &len));
 	assert_refused(k, k_replace(k, r, len), EINVAL, "unknown ip flags 0x80");
-	free(r);
 }
 
 static void test_translate_refuses_unknown_ip_invflags(void **state)
@@ -414,54 +418,49 @@ static void test_translate_refuses_unknown_ip_invflags(void **state)
 	unsigned int len;
 
 	accept_rule(b, &(struct ipt_ip){ .invflags = 0x80 });
-	r = finish(b, &len);
+	r = own(k, finish(b, &len));
 	assert_refused(k, k_replace(k, r, len), EINVAL, "invflags 0x80");
-	free(r);
 }
 
 static void test_translate_refuses_target_offset_inside_header(void **state)
 {
 	struct k *k = *state;
 	unsigned int len;
-	struct ipt_replace *r = filter_with_tcp_rule(&len);
+	struct ipt_replace *r = own(k, filter_with_tcp_rule(&len));
 
 	blob_entry(r->entries, r->size, 0)->target_offset = sizeof(struct ipt_entry) - 8;
 	assert_refused(k, k_replace(k, r, len), EINVAL, "target_offset 104 outside the entry");
-	free(r);
 }
 
 static void test_translate_refuses_target_offset_past_next_offset(void **state)
 {
 	struct k *k = *state;
 	unsigned int len;
-	struct ipt_replace *r = filter_with_tcp_rule(&len);
+	struct ipt_replace *r = own(k, filter_with_tcp_rule(&len));
 	struct ipt_entry *e = blob_entry(r->entries, r->size, 0);
 
 	e->target_offset = e->next_offset - 8;  /* no room for the target header */
 	assert_refused(k, k_replace(k, r, len), EINVAL, "outside the entry");
-	free(r);
 }
 
 static void test_translate_refuses_target_size_too_small(void **state)
 {
 	struct k *k = *state;
 	unsigned int len;
-	struct ipt_replace *r = filter_with_tcp_rule(&len);
+	struct ipt_replace *r = own(k, filter_with_tcp_rule(&len));
 
 	blob_entry_target(blob_entry(r->entries, r->size, 0))->u.target_size = 16;
 	assert_refused(k, k_replace(k, r, len), EINVAL, "target_size 16 does not fit");
-	free(r);
 }
 
 static void test_translate_refuses_target_size_too_big(void **state)
 {
 	struct k *k = *state;
 	unsigned int len;
-	struct ipt_replace *r = filter_with_tcp_rule(&len);
+	struct ipt_replace *r = own(k, filter_with_tcp_rule(&len));
 
 	blob_entry_target(blob_entry(r->entries, r->size, 0))->u.target_size = 48;
 	assert_refused(k, k_replace(k, r, len), EINVAL, "target_size 48 does not fit");
-	free(r);
 }
 
 static void test_translate_refuses_standard_target_with_wrong_entry_size(void **state)
@@ -473,21 +472,19 @@ static void test_translate_refuses_standard_target_with_wrong_entry_size(void **
 
 	accept_rule(b, &ip_tcp);
 	blob_pad(b, 8);                 /* next_offset 160, not XT_ALIGN(112 + 40) */
-	r = finish(b, &len);
+	r = own(k, finish(b, &len));
 	assert_refused(k, k_replace(k, r, len), EINVAL, "standard target: bad size");
-	free(r);
 }
 
 static void test_check_target_refuses_standard_target_of_wrong_size(void **state)
 {
 	struct k *k = *state;
 	unsigned int len;
-	struct ipt_replace *r = filter_with_tcp_rule(&len);
+	struct ipt_replace *r = own(k, filter_with_tcp_rule(&len));
 
 	/* The layout fits (next_offset is right); xt_check_target compares the sizes. */
 	blob_entry_target(blob_entry(r->entries, r->size, 0))->u.target_size = 36;
 	assert_refused(k, k_replace(k, r, len), EINVAL, "invalid size 8 (kernel) != (user) 4");
-	free(r);
 }
 
 static void test_translate_refuses_verdict_stolen(void **state)
@@ -499,9 +496,8 @@ static void test_translate_refuses_verdict_stolen(void **state)
 
 	blob_rule(b, &ip_tcp);
 	blob_verdict(b, V_STOLEN);
-	r = finish(b, &len);
+	r = own(k, finish(b, &len));
 	assert_refused(k, k_replace(k, r, len), EINVAL, "bad size or verdict -3");
-	free(r);
 }
 
 static void test_translate_refuses_verdict_zero(void **state)
@@ -513,9 +509,8 @@ static void test_translate_refuses_verdict_zero(void **state)
 
 	blob_rule(b, &ip_tcp);
 	blob_verdict(b, 0);             /* verdict_ok(): 0 is neither a jump nor a verdict */
-	r = finish(b, &len);
+	r = own(k, finish(b, &len));
 	assert_refused(k, k_replace(k, r, len), EINVAL, "bad size or verdict 0");
-	free(r);
 }
 
 static void test_translate_refuses_error_target_of_wrong_size(void **state)
@@ -530,9 +525,8 @@ static void test_translate_refuses_error_target_of_wrong_size(void **state)
 	blob_rule(b, NULL);
 	blob_target(b, XT_ERROR_TARGET, 0, name, sizeof(name));        /* 72 bytes, not 64 */
 	blob_return(b);
-	r = blob_error_end(b, &len);
+	r = own(k, blob_error_end(b, &len));
 	assert_refused(k, k_replace(k, r, len), EINVAL, "ERROR target: bad size 72");
-	free(r);
 }
 
 static void test_translate_refuses_unterminated_error_name(void **state)
@@ -548,9 +542,8 @@ static void test_translate_refuses_unterminated_error_name(void **state)
 	blob_rule(b, NULL);
 	blob_target(b, XT_ERROR_TARGET, 0, name, sizeof(name));
 	blob_return(b);
-	r = blob_error_end(b, &len);
+	r = own(k, blob_error_end(b, &len));
 	assert_refused(k, k_replace(k, r, len), EINVAL, "unterminated chain name");
-	free(r);
 }
 
 /*
@@ -562,34 +555,31 @@ static void test_translate_refuses_match_size_too_small(void **state)
 {
 	struct k *k = *state;
 	unsigned int len;
-	struct ipt_replace *r = filter_with_tcp_rule(&len);
+	struct ipt_replace *r = own(k, filter_with_tcp_rule(&len));
 
 	blob_entry_match(blob_entry(r->entries, r->size, 0), 0)->u.match_size = 16;
 	assert_refused(k, k_replace(k, r, len), EINVAL, "matches do not tile");
-	free(r);
 }
 
 static void test_translate_refuses_match_size_too_big(void **state)
 {
 	struct k *k = *state;
 	unsigned int len;
-	struct ipt_replace *r = filter_with_tcp_rule(&len);
+	struct ipt_replace *r = own(k, filter_with_tcp_rule(&len));
 
 	blob_entry_match(blob_entry(r->entries, r->size, 0), 0)->u.match_size += 8;
 	assert_refused(k, k_replace(k, r, len), EINVAL, "matches do not tile");
-	free(r);
 }
 
 static void test_translate_refuses_misaligned_second_match(void **state)
 {
 	struct k *k = *state;
 	unsigned int len;
-	struct ipt_replace *r = filter_with_tcp_rule(&len);
+	struct ipt_replace *r = own(k, filter_with_tcp_rule(&len));
 
 	/* 44 leaves 4 bytes before the target: a second match would start misaligned. */
 	blob_entry_match(blob_entry(r->entries, r->size, 0), 0)->u.match_size = 44;
 	assert_refused(k, k_replace(k, r, len), EINVAL, "matches do not tile");
-	free(r);
 }
 
 /* ============================================================ translate_table: hooks */
@@ -598,46 +588,42 @@ static void test_translate_refuses_hook_entry_off_entry_boundary(void **state)
 {
 	struct k *k = *state;
 	unsigned int len;
-	struct ipt_replace *r = blob_initial("filter", FILTER_HOOKS, &len);
+	struct ipt_replace *r = own(k, blob_initial("filter", FILTER_HOOKS, &len));
 
 	r->hook_entry[NF_INET_FORWARD] += 8;
 	assert_refused(k, k_replace(k, r, len), EINVAL, "hook_entry does not start an entry at hook 2 (FORWARD)");
-	free(r);
 }
 
 static void test_translate_refuses_underflow_off_entry_boundary(void **state)
 {
 	struct k *k = *state;
 	unsigned int len;
-	struct ipt_replace *r = blob_initial("filter", FILTER_HOOKS, &len);
+	struct ipt_replace *r = own(k, blob_initial("filter", FILTER_HOOKS, &len));
 
 	r->underflow[NF_INET_LOCAL_OUT] += 8;
 	assert_refused(k, k_replace(k, r, len), EINVAL, "underflow does not start an entry at hook 3 (OUTPUT)");
-	free(r);
 }
 
 static void test_translate_refuses_conditional_underflow(void **state)
 {
 	struct k *k = *state;
 	unsigned int len;
-	struct ipt_replace *r = blob_initial("filter", FILTER_HOOKS, &len);
+	struct ipt_replace *r = own(k, blob_initial("filter", FILTER_HOOKS, &len));
 
 	blob_entry(r->entries, r->size, 1)->ip.proto = IPPROTO_TCP;     /* FORWARD's policy */
 	assert_refused(k, k_replace(k, r, len), EINVAL, "policy of FORWARD (underflow) is not an unconditional");
-	free(r);
 }
 
 static void test_translate_refuses_underflow_with_non_standard_target(void **state)
 {
 	struct k *k = *state;
 	unsigned int len;
-	struct ipt_replace *r = blob_initial("filter", FILTER_HOOKS, &len);
+	struct ipt_replace *r = own(k, blob_initial("filter", FILTER_HOOKS, &len));
 	struct xt_entry_target *t = blob_entry_target(blob_entry(r->entries, r->size, 0));
 
 	/* INPUT's policy entry carries a TRACE target instead of the standard one. */
 	snprintf(t->u.user.name, sizeof(t->u.user.name), "TRACE");
 	assert_refused(k, k_replace(k, r, len), EINVAL, "policy of INPUT (underflow) is not an unconditional");
-	free(r);
 }
 
 static void underflow_verdict(void **state, int nf_verdict)
@@ -650,9 +636,8 @@ static void underflow_verdict(void **state, int nf_verdict)
 	blob_hook(b, NF_INET_LOCAL_IN);
 	blob_policy(b, NF_INET_LOCAL_IN, nf_verdict);
 	blob_open_hook(b, NF_INET_FORWARD);
-	r = finish(b, &len);
+	r = own(k, finish(b, &len));
 	assert_refused(k, k_replace(k, r, len), EINVAL, "policy of INPUT (underflow) is not an unconditional ACCEPT or DROP");
-	free(r);
 }
 
 static void test_translate_refuses_underflow_return(void **state)
@@ -669,7 +654,7 @@ static void test_translate_refuses_unsorted_hooks(void **state)
 {
 	struct k *k = *state;
 	unsigned int len, t;
-	struct ipt_replace *r = blob_initial("filter", FILTER_HOOKS, &len);
+	struct ipt_replace *r = own(k, blob_initial("filter", FILTER_HOOKS, &len));
 
 	t = r->hook_entry[NF_INET_LOCAL_IN];
 	r->hook_entry[NF_INET_LOCAL_IN] = r->hook_entry[NF_INET_FORWARD];
@@ -678,19 +663,17 @@ static void test_translate_refuses_unsorted_hooks(void **state)
 	r->underflow[NF_INET_LOCAL_IN] = r->underflow[NF_INET_FORWARD];
 	r->underflow[NF_INET_FORWARD] = t;
 	assert_refused(k, k_replace(k, r, len), EINVAL, "unsorted underflow at hook 2");
-	free(r);
 }
 
 static void test_translate_refuses_duplicate_underflow(void **state)
 {
 	struct k *k = *state;
 	unsigned int len;
-	struct ipt_replace *r = blob_initial("filter", FILTER_HOOKS, &len);
+	struct ipt_replace *r = own(k, blob_initial("filter", FILTER_HOOKS, &len));
 
 	r->hook_entry[NF_INET_FORWARD] = r->hook_entry[NF_INET_LOCAL_IN];
 	r->underflow[NF_INET_FORWARD] = r->underflow[NF_INET_LOCAL_IN];
 	assert_refused(k, k_replace(k, r, len), EINVAL, "duplicate underflow at hook 2");
-	free(r);
 }
 
 static void test_translate_refuses_unsorted_hook_entry(void **state)
@@ -701,12 +684,11 @@ static void test_translate_refuses_unsorted_hook_entry(void **state)
 	unsigned int len;
 
 	accept_rule(b, &ip_tcp);
-	r = finish(b, &len);
+	r = own(k, finish(b, &len));
 	/* INPUT starts at its policy (the rule is skipped), FORWARD at the rule before it. */
 	r->hook_entry[NF_INET_LOCAL_IN] = r->underflow[NF_INET_LOCAL_IN];
 	r->hook_entry[NF_INET_FORWARD] = 0;
 	assert_refused(k, k_replace(k, r, len), EINVAL, "unsorted entry at hook 2");
-	free(r);
 }
 
 static void test_translate_refuses_duplicate_hook_entry(void **state)
@@ -717,21 +699,19 @@ static void test_translate_refuses_duplicate_hook_entry(void **state)
 	unsigned int len;
 
 	accept_rule(b, &ip_tcp);
-	r = finish(b, &len);
+	r = own(k, finish(b, &len));
 	r->hook_entry[NF_INET_FORWARD] = r->hook_entry[NF_INET_LOCAL_IN];
 	assert_refused(k, k_replace(k, r, len), EINVAL, "duplicate entry at hook 2");
-	free(r);
 }
 
 static void test_translate_refuses_num_entries_mismatch(void **state)
 {
 	struct k *k = *state;
 	unsigned int len;
-	struct ipt_replace *r = blob_initial("filter", FILTER_HOOKS, &len);
+	struct ipt_replace *r = own(k, blob_initial("filter", FILTER_HOOKS, &len));
 
 	r->num_entries++;
 	assert_refused(k, k_replace(k, r, len), EINVAL, "num_entries is 5 but the blob holds 4 entries");
-	free(r);
 }
 
 /* ========================================================= translate_table: chains */
@@ -748,11 +728,10 @@ static void test_translate_refuses_jump_into_middle_of_entry(void **state)
 	blob_close_hooks(b);
 	blob_chain(b, "x");
 	blob_return(b);
-	r = blob_error_end(b, &len);
+	r = own(k, blob_error_end(b, &len));
 	((struct xt_standard_target *)blob_entry_target(blob_entry(r->entries, r->size, 0)))->verdict += 8;
 	assert_refused(k, k_replace(k, r, len), ELOOP, "jump to a non-entry offset");
 	assert_table_initial(k, "filter", 3);
-	free(r);
 }
 
 static void test_translate_refuses_jump_beyond_table(void **state)
@@ -764,9 +743,8 @@ static void test_translate_refuses_jump_beyond_table(void **state)
 
 	blob_rule(b, NULL);
 	blob_verdict(b, 100000);
-	r = finish(b, &len);
+	r = own(k, finish(b, &len));
 	assert_refused(k, k_replace(k, r, len), ELOOP, "(ELOOP)");
-	free(r);
 }
 
 static void test_translate_refuses_chain_loop(void **state)
@@ -787,9 +765,8 @@ static void test_translate_refuses_chain_loop(void **state)
 	blob_rule(b, &ip_tcp);
 	blob_jump(b, "a");
 	blob_return(b);
-	r = blob_error_end(b, &len);
+	r = own(k, blob_error_end(b, &len));
 	assert_refused(k, k_replace(k, r, len), ELOOP, "chain loop");
-	free(r);
 }
 
 static void test_translate_refuses_chain_without_return(void **state)
@@ -804,9 +781,8 @@ static void test_translate_refuses_chain_without_return(void **state)
 	blob_close_hooks(b);
 	blob_chain(b, "x");
 	accept_rule(b, &ip_tcp);        /* falls through into the final ERROR entry, then off the end */
-	r = blob_error_end(b, &len);
+	r = own(k, blob_error_end(b, &len));
 	assert_refused(k, k_replace(k, r, len), ELOOP, "falls off the end");
-	free(r);
 }
 
 static void test_translate_refuses_blob_ending_inside_chain(void **state)
@@ -821,9 +797,8 @@ static void test_translate_refuses_blob_ending_inside_chain(void **state)
 	blob_close_hooks(b);
 	blob_chain(b, "x");
 	accept_rule(b, &ip_tcp);
-	r = blob_end(b, &len);          /* no RETURN and no final ERROR entry */
+	r = own(k, blob_end(b, &len));          /* no RETURN and no final ERROR entry */
 	assert_refused(k, k_replace(k, r, len), ELOOP, "falls off the end");
-	free(r);
 }
 
 static void test_translate_accepts_unreachable_chain_without_return(void **state)
@@ -837,9 +812,8 @@ static void test_translate_accepts_unreachable_chain_without_return(void **state
 	blob_close_hooks(b);
 	blob_chain(b, "x");
 	accept_rule(b, &ip_tcp);
-	r = blob_error_end(b, &len);
+	r = own(k, blob_error_end(b, &len));
 	assert_ok(k, k_replace(k, r, len));
-	free(r);
 }
 
 /* ================================================== translate_table: find_check_entry */
@@ -855,9 +829,8 @@ static void test_find_check_refuses_unknown_match(void **state)
 	blob_rule(b, NULL);
 	blob_match(b, "nosuchmatch", 0, &data, sizeof(data));
 	blob_verdict(b, V_ACCEPT);
-	r = finish(b, &len);
+	r = own(k, finish(b, &len));
 	assert_refused(k, k_replace(k, r, len), ENOENT, "match 'nosuchmatch' rev 0: no such extension");
-	free(r);
 }
 
 static void test_find_check_refuses_unknown_target(void **state)
@@ -870,9 +843,8 @@ static void test_find_check_refuses_unknown_target(void **state)
 
 	blob_rule(b, NULL);
 	blob_target(b, "NOSUCHTARGET", 0, &data, sizeof(data));
-	r = finish(b, &len);
+	r = own(k, finish(b, &len));
 	assert_refused(k, k_replace(k, r, len), ENOENT, "target 'NOSUCHTARGET' rev 0: no such extension");
-	free(r);
 }
 
 static void test_find_check_refuses_missing_revision_with_eprototype(void **state)
@@ -887,9 +859,8 @@ static void test_find_check_refuses_missing_revision_with_eprototype(void **stat
 	blob_rule(b, NULL);
 	blob_match(b, "conntrack", 0, &ct, sizeof(ct));
 	blob_verdict(b, V_ACCEPT);
-	r = finish(b, &len);
+	r = own(k, finish(b, &len));
 	assert_refused(k, k_replace(k, r, len), EPROTOTYPE, "match 'conntrack' rev 0: revision not supported");
-	free(r);
 }
 
 static void test_find_check_refuses_missing_revision_of_ipv4_match_with_enoent(void **state)
@@ -905,9 +876,8 @@ static void test_find_check_refuses_missing_revision_of_ipv4_match_with_enoent(v
 	blob_rule(b, &ip_tcp);
 	blob_match(b, "tcp", 1, &tcp, sizeof(tcp));
 	blob_verdict(b, V_ACCEPT);
-	r = finish(b, &len);
+	r = own(k, finish(b, &len));
 	assert_refused(k, k_replace(k, r, len), ENOENT, "match 'tcp' rev 1");
-	free(r);
 }
 
 static void test_find_check_refuses_missing_target_revision_with_eprototype(void **state)
@@ -921,30 +891,27 @@ static void test_find_check_refuses_missing_target_revision_with_eprototype(void
 	/* NFQUEUE: revision 0 for NFPROTO_IPV4, 1-3 for NFPROTO_UNSPEC; there is no 4. */
 	blob_rule(b, NULL);
 	blob_target(b, "NFQUEUE", 4, &q, sizeof(q));
-	r = finish(b, &len);
+	r = own(k, finish(b, &len));
 	assert_refused(k, k_replace(k, r, len), EPROTOTYPE, "target 'NFQUEUE' rev 4: revision not supported");
-	free(r);
 }
 
 static void test_translate_refuses_huge_num_entries_with_enomem(void **state)
 {
 	struct k *k = *state;
 	unsigned int len;
-	struct ipt_replace *r = blob_initial("filter", FILTER_HOOKS, &len);
+	struct ipt_replace *r = own(k, blob_initial("filter", FILTER_HOOKS, &len));
 
 	r->num_entries = 0x7fffffff;    /* the jump offsets array (xt_alloc_entry_offsets) is too big */
 	assert_refused(k, k_replace(k, r, len), ENOMEM, "num_entries 2147483647 is too large");
-	free(r);
 }
 
 static void test_translate_refuses_empty_blob(void **state)
 {
 	struct k *k = *state;
-	struct ipt_replace *r = blob_end(blob_begin("filter", FILTER_HOOKS), &(unsigned int){ 0 });
+	struct ipt_replace *r = own(k, blob_end(blob_begin("filter", FILTER_HOOKS), &(unsigned int){ 0 }));
 
 	/* No entries: no hook has an entry point (xt_check_table_hooks). */
 	assert_refused(k, k_replace(k, r, sizeof(*r)), EINVAL, "hook_entry does not start an entry at hook 1 (INPUT)");
-	free(r);
 }
 
 static void test_check_match_refuses_wrong_size(void **state)
@@ -958,9 +925,8 @@ static void test_check_match_refuses_wrong_size(void **state)
 	blob_rule(b, &ip_tcp);
 	blob_match(b, "tcp", 0, data, sizeof(data));
 	blob_verdict(b, V_ACCEPT);
-	r = finish(b, &len);
+	r = own(k, finish(b, &len));
 	assert_refused(k, k_replace(k, r, len), EINVAL, "tcp.0 match: invalid size 16 (kernel) != (user) 24");
-	free(r);
 }
 
 static struct nf_nat_ipv4_multi_range_compat masquerade_info(void)
@@ -979,9 +945,8 @@ static void test_check_target_refuses_other_table(void **state)
 	blob_open_hook(b, NF_INET_LOCAL_OUT);
 	blob_rule(b, NULL);
 	blob_target(b, "MASQUERADE", 0, &mr, sizeof(mr));
-	r = finish(b, &len);
+	r = own(k, finish(b, &len));
 	assert_refused(k, k_replace(k, r, len), EINVAL, "MASQUERADE target: only valid in nat table, not filter");
-	free(r);
 }
 
 static void test_check_target_refuses_forbidden_hook(void **state)
@@ -995,10 +960,9 @@ static void test_check_target_refuses_forbidden_hook(void **state)
 	blob_open_hook(b, NF_INET_PRE_ROUTING);
 	blob_rule(b, NULL);
 	blob_target(b, "MASQUERADE", 0, &mr, sizeof(mr));
-	r = finish(b, &len);
+	r = own(k, finish(b, &len));
 	assert_refused(k, k_replace(k, r, len), EINVAL,
 		       "MASQUERADE target: used from hooks PREROUTING, but only usable from POSTROUTING");
-	free(r);
 }
 
 static void test_check_target_sees_every_hook_reaching_a_user_chain(void **state)
@@ -1022,9 +986,8 @@ static void test_check_target_sees_every_hook_reaching_a_user_chain(void **state
 	blob_rule(b, NULL);
 	blob_target(b, "MASQUERADE", 0, &mr, sizeof(mr));
 	blob_return(b);
-	r = blob_error_end(b, &len);
+	r = own(k, blob_error_end(b, &len));
 	assert_refused(k, k_replace(k, r, len), EINVAL, "used from hooks OUTPUT/POSTROUTING");
-	free(r);
 }
 
 static void test_check_match_refuses_missing_proto(void **state)
@@ -1038,9 +1001,8 @@ static void test_check_match_refuses_missing_proto(void **state)
 	blob_rule(b, NULL);
 	blob_match(b, "tcp", 0, &tcp, sizeof(tcp));
 	blob_verdict(b, V_ACCEPT);
-	r = finish(b, &len);
+	r = own(k, finish(b, &len));
 	assert_refused(k, k_replace(k, r, len), EINVAL, "tcp match: only valid for protocol 6");
-	free(r);
 }
 
 static void test_check_match_refuses_inverted_proto(void **state)
@@ -1054,9 +1016,8 @@ static void test_check_match_refuses_inverted_proto(void **state)
 	blob_rule(b, &(struct ipt_ip){ .proto = IPPROTO_TCP, .invflags = IPT_INV_PROTO });
 	blob_match(b, "tcp", 0, &tcp, sizeof(tcp));
 	blob_verdict(b, V_ACCEPT);
-	r = finish(b, &len);
+	r = own(k, finish(b, &len));
 	assert_refused(k, k_replace(k, r, len), EINVAL, "tcp match: only valid for protocol 6");
-	free(r);
 }
 
 static void test_find_check_refusal_in_later_rule_releases_earlier_ones(void **state)
@@ -1074,12 +1035,11 @@ static void test_find_check_refusal_in_later_rule_releases_earlier_ones(void **s
 	blob_rule(b, NULL);
 	blob_match(b, "nosuchmatch", 0, &data, sizeof(data));
 	blob_verdict(b, V_ACCEPT);
-	r = finish(b, &len);
+	r = own(k, finish(b, &len));
 	assert_refused(k, k_replace(k, r, len), ENOENT, "rule 2 (offset 200, chain INPUT rule 2)");
 	assert_table_initial(k, "filter", 3);
 	if (k->net)
 		assert_int_equal(module_refcount(find_module(k->net, "xt_tcpudp")), 0);
-	free(r);
 }
 
 /* ================================================================= ABI: SET_REPLACE */
@@ -1088,80 +1048,72 @@ static void test_set_replace_refuses_short_len(void **state)
 {
 	struct k *k = *state;
 	unsigned int len;
-	struct ipt_replace *r = blob_initial("filter", FILTER_HOOKS, &len);
+	struct ipt_replace *r = own(k, blob_initial("filter", FILTER_HOOKS, &len));
 
 	r->num_counters = 4;
-	r->counters = calloc(4, sizeof(struct xt_counters));
+	r->counters = own(k, calloc(4, sizeof(struct xt_counters)));
 	assert_refused(k, k_set(k, IPT_SO_SET_REPLACE, r, sizeof(*r) - 1), EINVAL, "optlen 95 < sizeof(struct ipt_replace)");
-	free(r->counters);
-	free(r);
 }
 
 static void test_set_replace_refuses_zero_counters(void **state)
 {
 	struct k *k = *state;
 	unsigned int len;
-	struct ipt_replace *r = blob_initial("filter", FILTER_HOOKS, &len);
+	struct ipt_replace *r = own(k, blob_initial("filter", FILTER_HOOKS, &len));
 
 	r->num_counters = 0;
 	assert_refused(k, k_set(k, IPT_SO_SET_REPLACE, r, len), EINVAL, "num_counters is 0");
-	free(r);
 }
 
 static void test_set_replace_refuses_huge_counters_with_enomem(void **state)
 {
 	struct k *k = *state;
 	unsigned int len;
-	struct ipt_replace *r = blob_initial("filter", FILTER_HOOKS, &len);
+	struct ipt_replace *r = own(k, blob_initial("filter", FILTER_HOOKS, &len));
 
 	r->num_counters = INT_MAX / sizeof(struct xt_counters);
 	assert_refused(k, k_set(k, IPT_SO_SET_REPLACE, r, len), ENOMEM, "num_counters 134217727 too large");
-	free(r);
 }
 
 static void test_set_replace_refuses_len_shorter_than_size(void **state)
 {
 	struct k *k = *state;
 	unsigned int len;
-	struct ipt_replace *r = blob_initial("filter", FILTER_HOOKS, &len);
+	struct ipt_replace *r = own(k, blob_initial("filter", FILTER_HOOKS, &len));
 
 	r->num_counters = 4;
-	r->counters = calloc(4, sizeof(struct xt_counters));
+	r->counters = own(k, calloc(4, sizeof(struct xt_counters)));
 	assert_refused(k, k_set(k, IPT_SO_SET_REPLACE, r, len - 1), EINVAL, "< sizeof(struct ipt_replace) + size");
-	free(r->counters);
-	free(r);
 }
 
 static void test_set_replace_refuses_unknown_table(void **state)
 {
 	struct k *k = *state;
 	unsigned int len;
-	struct ipt_replace *r = blob_initial("nosuchtable", FILTER_HOOKS, &len);
+	struct ipt_replace *r = own(k, blob_initial("nosuchtable", FILTER_HOOKS, &len));
 
 	r->num_counters = 4;
 	assert_refused(k, k_replace(k, r, len), ENOENT, "no table 'nosuchtable'");
-	free(r);
 }
 
 static void test_set_replace_refuses_valid_hooks_mismatch(void **state)
 {
 	struct k *k = *state;
 	unsigned int len;
-	struct ipt_replace *r = blob_initial("filter", MANGLE_HOOKS, &len);
+	struct ipt_replace *r = own(k, blob_initial("filter", MANGLE_HOOKS, &len));
 
 	/* A well-formed blob for five hooks, but filter has three. */
 	r->num_counters = 4;
 	assert_refused(k, k_replace(k, r, len), EINVAL, "valid_hooks 0x1f, but table 'filter' has 0xe");
 	assert_table_initial(k, "filter", 3);
-	free(r);
 }
 
 static void test_set_replace_refuses_stale_num_counters_with_eagain(void **state)
 {
 	struct k *k = *state;
 	unsigned int len, len2;
-	struct ipt_replace *r = filter_with_tcp_rule(&len);
-	struct ipt_replace *r2 = blob_initial("filter", FILTER_HOOKS, &len2);
+	struct ipt_replace *r = own(k, filter_with_tcp_rule(&len));
+	struct ipt_replace *r2 = own(k, blob_initial("filter", FILTER_HOOKS, &len2));
 	struct ipt_get_entries *before, *after;
 
 	assert_ok(k, k_replace(k, r, len));     /* the table now has 5 entries */
@@ -1171,27 +1123,21 @@ static void test_set_replace_refuses_stale_num_counters_with_eagain(void **state
 	after = k_get_entries(k, "filter");
 	assert_int_equal(after->size, before->size);
 	assert_memory_equal(after->entrytable, before->entrytable, before->size);
-	free(before);
-	free(after);
-	free(r);
-	free(r2);
 }
 
 static void test_set_replace_survives_bad_counters_pointer(void **state)
 {
 	struct k *k = *state;
 	unsigned int len;
-	struct ipt_replace *r = filter_with_tcp_rule(&len);
+	struct ipt_replace *r = own(k, filter_with_tcp_rule(&len));
 
 	/* Linux writes the old counters after the new table is in place and ignores a fault. */
 	r->counters = (struct xt_counters *)1;
 	assert_ok(k, k_replace(k, r, len));
-	free(r);
-	r = blob_initial("filter", FILTER_HOOKS, &len);
+	r = own(k, blob_initial("filter", FILTER_HOOKS, &len));
 	r->counters = (struct xt_counters *)1;
 	assert_ok(k, k_replace(k, r, len));
 	assert_table_initial(k, "filter", 3);
-	free(r);
 }
 
 static void test_set_refuses_unknown_optname_outside_range(void **state)
@@ -1231,13 +1177,12 @@ static void test_add_counters_refuses_len_mismatch(void **state)
 {
 	struct k *k = *state;
 	size_t len = sizeof(struct xt_counters_info) + 4 * sizeof(struct xt_counters);
-	struct xt_counters_info *info = calloc(1, len + 16);
+	struct xt_counters_info *info = own(k, calloc(1, len + 16));
 
 	snprintf(info->name, sizeof(info->name), "filter");
 	info->num_counters = 4;
 	assert_refused(k, k_set(k, IPT_SO_SET_ADD_COUNTERS, info, len + 16), EINVAL, "4 counters need optlen");
 	assert_refused(k, k_set(k, IPT_SO_SET_ADD_COUNTERS, info, len - 16), EINVAL, "4 counters need optlen");
-	free(info);
 }
 
 static void test_add_counters_refuses_wrong_num_counters(void **state)
@@ -1325,12 +1270,11 @@ static void test_get_entries_refuses_len_not_matching_size(void **state)
 
 	assert_int_equal(k_get_info(k, "filter", &info), 0);
 	len = sizeof(*get) + info.size;
-	get = calloc(1, len + 8);
+	get = own(k, calloc(1, len + 8));
 	snprintf(get->name, sizeof(get->name), "filter");
 	get->size = info.size;
 	len += 8;
 	assert_refused(k, k_get(k, IPT_SO_GET_ENTRIES, get, &len), EINVAL, "GET_ENTRIES: optlen");
-	free(get);
 }
 
 static void test_get_entries_refuses_changed_size_with_eagain(void **state)
@@ -1342,11 +1286,10 @@ static void test_get_entries_refuses_changed_size_with_eagain(void **state)
 
 	assert_int_equal(k_get_info(k, "filter", &info), 0);
 	len = sizeof(*get) + info.size + 8;
-	get = calloc(1, len);
+	get = own(k, calloc(1, len));
 	snprintf(get->name, sizeof(get->name), "filter");
 	get->size = info.size + 8;              /* consistent with len, not with the table */
 	assert_refused(k, k_get(k, IPT_SO_GET_ENTRIES, get, &len), EAGAIN, "changed since GET_INFO");
-	free(get);
 }
 
 static void test_get_entries_refuses_unknown_table(void **state)
@@ -1375,7 +1318,7 @@ static void test_get_entries_round_trips_the_blob(void **state)
 	blob_chain(b, "x");
 	accept_rule(b, NULL);
 	blob_return(b);
-	r = blob_error_end(b, &len);
+	r = own(k, blob_error_end(b, &len));
 	assert_ok(k, k_replace(k, r, len));
 	get = k_get_entries(k, "filter");
 	assert_int_equal(get->size, r->size);
@@ -1390,15 +1333,13 @@ static void test_get_entries_round_trips_the_blob(void **state)
 		assert_int_equal(got->target_offset, sent->target_offset);
 		assert_memory_equal(got->elems, sent->elems, sent->next_offset - sizeof(*sent));
 	}
-	free(get);
-	free(r);
 }
 
 static void test_get_entries_restores_extension_names(void **state)
 {
 	struct k *k = *state;
 	unsigned int len;
-	struct ipt_replace *r = filter_with_tcp_rule(&len);
+	struct ipt_replace *r = own(k, filter_with_tcp_rule(&len));
 	struct ipt_get_entries *get;
 	struct xt_entry_match *m;
 	struct xt_entry_target *t;
@@ -1417,8 +1358,6 @@ static void test_get_entries_restores_extension_names(void **state)
 	t = blob_entry_target(blob_entry(get->entrytable, get->size, 4));
 	assert_string_equal(t->u.user.name, XT_ERROR_TARGET);
 	assert_string_equal(((struct xt_error_target *)t)->errorname, "ERROR");
-	free(get);
-	free(r);
 }
 
 static void test_get_entries_returns_counters_and_comefrom(void **state)
@@ -1442,7 +1381,7 @@ static void test_get_entries_returns_counters_and_comefrom(void **state)
 	blob_policy(b, NF_INET_LOCAL_OUT, NF_ACCEPT);           /* 4 */
 	blob_chain(b, "x");                                     /* 5 */
 	blob_return(b);                                         /* 6 */
-	r = blob_error_end(b, &len);                            /* 7 */
+	r = own(k, blob_error_end(b, &len));                            /* 7 */
 	assert_ok(k, k_replace(k, r, len));
 	{
 		struct xt_counters all[8];
@@ -1464,8 +1403,6 @@ static void test_get_entries_returns_counters_and_comefrom(void **state)
 	assert_int_equal(blob_entry(get->entrytable, get->size, 5)->comefrom, 0);    /* chain head: not reached */
 	assert_int_equal(blob_entry(get->entrytable, get->size, 6)->comefrom, HOOK(LOCAL_IN) | HOOK(LOCAL_OUT));
 	assert_int_equal(blob_entry(get->entrytable, get->size, 7)->comefrom, 0);
-	free(get);
-	free(r);
 }
 
 static void test_get_entries_zeroes_data_beyond_usersize(void **state)
@@ -1486,7 +1423,7 @@ static void test_get_entries_zeroes_data_beyond_usersize(void **state)
 	blob_rule(b, NULL);
 	blob_match(b, "limit", 0, &ri, sizeof(ri));
 	blob_verdict(b, V_ACCEPT);
-	r = finish(b, &len);
+	r = own(k, finish(b, &len));
 	assert_ok(k, k_replace(k, r, len));
 	get = k_get_entries(k, "filter");
 	m = blob_entry_match(blob_entry(get->entrytable, get->size, 0), 0);
@@ -1496,8 +1433,6 @@ static void test_get_entries_zeroes_data_beyond_usersize(void **state)
 	assert_int_equal(got->burst, 5);
 	for (size_t i = offsetof(struct xt_rateinfo, prev); i < sizeof(ri); i++)
 		assert_int_equal(m->data[i], 0);
-	free(get);
-	free(r);
 }
 
 /* =============================================================== counter arithmetic */
@@ -1521,16 +1456,14 @@ static void test_counters_survive_replace_as_libiptc_expects(void **state)
 	struct ipt_entry *e;
 
 	/* 1. INPUT: -p tcp -m tcp --dport 22 -j ACCEPT (entry 0 of 5) has counted X. */
-	r = filter_with_tcp_rule(&len);
+	r = own(k, filter_with_tcp_rule(&len));
 	assert_ok(k, k_replace(k, r, len));
-	free(r);
 	old[0] = X;
 	assert_ok(k, k_add_counters(k, "filter", old, 5));
 	get = k_get_entries(k, "filter");               /* the original read: X */
 	e = blob_entry(get->entrytable, get->size, 0);
 	assert_int_equal(e->counters.pcnt, X.pcnt);
 	assert_int_equal(e->counters.bcnt, X.bcnt);
-	free(get);
 
 	/* 2. More packets (Y) before the commit. */
 	old[0] = Y;
@@ -1546,7 +1479,7 @@ static void test_counters_survive_replace_as_libiptc_expects(void **state)
 		blob_match(b, "tcp", 0, &tcp, sizeof(tcp));
 		blob_verdict(b, V_ACCEPT);
 	}
-	r = finish(b, &len);
+	r = own(k, finish(b, &len));
 	assert_ok(k, k_replace(k, r, len));
 	replaced = r->counters;
 	assert_int_equal(r->num_counters, 5);
@@ -1567,8 +1500,6 @@ static void test_counters_survive_replace_as_libiptc_expects(void **state)
 	assert_int_equal(e->counters.bcnt, X.bcnt + Y.bcnt + Z.bcnt);
 	e = blob_entry(get->entrytable, get->size, 0);
 	assert_int_equal(e->counters.pcnt, 0);
-	free(get);
-	free(r);
 }
 
 /* ================================================================== ABI: GET_REVISION */
@@ -1688,9 +1619,8 @@ static void check_line_refused(struct k *k, const char *table, unsigned int hook
 			blob_target(b, t->name, t->rev, t->data, t->size);
 		else
 			blob_fallthrough(b);
-		r = finish(b, &len);
+		r = own(k, finish(b, &len));
 		check_refused(k, k_replace(k, r, len), err, why, file, line);
-		free(r);
 		assert_table_initial(k, table, __builtin_popcount(hooks));
 	}
 }

@@ -1,0 +1,43 @@
+/* emu/observe.h - EMU: how the emulated kernel tells nfemu's outputs what happened.
+ *
+ * Linux has tracepoints (skb:kfree_skb, net:net_dev_xmit, ...) and the kernel log; nfemu's
+ * kernel calls the observer installed in struct net at the same places, and `nfemu replay`
+ * turns the events into fate lines, JSON Lines, egress pcaps and the closing summary.
+ * With no observer installed every call is a no-op.
+ */
+#ifndef NFEMU_EMU_OBSERVE_H
+#define NFEMU_EMU_OBSERVE_H
+
+#include "emu/kernel.h"
+#include "netstack/dropreason.h"
+
+struct sk_buff;
+struct net_device;
+
+enum nfemu_event_type {
+	NFEMU_EV_DROP,          /* kfree_skb_reason(): reason, and for netfilter the rule */
+	NFEMU_EV_STOLEN,        /* a hook took the packet (NF_STOLEN) */
+	NFEMU_EV_QUEUED,        /* handed to nf_queue (NFQUEUE with a listener) */
+	NFEMU_EV_XMIT,          /* a frame left by dev: frame/frame_len are the bytes on the wire */
+	NFEMU_EV_DELIVER,       /* reached the local host (a protocol handler or socket) */
+	NFEMU_EV_GENERATED,     /* the host built a packet (RST, ICMP, echo reply): skb->emu_parent */
+	NFEMU_EV_NOTE,          /* anything else worth a line (e.g. "ARP unresolved for ...") */
+};
+
+struct nfemu_event {
+	enum nfemu_event_type type;
+	const struct sk_buff *skb;
+	const struct net_device *dev;
+	enum skb_drop_reason reason;
+	const char *where;              /* "filter:INPUT:rule:3", "ip_rcv", ... */
+	const unsigned char *frame;
+	unsigned int frame_len;
+	const char *text;
+};
+
+struct nfemu_observer {
+	void (*event)(void *ctx, const struct nfemu_event *ev);
+	void *ctx;
+};
+
+#endif
