@@ -10,6 +10,7 @@
  * EMU: each refusal also leaves one line in net->last_error saying what and where.
  */
 #include <limits.h>
+#include <netinet/in.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
