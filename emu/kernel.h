@@ -13,8 +13,6 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
-/* glibc first, then UAPI: <linux/in.h> defers to <netinet/in.h> only in this order. */
-#include <netinet/in.h>
 #include <linux/types.h>
 
 typedef uint8_t u8;

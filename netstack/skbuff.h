@@ -10,7 +10,7 @@
 #ifndef NFEMU_NETSTACK_SKBUFF_H
 #define NFEMU_NETSTACK_SKBUFF_H
 
-#include <netinet/in.h>
+#include <linux/in.h>
 #include <linux/if_packet.h>
 #include <linux/ip.h>
 #include "emu/kernel.h"

@@ -69,7 +69,7 @@ static int replace(struct net *net, struct ipt_replace *r)
 	if (ret != 0 || !counters) {
 		free(counters);
 		free(r);
-		fail_msg("GET_INFO %s: %d", r->name, ret);
+		fail_msg("GET_INFO before SET_REPLACE: %d", ret);
 	}
 	r->num_counters = info.num_entries;
 	r->counters = counters;
