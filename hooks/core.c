@@ -2,11 +2,13 @@
  *
  * Each (pf, hooknum) keeps its hook entries sorted by priority; an entry of equal priority
  * goes after the ones already there, as nf_hook_entries_grow() inserts it.
+ * NF_HOOK() runs them with nf_hook_slow() and calls okfn when they all accepted.
  * EMU: one array edited in place instead of a new RCU-published blob per change.
- * nf_hook_slow() arrives with the packet path.
  */
 #include "emu/net.h"
 #include "hooks/netfilter.h"
+#include "hooks/nf_queue.h"
+#include "netstack/skbuff.h"
 
 static struct nf_hook_entries *nf_hook_entry_head(struct net *net, int pf, unsigned int hooknum)
 {
@@ -69,4 +71,79 @@ void nf_unregister_net_hooks(struct net *net, const struct nf_hook_ops *reg, uns
 {
 	while (n-- > 0)
 		nf_unregister_net_hook(net, &reg[n]);
+}
+
+/* ---------------------------------------------------------------- the walk */
+
+static unsigned int nf_hook_entry_hookfn(const struct nf_hook_ops *ops, struct sk_buff *skb,
+					 struct nf_hook_state *state)
+{
+	return ops->hook(ops->priv, skb, state);
+}
+
+/*
+ * Run the hooks of one (pf, hooknum) from entry s, in priority order.  Returns 1 when every
+ * hook accepted (the caller goes on with okfn), 0 when the packet was stolen or queued, and a
+ * negative errno when it was dropped (the skb is freed here, as in Linux).
+ * EMU: NF_REPEAT and NF_STOP are not verdicts a hook may return here in Linux 6.x either
+ * (conntrack handles its repeat internally); they take the WARN_ON_ONCE path: treated as stolen.
+ */
+int nf_hook_slow(struct sk_buff *skb, struct nf_hook_state *state, const struct nf_hook_entries *e,
+		 unsigned int s)
+{
+	unsigned int verdict;
+	int ret;
+
+	for (; s < e->num_hook_entries; s++) {
+		verdict = nf_hook_entry_hookfn(e->ops[s], skb, state);
+		switch (verdict & NF_VERDICT_MASK) {
+		case NF_ACCEPT:
+			break;
+		case NF_DROP:
+			kfree_skb_reason(skb, SKB_DROP_REASON_NETFILTER_DROP);
+			ret = -(int)(verdict >> NF_VERDICT_QBITS);      /* NF_DROP_GETERR */
+			if (ret == 0)
+				ret = -EPERM;
+			return ret;
+		case NF_QUEUE:
+			ret = nf_queue(skb, state, s, verdict);
+			if (ret == 1)
+				continue;
+			return ret;
+		case NF_STOLEN: {
+			struct nfemu_event ev = { .type = NFEMU_EV_STOLEN, .skb = skb,
+						  .where = e->ops[s]->name };
+
+			nfemu_observe(state->net, &ev);
+			return -(int)(verdict >> NF_VERDICT_QBITS);
+		}
+		default:
+			nfemu_printk(state->net, "warn", "nf_hook_slow: unexpected verdict %u from %s",
+				     verdict, e->ops[s]->name ? e->ops[s]->name : "?");
+			return 0;
+		}
+	}
+	return 1;
+}
+
+int nf_hook(u8 pf, unsigned int hook, struct net *net, struct sock *sk, struct sk_buff *skb,
+	    struct net_device *in, struct net_device *out, nf_okfn_t okfn)
+{
+	struct nf_hook_entries *hook_head = nf_hook_entry_head(net, pf, hook);
+	struct nf_hook_state state;
+
+	if (!hook_head || !hook_head->num_hook_entries)
+		return 1;
+	nf_hook_state_init(&state, hook, pf, in, out, sk, net, okfn);
+	return nf_hook_slow(skb, &state, hook_head, 0);
+}
+
+int NF_HOOK(u8 pf, unsigned int hook, struct net *net, struct sock *sk, struct sk_buff *skb,
+	    struct net_device *in, struct net_device *out, nf_okfn_t okfn)
+{
+	int ret = nf_hook(pf, hook, net, sk, skb, in, out, okfn);
+
+	if (ret == 1)
+		ret = okfn(net, sk, skb);
+	return ret;
 }

@@ -8,7 +8,7 @@
 #ifndef NFEMU_NETSTACK_NETDEVICE_H
 #define NFEMU_NETSTACK_NETDEVICE_H
 
-#include <net/if.h>
+#include <linux/if.h>
 #include <linux/if_arp.h>
 #include <linux/if_ether.h>
 #include "emu/kernel.h"

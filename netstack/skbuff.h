@@ -17,6 +17,12 @@
 #include "netstack/dropreason.h"
 
 #define NFEMU_SKB_HEADROOM 128
+
+/* include/net/ip.h: the frag_off field */
+#define IP_CE 0x8000            /* Flag: "Congestion" */
+#define IP_DF 0x4000            /* Flag: "Don't Fragment" */
+#define IP_MF 0x2000            /* Flag: "More Fragments" */
+#define IP_OFFSET 0x1FFF        /* "Fragment Offset" part */
 #define SKB_HDR_UNSET 0xffff
 
 struct net_device;

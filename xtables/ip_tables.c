@@ -19,6 +19,9 @@
 #include "emu/module.h"
 #include "emu/uaccess.h"
 #include "xtables/ip_tables.h"
+#include "hooks/nf_log.h"
+#include "netstack/netdevice.h"
+#include "netstack/skbuff.h"
 
 #define xt_entry_foreach(pos, ehead, esize) \
 	for ((pos) = (typeof(pos))(ehead); \
@@ -38,6 +41,265 @@ static inline const struct xt_entry_target *ipt_get_target_c(const struct ipt_en
 static const char *const hooknames[NF_INET_NUMHOOKS] = {
 	"PREROUTING", "INPUT", "FORWARD", "OUTPUT", "POSTROUTING",
 };
+
+/* ---------------------------------------------------------------- the walk */
+
+static inline struct ipt_entry *get_entry(const void *base, unsigned int offset)
+{
+	return (struct ipt_entry *)((char *)base + offset);
+}
+
+static inline struct ipt_entry *ipt_next_entry(const struct ipt_entry *entry)
+{
+	return (struct ipt_entry *)((char *)entry + entry->next_offset);
+}
+
+/* All zeroes == unconditional rule. */
+static bool unconditional(const struct ipt_entry *e)
+{
+	static const struct ipt_ip uncond;
+
+	return e->target_offset == sizeof(struct ipt_entry) &&
+	       memcmp(&e->ip, &uncond, sizeof(uncond)) == 0;
+}
+
+#define NF_INVF(ptr, flag, boolean) ((boolean) ^ !!((ptr)->invflags & (flag)))
+
+/* Compare IFNAMSIZ bytes of a device name with a rule's name under its mask ('+' wildcard). */
+static unsigned long ifname_compare_aligned(const char *_a, const char *_b, const char *_mask)
+{
+	unsigned long ret = 0;
+
+	for (int i = 0; i < IFNAMSIZ; i++)
+		ret |= (unsigned char)((_a[i] ^ _b[i]) & _mask[i]);
+	return ret;
+}
+
+/* Does the packet match the rule's ipt_ip part?  Fragment rules (-f) only match fragments. */
+static bool ip_packet_match(const struct iphdr *ip, const char *indev, const char *outdev,
+			    const struct ipt_ip *ipinfo, int isfrag)
+{
+	unsigned long ret;
+
+	if (NF_INVF(ipinfo, IPT_INV_SRCIP, (ip->saddr & ipinfo->smsk.s_addr) != ipinfo->src.s_addr) ||
+	    NF_INVF(ipinfo, IPT_INV_DSTIP, (ip->daddr & ipinfo->dmsk.s_addr) != ipinfo->dst.s_addr))
+		return false;
+
+	ret = ifname_compare_aligned(indev, ipinfo->iniface, (const char *)ipinfo->iniface_mask);
+	if (NF_INVF(ipinfo, IPT_INV_VIA_IN, ret != 0))
+		return false;
+
+	ret = ifname_compare_aligned(outdev, ipinfo->outiface, (const char *)ipinfo->outiface_mask);
+	if (NF_INVF(ipinfo, IPT_INV_VIA_OUT, ret != 0))
+		return false;
+
+	/* Check specific protocol */
+	if (ipinfo->proto && NF_INVF(ipinfo, IPT_INV_PROTO, ip->protocol != ipinfo->proto))
+		return false;
+
+	/* If we have a fragment rule but the packet is not a fragment then we return zero */
+	if (NF_INVF(ipinfo, IPT_INV_FRAG, (ipinfo->flags & IPT_F_FRAG) && !isfrag))
+		return false;
+
+	return true;
+}
+
+static const char *const trace_comments[] = { "rule", "return", "policy" };
+
+/*
+ * Where is e, as TRACE says it: chain name and rule number counted from the chain's head,
+ * with "policy"/"return" for an unconditional standard verdict at the chain's end (note: as
+ * in Linux, an unconditional `-j DROP` in the middle of a chain is reported as policy/return
+ * too).  Walks from the hook's entry point like get_chainname_rulenum().
+ */
+static void ipt_entry_location(const struct xt_table_info *private, unsigned int hook,
+			       const struct ipt_entry *e, const char **chainname,
+			       const char **comment, unsigned int *rulenum)
+{
+	const struct ipt_entry *root = get_entry(private->entries, private->hook_entry[hook]);
+	const char *hookname = hooknames[hook];
+	const struct ipt_entry *s;
+
+	*chainname = hookname;
+	*comment = trace_comments[0];
+	*rulenum = 0;
+	xt_entry_foreach(s, root, private->size - private->hook_entry[hook]) {
+		const struct xt_standard_target *t = (const void *)ipt_get_target_c(s);
+
+		if (strcmp(t->target.u.kernel.target->name, XT_ERROR_TARGET) == 0) {
+			/* Head of user chain: ERROR target with chainname */
+			*chainname = (const char *)t->target.data;
+			*rulenum = 0;
+		} else if (s == e) {
+			(*rulenum)++;
+			if (unconditional(s) && strcmp(t->target.u.kernel.target->name, XT_STANDARD_TARGET) == 0 &&
+			    t->verdict < 0) {
+				/* Tail of chains: STANDARD target (return/policy) */
+				*comment = *chainname == hookname ? trace_comments[2] : trace_comments[1];
+			}
+			return;
+		} else {
+			(*rulenum)++;
+		}
+	}
+}
+
+static const struct nf_loginfo trace_loginfo = {
+	.type = NF_LOG_TYPE_LOG,
+	.u = { .log = { .level = 4, .logflags = NF_LOG_DEFAULT_MASK } },
+};
+
+/* The packet is traced: log "TRACE: table:chain:rule|return|policy:N " and the packet. */
+static void trace_packet(struct net *net, const struct sk_buff *skb, unsigned int hook,
+			 const struct net_device *in, const struct net_device *out, const char *tablename,
+			 const struct xt_table_info *private, const struct ipt_entry *e)
+{
+	const char *chainname, *comment;
+	unsigned int rulenum;
+
+	ipt_entry_location(private, hook, e, &chainname, &comment, &rulenum);
+	nf_log_trace(net, AF_INET, hook, skb, in, out, &trace_loginfo, "TRACE: %s:%s:%s:%u ",
+		     tablename, chainname, comment, rulenum);
+}
+
+/* EMU: remember which rule decided a drop, for the fate line ("filter:INPUT:rule:3"). */
+static void ipt_note_verdict(struct sk_buff *skb, const struct xt_table *table,
+			     const struct xt_table_info *private, unsigned int hook,
+			     const struct ipt_entry *e, const char *why)
+{
+	const char *chainname, *comment;
+	unsigned int rulenum;
+
+	ipt_entry_location(private, hook, e, &chainname, &comment, &rulenum);
+	snprintf(skb->emu_where, sizeof(skb->emu_where), "%s:%s:%s:%u%s", table->name, chainname,
+		 comment, rulenum, why);
+}
+
+/*
+ * Returns one of the generic firewall policies, like NF_ACCEPT.  The hot path: for each entry
+ * from the hook's entry point, match the ipt_ip part, then each match in order; on a match
+ * count the packet, then either follow a standard verdict (accept/drop/queue, RETURN, a jump
+ * with the return address pushed on the jumpstack, or a goto without) or call the target,
+ * whose XT_CONTINUE goes on with the next entry.
+ * EMU: one CPU, no xt_recseq; no second jumpstack for TEE re-entry (TEE is not emulated).
+ */
+unsigned int ipt_do_table(void *priv, struct sk_buff *skb, const struct nf_hook_state *state)
+{
+	const struct xt_table *table = priv;
+	unsigned int hook = state->hook;
+	static const char nulldevname[IFNAMSIZ] __attribute__((aligned(sizeof(long))));
+	const struct iphdr *ip;
+	/* Initializing verdict to NF_DROP keeps gcc happy. */
+	unsigned int verdict = NF_DROP;
+	const char *indev, *outdev;
+	const void *table_base;
+	struct ipt_entry *e, **jumpstack;
+	unsigned int stackidx;
+	const struct xt_table_info *private;
+	struct xt_action_param acpar;
+
+	/* Initialization */
+	stackidx = 0;
+	ip = ip_hdr(skb);
+	indev = state->in ? state->in->name : nulldevname;
+	outdev = state->out ? state->out->name : nulldevname;
+	/* We handle fragments by dealing with the first fragment as if it was a normal packet.
+	 * All other fragments are treated normally, except that they will NEVER match rules that
+	 * ask things we don't know, ie. tcp syn flag or ports).  If the rule is also a
+	 * fragment-specific rule, non-fragments won't match it. */
+	acpar.fragoff = ntohs(ip->frag_off) & IP_OFFSET;
+	acpar.thoff = ip_hdrlen(skb);
+	acpar.hotdrop = false;
+	acpar.state = state;
+
+	private = table->private;
+	table_base = private->entries;
+	jumpstack = (struct ipt_entry **)private->jumpstack;
+
+	e = get_entry(table_base, private->hook_entry[hook]);
+
+	do {
+		const struct xt_entry_target *t;
+		const struct xt_entry_match *ematch;
+
+		if (!ip_packet_match(ip, indev, outdev, &e->ip, acpar.fragoff)) {
+ no_match:
+			e = ipt_next_entry(e);
+			continue;
+		}
+
+		xt_ematch_foreach(ematch, e) {
+			acpar.match = ematch->u.kernel.match;
+			acpar.matchinfo = ematch->data;
+			if (!acpar.match->match(skb, &acpar))
+				goto no_match;
+		}
+
+		e->counters.bcnt += skb->len;   /* ADD_COUNTER(*counter, skb->len, 1) */
+		e->counters.pcnt += 1;
+
+		t = ipt_get_target_c(e);
+
+		/* The packet is traced: log it */
+		if (skb->nf_trace)
+			trace_packet(state->net, skb, hook, state->in, state->out, table->name, private, e);
+
+		/* Standard target? */
+		if (!t->u.kernel.target->target) {
+			int v = ((const struct xt_standard_target *)t)->verdict;
+
+			if (v < 0) {
+				/* Pop from stack? */
+				if (v != XT_RETURN) {
+					verdict = (unsigned int)(-v) - 1;
+					if (verdict == NF_DROP)
+						ipt_note_verdict(skb, table, private, hook, e, "");
+					break;
+				}
+				if (stackidx == 0) {
+					e = get_entry(table_base, private->underflow[hook]);
+				} else {
+					e = jumpstack[--stackidx];
+					e = ipt_next_entry(e);
+				}
+				continue;
+			}
+			if ((const char *)table_base + v != (const char *)ipt_next_entry(e) &&
+			    !(e->ip.flags & IPT_F_GOTO)) {
+				if (stackidx >= private->stacksize) {
+					verdict = NF_DROP;
+					ipt_note_verdict(skb, table, private, hook, e, " (jumpstack overflow)");
+					break;
+				}
+				jumpstack[stackidx++] = e;
+			}
+
+			e = get_entry(table_base, v);
+			continue;
+		}
+
+		acpar.target = t->u.kernel.target;
+		acpar.targinfo = t->data;
+
+		verdict = t->u.kernel.target->target(skb, &acpar);
+		if (verdict == XT_CONTINUE) {
+			/* Target might have changed stuff. */
+			ip = ip_hdr(skb);
+			e = ipt_next_entry(e);
+		} else {
+			/* Verdict */
+			if ((verdict & NF_VERDICT_MASK) == NF_DROP)
+				ipt_note_verdict(skb, table, private, hook, e, "");
+			break;
+		}
+	} while (!acpar.hotdrop);
+
+	if (acpar.hotdrop) {
+		ipt_note_verdict(skb, table, private, hook, e, " (hotdrop)");
+		return NF_DROP;
+	}
+	return verdict;
+}
 
 /* ------------------------------------------------------------ refusal lines */
 
@@ -115,6 +377,13 @@ static const char *errname(int err)
 
 /* ------------------------------------------------------- built-in extensions */
 
+static unsigned int ipt_error(struct sk_buff *skb, const struct xt_action_param *par)
+{
+	(void)skb;
+	pr_info_ratelimited(xt_net(par), "error: `%s'", (const char *)par->targinfo);
+	return NF_DROP;
+}
+
 static const struct xt_target ipt_builtin_tg[] = {
 	{
 		.name = XT_STANDARD_TARGET,
@@ -123,21 +392,13 @@ static const struct xt_target ipt_builtin_tg[] = {
 	},
 	{
 		.name = XT_ERROR_TARGET,
+		.target = ipt_error,
 		.targetsize = XT_FUNCTION_MAXNAMELEN,
 		.family = NFPROTO_IPV4,
 	},
 };
 
 /* ----------------------------------------------------------- translate_table */
-
-/* All zeroes == unconditional rule. */
-static bool unconditional(const struct ipt_entry *e)
-{
-	static const struct ipt_ip uncond;
-
-	return e->target_offset == sizeof(struct ipt_entry) &&
-	       memcmp(&e->ip, &uncond, sizeof(uncond)) == 0;
-}
 
 static bool ip_checkentry(const struct ipt_ip *ip)
 {
@@ -1179,12 +1440,58 @@ void ipt_table_fini_net(struct net *net, const char *name)
 	xt_unregister_template(net, name);
 }
 
-/* EMU: the packet path (ipt_do_table proper) arrives with `nfemu replay`; until then the
- * hooks are registered and ordered but no packet walks them. */
-unsigned int ipt_do_table(void *priv, struct sk_buff *skb, const struct nf_hook_state *state)
+
+/*
+ * EMU: before a replay, find a rule whose match or target nfemu validates but does not
+ * emulate at run time (a NULL .match/.target; for targets, other than the standard one).
+ * Returns 0 if every rule of every table can run, else -EOPNOTSUPP with one line in buf
+ * naming the table, chain, rule and extension.
+ */
+int ipt_check_emulated(struct net *net, char *buf, size_t len)
 {
-	(void)priv;
-	(void)skb;
-	(void)state;
-	return NF_ACCEPT;
+	struct xt_table *table;
+
+	list_for_each_entry(table, &net->xt.tables[NFPROTO_IPV4], list) {
+		const struct xt_table_info *private = table->private;
+		const struct ipt_entry *e;
+		const char *chain = "";
+		unsigned int rule = 0;
+
+		xt_entry_foreach(e, private->entries, private->size) {
+			const struct xt_entry_target *t = ipt_get_target_c(e);
+			const struct xt_target *target = t->u.kernel.target;
+			const struct xt_entry_match *m;
+			const char *what = NULL;
+			char name[XT_EXTENSION_MAXNAMELEN + 8];
+
+			for (int h = 0; h < NF_INET_NUMHOOKS; h++)
+				if ((table->valid_hooks & (1 << h)) &&
+				    (const char *)e - (const char *)private->entries == (long)private->hook_entry[h]) {
+					chain = hooknames[h];
+					rule = 0;
+				}
+			if (strcmp(target->name, XT_ERROR_TARGET) == 0) {
+				chain = (const char *)t->data;
+				rule = 0;
+				continue;
+			}
+			rule++;
+			xt_ematch_foreach(m, e)
+				if (!m->u.kernel.match->match && !what) {
+					snprintf(name, sizeof(name), "-m %s", m->u.kernel.match->name);
+					what = name;
+				}
+			if (!what && !target->target && strcmp(target->name, XT_STANDARD_TARGET) != 0) {
+				snprintf(name, sizeof(name), "-j %s", target->name);
+				what = name;
+			}
+			if (what) {
+				snprintf(buf, len, "table %s, chain %s, rule %u: %s is checked and stored by nfemu "
+					 "but its packet semantics are not emulated (see docs/extensions.md)",
+					 table->name, chain, rule, what);
+				return -EOPNOTSUPP;
+			}
+		}
+	}
+	return 0;
 }

@@ -35,8 +35,12 @@ int ipt_register_table(struct net *net, const struct xt_table *table,
 void ipt_unregister_table_pre_exit(struct net *net, const char *name);
 void ipt_unregister_table_exit(struct net *net, const char *name);
 
-/* Runtime (packet path): defined with the packet path. */
+/* The packet path: walk the table registered as priv for the hook in state. */
 unsigned int ipt_do_table(void *priv, struct sk_buff *skb, const struct nf_hook_state *state);
+
+/* EMU: -EOPNOTSUPP (with the rule named in buf) if a rule uses an extension that nfemu
+ * validates but does not emulate at run time; replay refuses such rulesets. */
+int ipt_check_emulated(struct net *net, char *buf, size_t len);
 
 /* EMU: the location of the last refusal (rule number and byte offset) for error lines. */
 struct ipt_refusal {

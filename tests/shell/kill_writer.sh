@@ -4,7 +4,7 @@
 # shows one of the complete rulesets (the state file is replaced by rename, under flock).
 . "$(dirname "$0")/lib.sh"
 
-ROUNDS=${ROUNDS:-25}
+ROUNDS=${ROUNDS:-20}
 ruleset() {     # ruleset N MATCH: N rules in filter INPUT
 	echo '*filter'
 	echo ':INPUT ACCEPT [0:0]'
@@ -13,7 +13,7 @@ ruleset() {     # ruleset N MATCH: N rules in filter INPUT
 	done
 	echo 'COMMIT'
 }
-NA=20000 NB=12000
+NA=10000 NB=6000
 ruleset $NA -s > "$work/a"
 ruleset $NB -d > "$work/b"
 chmod 644 "$work/a" "$work/b"

@@ -1360,6 +1360,50 @@ static void test_get_entries_restores_extension_names(void **state)
 	assert_string_equal(((struct xt_error_target *)t)->errorname, "ERROR");
 }
 
+/* copy_entries_to_user writes the entry header, each extension's size, name up to its NUL,
+ * revision and data (zero-padded after usersize): the rest of the caller's buffer stays. */
+static void test_get_entries_writes_only_what_the_kernel_writes(void **state)
+{
+	struct k *k = *state;
+	unsigned int len;
+	struct ipt_replace *r = own(k, filter_with_tcp_rule(&len));
+	struct ipt_get_entries *get;
+	struct ipt_getinfo info;
+	struct xt_entry_match *m;
+	struct xt_entry_target *t;
+	int glen;
+
+	assert_ok(k, k_replace(k, r, len));
+	assert_int_equal(k_get_info(k, "filter", &info), 0);
+	glen = sizeof(*get) + info.size;
+	get = own(k, malloc(glen));
+	memset(get, 0xff, glen);
+	snprintf(get->name, sizeof(get->name), "filter");
+	get->size = info.size;
+	assert_int_equal(k_get(k, IPT_SO_GET_ENTRIES, get, &glen), 0);
+
+	m = blob_entry_match(blob_entry(get->entrytable, get->size, 0), 0);
+	assert_string_equal(m->u.user.name, "tcp");
+	for (size_t i = strlen("tcp") + 1; i < sizeof(m->u.user.name); i++)
+		assert_int_equal((u8)m->u.user.name[i], 0xff);
+	assert_int_equal(m->u.user.revision, 0);
+	{
+		struct xt_tcp tcp = tcp_dport(22);
+
+		assert_memory_equal(m->data, &tcp, sizeof(tcp));
+	}
+	t = blob_entry_target(blob_entry(get->entrytable, get->size, 0));
+	assert_int_equal(t->u.user.name[0], 0);
+	assert_int_equal((u8)t->u.user.name[1], 0xff);
+	assert_int_equal(((struct xt_standard_target *)t)->verdict, V_ACCEPT);
+	assert_int_equal(*(u32 *)(t->data + sizeof(int)), 0);          /* padding: zeroed */
+	t = blob_entry_target(blob_entry(get->entrytable, get->size, 4));
+	assert_string_equal(t->u.user.name, XT_ERROR_TARGET);
+	assert_int_equal((u8)t->u.user.name[sizeof(XT_ERROR_TARGET)], 0xff);
+	assert_int_equal(t->data[XT_FUNCTION_MAXNAMELEN], 0);
+	assert_int_equal(t->data[XT_FUNCTION_MAXNAMELEN + 1], 0);
+}
+
 static void test_get_entries_returns_counters_and_comefrom(void **state)
 {
 	struct k *k = *state;
@@ -1924,6 +1968,7 @@ int main(void)
 		T(test_get_entries_refuses_unknown_table),
 		T(test_get_entries_round_trips_the_blob),
 		T(test_get_entries_restores_extension_names),
+		T(test_get_entries_writes_only_what_the_kernel_writes),
 		T(test_get_entries_returns_counters_and_comefrom),
 		T(test_get_entries_zeroes_data_beyond_usersize),
 		T(test_counters_survive_replace_as_libiptc_expects),

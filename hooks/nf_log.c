@@ -1,0 +1,187 @@
+/* hooks/nf_log.c - the logging core: logger registry, binding, nf_log_packet/nf_log_trace.
+ *
+ * Mirrors net/netfilter/nf_log.c.  Loggers register per (family, type); nf_log_packet with a
+ * loginfo uses the registered logger of that type (LOG, NFLOG), without one the logger bound
+ * in the net; nf_log_trace (TRACE) always the bound one.  nf_log_buf collects one line.
+ * EMU: registry and binding live in struct net (net->nf.log); "the kernel log" (printk) is
+ * net->nf.log.sink, which `nfemu replay` points at its trace output.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include "emu/module.h"
+#include "emu/net.h"
+#include "hooks/nf_log.h"
+
+#define S_SIZE (1024 - (sizeof(unsigned int) + 1))
+
+struct nf_log_buf {
+	unsigned int count;
+	char buf[S_SIZE + 1];
+};
+
+int nf_log_register(struct net *net, u_int8_t pf, const struct nf_logger *logger)
+{
+	struct netns_nf_log *l = &net->nf.log;
+
+	if (pf >= NFPROTO_NUMPROTO)
+		return -EINVAL;
+	if (pf == NFPROTO_UNSPEC) {
+		for (int i = NFPROTO_UNSPEC; i < NFPROTO_NUMPROTO; i++)
+			if (l->loggers[i][logger->type])
+				return -EEXIST;
+		for (int i = NFPROTO_UNSPEC; i < NFPROTO_NUMPROTO; i++)
+			l->loggers[i][logger->type] = logger;
+	} else {
+		if (l->loggers[pf][logger->type])
+			return -EEXIST;
+		l->loggers[pf][logger->type] = logger;
+	}
+	return 0;
+}
+
+void nf_log_unregister(struct net *net, const struct nf_logger *logger)
+{
+	struct netns_nf_log *l = &net->nf.log;
+
+	for (int i = 0; i < NFPROTO_NUMPROTO; i++) {
+		if (l->loggers[i][logger->type] == logger)
+			l->loggers[i][logger->type] = NULL;
+		if (l->nf_loggers[i] == logger)
+			l->nf_loggers[i] = NULL;
+	}
+}
+
+/* nf_log_set: bind logger for pf in this net unless one is bound already. */
+int nf_log_bind_pf(struct net *net, u_int8_t pf, const struct nf_logger *logger)
+{
+	if (pf == NFPROTO_UNSPEC || pf >= NFPROTO_NUMPROTO)
+		return -EOPNOTSUPP;
+	if (!net->nf.log.nf_loggers[pf])
+		net->nf.log.nf_loggers[pf] = logger;
+	return 0;
+}
+
+void nf_log_unbind_pf(struct net *net, u_int8_t pf)
+{
+	if (pf < NFPROTO_NUMPROTO)
+		net->nf.log.nf_loggers[pf] = NULL;
+}
+
+int nf_logger_find_get(struct net *net, int pf, enum nf_log_type type)
+{
+	const struct nf_logger *logger;
+
+	if (pf >= NFPROTO_NUMPROTO || type >= NF_LOG_TYPE_MAX)
+		return -EINVAL;
+	if (pf == NFPROTO_INET) {
+		int ret = nf_logger_find_get(net, NFPROTO_IPV4, type);
+
+		if (ret < 0)
+			return ret;
+		ret = nf_logger_find_get(net, NFPROTO_IPV6, type);
+		if (ret < 0) {
+			nf_logger_put(net, NFPROTO_IPV4, type);
+			return ret;
+		}
+		return 0;
+	}
+	logger = net->nf.log.loggers[pf][type];
+	if (!logger)
+		return -ENOENT;
+	return try_module_get(logger->me) ? 0 : -ENOENT;
+}
+
+void nf_logger_put(struct net *net, int pf, enum nf_log_type type)
+{
+	const struct nf_logger *logger;
+
+	if (pf == NFPROTO_INET) {
+		nf_logger_put(net, NFPROTO_IPV4, type);
+		nf_logger_put(net, NFPROTO_IPV6, type);
+		return;
+	}
+	if (pf >= NFPROTO_NUMPROTO || type >= NF_LOG_TYPE_MAX)
+		return;
+	logger = net->nf.log.loggers[pf][type];
+	if (logger)
+		module_put(logger->me);
+}
+
+void nf_log_packet(struct net *net, u_int8_t pf, unsigned int hooknum, const struct sk_buff *skb,
+		   const struct net_device *in, const struct net_device *out,
+		   const struct nf_loginfo *loginfo, const char *fmt, ...)
+{
+	const struct nf_logger *logger;
+	char prefix[NF_LOG_PREFIXLEN];
+	va_list args;
+
+	if (pf >= NFPROTO_NUMPROTO)
+		return;
+	if (loginfo)
+		logger = loginfo->type < NF_LOG_TYPE_MAX ? net->nf.log.loggers[pf][loginfo->type] : NULL;
+	else
+		logger = net->nf.log.nf_loggers[pf];
+	if (!logger)
+		return;
+	va_start(args, fmt);
+	vsnprintf(prefix, sizeof(prefix), fmt, args);
+	va_end(args);
+	logger->logfn(net, pf, hooknum, skb, in, out, loginfo, prefix);
+}
+
+void nf_log_trace(struct net *net, u_int8_t pf, unsigned int hooknum, const struct sk_buff *skb,
+		  const struct net_device *in, const struct net_device *out,
+		  const struct nf_loginfo *loginfo, const char *fmt, ...)
+{
+	const struct nf_logger *logger;
+	char prefix[NF_LOG_PREFIXLEN];
+	va_list args;
+
+	if (pf >= NFPROTO_NUMPROTO)
+		return;
+	logger = net->nf.log.nf_loggers[pf];
+	if (!logger)
+		return;
+	va_start(args, fmt);
+	vsnprintf(prefix, sizeof(prefix), fmt, args);
+	va_end(args);
+	logger->logfn(net, pf, hooknum, skb, in, out, loginfo, prefix);
+}
+
+struct nf_log_buf *nf_log_buf_open(void)
+{
+	struct nf_log_buf *m = malloc(sizeof(*m));
+
+	if (!m)
+		abort();        /* Linux falls back to an emergency buffer; nfemu cannot go on */
+	m->count = 0;
+	m->buf[0] = '\0';
+	return m;
+}
+
+int nf_log_buf_add(struct nf_log_buf *m, const char *f, ...)
+{
+	va_list args;
+	int len;
+
+	if (m->count < S_SIZE) {
+		va_start(args, f);
+		len = vsnprintf(m->buf + m->count, S_SIZE - m->count, f, args);
+		va_end(args);
+		if (len > 0 && m->count + len < S_SIZE) {
+			m->count += len;
+			return 0;
+		}
+	}
+	m->count = S_SIZE;
+	return -1;
+}
+
+void nf_log_buf_close(struct net *net, struct nf_log_buf *m, int level)
+{
+	m->buf[m->count] = 0;
+	if (net->nf.log.sink)
+		net->nf.log.sink(net->nf.log.sink_ctx, level, m->buf);
+	free(m);
+}
