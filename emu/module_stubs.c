@@ -21,7 +21,6 @@ STUB_MODULE(nf_conntrack_ftp, 24576, .depends = MODULE_DEPS("nf_conntrack"),
 	    .aliases = MODULE_ALIASES("nfct-helper-ftp", "ip_conntrack_ftp"));
 STUB_MODULE(nf_nat_ftp, 16384, .depends = MODULE_DEPS("nf_conntrack_ftp", "nf_nat", "nf_conntrack"),
 	    .aliases = MODULE_ALIASES("ip_nat_ftp", "nf-nat-ftp"));
-STUB_MODULE(nf_log_syslog, 20480, .aliases = MODULE_ALIASES("nf-logger-2-0", "nf_log_ipv4"));
 STUB_MODULE(nfnetlink, 20480);
 STUB_MODULE(nfnetlink_log, 24576, .depends = MODULE_DEPS("nfnetlink"),
 	    .aliases = MODULE_ALIASES("nf-logger-2-1"));

@@ -27,6 +27,7 @@
 #include <linux/netfilter/xt_TPROXY.h>
 #include <linux/netfilter/xt_cgroup.h>
 #include <linux/netfilter/xt_connlabel.h>
+#include <linux/netfilter/xt_CT.h>
 #include <linux/netfilter/xt_conntrack.h>
 #include <linux/netfilter/xt_ecn.h>
 #include <linux/netfilter/xt_esp.h>
@@ -637,7 +638,8 @@ static void underflow_verdict(void **state, int nf_verdict)
 	blob_policy(b, NF_INET_LOCAL_IN, nf_verdict);
 	blob_open_hook(b, NF_INET_FORWARD);
 	r = own(k, finish(b, &len));
-	assert_refused(k, k_replace(k, r, len), EINVAL, "policy of INPUT (underflow) is not an unconditional ACCEPT or DROP");
+	assert_refused(k, k_replace(k, r, len), EINVAL,
+		       "policy of INPUT (underflow) is not an unconditional ACCEPT or DROP");
 }
 
 static void test_translate_refuses_underflow_return(void **state)
@@ -911,7 +913,8 @@ static void test_translate_refuses_empty_blob(void **state)
 	struct ipt_replace *r = own(k, blob_end(blob_begin("filter", FILTER_HOOKS), &(unsigned int){ 0 }));
 
 	/* No entries: no hook has an entry point (xt_check_table_hooks). */
-	assert_refused(k, k_replace(k, r, sizeof(*r)), EINVAL, "hook_entry does not start an entry at hook 1 (INPUT)");
+	assert_refused(k, k_replace(k, r, sizeof(*r)), EINVAL,
+		       "hook_entry does not start an entry at hook 1 (INPUT)");
 }
 
 static void test_check_match_refuses_wrong_size(void **state)
@@ -947,6 +950,22 @@ static void test_check_target_refuses_other_table(void **state)
 	blob_target(b, "MASQUERADE", 0, &mr, sizeof(mr));
 	r = own(k, finish(b, &len));
 	assert_refused(k, k_replace(k, r, len), EINVAL, "MASQUERADE target: only valid in nat table, not filter");
+}
+
+static void test_check_target_refuses_raw_only_target_in_mangle(void **state)
+{
+	struct k *k = *state;
+	struct xt_ct_target_info_v1 ct = { .flags = XT_CT_NOTRACK };
+	struct blob *b = blob_begin("mangle", MANGLE_HOOKS);
+	struct ipt_replace *r;
+	unsigned int len;
+
+	/* iptables -t mangle -A OUTPUT -j CT --notrack */
+	blob_open_hook(b, NF_INET_LOCAL_OUT);
+	blob_rule(b, NULL);
+	blob_target(b, "CT", 2, &ct, sizeof(ct));
+	r = own(k, finish(b, &len));
+	assert_refused(k, k_replace(k, r, len), EINVAL, "CT target: only valid in raw table, not mangle");
 }
 
 static void test_check_target_refuses_forbidden_hook(void **state)
@@ -1052,7 +1071,8 @@ static void test_set_replace_refuses_short_len(void **state)
 
 	r->num_counters = 4;
 	r->counters = own(k, calloc(4, sizeof(struct xt_counters)));
-	assert_refused(k, k_set(k, IPT_SO_SET_REPLACE, r, sizeof(*r) - 1), EINVAL, "optlen 95 < sizeof(struct ipt_replace)");
+	assert_refused(k, k_set(k, IPT_SO_SET_REPLACE, r, sizeof(*r) - 1), EINVAL,
+		       "optlen 95 < sizeof(struct ipt_replace)");
 }
 
 static void test_set_replace_refuses_zero_counters(void **state)
@@ -1407,7 +1427,9 @@ static void test_get_entries_writes_only_what_the_kernel_writes(void **state)
 static void test_get_entries_returns_counters_and_comefrom(void **state)
 {
 	struct k *k = *state;
-	struct xt_counters c[7] = { { 1, 100 }, { 2, 200 }, { 3, 300 }, { 4, 400 }, { 5, 500 }, { 6, 600 }, { 7, 700 } };
+	struct xt_counters c[7] = {
+		{ 1, 100 }, { 2, 200 }, { 3, 300 }, { 4, 400 }, { 5, 500 }, { 6, 600 }, { 7, 700 },
+	};
 	struct blob *b = filter_input();
 	struct ipt_get_entries *get;
 	struct ipt_replace *r;
@@ -1571,21 +1593,23 @@ static void test_get_revision_refuses_wrong_len(void **state)
 static void test_get_revision_refuses_unknown_name(void **state)
 {
 	struct k *k = *state;
+	const int len = sizeof(struct xt_get_revision);
 
-	assert_int_equal(get_revision(k, IPT_SO_GET_REVISION_MATCH, "nosuchmatch", 0, sizeof(struct xt_get_revision)), -ENOENT);
-	assert_int_equal(get_revision(k, IPT_SO_GET_REVISION_TARGET, "NOSUCHTARGET", 0, sizeof(struct xt_get_revision)), -ENOENT);
+	assert_int_equal(get_revision(k, IPT_SO_GET_REVISION_MATCH, "nosuchmatch", 0, len), -ENOENT);
+	assert_int_equal(get_revision(k, IPT_SO_GET_REVISION_TARGET, "NOSUCHTARGET", 0, len), -ENOENT);
 	/* CLUSTERIP left Linux in 6.x. */
-	assert_int_equal(get_revision(k, IPT_SO_GET_REVISION_TARGET, "CLUSTERIP", 0, sizeof(struct xt_get_revision)), -ENOENT);
+	assert_int_equal(get_revision(k, IPT_SO_GET_REVISION_TARGET, "CLUSTERIP", 0, len), -ENOENT);
 }
 
 static void test_get_revision_refuses_too_new_revision(void **state)
 {
 	struct k *k = *state;
+	const int len = sizeof(struct xt_get_revision);
 
-	assert_int_equal(get_revision(k, IPT_SO_GET_REVISION_MATCH, "conntrack", 4, sizeof(struct xt_get_revision)), -EPROTONOSUPPORT);
-	assert_int_equal(get_revision(k, IPT_SO_GET_REVISION_TARGET, "MARK", 3, sizeof(struct xt_get_revision)), -EPROTONOSUPPORT);
+	assert_int_equal(get_revision(k, IPT_SO_GET_REVISION_MATCH, "conntrack", 4, len), -EPROTONOSUPPORT);
+	assert_int_equal(get_revision(k, IPT_SO_GET_REVISION_TARGET, "MARK", 3, len), -EPROTONOSUPPORT);
 	/* A revision that was dropped (conntrack 0) is "not supported" too, though older. */
-	assert_int_equal(get_revision(k, IPT_SO_GET_REVISION_MATCH, "conntrack", 0, sizeof(struct xt_get_revision)), -EPROTONOSUPPORT);
+	assert_int_equal(get_revision(k, IPT_SO_GET_REVISION_MATCH, "conntrack", 0, len), -EPROTONOSUPPORT);
 }
 
 /*
@@ -1940,6 +1964,7 @@ int main(void)
 		T(test_translate_refuses_empty_blob),
 		T(test_check_match_refuses_wrong_size),
 		T(test_check_target_refuses_other_table),
+		T(test_check_target_refuses_raw_only_target_in_mangle),
 		T(test_check_target_refuses_forbidden_hook),
 		T(test_check_target_sees_every_hook_reaching_a_user_chain),
 		T(test_check_match_refuses_missing_proto),
