@@ -126,6 +126,7 @@ static int shim_kernel_put(struct nfemu_state *st, struct net *net, bool commit)
 struct shim_sock {
 	bool used;
 	int fd;
+	int family;             /* AF_INET or AF_INET6: the pf nf_sockopt dispatches on */
 	dev_t dev;
 	ino_t ino;
 };
@@ -133,12 +134,15 @@ struct shim_sock {
 /* Process-wide like the fd table it shadows; iptables is single-threaded. */
 static struct shim_sock shim_socks[SHIM_MAX_SOCKS];
 
-static bool shim_is_ipt_socket(int domain, int type, int protocol)
+/* The sockets the *tables programs talk to netfilter through.  EMU: IPv6 ones too, so that
+ * ip6tables-legacy under nfemu meets a kernel without ip6_tables instead of the host's. */
+static bool shim_is_nf_socket(int domain, int type, int protocol)
 {
-	return domain == AF_INET && (type & 0xf) == SOCK_RAW && protocol == IPPROTO_RAW;
+	return (domain == AF_INET || domain == AF_INET6) && (type & 0xf) == SOCK_RAW &&
+	       protocol == IPPROTO_RAW;
 }
 
-static int shim_sock_open(int type)
+static int shim_sock_open(int family, int type)
 {
 	struct shim_sock *s = NULL;
 	struct stat sb;
@@ -162,7 +166,8 @@ static int shim_sock_open(int type)
 		goto fail;
 	if (fstat(fd, &sb) < 0)
 		goto fail;
-	*s = (struct shim_sock){ .used = true, .fd = fd, .dev = sb.st_dev, .ino = sb.st_ino };
+	*s = (struct shim_sock){ .used = true, .fd = fd, .family = family, .dev = sb.st_dev,
+				 .ino = sb.st_ino };
 	return fd;
 fail:
 	REAL(close)(fd);
@@ -191,8 +196,8 @@ static struct shim_sock *shim_sock_find(int fd)
 
 SHIM_API int socket(int domain, int type, int protocol)
 {
-	if (shim_is_ipt_socket(domain, type, protocol))
-		return shim_sock_open(type);
+	if (shim_is_nf_socket(domain, type, protocol))
+		return shim_sock_open(domain, type);
 	return REAL(socket)(domain, type, protocol);
 }
 
@@ -209,17 +214,19 @@ static bool shim_is_revision_query(int optname)
 	return optname == IPT_SO_GET_REVISION_MATCH || optname == IPT_SO_GET_REVISION_TARGET;
 }
 
-/* ip_getsockopt/ip_setsockopt on our socket: netfilter's optnames go to the emulated kernel;
- * everything else gets what a kernel whose netfilter does not own the optname answers. */
-static int shim_sockopt(bool get, int level, int optname, void *optval, socklen_t *optlenp,
-			socklen_t optlen)
+/* ip_getsockopt/ipv6_getsockopt (and the set side) on our socket: optnames netfilter owns for
+ * the socket's family go to the emulated kernel; everything else gets what a kernel whose
+ * netfilter does not own the optname answers. */
+static int shim_sockopt(const struct shim_sock *sk, bool get, int level, int optname,
+			void *optval, socklen_t *optlenp, socklen_t optlen)
 {
 	char refusal[sizeof(((struct net *)0)->last_error)];
+	int pf = sk->family == AF_INET6 ? PF_INET6 : PF_INET;
 	struct nfemu_state st;
 	struct net *net;
 	int ret, len;
 
-	if (level != SOL_IP) {
+	if (level != (pf == PF_INET6 ? SOL_IPV6 : SOL_IP)) {
 		errno = ENOPROTOOPT;
 		return -1;
 	}
@@ -227,7 +234,7 @@ static int shim_sockopt(bool get, int level, int optname, void *optval, socklen_
 	if (!net)
 		return -1;
 	/* Owned only while the owning module (ip_tables) is loaded, as on Linux. */
-	if (!nf_sockopt_owned(net, PF_INET, optname, get)) {
+	if (!nf_sockopt_owned(net, pf, optname, get)) {
 		shim_kernel_put(&st, net, false);
 		errno = ENOPROTOOPT;
 		return -1;
@@ -241,11 +248,11 @@ static int shim_sockopt(bool get, int level, int optname, void *optval, socklen_
 	net->last_error[0] = '\0';
 	if (get) {
 		len = (int)*optlenp;
-		ret = nf_getsockopt(net, PF_INET, optname, optval, &len);
+		ret = nf_getsockopt(net, pf, optname, optval, &len);
 		if (ret >= 0)
 			*optlenp = (socklen_t)len;
 	} else {
-		ret = nf_setsockopt(net, PF_INET, optname, optval, optlen);
+		ret = nf_setsockopt(net, pf, optname, optval, optlen);
 	}
 	memcpy(refusal, net->last_error, sizeof(refusal));
 	refusal[sizeof(refusal) - 1] = '\0';
@@ -268,16 +275,20 @@ static int shim_sockopt(bool get, int level, int optname, void *optval, socklen_
 
 SHIM_API int getsockopt(int fd, int level, int optname, void *optval, socklen_t *optlen)
 {
-	if (!shim_sock_find(fd))
+	const struct shim_sock *sk = shim_sock_find(fd);
+
+	if (!sk)
 		return REAL(getsockopt)(fd, level, optname, optval, optlen);
-	return shim_sockopt(true, level, optname, optval, optlen, 0);
+	return shim_sockopt(sk, true, level, optname, optval, optlen, 0);
 }
 
 SHIM_API int setsockopt(int fd, int level, int optname, const void *optval, socklen_t optlen)
 {
-	if (!shim_sock_find(fd))
+	const struct shim_sock *sk = shim_sock_find(fd);
+
+	if (!sk)
 		return REAL(setsockopt)(fd, level, optname, optval, optlen);
-	return shim_sockopt(false, level, optname, (void *)optval, NULL, optlen);
+	return shim_sockopt(sk, false, level, optname, (void *)optval, NULL, optlen);
 }
 
 /* ------------------------------------------------------------------------------------------ */

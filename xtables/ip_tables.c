@@ -682,10 +682,15 @@ static int check_entry_size_and_hooks(struct net *net, const struct translate_wh
 		else if (t->u.target_size < sizeof(*t) || e->target_offset + t->u.target_size > e->next_offset)
 			REFUSE("target_size %u does not fit (target_offset %u, next_offset %u)",
 			       t->u.target_size, e->target_offset, e->next_offset);
-		else if (is_standard(t))
-			REFUSE("standard target: bad size or verdict %d",
-			       ((const struct xt_standard_target *)t)->verdict);
-		else if (strncmp(t->u.user.name, XT_ERROR_TARGET, XT_EXTENSION_MAXNAMELEN) == 0)
+		else if (is_standard(t) &&
+			 XT_ALIGN(e->target_offset + sizeof(struct xt_standard_target)) != e->next_offset)
+			REFUSE("standard target: target_offset %u + %zu does not end the entry (next_offset %u)",
+			       e->target_offset, sizeof(struct xt_standard_target), e->next_offset);
+		else if (is_standard(t) && !verdict_ok(((const struct xt_standard_target *)t)->verdict))
+			REFUSE("standard target: invalid verdict %d", ((const struct xt_standard_target *)t)->verdict);
+		else if (strncmp(t->u.user.name, XT_ERROR_TARGET, XT_EXTENSION_MAXNAMELEN) == 0 &&
+			 (t->u.target_size != sizeof(struct xt_error_target) ||
+			  strnlen(((const struct xt_error_target *)t)->errorname, XT_FUNCTION_MAXNAMELEN) >= XT_FUNCTION_MAXNAMELEN))
 			REFUSE("ERROR target: bad size %u or unterminated chain name", t->u.target_size);
 		else
 			REFUSE("matches do not tile the space before the target (bad match_size or alignment)");
@@ -1116,9 +1121,10 @@ static int do_add_counters(struct net *net, const void *arg, unsigned int len)
 	unsigned int i = 0;
 	u64 size;
 
-	if (len < sizeof(tmp)) {
-		nfemu_set_error(net, "SET_ADD_COUNTERS: optlen %u < sizeof(struct xt_counters_info) %zu", len,
-				sizeof(tmp));
+	/* xt_copy_counters: at least one counter must follow the header */
+	if (len <= sizeof(tmp)) {
+		nfemu_set_error(net, "SET_ADD_COUNTERS: optlen %u <= sizeof(struct xt_counters_info) %zu (no counters)",
+				len, sizeof(tmp));
 		return -EINVAL;
 	}
 	memcpy(&tmp, arg, sizeof(tmp));

@@ -377,7 +377,7 @@ int xt_check_target(struct xt_tgchk_param *par, unsigned int size, u16 proto, bo
 	return 0;
 }
 
-static bool verdict_ok(int verdict)
+bool verdict_ok(int verdict)
 {
 	if (verdict > 0)
 		return true;

@@ -194,6 +194,8 @@ int xt_check_match(struct xt_mtchk_param *par, unsigned int size, u16 proto, boo
 int xt_check_target(struct xt_tgchk_param *par, unsigned int size, u16 proto, bool inv_proto);
 int xt_check_entry_offsets(const void *base, const char *elems, unsigned int target_offset,
 			   unsigned int next_offset);
+/* EMU: static in Linux; ip_tables.c uses it to word its refusal lines. */
+bool verdict_ok(int verdict);
 int xt_check_table_hooks(const struct xt_table_info *info, unsigned int valid_hooks);
 unsigned int *xt_alloc_entry_offsets(unsigned int size);
 bool xt_find_jump_offset(const unsigned int *offsets, unsigned int target, unsigned int size);

@@ -44,4 +44,20 @@ grep -qx -- '-A INPUT -s 10.9.9.9/32 -j DROP' <<<"$out" || fail "rule not in ./n
 out=$(nf sh -c 'ls / >/dev/null && cat /etc/hostname >/dev/null && ls -l /proc/self/ >/dev/null && echo ok') ||
 	fail "ordinary commands under the shim"
 [ "$out" = ok ] || fail "ordinary commands: $out"
+# As root, nothing under nfemu reaches the real kernel: not iptables, not ip6tables.
+if [ "$(id -u)" = 0 ] && command -v ip >/dev/null && ip netns add "nfemu-exec-$$" 2>/dev/null; then
+	ns() { ip netns exec "nfemu-exec-$$" "$@"; }
+	ns "$NFEMU" exec --state "$work/root.state" -- iptables-legacy -A INPUT -s 10.7.7.7 -j DROP
+	rc1=$?
+	ns "$NFEMU" exec --state "$work/root.state" -- ip6tables-legacy -A INPUT -j DROP 2>/dev/null
+	rc2=$?
+	real4=$(ns iptables-legacy -S INPUT) real6=$(ns ip6tables-legacy -S INPUT)
+	ip netns del "nfemu-exec-$$"
+	[ $rc1 = 0 ] || fail "iptables as root under nfemu failed"
+	[ $rc2 != 0 ] || fail "ip6tables under nfemu succeeded: IPv6 is not emulated"
+	[ "$real4" = "-P INPUT ACCEPT" ] || fail "the real kernel's iptables changed: $real4"
+	[ "$real6" = "-P INPUT ACCEPT" ] || fail "the real kernel's ip6tables changed: $real6"
+else
+	note "not root or no netns: real-kernel isolation check skipped"
+fi
 echo PASS

@@ -474,7 +474,7 @@ static void test_translate_refuses_standard_target_with_wrong_entry_size(void **
 	accept_rule(b, &ip_tcp);
 	blob_pad(b, 8);                 /* next_offset 160, not XT_ALIGN(112 + 40) */
 	r = own(k, finish(b, &len));
-	assert_refused(k, k_replace(k, r, len), EINVAL, "standard target: bad size");
+	assert_refused(k, k_replace(k, r, len), EINVAL, "does not end the entry");
 }
 
 static void test_check_target_refuses_standard_target_of_wrong_size(void **state)
@@ -498,7 +498,7 @@ static void test_translate_refuses_verdict_stolen(void **state)
 	blob_rule(b, &ip_tcp);
 	blob_verdict(b, V_STOLEN);
 	r = own(k, finish(b, &len));
-	assert_refused(k, k_replace(k, r, len), EINVAL, "bad size or verdict -3");
+	assert_refused(k, k_replace(k, r, len), EINVAL, "standard target: invalid verdict -3");
 }
 
 static void test_translate_refuses_verdict_zero(void **state)
@@ -511,7 +511,7 @@ static void test_translate_refuses_verdict_zero(void **state)
 	blob_rule(b, &ip_tcp);
 	blob_verdict(b, 0);             /* verdict_ok(): 0 is neither a jump nor a verdict */
 	r = own(k, finish(b, &len));
-	assert_refused(k, k_replace(k, r, len), EINVAL, "bad size or verdict 0");
+	assert_refused(k, k_replace(k, r, len), EINVAL, "standard target: invalid verdict 0");
 }
 
 static void test_translate_refuses_error_target_of_wrong_size(void **state)
@@ -547,11 +547,7 @@ static void test_translate_refuses_unterminated_error_name(void **state)
 	assert_refused(k, k_replace(k, r, len), EINVAL, "unterminated chain name");
 }
 
-/*
- * CORE BUG (xtables/ip_tables.c check_entry_size_and_hooks, refusal line): for a rule with
- * the standard target the errno is right (EINVAL, as Linux) but last_error says "standard
- * target: bad size or verdict" instead of naming the matches.  These three fail until fixed.
- */
+/* Matches that do not tile the space before a standard target: the refusal names the matches. */
 static void test_translate_refuses_match_size_too_small(void **state)
 {
 	struct k *k = *state;
