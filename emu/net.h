@@ -13,6 +13,7 @@
 #include "hooks/netfilter.h"
 #include "xtables/x_tables.h"
 #include "emu/observe.h"
+#include "netstack/netns_ipv4.h"
 
 #define NFEMU_PRINTK_LINES 16
 #define NFEMU_PRINTK_LEN 256
@@ -35,6 +36,7 @@ enum net_generic_id {
 struct net {
 	struct netns_xt xt;
 	struct netns_nf nf;
+	struct netns_ipv4 ipv4;          /* the IPv4 stack (netstack/) */
 	struct list_head modules;       /* struct module, newest first */
 	/* The kernel log (dmesg): the last NFEMU_PRINTK_LINES lines, oldest first. */
 	struct {

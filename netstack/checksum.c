@@ -50,7 +50,7 @@ __wsum csum_tcpudp_nofold(__be32 saddr, __be32 daddr, u32 len, u8 proto, __wsum 
 #if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
 	s += proto + len;
 #else
-	s += (u64)(proto + len) << 8;
+	s += (u32)((proto + len) << 8);
 #endif
 	return (__wsum)from64to32(s);
 }

@@ -270,7 +270,9 @@ static int shim_sockopt(const struct shim_sock *sk, bool get, int level, int opt
 		errno = -ret;
 		return -1;
 	}
-	return ret;
+	/* ip_getsockopt: a successful nf_getsockopt becomes put_user()'s 0, so the best revision
+	 * the revision queries compute never reaches the caller (iptables only tests for < 0). */
+	return 0;
 }
 
 SHIM_API int getsockopt(int fd, int level, int optname, void *optval, socklen_t *optlen)
@@ -572,7 +574,7 @@ SHIM_API int open64(const char *path, int flags, ...)
 }
 
 /* ------------------------------------------------------------------------------------------ */
-/* modprobe: request_module in the emulated kernel instead of insmod in the real one. */
+/* modprobe: EMU: request_module in the emulated kernel instead of insmod in the real one. */
 
 static bool shim_is_modprobe(const char *path)
 {

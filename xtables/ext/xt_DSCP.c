@@ -1,14 +1,52 @@
 /* xtables/ext/xt_DSCP.c - the "DSCP" and "TOS" (revision 1) targets, mangle table only.
  *
  * Mirrors net/netfilter/xt_DSCP.c: the IPv4 registrations; DSCP's checkentry refuses a
- * DSCP above 0x3f with EDOM; TOS has no checkentry.  Leaves out the IPv6 registrations and
- * the packet path (.target is NULL: not emulated at run time yet).
+ * DSCP above 0x3f with EDOM; TOS has no checkentry.  DSCP rewrites the upper six bits of
+ * the TOS byte, keeping ECN; TOS computes (tos & ~mask) ^ value.  Both rewrite only when
+ * the byte changes, patching the checksum with ipv4_change_dsfield's arithmetic.  Leaves
+ * out the IPv6 registrations.
  */
 #include <linux/netfilter/xt_DSCP.h>
 #include "emu/module.h"
+#include "netstack/dsfield.h"
+#include "netstack/skbuff.h"
 #include "xtables/x_tables.h"
 
 #define pr_fmt(fmt) "xt_DSCP: " fmt
+
+#define XT_DSCP_ECN_MASK	3u
+
+static unsigned int dscp_tg(struct sk_buff *skb, const struct xt_action_param *par)
+{
+	const struct xt_DSCP_info *dinfo = par->targinfo;
+	u8 dscp = ipv4_get_dsfield(ip_hdr(skb)) >> XT_DSCP_SHIFT;
+
+	if (dscp != dinfo->dscp) {
+		if (skb_ensure_writable(skb, sizeof(struct iphdr)))
+			return NF_DROP;
+
+		ipv4_change_dsfield(ip_hdr(skb), XT_DSCP_ECN_MASK, dinfo->dscp << XT_DSCP_SHIFT);
+	}
+	return XT_CONTINUE;
+}
+
+static unsigned int tos_tg(struct sk_buff *skb, const struct xt_action_param *par)
+{
+	const struct xt_tos_target_info *info = par->targinfo;
+	struct iphdr *iph = ip_hdr(skb);
+	u8 orig, nv;
+
+	orig = ipv4_get_dsfield(iph);
+	nv   = (orig & ~info->tos_mask) ^ info->tos_value;
+
+	if (orig != nv) {
+		if (skb_ensure_writable(skb, sizeof(struct iphdr)))
+			return NF_DROP;
+		iph = ip_hdr(skb);
+		ipv4_change_dsfield(iph, 0, nv);
+	}
+	return XT_CONTINUE;
+}
 
 static int dscp_tg_check(const struct xt_tgchk_param *par)
 {
@@ -27,6 +65,7 @@ static const struct xt_target dscp_tg_reg[] = {
 		.name		= "DSCP",
 		.family		= NFPROTO_IPV4,
 		.checkentry	= dscp_tg_check,
+		.target		= dscp_tg,
 		.targetsize	= sizeof(struct xt_DSCP_info),
 		.table		= "mangle",
 	},
@@ -35,6 +74,7 @@ static const struct xt_target dscp_tg_reg[] = {
 		.revision	= 1,
 		.family		= NFPROTO_IPV4,
 		.table		= "mangle",
+		.target		= tos_tg,
 		.targetsize	= sizeof(struct xt_tos_target_info),
 	},
 };

@@ -1,14 +1,33 @@
 /* xtables/ext/xt_dscp.c - the "dscp" and "tos" (revision 1) matches.
  *
  * Mirrors net/netfilter/xt_dscp.c: the IPv4 registrations; dscp's checkentry refuses a
- * DSCP above 0x3f with EDOM (not EINVAL); tos has no checkentry.  Leaves out the IPv6
- * registrations and the packet path (.match is NULL: not emulated at run time yet).
+ * DSCP above 0x3f with EDOM (not EINVAL); tos has no checkentry.  dscp compares the upper
+ * six bits of the TOS byte, tos compares (tos & mask) with the value.  Leaves out the IPv6
+ * registrations.
  */
 #include <linux/netfilter/xt_dscp.h>
 #include "emu/module.h"
+#include "netstack/dsfield.h"
+#include "netstack/skbuff.h"
 #include "xtables/x_tables.h"
 
 #define pr_fmt(fmt) "xt_dscp: " fmt
+
+static bool dscp_mt(const struct sk_buff *skb, struct xt_action_param *par)
+{
+	const struct xt_dscp_info *info = par->matchinfo;
+	u8 dscp = ipv4_get_dsfield(ip_hdr(skb)) >> XT_DSCP_SHIFT;
+
+	return (dscp == info->dscp) ^ !!info->invert;
+}
+
+static bool tos_mt(const struct sk_buff *skb, struct xt_action_param *par)
+{
+	const struct xt_tos_match_info *info = par->matchinfo;
+
+	/* EMU: only the NFPROTO_IPV4 branch; nfemu registers no IPv6 tos. */
+	return ((ip_hdr(skb)->tos & info->tos_mask) == info->tos_value) ^ !!info->invert;
+}
 
 static int dscp_mt_check(const struct xt_mtchk_param *par)
 {
@@ -27,12 +46,14 @@ static const struct xt_match dscp_mt_reg[] = {
 		.name		= "dscp",
 		.family		= NFPROTO_IPV4,
 		.checkentry	= dscp_mt_check,
+		.match		= dscp_mt,
 		.matchsize	= sizeof(struct xt_dscp_info),
 	},
 	{
 		.name		= "tos",
 		.revision	= 1,
 		.family		= NFPROTO_IPV4,
+		.match		= tos_mt,
 		.matchsize	= sizeof(struct xt_tos_match_info),
 	},
 };

@@ -2,18 +2,38 @@
  *
  * Mirrors net/netfilter/xt_hl.c as the reference kernel (Linux 6.18) has it: the IPv4
  * registration ("ttl") and no checkentry, so an unknown mode is stored and simply never
- * matches (later kernels refuse it: "Unknown TTL match mode").  Leaves out the IPv6 "hl"
- * registration and the packet path (.match is NULL: not emulated at run time yet).
+ * matches (later kernels refuse it: "Unknown TTL match mode").  The match compares the
+ * IP header's TTL: eq, ne, lt, gt.  Leaves out the IPv6 "hl" registration.
  */
 #include <linux/netfilter_ipv4/ipt_ttl.h>
 #include "emu/module.h"
+#include "netstack/skbuff.h"
 #include "xtables/x_tables.h"
+
+static bool ttl_mt(const struct sk_buff *skb, struct xt_action_param *par)
+{
+	const struct ipt_ttl_info *info = par->matchinfo;
+	const u8 ttl = ip_hdr(skb)->ttl;
+
+	switch (info->mode) {
+	case IPT_TTL_EQ:
+		return ttl == info->ttl;
+	case IPT_TTL_NE:
+		return ttl != info->ttl;
+	case IPT_TTL_LT:
+		return ttl < info->ttl;
+	case IPT_TTL_GT:
+		return ttl > info->ttl;
+	}
+	return false;
+}
 
 static const struct xt_match hl_mt_reg[] = {
 	{
 		.name       = "ttl",
 		.revision   = 0,
 		.family     = NFPROTO_IPV4,
+		.match      = ttl_mt,
 		.matchsize  = sizeof(struct ipt_ttl_info),
 	},
 };

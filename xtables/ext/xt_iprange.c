@@ -1,18 +1,44 @@
 /* xtables/ext/xt_iprange.c - the "iprange" match (revision 1): source/destination ranges.
  *
- * Mirrors net/netfilter/xt_iprange.c, which has no checkentry: the registration is all
- * there is to validate.  Leaves out the IPv6 registration and the packet path (.match is
- * NULL: not emulated at run time yet).
+ * Mirrors net/netfilter/xt_iprange.c, which has no checkentry: the registration and the
+ * match (source and/or destination address within [min, max] in host order, each
+ * inverted on its own flag).  Leaves out the IPv6 registration.
  */
+#include <arpa/inet.h>
 #include <linux/netfilter/xt_iprange.h>
 #include "emu/module.h"
+#include "netstack/skbuff.h"
 #include "xtables/x_tables.h"
+
+static bool iprange_mt4(const struct sk_buff *skb, struct xt_action_param *par)
+{
+	const struct xt_iprange_mtinfo *info = par->matchinfo;
+	const struct iphdr *iph = ip_hdr(skb);
+	bool m;
+
+	if (info->flags & IPRANGE_SRC) {
+		m  = ntohl(iph->saddr) < ntohl(info->src_min.ip);
+		m |= ntohl(iph->saddr) > ntohl(info->src_max.ip);
+		m ^= !!(info->flags & IPRANGE_SRC_INV);
+		if (m)
+			return false;
+	}
+	if (info->flags & IPRANGE_DST) {
+		m  = ntohl(iph->daddr) < ntohl(info->dst_min.ip);
+		m |= ntohl(iph->daddr) > ntohl(info->dst_max.ip);
+		m ^= !!(info->flags & IPRANGE_DST_INV);
+		if (m)
+			return false;
+	}
+	return true;
+}
 
 static const struct xt_match iprange_mt_reg[] = {
 	{
 		.name      = "iprange",
 		.revision  = 1,
 		.family    = NFPROTO_IPV4,
+		.match     = iprange_mt4,
 		.matchsize = sizeof(struct xt_iprange_mtinfo),
 	},
 };

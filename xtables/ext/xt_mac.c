@@ -1,17 +1,39 @@
 /* xtables/ext/xt_mac.c - the "mac" match: Ethernet source address.
  *
- * Mirrors net/netfilter/xt_mac.c, which has no checkentry: only the hook restriction
- * (PREROUTING, INPUT, FORWARD), enforced by xt_check_match.  Leaves out the IPv6
- * registration and the packet path (.match is NULL: not emulated at run time yet).
+ * Mirrors net/netfilter/xt_mac.c, which has no checkentry: the hook restriction
+ * (PREROUTING, INPUT, FORWARD), enforced by xt_check_match, and the match: the Ethernet
+ * source address of a packet that came in on an ARPHRD_ETHER device with a full Ethernet
+ * header in front of the IP header (never on loopback).  Leaves out the IPv6 registration.
  */
 #include <linux/netfilter/xt_mac.h>
 #include "emu/module.h"
+#include "netstack/netdevice.h"
+#include "netstack/skbuff.h"
 #include "xtables/x_tables.h"
+
+static bool mac_mt(const struct sk_buff *skb, struct xt_action_param *par)
+{
+	const struct xt_mac_info *info = par->matchinfo;
+	const struct ethhdr *eth;
+	bool ret;
+
+	if (skb->dev == NULL || skb->dev->type != ARPHRD_ETHER)
+		return false;
+	/* skb_mac_header_len: the bytes from the MAC header to the network header */
+	if (!skb_mac_header_was_set(skb) ||
+	    (int)skb->network_header - (int)skb->mac_header < ETH_HLEN)
+		return false;
+	eth = (const struct ethhdr *)skb_mac_header(skb);
+	ret  = memcmp(eth->h_source, info->srcaddr, ETH_ALEN) == 0;
+	ret ^= info->invert;
+	return ret;
+}
 
 static const struct xt_match mac_mt_reg[] = {
 	{
 		.name		= "mac",
 		.family		= NFPROTO_IPV4,
+		.match		= mac_mt,
 		.matchsize	= sizeof(struct xt_mac_info),
 		.hooks		= (1 << NF_INET_PRE_ROUTING) |
 				  (1 << NF_INET_LOCAL_IN) |

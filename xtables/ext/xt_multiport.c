@@ -1,16 +1,91 @@
 /* xtables/ext/xt_multiport.c - the "multiport" match (revision 1): up to 15 ports or ranges.
  *
- * Mirrors net/netfilter/xt_multiport.c: the IPv4 registration and checkentry (a port
+ * Mirrors net/netfilter/xt_multiport.c: the IPv4 registration, checkentry (a port
  * protocol that is not inverted, a known direction, count <= XT_MULTI_PORTS, and well-formed
- * ranges).  Revision 0 is gone from Linux, so it is not registered here either.  Leaves out
- * the IPv6 registration and the packet path (.match is NULL).
+ * ranges) and the match: the two 16-bit ports at the transport header, checked against
+ * each port or range in turn, the first hit deciding.  Non-first fragments never match;
+ * packets too short for the ports are hotdropped.  Revision 0 is gone from Linux, so it is
+ * not registered here either.  Leaves out the IPv6 registration.
  */
+#include <arpa/inet.h>
 #include <linux/netfilter/xt_multiport.h>
 #include <linux/netfilter_ipv4/ip_tables.h>
 #include "emu/module.h"
+#include "netstack/skbuff.h"
 #include "xtables/x_tables.h"
 
 #define pr_fmt(fmt) "xt_multiport: " fmt
+
+/* Returns true if the port is matched by the test (inverted on request). */
+static inline bool ports_match_v1(const struct xt_multiport_v1 *minfo, u16 src, u16 dst)
+{
+	unsigned int i;
+	u16 s, e;
+
+	for (i = 0; i < minfo->count; i++) {
+		s = minfo->ports[i];
+
+		if (minfo->pflags[i]) {
+			/* range port matching */
+			e = minfo->ports[++i];
+
+			switch (minfo->flags) {
+			case XT_MULTIPORT_SOURCE:
+				if (src >= s && src <= e)
+					return true ^ minfo->invert;
+				break;
+			case XT_MULTIPORT_DESTINATION:
+				if (dst >= s && dst <= e)
+					return true ^ minfo->invert;
+				break;
+			case XT_MULTIPORT_EITHER:
+				if ((dst >= s && dst <= e) || (src >= s && src <= e))
+					return true ^ minfo->invert;
+				break;
+			default:
+				break;
+			}
+		} else {
+			/* exact port matching */
+			switch (minfo->flags) {
+			case XT_MULTIPORT_SOURCE:
+				if (src == s)
+					return true ^ minfo->invert;
+				break;
+			case XT_MULTIPORT_DESTINATION:
+				if (dst == s)
+					return true ^ minfo->invert;
+				break;
+			case XT_MULTIPORT_EITHER:
+				if (src == s || dst == s)
+					return true ^ minfo->invert;
+				break;
+			default:
+				break;
+			}
+		}
+	}
+	return minfo->invert;
+}
+
+static bool multiport_mt(const struct sk_buff *skb, struct xt_action_param *par)
+{
+	const struct xt_multiport_v1 *multiinfo = par->matchinfo;
+	const __be16 *pptr;
+	__be16 _ports[2];
+
+	if (par->fragoff != 0)
+		return false;
+
+	pptr = skb_header_pointer(skb, par->thoff, sizeof(_ports), _ports);
+	if (pptr == NULL) {
+		/* Asked to examine a packet it cannot: drop. */
+		par->hotdrop = true;
+		return false;
+	}
+
+	return ports_match_v1(multiinfo, ntohs(pptr[0]), ntohs(pptr[1]));
+}
 
 /* Every range start (pflags[i] set) needs an end after it that is not itself a range start
  * and is not below the start. */
@@ -68,6 +143,7 @@ static const struct xt_match multiport_mt_reg[] = {
 		.family		= NFPROTO_IPV4,
 		.revision	= 1,
 		.checkentry	= multiport_mt_check,
+		.match		= multiport_mt,
 		.matchsize	= sizeof(struct xt_multiport_v1),
 	},
 };

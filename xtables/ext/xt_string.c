@@ -1,97 +1,29 @@
 /* xtables/ext/xt_string.c - the "string" match (revision 1): payload search.
  *
- * Mirrors net/netfilter/xt_string.c and, for what checkentry sees of it, lib/textsearch.c
- * (textsearch_prepare with the bm, kmp and fsm algorithms built in, as on the reference
- * kernel): offsets, algorithm name, pattern length and flags are checked, and the prepared
- * search is kept in the rule's kernel-only `config` pointer (not copied back to user space:
- * usersize stops before it) until destroy.  Leaves out the search itself (.match is NULL).
+ * Mirrors net/netfilter/xt_string.c: checkentry checks offsets, algorithm name, pattern
+ * length and flags and prepares the search (lib/textsearch.c: bm, kmp and fsm, built in as
+ * on the reference kernel), kept in the rule's kernel-only `config` pointer (usersize stops
+ * before it) until destroy; the match runs skb_find_text between --from and --to, offsets
+ * counted from the IP header.  Leaves out revision 0 (gone from Linux).
  */
-#include <stdlib.h>
+#include <limits.h>
 #include <linux/netfilter/xt_string.h>
 #include "emu/module.h"
+#include "lib/textsearch.h"
+#include "netstack/skbuff.h"
 #include "xtables/x_tables.h"
 
 #define pr_fmt(fmt) "xt_string: " fmt
 
-#define TS_AUTOLOAD	1	/* textsearch_prepare flags, include/linux/textsearch.h */
-#define TS_IGNORECASE	2
-
-/* include/linux/textsearch_fsm.h: a token of the "fsm" algorithm's pattern. */
-struct ts_fsm_token {
-	u16 type;
-	u8 recur;
-	u8 value;
-};
-#define TS_FSM_TYPE_MAX		13	/* TS_FSM_SPACE */
-#define TS_FSM_RECUR_MAX	4	/* TS_FSM_HEAD_IGNORE */
-#define TS_FSM_HEAD_IGNORE	4
-
-/* The prepared search (struct ts_config of lib/textsearch.c).  EMU: it keeps the pattern
- * for the packet path to come rather than the algorithm's precomputed tables. */
-struct ts_config {
-	const char *algo;
-	int flags;
-	unsigned int len;
-	u8 pattern[];
-};
-
-static int fsm_check(const void *pattern, unsigned int len, int flags)
+static bool string_mt(const struct sk_buff *skb, struct xt_action_param *par)
 {
-	const struct ts_fsm_token *tokens = pattern;
-	unsigned int i, ntokens = len / sizeof(*tokens);
+	const struct xt_string_info *conf = par->matchinfo;
+	bool invert;
 
-	if (len % sizeof(struct ts_fsm_token) || ntokens < 1)
-		return -EINVAL;
-	if (flags & TS_IGNORECASE)
-		return -EINVAL;
-	for (i = 0; i < ntokens; i++) {
-		struct ts_fsm_token t;
+	invert = conf->u.v1.flags & XT_STRING_FLAG_INVERT;
 
-		memcpy(&t, &tokens[i], sizeof(t));      /* the pattern is not aligned */
-		if (t.type > TS_FSM_TYPE_MAX || t.recur > TS_FSM_RECUR_MAX)
-			return -EINVAL;
-		if (t.recur == TS_FSM_HEAD_IGNORE && (i != 0 || i == ntokens - 1))
-			return -EINVAL;
-	}
-	return 0;
-}
-
-/* lib/textsearch.c: the algorithm by name, then its init's own checks. */
-static struct ts_config *textsearch_prepare(const char *algo, const void *pattern,
-					    unsigned int len, int flags)
-{
-	static const char *const algos[] = { "bm", "fsm", "kmp" };
-	struct ts_config *conf;
-	const char *name = NULL;
-	int err;
-
-	if (len == 0)
-		return ERR_PTR(-EINVAL);
-	for (size_t i = 0; i < ARRAY_SIZE(algos); i++)
-		if (strcmp(algo, algos[i]) == 0)
-			name = algos[i];
-	/* EMU: TS_AUTOLOAD's request_module("ts_%s") can find nothing more: the three
-	 * algorithms the reference kernel has are all built in here. */
-	if (!name)
-		return ERR_PTR(-ENOENT);
-	if (strcmp(name, "fsm") == 0) {
-		err = fsm_check(pattern, len, flags);
-		if (err)
-			return ERR_PTR(err);
-	}
-	conf = calloc(1, sizeof(*conf) + len);
-	if (!conf)
-		return ERR_PTR(-ENOMEM);
-	conf->algo = name;
-	conf->flags = flags;
-	conf->len = len;
-	memcpy(conf->pattern, pattern, len);
-	return conf;
-}
-
-static void textsearch_destroy(struct ts_config *conf)
-{
-	free(conf);
+	return (skb_find_text((struct sk_buff *)skb, conf->from_offset, conf->to_offset,
+			      conf->config) != UINT_MAX) ^ invert;
 }
 
 static int string_mt_check(const struct xt_mtchk_param *par)
@@ -139,6 +71,7 @@ static const struct xt_match xt_string_mt_reg = {
 	.revision   = 1,
 	.family     = NFPROTO_UNSPEC,
 	.checkentry = string_mt_check,
+	.match      = string_mt,
 	.destroy    = string_mt_destroy,
 	.matchsize  = sizeof(struct xt_string_info),
 	.usersize   = offsetof(struct xt_string_info, config),

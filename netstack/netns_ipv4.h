@@ -1,0 +1,107 @@
+/* netstack/netns_ipv4.h - the IPv4 stack's per-namespace state (include/net/netns/ipv4.h).
+ *
+ * Everything the emulated IPv4 stack keeps lives in this one struct, embedded in struct net as
+ * net->ipv4: the devices (EMU: Linux keeps them in struct net itself), conf/all and
+ * conf/default, the FIB, the route cache, the neighbour table, the inet_peer tree that the
+ * ICMP and redirect rate limits use, the ICMP global token bucket, the IP ID generator and
+ * the sysctls.  EMU: also the net.netfilter.nf_conntrack_* sysctls (Linux: netns_ct), so the
+ * topology file can set them before conntrack exists.
+ */
+#ifndef NFEMU_NETSTACK_NETNS_IPV4_H
+#define NFEMU_NETSTACK_NETNS_IPV4_H
+
+#include "emu/kernel.h"
+#include "emu/list.h"
+#include "netstack/netdevice.h"
+
+struct rtable;
+struct inet_peer;
+
+/* net.netfilter.nf_conntrack_* (values as in a fresh Linux 6.18 netns; timeouts in seconds). */
+struct netns_nf_ct_sysctl {
+	int acct, buckets, checksum, events, expect_max, log_invalid, max, timestamp;
+	int frag6_high_thresh, frag6_low_thresh, frag6_timeout;
+	int generic_timeout, icmp_timeout, icmpv6_timeout, gre_timeout, gre_timeout_stream;
+	int udp_timeout, udp_timeout_stream;
+	int tcp_be_liberal, tcp_ignore_invalid_rst, tcp_loose, tcp_max_retrans;
+	int tcp_timeout_close, tcp_timeout_close_wait, tcp_timeout_established, tcp_timeout_fin_wait;
+	int tcp_timeout_last_ack, tcp_timeout_max_retrans, tcp_timeout_syn_recv;
+	int tcp_timeout_syn_sent, tcp_timeout_time_wait, tcp_timeout_unacknowledged;
+	int sctp_timeout_closed, sctp_timeout_cookie_echoed, sctp_timeout_cookie_wait;
+	int sctp_timeout_established, sctp_timeout_heartbeat_sent, sctp_timeout_shutdown_ack_sent;
+	int sctp_timeout_shutdown_recd, sctp_timeout_shutdown_sent;
+};
+
+/* What the stack counted (a slice of /proc/net/snmp and netstat), for the replay summary. */
+struct netns_ipv4_mib {
+	u64 ip_in_receives, ip_in_hdr_errors, ip_in_addr_errors, ip_in_no_routes;
+	u64 ip_in_delivers, ip_forw_datagrams, ip_out_requests, ip_frag_creates, ip_frag_fails;
+	u64 icmp_out_msgs, icmp_ratelimit_global, icmp_ratelimit_host;
+	u64 tcp_out_rsts, udp_no_ports;
+	u64 rx_non_ip;                  /* EMU: frames that were not IPv4 (ARP, IPv6, ...) */
+	u64 neigh_failed;
+};
+
+#define NFEMU_IP_IDENTS_SZ 2048
+#define NFEMU_PEER_HASH 1024
+
+struct netns_ipv4 {
+	bool ready;                     /* inet_net_init() ran */
+	/* Devices, in creation order; lo first (ifindex 1), as for_each_netdev walks them. */
+	struct list_head dev_base_head;
+	struct net_device *loopback_dev;
+	int dev_index_head;             /* the last ifindex handed out */
+	struct ipv4_devconf devconf_all_s, devconf_dflt_s;
+	struct ipv4_devconf *devconf_all, *devconf_dflt;
+
+	/* The FIB: main and local table entries in one list, as fib_trie merges the local table
+	 * into main while there are no policy rules; each entry knows its tb_id. */
+	struct list_head fib_list;
+	bool fib_has_custom_local_routes;
+	u32 fib_seq;                    /* bumped on every change (rt_cache_flush) */
+
+	/* EMU: the route cache is a pool of immutable rtables shared by all packets; entries
+	 * live until the net is freed or the FIB changes (then a new generation starts). */
+	struct rtable **rt_pool;
+	unsigned int rt_pool_len, rt_pool_cap;
+
+	struct list_head neigh_list;    /* struct neighbour from `ip neigh add` */
+
+	/* inet_peer storage (net->ipv4.peers): per remote address rate-limit state. */
+	struct inet_peer *peers[NFEMU_PEER_HASH];
+	unsigned int peers_total, peers_gc_cursor;
+
+	/* icmp_global_allow's token bucket. */
+	int icmp_global_credit;
+	u32 icmp_global_stamp;
+
+	/* EMU: ip_idents as a deterministic generator (see ip_output.c __ip_select_ident). */
+	u32 ip_id_key;
+	u32 ip_idents[NFEMU_IP_IDENTS_SZ];
+
+	/* sysctls: net.ipv4.* */
+	int sysctl_icmp_echo_ignore_all;
+	int sysctl_icmp_echo_enable_probe;
+	int sysctl_icmp_echo_ignore_broadcasts;
+	int sysctl_icmp_ignore_bogus_error_responses;
+	int sysctl_icmp_errors_use_inbound_ifaddr;
+	int sysctl_icmp_ratelimit;      /* jiffies (the sysctl is in ms) */
+	int sysctl_icmp_ratemask;
+	int sysctl_icmp_msgs_per_sec;
+	int sysctl_icmp_msgs_burst;
+	int sysctl_ip_default_ttl;
+	int sysctl_ip_no_pmtu_disc;
+	int sysctl_ip_fwd_use_pmtu;
+	int sysctl_ip_fwd_update_priority;
+	int sysctl_ip_nonlocal_bind;
+	int sysctl_ip_early_demux;
+	int sysctl_ip_dynaddr;
+	int sysctl_fwmark_reflect;
+	int sysctl_tcp_fwmark_accept;
+	int ip_local_ports_range[2];
+
+	struct netns_nf_ct_sysctl nf_ct;
+	struct netns_ipv4_mib mib;
+};
+
+#endif

@@ -1,0 +1,285 @@
+# The reference side of the packet differential suite: builds a case's router on the real
+# kernel (router netns R, one veth per topology interface, the peer of the same name in a wire
+# netns W), loads rules.v4 with iptables-legacy-restore, sends the capture's frames (from W by
+# AF_PACKET; locally generated ones from a raw IP_HDRINCL socket in R) at the capture's pace,
+# and records the nf_log lines (TRACE and LOG) from /dev/kmsg, the frames that left each
+# interface (captured in W) and `iptables-legacy-save -c`. Leaves out: IPv6 (disabled in both
+# namespaces), NFLOG/NFQUEUE listeners (none run), anything that needs a process in R.
+
+import ctypes
+import errno
+import os
+import re
+import select
+import socket
+import struct
+import subprocess
+import time
+
+import pktlib
+
+CLONE_NEWNET = 0x40000000
+ETH_P_ALL = 0x0003
+PACKET_OUTGOING = 4
+NF_LOG_RE = re.compile(r"IN=(\S*) OUT=(\S*) ")
+# Outputs of one packet are collected until the next packet is due, and at least this long.
+MIN_WAIT = 0.05
+TAIL_WAIT = 0.4
+CMD_TIMEOUT = 60
+
+_libc = ctypes.CDLL(None, use_errno=True)
+
+
+class KernelError(Exception):
+    pass
+
+
+def run(argv, stdin=None, check=True):
+    p = subprocess.run(argv, input=stdin, capture_output=True, timeout=CMD_TIMEOUT)
+    if check and p.returncode:
+        raise KernelError("%s: exit %d: %s" % (" ".join(argv), p.returncode,
+                                               p.stderr.decode(errors="replace").strip()))
+    return p.stdout.decode(errors="replace")
+
+
+def can_run():
+    """None if this machine can drive the real kernel, else why not."""
+    if os.geteuid() != 0:
+        return "not root"
+    for tool in ("ip", "nft", "iptables-legacy-restore", "iptables-legacy-save"):
+        if subprocess.run(["sh", "-c", "command -v " + tool], capture_output=True).returncode:
+            return "%s not found" % tool
+    if not os.path.exists("/proc/sys/net/netfilter/nf_log_all_netns"):
+        return "no /proc/sys/net/netfilter/nf_log_all_netns (nf_log not built)"
+    name = "nfk-probe-%d" % os.getpid()
+    p = subprocess.run(["ip", "netns", "add", name], capture_output=True, text=True)
+    if p.returncode:
+        return "ip netns add: " + p.stderr.strip()
+    subprocess.run(["ip", "netns", "del", name], capture_output=True)
+    return None
+
+
+class in_netns:
+    """Switch this (single-threaded) process into a named netns for a block: sockets made
+    inside stay in that netns."""
+
+    def __init__(self, name):
+        self.name = name
+
+    def __enter__(self):
+        self.home = os.open("/proc/self/ns/net", os.O_RDONLY)
+        fd = os.open("/run/netns/" + self.name, os.O_RDONLY)
+        try:
+            if _libc.setns(fd, CLONE_NEWNET):
+                raise OSError(ctypes.get_errno(), "setns " + self.name)
+        finally:
+            os.close(fd)
+        return self
+
+    def __exit__(self, *exc):
+        try:
+            if _libc.setns(self.home, CLONE_NEWNET):
+                raise OSError(ctypes.get_errno(), "setns back")
+        finally:
+            os.close(self.home)
+
+
+class Kmsg:
+    """/dev/kmsg from its current end."""
+
+    def __init__(self):
+        self.fd = os.open("/dev/kmsg", os.O_RDONLY | os.O_NONBLOCK)
+        os.lseek(self.fd, 0, os.SEEK_END)
+        self.lost = 0
+
+    def read(self):
+        """[(level, message)] of the records logged since the last call."""
+        out = []
+        while True:
+            try:
+                rec = os.read(self.fd, 16384)
+            except BlockingIOError:
+                break
+            except OSError as e:
+                if e.errno == errno.EPIPE:       # overwritten before we read it
+                    self.lost += 1
+                    continue
+                raise
+            head, _, body = rec.decode("utf-8", "replace").partition(";")
+            msg = body.split("\n", 1)[0]
+            level = int(head.split(",")[0]) & 7
+            out.append((level, msg))
+        return out
+
+    def close(self):
+        os.close(self.fd)
+
+
+class Recording:
+    def __init__(self):
+        self.trace = []         # (packet number, level, message)
+        self.egress = {}        # iface -> [(packet number, bytes)]
+        self.save = ""
+        self.noise = []         # kmsg lines that were not ours
+        self.late = []          # (packet number, seconds late) of sends behind schedule
+        self.sent = 0
+
+
+class Router:
+    """One case's router on the real kernel."""
+
+    def __init__(self, topo, tag, trace_all=True):
+        self.topo = topo
+        self.trace_all = trace_all
+        self.r = "nfk-r-%d-%s" % (os.getpid(), tag)
+        self.w = "nfk-w-%d-%s" % (os.getpid(), tag)
+        self.socks = {}
+        self.raw = None
+        self.kmsg = None
+        self.old_all_netns = None
+
+    # -- setup / teardown -----------------------------------------------------------------
+    def __enter__(self):
+        try:
+            self._setup()
+        except BaseException:
+            self.__exit__()
+            raise
+        return self
+
+    def _rsh(self, argv, stdin=None):
+        return run(["ip", "netns", "exec", self.r] + argv, stdin)
+
+    def _setup(self):
+        for ns in (self.r, self.w):
+            run(["ip", "netns", "add", ns])
+            for k in ("all", "default"):
+                run(["ip", "netns", "exec", ns, "sysctl", "-qw",
+                     "net.ipv6.conf.%s.disable_ipv6=1" % k])
+        for n, argv in self.topo.kernel_commands(self.w):
+            try:
+                self._rsh(argv)
+            except KernelError as e:
+                raise KernelError("%s:%d: %s" % (self.topo.path, n, e))
+        for name, ifc in self.topo.ifaces.items():
+            run(["ip", "-n", self.w, "link", "set", name, "mtu", str(max(1500, ifc.mtu)), "up"])
+        # TRACE for every packet without touching the ruleset: nftrace before raw (-300).
+        self._rsh(["sh", "-c", "echo nf_log_ipv4 > /proc/sys/net/netfilter/nf_log/2"])
+        if self.trace_all:
+            self._rsh(["nft", "-f", "-"], stdin=(
+                b"table ip nfemu_trace {\n"
+                b" chain pre { type filter hook prerouting priority -350; meta nftrace set 1; }\n"
+                b" chain out { type filter hook output priority -350; meta nftrace set 1; }\n"
+                b"}\n"))
+        with open("/proc/sys/net/netfilter/nf_log_all_netns") as f:
+            cur = f.read().strip()
+        if cur != "1":
+            self.old_all_netns = cur
+            with open("/proc/sys/net/netfilter/nf_log_all_netns", "w") as f:
+                f.write("1\n")
+        with in_netns(self.w):
+            for name in self.topo.ifaces:
+                s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETH_P_ALL))
+                s.bind((name, ETH_P_ALL))
+                s.setblocking(False)
+                s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4 << 20)
+                self.socks[name] = s
+        with in_netns(self.r):
+            self.raw = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)
+        # Let links settle (carrier) before the first frame.
+        time.sleep(0.2)
+
+    def __exit__(self, *exc):
+        for s in self.socks.values():
+            s.close()
+        self.socks = {}
+        if self.raw:
+            self.raw.close()
+            self.raw = None
+        if self.kmsg:
+            self.kmsg.close()
+            self.kmsg = None
+        if self.old_all_netns is not None:
+            with open("/proc/sys/net/netfilter/nf_log_all_netns", "w") as f:
+                f.write(self.old_all_netns + "\n")
+            self.old_all_netns = None
+        for ns in (self.r, self.w):
+            subprocess.run(["ip", "netns", "del", ns], capture_output=True)
+
+    # -- the case -------------------------------------------------------------------------
+    def restore(self, rules_path):
+        with open(rules_path, "rb") as f:
+            self._rsh(["iptables-legacy-restore", "-w"], stdin=f.read())
+
+    def save(self):
+        out = self._rsh(["iptables-legacy-save", "-c"])
+        return "".join(l + "\n" for l in out.splitlines() if not l.startswith("#"))
+
+    def _collect(self, rec, pktno, ours):
+        for name, s in self.socks.items():
+            while True:
+                try:
+                    data, addr = s.recvfrom(65536)
+                except BlockingIOError:
+                    break
+                if addr[2] == PACKET_OUTGOING:
+                    continue
+                rec.egress.setdefault(name, []).append((pktno, data))
+        for level, msg in self.kmsg.read():
+            m = NF_LOG_RE.search(msg)
+            if m and m.group(1) in ours and m.group(2) in ours:
+                rec.trace.append((pktno, level, msg))
+            else:
+                rec.noise.append(msg)
+
+    def replay(self, frames):
+        """Send frames (pktlib.Frame list) at the capture's pace; return a Recording."""
+        rec = Recording()
+        ours = set(self.topo.ifaces) | {"", "lo"}
+        local = self.topo.host_addresses()
+        self.kmsg = Kmsg()
+        fds = [s.fileno() for s in self.socks.values()]
+        start = time.monotonic()
+        t0 = frames[0].ts if frames else 0
+        for i, fr in enumerate(frames):
+            due = start + (fr.ts - t0) / 1e6 if fr.ts is not None else time.monotonic()
+            # Wait for the previous packet's outputs until this one is due.
+            while True:
+                self._collect(rec, i, ours)
+                left = due - time.monotonic()
+                if left <= 0:
+                    break
+                select.select(fds, [], [], min(left, MIN_WAIT))
+            late = time.monotonic() - due
+            if late > 0.02:
+                rec.late.append((i + 1, late))
+            self._send(fr, local)
+            rec.sent += 1
+            # At least MIN_WAIT for this packet's outputs even when the next one is due sooner.
+            end = time.monotonic() + MIN_WAIT
+            while time.monotonic() < end:
+                select.select(fds, [], [], MIN_WAIT / 5)
+                self._collect(rec, i + 1, ours)
+        end = time.monotonic() + TAIL_WAIT
+        while time.monotonic() < end:
+            select.select(fds, [], [], 0.05)
+            self._collect(rec, len(frames), ours)
+        self._collect(rec, len(frames), ours)
+        rec.save = self.save()
+        if self.kmsg.lost:
+            raise KernelError("%d kernel log records were overwritten before being read"
+                              % self.kmsg.lost)
+        return rec
+
+    def _send(self, fr, local):
+        data = fr.data
+        if fr.iface not in self.socks:
+            raise KernelError("frame on interface %r: not in the topology" % fr.iface)
+        if len(data) >= 34 and data[12:14] == b"\x08\x00" and \
+                socket.inet_ntoa(data[26:30]) in local:
+            # Locally generated: the IP packet goes out of a raw socket in R (uid 0).
+            dst = socket.inet_ntoa(data[30:34])
+            tot = struct.unpack("!H", data[16:18])[0]
+            self.raw.sendto(data[14:14 + tot], (dst, 0))
+        else:
+            self.socks[fr.iface].send(data)

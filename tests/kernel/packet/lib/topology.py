@@ -1,0 +1,155 @@
+# The topology file of a packet case: the `ip` and `sysctl` lines a Linux user types to build
+# the router (issue 3 item 2; grammar in docs/testing-kernel.md). Parses and checks the lines,
+# and turns them into the commands that build the same router in a real network namespace,
+# each router interface being one end of a veth pair whose other end, of the same name,
+# lives in the "wire" namespace. Leaves out: any `ip` verb or option outside that grammar.
+
+import ipaddress
+import re
+import shlex
+
+MAC_RE = re.compile(r"^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$")
+IFNAME_RE = re.compile(r"^[A-Za-z0-9_.-]{1,15}$")
+
+
+class TopologyError(Exception):
+    pass
+
+
+class Iface:
+    def __init__(self, name, mac, mtu):
+        self.name, self.mac, self.mtu = name, mac, mtu
+
+
+class Topology:
+    def __init__(self, path):
+        self.path = path
+        self.lines = []         # (lineno, argv) of every command line, in file order
+        self.ifaces = {}        # name -> Iface (the veth interfaces the file creates)
+        self.addrs = []         # (ifname, ipaddress.IPv4Interface)
+        self.lo_up = False
+        with open(path) as f:
+            for n, raw in enumerate(f, 1):
+                line = raw.split("#", 1)[0].strip()
+                if not line:
+                    continue
+                try:
+                    argv = shlex.split(line)
+                except ValueError as e:
+                    raise TopologyError("%s:%d: %s" % (path, n, e))
+                self._check(n, argv)
+                self.lines.append((n, argv))
+
+    def _err(self, n, msg):
+        raise TopologyError("%s:%d: %s" % (self.path, n, msg))
+
+    def _iface(self, n, name):
+        if name != "lo" and name not in self.ifaces:
+            self._err(n, "unknown interface '%s' (create it first with ip link add)" % name)
+
+    def _check(self, n, a):
+        if a[:3] == ["ip", "link", "add"]:
+            # ip link add NAME address MAC [mtu N] type veth
+            if len(a) < 4 or not IFNAME_RE.match(a[3]) or a[3] == "lo":
+                self._err(n, "ip link add: bad interface name")
+            name, mac, mtu, i = a[3], None, 1500, 4
+            while i < len(a):
+                if a[i] == "address" and i + 1 < len(a) and MAC_RE.match(a[i + 1]):
+                    mac = a[i + 1].lower()
+                elif a[i] == "mtu" and i + 1 < len(a) and a[i + 1].isdigit():
+                    mtu = int(a[i + 1])
+                elif a[i] == "type" and i + 1 < len(a) and a[i + 1] == "veth":
+                    pass
+                else:
+                    self._err(n, "ip link add: unexpected '%s'" % a[i])
+                i += 2
+            if a[-2:] != ["type", "veth"]:
+                self._err(n, "ip link add: must end with 'type veth'")
+            if mac is None:
+                self._err(n, "ip link add: 'address MAC' is required")
+            if name in self.ifaces:
+                self._err(n, "interface %s already exists" % name)
+            self.ifaces[name] = Iface(name, mac, mtu)
+        elif a[:3] == ["ip", "link", "set"]:
+            # ip link set [dev] NAME (up|down|mtu N|address MAC)...
+            i = 3
+            if i < len(a) and a[i] == "dev":
+                i += 1
+            if i >= len(a):
+                self._err(n, "ip link set: interface name missing")
+            name = a[i]
+            self._iface(n, name)
+            i += 1
+            if i >= len(a):
+                self._err(n, "ip link set: nothing to set")
+            while i < len(a):
+                if a[i] in ("up", "down"):
+                    if name == "lo":
+                        self.lo_up = a[i] == "up"
+                    i += 1
+                elif a[i] == "mtu" and i + 1 < len(a) and a[i + 1].isdigit():
+                    if name != "lo":
+                        self.ifaces[name].mtu = int(a[i + 1])
+                    i += 2
+                elif a[i] == "address" and i + 1 < len(a) and MAC_RE.match(a[i + 1]):
+                    if name != "lo":
+                        self.ifaces[name].mac = a[i + 1].lower()
+                    i += 2
+                else:
+                    self._err(n, "ip link set: unexpected '%s'" % a[i])
+        elif a[:3] == ["ip", "addr", "add"]:
+            # ip addr add A/N dev NAME [broadcast B]
+            if len(a) not in (6, 8) or a[4] != "dev" or (len(a) == 8 and a[6] != "broadcast"):
+                self._err(n, "usage: ip addr add A/N dev NAME [broadcast B]")
+            try:
+                ifa = ipaddress.IPv4Interface(a[3])
+                if len(a) == 8:
+                    ipaddress.IPv4Address(a[7])
+            except ValueError as e:
+                self._err(n, str(e))
+            self._iface(n, a[5])
+            self.addrs.append((a[5], ifa))
+        elif a[:3] == ["ip", "route", "add"]:
+            # ip route add PREFIX|default [via GW] [dev NAME] [src A] [metric N]
+            if len(a) < 4:
+                self._err(n, "ip route add: destination missing")
+            if a[3] != "default":
+                try:
+                    ipaddress.IPv4Network(a[3])
+                except ValueError as e:
+                    self._err(n, str(e))
+            i = 4
+            while i < len(a):
+                if i + 1 >= len(a) or a[i] not in ("via", "dev", "src", "metric"):
+                    self._err(n, "ip route add: unexpected '%s'" % a[i])
+                if a[i] == "dev":
+                    self._iface(n, a[i + 1])
+                i += 2
+        elif a[:3] == ["ip", "neigh", "add"]:
+            # ip neigh add A lladdr MAC dev NAME [nud permanent]
+            if not (len(a) in (8, 10) and a[4] == "lladdr" and MAC_RE.match(a[5]) and
+                    a[6] == "dev" and (len(a) == 8 or a[8:] == ["nud", "permanent"])):
+                self._err(n, "usage: ip neigh add A lladdr MAC dev NAME [nud permanent]")
+            self._iface(n, a[7])
+        elif a[:2] == ["sysctl", "-w"]:
+            if len(a) != 3 or "=" not in a[2]:
+                self._err(n, "usage: sysctl -w KEY=VALUE")
+        else:
+            self._err(n, "unknown command: %s" % " ".join(a))
+
+    def host_addresses(self):
+        """The router's own IPv4 addresses (what makes a captured packet locally generated)."""
+        out = {str(i.ip) for _, i in self.addrs}
+        if self.lo_up:
+            out.add("127.0.0.1")
+        return out
+
+    def kernel_commands(self, wire_ns):
+        """(lineno, argv) to run inside the router namespace, in file order: each veth gets its
+        peer, of the same name, created in wire_ns."""
+        out = []
+        for n, a in self.lines:
+            if a[:3] == ["ip", "link", "add"]:
+                a = a + ["peer", "name", a[3], "netns", wire_ns]
+            out.append((n, a))
+        return out

@@ -1,0 +1,299 @@
+#!/usr/bin/env python3
+# The packet differential suite (issue 3): for each case folder in cases/ (topology, rules.v4,
+# packets.pcapng), what the real Linux kernel did to the packets -- nf_log TRACE/LOG lines,
+# `iptables-legacy-save -c` counters, frames that left each interface -- recorded in expected/,
+# and compared with a live kernel (--kernel) or with `nfemu replay` (--nfemu PATH).
+# Format and usage: docs/testing-kernel.md. Exit 0 all identical, 1 a difference, 77 skipped.
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "lib"))
+
+import outputs  # noqa: E402
+import pktlib  # noqa: E402
+from topology import Topology, TopologyError  # noqa: E402
+
+SKIP = 77
+CASES = os.path.join(HERE, "cases")
+
+
+class Case:
+    def __init__(self, path):
+        self.path = path
+        self.name = os.path.basename(path)
+        self.topo = Topology(os.path.join(path, "topology"))
+        self.rules = os.path.join(path, "rules.v4")
+        self.pcap = os.path.join(path, "packets.pcapng")
+        self.options = {}
+        opt = os.path.join(path, "options")
+        if os.path.exists(opt):
+            with open(opt) as f:
+                for line in f:
+                    line = line.split("#", 1)[0].strip()
+                    if line:
+                        k, _, v = line.partition("=")
+                        self.options[k.strip()] = v.strip()
+        self.trace_all = self.options.get("trace", "all") == "all"
+
+    def frames(self):
+        return pktlib.read_capture(self.pcap)
+
+    def hosts(self):
+        return self.topo.host_addresses()
+
+    def render(self, trace, egress, save):
+        frames = self.frames()
+        return outputs.render(trace, egress, save, sorted(self.topo.ifaces), self.hosts(),
+                              outputs.local_ids(frames, self.hosts()))
+
+
+def find_cases(names):
+    allc = sorted(d for d in os.listdir(CASES) if os.path.isdir(os.path.join(CASES, d)))
+    if not names:
+        return [os.path.join(CASES, d) for d in allc]
+    out = []
+    for n in names:
+        hits = [d for d in allc if d == n or d.startswith(n)]
+        if not hits:
+            sys.exit("no case %r" % n)
+        out += [os.path.join(CASES, d) for d in hits]
+    return out
+
+
+def regenerate(case):
+    gen = os.path.join(case.path, "packets.py")
+    if os.path.exists(gen):
+        subprocess.run([sys.executable, gen], check=True, cwd=case.path)
+
+
+# -- the real kernel -------------------------------------------------------------------------
+def record_kernel(case, verbose, attempt=0):
+    import kernel
+    frames = case.frames()
+    with kernel.Router(case.topo, "%d" % attempt, trace_all=case.trace_all) as r:
+        r.restore(case.rules)
+        rec = r.replay(frames)
+    if verbose:
+        for n, late in rec.late:
+            print("  %s: packet %d sent %.1f ms late" % (case.name, n, late * 1000))
+        for line in rec.noise:
+            print("  %s: ignored kernel line: %s" % (case.name, line))
+    if any(late > 0.05 for _, late in rec.late):
+        print("  %s: warning: packets sent up to %.0f ms behind the capture's pace"
+              % (case.name, max(l for _, l in rec.late) * 1000))
+    return case.render(rec.trace, rec.egress, rec.save), rec
+
+
+def show_by_packet(case, rec):
+    """Print what each input packet caused (for people reading a case)."""
+    frames = case.frames()
+    for i, fr in enumerate(frames, 1):
+        print("packet %d on %s: %s" % (i, fr.iface, pktlib.describe(fr.data)))
+        for n, lvl, msg in rec.trace:
+            if n == i:
+                print("    <%d>%s" % (lvl, msg))
+        for name, lst in sorted(rec.egress.items()):
+            for n, d in lst:
+                if n == i:
+                    print("    -> %s: %s" % (name, pktlib.describe(d)))
+
+
+# -- nfemu -----------------------------------------------------------------------------------
+def nfemu_has_replay(nfemu):
+    p = subprocess.run([nfemu], capture_output=True, text=True)
+    return "replay" in (p.stdout + p.stderr)
+
+
+def parse_nfemu_trace(text):
+    """nf_log lines of nfemu's --trace output: (level or None, message). Accepts a leading
+    "<L>" level and a leading "[seconds]" timestamp; ignores every other line (fate lines)."""
+    import re
+    out = []
+    for line in text.splitlines():
+        lvl = None
+        m = re.match(r"^<(\d)>", line)
+        if m:
+            lvl, line = int(m.group(1)), line[m.end():]
+        line = re.sub(r"^\[\s*\d+\.\d+\]\s?", "", line)
+        if re.search(r"IN=\S* OUT=\S* ", line):
+            out.append((lvl, line))
+    return out
+
+
+def run_nfemu(case, nfemu, keep):
+    tmp = tempfile.mkdtemp(prefix="nfemu-pkt-")
+    try:
+        env = dict(os.environ, XTABLES_LOCKFILE=os.path.join(tmp, "lock"))
+        state = os.path.join(tmp, "state")
+        egress = os.path.join(tmp, "egress")
+        os.mkdir(egress)
+
+        def sh(argv, what):
+            p = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=300)
+            if p.returncode:
+                raise RuntimeError("%s: exit %d\n%s%s" % (what, p.returncode, p.stdout, p.stderr))
+            return p.stdout
+
+        sh([nfemu, "exec", "--state", state, "--", "iptables-legacy-restore", case.rules],
+           "nfemu exec -- iptables-legacy-restore")
+        argv = [nfemu, "replay", "--topology", os.path.join(case.path, "topology"),
+                "--state", state, "--trace", "-", "--egress", egress]
+        if not case.trace_all:
+            argv.append("--trace-only-marked")
+        argv.append(case.pcap)
+        tr = sh(argv, "nfemu replay")
+        save = sh([nfemu, "exec", "--state", state, "--", "iptables-legacy-save", "-c"],
+                  "nfemu exec -- iptables-legacy-save -c")
+        save = "".join(l + "\n" for l in save.splitlines() if not l.startswith("#"))
+        lines = parse_nfemu_trace(tr)
+        trace = [(None, lvl, msg) for lvl, msg in lines]
+        frames = case.frames()
+        stamps = [fr.ts for fr in frames]
+        eg, timed = {}, True
+        for name in case.topo.ifaces:
+            for fn in (name + ".pcap", name + ".pcapng", "egress-%s.pcap" % name,
+                       "egress-%s.pcapng" % name):
+                p = os.path.join(egress, fn)
+                if os.path.exists(p):
+                    lst = []
+                    for fr in pktlib.read_capture(p):
+                        n = sum(1 for t in stamps if fr.ts is not None and t <= fr.ts)
+                        if fr.ts is None or fr.ts not in stamps:
+                            timed = False
+                        lst.append((n, fr.data))
+                    eg[name] = lst
+                    break
+        if not timed:
+            for name in eg:
+                eg[name] = [(None, d) for _, d in eg[name]]
+        ignore = set()
+        if any(lvl is None for lvl, _ in lines):
+            ignore.add("levels")
+        if not timed:
+            ignore.add("pktno")
+        if keep:
+            print("  nfemu outputs kept in %s" % tmp)
+        return case.render(trace, eg, save), ignore
+    finally:
+        if not keep:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+# -- main ------------------------------------------------------------------------------------
+def main():
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("cases", nargs="*", help="case names or prefixes (default: all)")
+    ap.add_argument("--record", action="store_true",
+                    help="record expected/ from the real kernel (root)")
+    ap.add_argument("--kernel", action="store_true",
+                    help="replay on the real kernel and compare with expected/ (root)")
+    ap.add_argument("--nfemu", metavar="PATH", help="compare `PATH replay` with expected/")
+    ap.add_argument("--runs", type=int, default=None,
+                    help="kernel recordings per case, all must agree (default 3 with "
+                         "--record, 1 with --kernel)")
+    ap.add_argument("--regen", action="store_true",
+                    help="rewrite each case's packets.pcapng from its packets.py first")
+    ap.add_argument("--show", action="store_true",
+                    help="print what each packet caused on the kernel")
+    ap.add_argument("--keep", action="store_true", help="keep nfemu's output directory")
+    ap.add_argument("-v", "--verbose", action="store_true")
+    a = ap.parse_args()
+    if not (a.record or a.kernel or a.nfemu or a.regen):
+        a.kernel = True
+    if a.record and a.kernel:
+        ap.error("--record and --kernel exclude each other")
+
+    try:
+        cases = [Case(p) for p in find_cases(a.cases)]
+    except TopologyError as e:
+        print("error: %s" % e)
+        return 1
+    if a.regen:
+        for c in cases:
+            regenerate(c)
+        if not (a.record or a.kernel or a.nfemu):
+            print("regenerated %d captures" % len(cases))
+            return 0
+
+    if a.record or a.kernel:
+        import kernel
+        why = kernel.can_run()
+        if why:
+            print("SKIP: the real-kernel side needs root and ip netns (%s)" % why)
+            if not a.nfemu:
+                return SKIP
+            a.record = a.kernel = False
+    if a.nfemu:
+        if not os.access(a.nfemu, os.X_OK):
+            print("SKIP: %s is not an executable" % a.nfemu)
+            return SKIP
+        if not nfemu_has_replay(a.nfemu):
+            print("SKIP: %s has no `replay` command yet (issue 3)" % a.nfemu)
+            if not (a.record or a.kernel):
+                return SKIP
+            a.nfemu = None
+
+    passed = failed = 0
+    for c in cases:
+        if not os.path.exists(c.pcap):
+            regenerate(c)
+        expected_dir = os.path.join(c.path, "expected")
+        if a.record or a.kernel:
+            runs = a.runs or (3 if a.record else 1)
+            first, bad = None, None
+            for i in range(runs):
+                try:
+                    got, rec = record_kernel(c, a.verbose, i)
+                except Exception as e:      # noqa: BLE001 -- report and go on
+                    bad = "kernel run %d: %s: %s\n" % (i + 1, type(e).__name__, e)
+                    break
+                if a.show and i == 0:
+                    show_by_packet(c, rec)
+                if first is None:
+                    first = got
+                else:
+                    d = outputs.diff(first, got)
+                    if d:
+                        bad = "kernel run %d differs from run 1:\n%s" % (i + 1, d)
+                        break
+            if bad is None and a.record:
+                outputs.write(expected_dir, first)
+                print("recorded %s (%d runs agree)" % (c.name, runs))
+            elif bad is None:
+                d = outputs.diff(outputs.read(expected_dir), first)
+                if d:
+                    bad = "kernel differs from expected/:\n" + d
+            if bad:
+                failed += 1
+                print("FAIL %s (kernel)\n%s" % (c.name, bad))
+            elif a.kernel:
+                passed += 1
+                print("ok   %s (kernel)" % c.name)
+            else:
+                passed += 1
+        if a.nfemu:
+            try:
+                got, ignore = run_nfemu(c, a.nfemu, a.keep)
+                d = outputs.diff(outputs.read(expected_dir), got, ignore)
+            except Exception as e:          # noqa: BLE001
+                d = "%s: %s\n" % (type(e).__name__, e)
+                ignore = ()
+            if d:
+                failed += 1
+                print("FAIL %s (nfemu)\n%s" % (c.name, d))
+            else:
+                passed += 1
+                note = " (not compared: %s)" % ", ".join(sorted(ignore)) if ignore else ""
+                print("ok   %s (nfemu)%s" % (c.name, note))
+    print("%d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
