@@ -26,6 +26,7 @@
 #define PCAPNG_BOM 0x1A2B3C4DU
 #define PCAPNG_OPT_ENDOFOPT 0
 #define PCAPNG_OPT_IF_NAME 2
+#define PCAPNG_OPT_EPB_FLAGS 2
 #define PCAPNG_OPT_IF_TSRESOL 9
 #define PCAPNG_OPT_IF_TSOFFSET 14
 #define CAPTURE_NSEC_PER_SEC 1000000000ULL
@@ -51,6 +52,7 @@ struct nfemu_capture {
 	bool swap;              /* the section's byte order is not ours */
 	unsigned char *buf;     /* the current block */
 	size_t bufcap;
+	u64 last_ts;            /* the previous packet's time: a simple packet block has none */
 	struct pcapng_if *ifs;  /* the current section's interfaces */
 	unsigned int nifs, ifcap;
 };
@@ -206,6 +208,15 @@ static int pcapng_idb(struct nfemu_capture *cap, const unsigned char *body, size
 	return 0;
 }
 
+static void pcapng_epb_option(struct nfemu_capture *cap, void *arg, u16 code,
+			      const unsigned char *val, u16 vlen)
+{
+	struct nfemu_capture_pkt *pkt = arg;
+
+	if (code == PCAPNG_OPT_EPB_FLAGS && vlen >= 4)
+		pkt->direction = ng32(cap, val) & 3;
+}
+
 /* A timestamp in the interface's units to ns since the epoch. */
 static u64 pcapng_ts_ns(const struct pcapng_if *ifp, u64 ts)
 {
@@ -229,7 +240,7 @@ static u64 pcapng_ts_ns(const struct pcapng_if *ifp, u64 ts)
 
 /* Fill pkt from a packet block's fields; the data must lie inside the body. */
 static int pcapng_packet(struct nfemu_capture *cap, struct nfemu_capture_pkt *pkt, u32 if_id,
-			 u64 ts, const unsigned char *data, u32 caplen, u32 origlen, size_t room,
+			 bool has_ts, u64 ts, const unsigned char *data, u32 caplen, u32 origlen, size_t room,
 			 u64 off, const char *what, char *err, size_t errlen)
 {
 	const struct pcapng_if *ifp;
@@ -243,7 +254,8 @@ static int pcapng_packet(struct nfemu_capture *cap, struct nfemu_capture_pkt *pk
 				   "%s: byte %llu: corrupt pcapng %s: %u captured bytes in a %zu-byte body",
 				   cap->path, (unsigned long long)off, what, caplen, room);
 	ifp = &cap->ifs[if_id];
-	pkt->ts_ns = pcapng_ts_ns(ifp, ts);
+	pkt->ts_ns = has_ts ? pcapng_ts_ns(ifp, ts) : cap->last_ts;
+	cap->last_ts = pkt->ts_ns;
 	pkt->linktype = ifp->linktype;
 	pkt->data = data;
 	pkt->caplen = caplen;
@@ -338,17 +350,26 @@ static int pcapng_next(struct nfemu_capture *cap, struct nfemu_capture_pkt *pkt,
 				return ret;
 			break;
 		}
-		case PCAPNG_EPB:
+		case PCAPNG_EPB: {
+			int ret;
+			size_t opt;
+
 			if (body_len < 20)
 				goto short_block;
-			return pcapng_packet(cap, pkt, ng32(cap, body),
-					     ((u64)ng32(cap, body + 4) << 32) | ng32(cap, body + 8),
-					     body + 20, ng32(cap, body + 12), ng32(cap, body + 16),
-					     body_len - 20, off, "enhanced packet block", err, errlen);
+			ret = pcapng_packet(cap, pkt, ng32(cap, body), true,
+					    ((u64)ng32(cap, body + 4) << 32) | ng32(cap, body + 8),
+					    body + 20, ng32(cap, body + 12), ng32(cap, body + 16),
+					    body_len - 20, off, "enhanced packet block", err, errlen);
+			opt = 20 + (((size_t)pkt->caplen + 3) & ~(size_t)3);
+			/* epb_flags: the direction; a corrupt option list is ignored, not fatal */
+			if (ret == 1 && opt < body_len)
+				pcapng_options(cap, body + opt, body_len - opt, pcapng_epb_option, pkt);
+			return ret;
+		}
 		case PCAPNG_OPB:
 			if (body_len < 20)
 				goto short_block;
-			return pcapng_packet(cap, pkt, ng16(cap, body),
+			return pcapng_packet(cap, pkt, ng16(cap, body), true,
 					     ((u64)ng32(cap, body + 4) << 32) | ng32(cap, body + 8),
 					     body + 20, ng32(cap, body + 12), ng32(cap, body + 16),
 					     body_len - 20, off, "packet block", err, errlen);
@@ -365,7 +386,7 @@ static int pcapng_next(struct nfemu_capture *cap, struct nfemu_capture_pkt *pkt,
 			caplen = origlen < body_len - 4 ? origlen : body_len - 4;
 			if (cap->ifs[0].snaplen && caplen > cap->ifs[0].snaplen)
 				caplen = cap->ifs[0].snaplen;
-			return pcapng_packet(cap, pkt, 0, 0, body + 4, caplen, origlen, body_len - 4,
+			return pcapng_packet(cap, pkt, 0, false, 0, body + 4, caplen, origlen, body_len - 4,
 					     off, "simple packet block", err, errlen);
 		}
 		default:
@@ -468,7 +489,8 @@ int nfemu_capture_open(struct nfemu_capture **capp, const char *path, char *err,
 	if (!cap->pcap) {
 		fclose(f);
 		nfemu_capture_close(cap);
-		return capture_err(err, errlen, -EINVAL, "%s: byte 0: %s", path, errbuf);
+		return capture_err(err, errlen, -EINVAL, "%s: byte 0: not a pcap or pcapng file (%s)",
+				   path, errbuf);
 	}
 	*capp = cap;
 	return 0;

@@ -34,6 +34,7 @@ struct nfemu_capture_pkt {
 	const char *ifname;             /* pcapng: the IDB's if_name, else NULL */
 	unsigned int if_id;             /* pcapng: the interface id in its section */
 	u64 offset;                     /* byte offset of the record in the file */
+	int direction;                  /* pcapng epb_flags: 0 unknown, 1 inbound, 2 outbound */
 };
 
 /* Open path (pcap or pcapng, told apart by the magic number).  On error returns -errno and

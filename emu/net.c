@@ -1,7 +1,7 @@
 /* emu/net.c - create and destroy one emulated kernel (struct net), and its kernel log.
  *
- * net_alloc() is the boot of a fresh kernel: empty registries, no tables, only the modules
- * every netfilter kernel has loaded (x_tables).  Tables and extensions appear on demand
+ * net_alloc() gives an empty kernel (no registries, no tables, no modules); net_boot() loads
+ * what a booted kernel has (ip_tables and x_tables).  Tables and extensions appear on demand
  * through request_module(), as they do on Linux.
  */
 #include <stdarg.h>
@@ -28,6 +28,17 @@ struct net *net_alloc(void)
  * Tear a kernel down the way a netns exit does: the tables go first (their pernet exit
  * releases the rules and with them the extension modules), then the modules, newest first.
  */
+/*
+ * EMU: what a freshly booted kernel has loaded.  On the machines nfemu is checked against,
+ * x_tables and ip_tables are built in (CONFIG_IP_NF_IPTABLES=y), so the ABI answers at once
+ * and /proc/net/ip_tables_names exists (empty).  nfemu loads them as modules instead, so that
+ * lsmod shows them and rmmod can still take them out.
+ */
+int net_boot(struct net *net)
+{
+	return request_module(net, "ip_tables");
+}
+
 void net_free(struct net *net)
 {
 	if (!net)

@@ -67,6 +67,8 @@ static inline void *net_generic(const struct net *net, enum net_generic_id id)
 }
 
 struct net *net_alloc(void);
+/* Load what a freshly booted kernel has loaded (ip_tables, x_tables); 0 or -errno. */
+int net_boot(struct net *net);
 void net_free(struct net *net);
 
 /* The newest printk line printed after sequence number `since`, or NULL. */

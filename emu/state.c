@@ -669,6 +669,12 @@ int nfemu_state_open(struct nfemu_state *st, const char *path, struct net **netp
 			nfemu_errf(err, errlen, "%s: %s", st->path, sub);
 			goto fail;
 		}
+	} else {
+		ret = net_boot(net);
+		if (ret) {
+			nfemu_errf(err, errlen, "%s: booting a fresh kernel: %s", st->path, strerror(-ret));
+			goto fail;
+		}
 	}
 	st->image = buf;
 	st->image_len = len;

@@ -10,6 +10,7 @@
 #ifndef NFEMU_HOOKS_NF_LOG_H
 #define NFEMU_HOOKS_NF_LOG_H
 
+#include <linux/netfilter.h>
 #include <linux/netfilter/nf_log.h>
 #include "emu/kernel.h"
 

@@ -142,6 +142,11 @@ int nfemu_dev_add_ether(struct net *net, const char *name, const u8 *mac, unsign
 int dev_change_flags(struct net_device *dev, unsigned int flags);
 int dev_set_mtu(struct net_device *dev, unsigned int mtu);
 int dev_set_mac_address(struct net_device *dev, const u8 *mac);
+struct sk_buff;
+/* Transmit a frame (skb->data at the link-layer header) by skb->dev; lo loops it back. */
+int dev_queue_xmit(struct sk_buff *skb);
+/* Queue a received frame for the backlog (processed after the current packet). */
+int netif_rx(struct sk_buff *skb);
 
 /* net/ipv4/devinet.c */
 __be32 inet_select_addr(const struct net_device *dev, __be32 dst, int scope);

@@ -67,6 +67,19 @@ struct netns_ipv4 {
 
 	struct list_head neigh_list;    /* struct neighbour from `ip neigh add` */
 
+	/* ip_fragment.c: reassembly queues (struct ipq), oldest first, and their memory. */
+	struct list_head frag_list;
+	long frag_mem;
+	unsigned int frag_count;
+	int sysctl_ipfrag_high_thresh, sysctl_ipfrag_low_thresh;
+	int sysctl_ipfrag_time;         /* jiffies */
+	int sysctl_ipfrag_max_dist;
+
+	/* The softnet backlog: frames netif_rx() queued (loopback), processed after the packet
+	 * that produced them, as process_backlog would. */
+	struct sk_buff *backlog_head, *backlog_tail;
+	int rx_depth;
+
 	/* inet_peer storage (net->ipv4.peers): per remote address rate-limit state. */
 	struct inet_peer *peers[NFEMU_PEER_HASH];
 	unsigned int peers_total, peers_gc_cursor;

@@ -11,6 +11,7 @@
 #ifndef NFEMU_NETSTACK_ROUTE_H
 #define NFEMU_NETSTACK_ROUTE_H
 
+#include <asm/byteorder.h>
 #include <linux/in_route.h>
 #include <linux/rtnetlink.h>
 #include "emu/kernel.h"
@@ -22,6 +23,10 @@ struct net_device;
 struct sk_buff;
 struct sock;
 struct in_device;
+
+#ifndef AF_INET
+#define AF_INET 2
+#endif
 
 /* include/net/flow.h */
 #define FLOWI_FLAG_ANYSRC 0x01
@@ -154,14 +159,13 @@ void fib_netdev_down(struct net_device *dev);
 __be32 fib_result_prefsrc(struct net *net, struct fib_result *res);
 void fib_select_path(struct net *net, struct fib_result *res, struct flowi4 *fl4,
 		     const struct sk_buff *skb);
-/* Reverse-path check (rp_filter, accept_local): <0 -errno (-EXDEV = rp_filter), 0, or 1 when
- * the source is on link (the caller may then send a redirect).  *reason is set on failure. */
+/* Reverse-path check (rp_filter, accept_local): <0 -errno (-EXDEV = rp_filter) with *reason
+ * the drop reason, 0, or 1 when the source is on link (the caller may then send a redirect).
+ * EMU: Linux 6.13+ wraps this as fib_validate_source_reason(); the reason comes back here. */
 int fib_validate_source(struct sk_buff *skb, __be32 src, __be32 dst, u8 tos, int oif,
-			struct net_device *dev, struct in_device *idev, u32 *itag);
-enum skb_drop_reason fib_validate_source_reason(struct sk_buff *skb, __be32 src, __be32 dst,
-						u8 tos, int oif, struct net_device *dev,
-						struct in_device *idev, u32 *itag);
-/* __fib_validate_source's answer as a drop reason (the kernel returns -reason since 6.13). */
+			struct net_device *dev, struct in_device *idev, u32 *itag,
+			enum skb_drop_reason *reason);
+/* The address an ICMP reply to skb comes from (fib_compute_spec_dst). */
 __be32 fib_compute_spec_dst(struct sk_buff *skb);
 
 /* route.c: resolution.
@@ -214,19 +218,19 @@ static inline int dst_output(struct net *net, struct sock *sk, struct sk_buff *s
 /* ipv4 address classes (include/linux/in.h) */
 static inline bool ipv4_is_loopback(__be32 addr)
 {
-	return (addr & htonl(0xff000000)) == htonl(0x7f000000);
+	return (addr & __cpu_to_be32(0xff000000)) == __cpu_to_be32(0x7f000000);
 }
 static inline bool ipv4_is_multicast(__be32 addr)
 {
-	return (addr & htonl(0xf0000000)) == htonl(0xe0000000);
+	return (addr & __cpu_to_be32(0xf0000000)) == __cpu_to_be32(0xe0000000);
 }
 static inline bool ipv4_is_local_multicast(__be32 addr)
 {
-	return (addr & htonl(0xffffff00)) == htonl(0xe0000000);
+	return (addr & __cpu_to_be32(0xffffff00)) == __cpu_to_be32(0xe0000000);
 }
 static inline bool ipv4_is_lbcast(__be32 addr)
 {
-	return addr == htonl(0xffffffff);
+	return addr == __cpu_to_be32(0xffffffff);
 }
 static inline bool ipv4_is_zeronet(__be32 addr)
 {
@@ -235,7 +239,7 @@ static inline bool ipv4_is_zeronet(__be32 addr)
 static inline __be32 inet_make_mask(int logmask)
 {
 	if (logmask)
-		return htonl(~((1U << (32 - logmask)) - 1));
+		return __cpu_to_be32(~((1U << (32 - logmask)) - 1));
 	return 0;
 }
 

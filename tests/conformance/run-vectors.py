@@ -15,6 +15,11 @@ Vector file format (iptables/extensions/*.t):
                            itself; VARIANT (LEGACY/NFT) scopes RES, the other
                            variant gets ALT_RES or the inverse of RES.
 
+A line fails if, in any of its chains, an OK line cannot be added, found (as a whole
+"-A CHAIN SAVE" line of iptables-legacy-save) or deleted, a FAIL line can be added, or a NOMATCH line
+is found. Unlike iptables-test.py, a crash (exit status >= 128) always fails the line.
+With --expect FILE (ids "file.t:lineno"), success means exactly those lines fail.
+
 Exit status: 0 all as expected, 1 mismatch, 77 skipped (not root, no netns,
 no vectors, no nfemu binary).
 """
@@ -31,11 +36,11 @@ import tempfile
 SKIP = 77
 CMD_TIMEOUT = 60
 RES_INVERSE = {"OK": "FAIL", "FAIL": "OK", "NOMATCH": "OK"}
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
 def default_vectors():
-    repo = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    return os.path.normpath(os.path.join(repo, "..", "shared", "conformance", "iptables-1.8.9"))
+    return os.path.normpath(os.path.join(REPO, "..", "shared", "conformance", "iptables-1.8.9"))
 
 
 class Env:
@@ -258,8 +263,6 @@ def check_environment(args):
         if r.returncode != 0:
             return "%s does not run in a netns: %s" % (args.iptables_save, r.stderr.strip())
     else:
-        if not args.nfemu:
-            return "--mode nfemu needs --nfemu PATH"
         if not (os.path.isfile(args.nfemu) and os.access(args.nfemu, os.X_OK)):
             return "nfemu binary %s not built" % args.nfemu
     if shutil.which(args.iptables.split()[0]) is None:
@@ -272,7 +275,8 @@ def main():
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("files", nargs="*", help="only these .t files (names or paths)")
     ap.add_argument("--mode", choices=["kernel", "nfemu"], default="kernel")
-    ap.add_argument("--nfemu", help="path to the nfemu binary (nfemu mode)")
+    ap.add_argument("--nfemu", help="path to the nfemu binary (nfemu mode; default "
+                    "<repo>/build/nfemu)")
     ap.add_argument("--no-snapshot", action="store_true",
                     help="run the nfemu binary in place instead of a private copy")
     ap.add_argument("--vectors", default=default_vectors(), help="directory of *.t files")
@@ -287,6 +291,8 @@ def main():
                     help="print every failing line's reason (default: ids only "
                          "for expected failures)")
     args = ap.parse_args()
+    if args.mode == "nfemu" and not args.nfemu:
+        args.nfemu = os.path.join(REPO, "build", "nfemu")
 
     reason = check_environment(args)
     if reason:

@@ -51,10 +51,22 @@ class Env:
         try:
             p = subprocess.run(argv, input=stdin, capture_output=True, env=self.env,
                                timeout=CMD_TIMEOUT)
-            return p.returncode, p.stdout.decode("utf-8", "replace"), \
-                p.stderr.decode("utf-8", "replace")
+            err = p.stderr.decode("utf-8", "replace")
+            if self.kind == "nfemu":
+                err = strip_nfemu_diagnostics(err)
+            return p.returncode, p.stdout.decode("utf-8", "replace"), err
         except subprocess.TimeoutExpired:
             return -1, "", "[timeout after %ds]\n" % CMD_TIMEOUT
+
+
+def strip_nfemu_diagnostics(text):
+    """Drop the emulated kernel's log lines ("nfemu: SET_REPLACE ...: ... (EINVAL)").
+
+    They are nfemu's stand-in for dmesg, which the real-kernel side does not capture
+    either; "nfemu: exec: ..." lines (the harness failing) are kept.
+    """
+    return "".join(l for l in text.splitlines(True)
+                   if not l.startswith("nfemu: ") or l.startswith("nfemu: exec:"))
 
 
 def parse_directives(path):

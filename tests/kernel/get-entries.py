@@ -8,7 +8,8 @@
 Rulesets: every tests/kernel/restore-save/*.rules and tests/kernel/get-entries/*.rules,
 with the "#@ " directives of restore-save.py (base, args, cmd) plus
   #@ tables: T...   the tables to dump (default: every *table the files name)
-Revision probes: tests/kernel/get-entries/revisions.txt ("match|target NAME REV").
+Revision probes: tests/kernel/get-entries/revisions.txt ("match|target NAME REV"), in a
+fresh stack ("revisions") and after `iptables-legacy -n -L` ("revisions-after-list").
 
 ipt_dump comes from --ipt-dump, the build tree, or is compiled here with cc.
 Exit status: 0 identical, 1 a difference, 77 skipped (not root, no netns, no nfemu, no cc).
@@ -24,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 
+sys.dont_write_bytecode = True  # keep __pycache__ out of the source tree
 from difftest import snapshot_nfemu, SKIP, HERE, REPO, RULESETS, Env, parse_directives, skip_reason
 
 DATA = os.path.join(HERE, "get-entries")
@@ -36,6 +38,7 @@ def find_ipt_dump(args, tmpdir):
     if args.ipt_dump:
         return os.path.abspath(args.ipt_dump), None
     for cand in (os.path.join(REPO, "build", "tests", "kernel", "ipt_dump"),
+                 os.path.join(REPO, "build", "tests", "ipt_dump"),
                  os.path.join(REPO, "build", "ipt_dump")):
         if os.access(cand, os.X_OK):
             return cand, None
@@ -86,20 +89,24 @@ def transcript(env, ipt_dump, path, d):
     return "".join(out)
 
 
-def revisions_transcript(env, ipt_dump):
+def revisions_transcript(env, ipt_dump, after_list):
+    out = ""
+    if after_list:  # let libxtables load ip_tables first, as any iptables command does
+        rc, _, _ = env.sh("iptables-legacy -n -L")
+        out = "$ iptables-legacy -n -L: rc=%d\n" % rc
     with open(REVISIONS, "rb") as f:
         rc, so, err = env.run([ipt_dump, "--revisions"], f.read())
-    return "ipt_dump --revisions: rc=%d\n%s%s" % (
+    return out + "ipt_dump --revisions: rc=%d\n%s%s" % (
         rc, so, "".join("stderr: " + l + "\n" for l in err.splitlines()))
 
 
 def run_case(args, ipt_dump, case, idx):
-    """case is ("revisions", None) or (label, path); returns (label, problems)."""
+    """case is (label, path), path None for the revision probes; returns (label, problems)."""
     label, path = case
 
     def make(env):
         if path is None:
-            return revisions_transcript(env, ipt_dump)
+            return revisions_transcript(env, ipt_dump, label == "revisions-after-list")
         return transcript(env, ipt_dump, path, parse_directives(path))
 
     gpath = os.path.join(GOLDEN, label.replace("/", "_") + ".out")
@@ -135,7 +142,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("cases", nargs="*",
-                    help="only these rulesets (file names) or 'revisions'")
+                    help="only these rulesets (file names), 'revisions', 'revisions-after-list'")
     ap.add_argument("--nfemu", default=os.path.join(REPO, "build", "nfemu"))
     ap.add_argument("--ipt-dump", help="prebuilt ipt_dump binary")
     ap.add_argument("--kernel-only", action="store_true")
@@ -164,7 +171,7 @@ def main():
              for p in sorted(glob.glob(os.path.join(RULESETS, "*.rules")))]
     cases += [("ge/" + os.path.basename(p), p)
               for p in sorted(glob.glob(os.path.join(DATA, "*.rules")))]
-    cases.append(("revisions", None))
+    cases += [("revisions", None), ("revisions-after-list", None)]
     if args.cases:
         want = set(args.cases)
         cases = [c for c in cases if c[0] in want or c[0].split("/")[-1] in want]

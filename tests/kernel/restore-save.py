@@ -3,7 +3,8 @@
 # real kernel (a fresh netns per ruleset) and through nfemu (a fresh state file per
 # ruleset); the two transcripts (restore status and stderr, extra commands, save output
 # without its "# Generated/# Completed" lines) must be identical.
-# Leaves out: packet traffic (counters come only from the rulesets), dmesg lines.
+# Leaves out: packet traffic (counters come only from the rulesets), dmesg lines and
+# their nfemu stand-in (stderr lines "nfemu: ..." other than "nfemu: exec: ...").
 """
 Each tests/kernel/restore-save/*.rules file is an iptables-save file; lines starting
 with "#@ " are directives for this runner (iptables-restore ignores them):
@@ -28,6 +29,7 @@ import shutil
 import sys
 import tempfile
 
+sys.dont_write_bytecode = True  # keep __pycache__ out of the source tree
 from difftest import snapshot_nfemu, SKIP, REPO, RULESETS, Env, parse_directives, skip_reason
 
 GOLDEN = os.path.join(RULESETS, "expected")

@@ -2,32 +2,14 @@
  *
  * Mirrors net/netfilter/xt_LOG.c: log_tg_check refuses a level above 7 or an unterminated
  * prefix, then holds the syslog logger, loading nf_log_syslog if none is registered.
- * Leaves out: the packet path (log_tg is NULL), nf_log's logger table, IPv6.
+ * Leaves out: the packet path (log_tg is NULL) and the IPv6 registration.
  */
 #include <linux/netfilter/xt_LOG.h>
 
 #include "emu/module.h"
 #include "xtables/x_tables.h"
-
-/* nf_logger_find_get(family, NF_LOG_TYPE_LOG) / nf_logger_put().  EMU: nf_log's table of
- * loggers is not emulated: nf_log_syslog's logger exists exactly while that module is loaded,
- * so finding and holding the logger is holding the module (as try_module_get(logger->me)). */
-static int log_logger_find_get(struct net *net)
-{
-	struct module *logger = find_module(net, "nf_log_syslog");
-
-	if (logger == NULL || !try_module_get(logger))
-		return -ENOENT;
-	return 0;
-}
-
-static void log_logger_put(struct net *net)
-{
-	struct module *logger = find_module(net, "nf_log_syslog");
-
-	if (logger != NULL)
-		module_put(logger);
-}
+/* After x_tables.h: nf_log.h needs NFPROTO_NUMPROTO from <linux/netfilter.h>. */
+#include "hooks/nf_log.h"
 
 static int log_tg_check(const struct xt_tgchk_param *par)
 {
@@ -47,11 +29,11 @@ static int log_tg_check(const struct xt_tgchk_param *par)
 		return -EINVAL;
 	}
 
-	ret = log_logger_find_get(par->net);
+	ret = nf_logger_find_get(par->net, par->family, NF_LOG_TYPE_LOG);
 	if (ret != 0 && !par->nft_compat) {
 		request_module(par->net, "%s", "nf_log_syslog");
 
-		ret = log_logger_find_get(par->net);
+		ret = nf_logger_find_get(par->net, par->family, NF_LOG_TYPE_LOG);
 	}
 
 	return ret;
@@ -59,7 +41,7 @@ static int log_tg_check(const struct xt_tgchk_param *par)
 
 static void log_tg_destroy(const struct xt_tgdtor_param *par)
 {
-	log_logger_put(par->net);
+	nf_logger_put(par->net, par->family, NF_LOG_TYPE_LOG);
 }
 
 static const struct xt_target log_tg_regs[] = {

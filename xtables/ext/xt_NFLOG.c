@@ -2,16 +2,17 @@
  *
  * Mirrors net/netfilter/xt_NFLOG.c: nflog_tg_check refuses unknown flags or an unterminated
  * prefix, then holds the netlink logger, loading nfnetlink_log if none is registered.
- * Leaves out: the packet path (nflog_tg is NULL), nf_log's logger table, IPv6/bridge.
+ * Leaves out: the packet path (nflog_tg is NULL), the ULOG logger (see below), IPv6/bridge.
  */
 #include <linux/netfilter/xt_NFLOG.h>
 
 #include "emu/module.h"
 #include "xtables/x_tables.h"
 
-/* nf_logger_find_get(family, NF_LOG_TYPE_ULOG) / nf_logger_put().  EMU: nf_log's table of
- * loggers is not emulated: nfnetlink_log's logger exists exactly while that module is loaded,
- * so finding and holding the logger is holding the module (as try_module_get(logger->me)). */
+/* nf_logger_find_get(family, NF_LOG_TYPE_ULOG) / nf_logger_put().  EMU: nfemu's nfnetlink_log
+ * is a stub that registers no ULOG logger with hooks/nf_log.c; its logger is taken to exist
+ * exactly while the module is loaded, so finding and holding it is holding the module (what
+ * try_module_get(logger->me) amounts to). */
 static int nflog_logger_find_get(struct net *net)
 {
 	struct module *logger = find_module(net, "nfnetlink_log");

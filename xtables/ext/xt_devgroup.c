@@ -1,12 +1,33 @@
 /* xtables/ext/xt_devgroup.c - the "devgroup" match: device group of in/out interface.
  *
- * Mirrors net/netfilter/xt_devgroup.c: one NFPROTO_UNSPEC registration and checkentry
- * (known flags; --src-group only where there is an input device, --dst-group only where
- * there is an output device).  Leaves out the packet path (.match is NULL).
+ * Mirrors net/netfilter/xt_devgroup.c: one NFPROTO_UNSPEC registration, checkentry (known
+ * flags; --src-group only where there is an input device, --dst-group only where there is
+ * an output device) and the match: (group ^ dev->group) & mask must be 0, per direction,
+ * each inverted on its own flag.
  */
 #include <linux/netfilter/xt_devgroup.h>
 #include "emu/module.h"
+#include "emu/net.h"
+#include "netstack/netdevice.h"
 #include "xtables/x_tables.h"
+
+static bool devgroup_mt(const struct sk_buff *skb, struct xt_action_param *par)
+{
+	const struct xt_devgroup_info *info = par->matchinfo;
+
+	(void)skb;
+	if (info->flags & XT_DEVGROUP_MATCH_SRC &&
+	    (((info->src_group ^ xt_in(par)->group) & info->src_mask ? 1 : 0) ^
+	     ((info->flags & XT_DEVGROUP_INVERT_SRC) ? 1 : 0)))
+		return false;
+
+	if (info->flags & XT_DEVGROUP_MATCH_DST &&
+	    (((info->dst_group ^ xt_out(par)->group) & info->dst_mask ? 1 : 0) ^
+	     ((info->flags & XT_DEVGROUP_INVERT_DST) ? 1 : 0)))
+		return false;
+
+	return true;
+}
 
 #define pr_fmt(fmt) "xt_devgroup: " fmt
 
@@ -39,6 +60,7 @@ static int devgroup_mt_checkentry(const struct xt_mtchk_param *par)
 static const struct xt_match devgroup_mt_reg = {
 	.name		= "devgroup",
 	.checkentry	= devgroup_mt_checkentry,
+	.match		= devgroup_mt,
 	.matchsize	= sizeof(struct xt_devgroup_info),
 	.family		= NFPROTO_UNSPEC,
 };

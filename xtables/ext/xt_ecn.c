@@ -1,15 +1,72 @@
 /* xtables/ext/xt_ecn.c - the "ecn" match: IP ECT codepoint and TCP ECE/CWR bits.
  *
- * Mirrors net/netfilter/xt_ecn.c: the IPv4 registration and checkentry (known operation and
- * inversion bits; ECE/CWR only with a non-inverted -p tcp).  Leaves out the IPv6
- * registration and the packet path (.match is NULL: not emulated at run time yet).
+ * Mirrors net/netfilter/xt_ecn.c: the IPv4 registration, checkentry (known operation and
+ * inversion bits; ECE/CWR only with a non-inverted -p tcp) and the match: the ECT
+ * codepoint of the TOS byte, and the TCP ECE/CWR bits.  As in Linux the TCP test does not
+ * look at the fragment offset, and a header cut short fails the match without hotdrop.
+ * Leaves out the IPv6 registration.
  */
+#include <linux/tcp.h>
 #include <linux/netfilter/xt_ecn.h>
 #include <linux/netfilter_ipv4/ip_tables.h>
 #include "emu/module.h"
+#include "netstack/skbuff.h"
 #include "xtables/x_tables.h"
 
 #define pr_fmt(fmt) "xt_ecn: " fmt
+
+static bool match_tcp(const struct sk_buff *skb, struct xt_action_param *par)
+{
+	const struct xt_ecn_info *einfo = par->matchinfo;
+	struct tcphdr _tcph;
+	const struct tcphdr *th;
+
+	/* In practice the tcp match has already checked this, so it cannot fail. */
+	th = skb_header_pointer(skb, par->thoff, sizeof(_tcph), &_tcph);
+	if (th == NULL)
+		return false;
+
+	if (einfo->operation & XT_ECN_OP_MATCH_ECE) {
+		if (einfo->invert & XT_ECN_OP_MATCH_ECE) {
+			if (th->ece == 1)
+				return false;
+		} else {
+			if (th->ece == 0)
+				return false;
+		}
+	}
+
+	if (einfo->operation & XT_ECN_OP_MATCH_CWR) {
+		if (einfo->invert & XT_ECN_OP_MATCH_CWR) {
+			if (th->cwr == 1)
+				return false;
+		} else {
+			if (th->cwr == 0)
+				return false;
+		}
+	}
+	return true;
+}
+
+static inline bool match_ip(const struct sk_buff *skb, const struct xt_ecn_info *einfo)
+{
+	return ((ip_hdr(skb)->tos & XT_ECN_IP_MASK) == einfo->ip_ect) ^
+	       !!(einfo->invert & XT_ECN_OP_MATCH_IP);
+}
+
+static bool ecn_mt4(const struct sk_buff *skb, struct xt_action_param *par)
+{
+	const struct xt_ecn_info *info = par->matchinfo;
+
+	if (info->operation & XT_ECN_OP_MATCH_IP && !match_ip(skb, info))
+		return false;
+
+	if (info->operation & (XT_ECN_OP_MATCH_ECE | XT_ECN_OP_MATCH_CWR) &&
+	    !match_tcp(skb, par))
+		return false;
+
+	return true;
+}
 
 static int ecn_mt_check4(const struct xt_mtchk_param *par)
 {
@@ -36,6 +93,7 @@ static const struct xt_match ecn_mt_reg[] = {
 		.family		= NFPROTO_IPV4,
 		.matchsize	= sizeof(struct xt_ecn_info),
 		.checkentry	= ecn_mt_check4,
+		.match		= ecn_mt4,
 	},
 };
 

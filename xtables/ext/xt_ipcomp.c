@@ -2,13 +2,45 @@
  *
  * Mirrors net/netfilter/xt_ipcomp.c: the IPv4 registration and checkentry (unknown inversion
  * flags are refused with EINVAL); -p ipcomp is enforced by xt_check_match through .proto.
- * Leaves out the IPv6 registration and the packet path (.match is NULL).
+ * The match tests the 16-bit CPI of the IPComp header against a range; non-first
+ * fragments never match, a header cut short is hotdropped.  Leaves out the IPv6
+ * registration.
  */
+#include <arpa/inet.h>
+#include <linux/ip.h>
 #include <linux/netfilter/xt_ipcomp.h>
 #include "emu/module.h"
+#include "netstack/skbuff.h"
 #include "xtables/x_tables.h"
 
 #define pr_fmt(fmt) "xt_ipcomp: " fmt
+
+/* Is spi in [min, max], inverted on request? */
+static inline bool spi_match(u32 min, u32 max, u32 spi, bool invert)
+{
+	return (spi >= min && spi <= max) ^ invert;
+}
+
+static bool comp_mt(const struct sk_buff *skb, struct xt_action_param *par)
+{
+	const struct xt_ipcomp *compinfo = par->matchinfo;
+	struct ip_comp_hdr _comphdr;
+	const struct ip_comp_hdr *chdr;
+
+	/* Must not be a fragment. */
+	if (par->fragoff != 0)
+		return false;
+
+	chdr = skb_header_pointer(skb, par->thoff, sizeof(_comphdr), &_comphdr);
+	if (chdr == NULL) {
+		/* Asked to examine a packet it cannot: drop. */
+		par->hotdrop = true;
+		return false;
+	}
+
+	return spi_match(compinfo->spis[0], compinfo->spis[1], ntohs(chdr->cpi),
+			 !!(compinfo->invflags & XT_IPCOMP_INV_SPI));
+}
 
 static int comp_mt_check(const struct xt_mtchk_param *par)
 {
@@ -29,6 +61,7 @@ static const struct xt_match comp_mt_reg[] = {
 		.matchsize	= sizeof(struct xt_ipcomp),
 		.proto		= IPPROTO_COMP,
 		.checkentry	= comp_mt_check,
+		.match		= comp_mt,
 	},
 };
 

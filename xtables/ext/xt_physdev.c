@@ -1,13 +1,35 @@
 /* xtables/ext/xt_physdev.c - the "physdev" match: bridge ports of bridged packets.
  *
- * Mirrors net/netfilter/xt_physdev.c: the IPv4 registration and checkentry (a known,
+ * Mirrors net/netfilter/xt_physdev.c: the IPv4 registration, checkentry (a known,
  * non-empty option mask; --physdev-out/--physdev-is-out in OUTPUT only with
- * --physdev-is-bridged).  Leaves out the IPv6 registration, the first-use
- * request_module("br_netfilter") (nfemu has no bridge) and the packet path (.match NULL).
+ * --physdev-is-bridged) and the match for packets that did not cross a bridge: it holds
+ * exactly when every option the rule uses is inverted.  Leaves out the IPv6 registration
+ * and, as nfemu emulates no bridge (no br_netfilter: no packet carries nf_bridge info), the
+ * bridge port comparisons and the first-use request_module("br_netfilter").
  */
 #include <linux/netfilter/xt_physdev.h>
 #include "emu/module.h"
 #include "xtables/x_tables.h"
+
+static bool physdev_mt(const struct sk_buff *skb, struct xt_action_param *par)
+{
+	const struct xt_physdev_info *info = par->matchinfo;
+
+	(void)skb;
+	/* !nf_bridge_info_exists(skb), always (EMU: no bridge).  Not a bridged IP packet
+	 * or no info available yet: match if the invert flags of the used options are on. */
+	if ((info->bitmask & XT_PHYSDEV_OP_BRIDGED) && !(info->invert & XT_PHYSDEV_OP_BRIDGED))
+		return false;
+	if ((info->bitmask & XT_PHYSDEV_OP_ISIN) && !(info->invert & XT_PHYSDEV_OP_ISIN))
+		return false;
+	if ((info->bitmask & XT_PHYSDEV_OP_ISOUT) && !(info->invert & XT_PHYSDEV_OP_ISOUT))
+		return false;
+	if ((info->bitmask & XT_PHYSDEV_OP_IN) && !(info->invert & XT_PHYSDEV_OP_IN))
+		return false;
+	if ((info->bitmask & XT_PHYSDEV_OP_OUT) && !(info->invert & XT_PHYSDEV_OP_OUT))
+		return false;
+	return true;
+}
 
 #define pr_fmt(fmt) "xt_physdev: " fmt
 
@@ -38,6 +60,7 @@ static const struct xt_match physdev_mt_reg[] = {
 		.name		= "physdev",
 		.family		= NFPROTO_IPV4,
 		.checkentry	= physdev_mt_check,
+		.match		= physdev_mt,
 		.matchsize	= sizeof(struct xt_physdev_info),
 	},
 };

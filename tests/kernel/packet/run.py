@@ -50,7 +50,7 @@ class Case:
     def render(self, trace, egress, save):
         frames = self.frames()
         return outputs.render(trace, egress, save, sorted(self.topo.ifaces), self.hosts(),
-                              outputs.local_ids(frames, self.hosts()))
+                              outputs.local_ids(frames, self.topo))
 
 
 def find_cases(names):

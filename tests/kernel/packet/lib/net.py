@@ -53,7 +53,7 @@ def wan(cap, pkt, src_mac=GW_MAC, dst_mac=R_WAN_MAC, **kw):
 def local(cap, iface, pkt, dst_mac, **kw):
     """pkt is sent by the router itself (its source is one of the router's addresses), seen
     on iface, the interface it leaves by."""
-    src_mac = {"lan0": R_LAN_MAC, "wan0": R_WAN_MAC}[iface]
+    src_mac = {"lan0": R_LAN_MAC, "wan0": R_WAN_MAC, "lo": "00:00:00:00:00:00"}[iface]
     cap.add(iface, ether(dst_mac, src_mac, pkt), **kw)
 
 

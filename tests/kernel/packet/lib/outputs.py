@@ -54,12 +54,12 @@ def mask_trace_line(msg, hosts, local_ids):
     return msg
 
 
-def local_ids(frames, hosts):
+def local_ids(frames, topo):
     """(src, ip id) of the capture's locally generated packets."""
     out = set()
     for fr in frames:
         d = fr.data
-        if len(d) >= 34 and d[12:14] == b"\x08\x00" and socket.inet_ntoa(d[26:30]) in hosts:
+        if topo.is_local_frame(fr.iface, d):
             out.add((socket.inet_ntoa(d[26:30]), struct.unpack("!H", d[18:20])[0]))
     return out
 

@@ -144,6 +144,20 @@ class Topology:
             out.add("127.0.0.1")
         return out
 
+    def is_local_frame(self, iface, frame):
+        """Whether a captured frame was sent by the router itself: an IPv4 packet whose
+        source is one of the router's addresses, in a frame whose source MAC is one of the
+        router's interfaces' (or any frame captured on lo). A frame from elsewhere that
+        merely claims a router address as its source (a spoof) arrives on the wire."""
+        if len(frame) < 34 or frame[12:14] != b"\x08\x00" or (frame[14] >> 4) != 4:
+            return False
+        if ipaddress.IPv4Address(frame[26:30]).exploded not in self.host_addresses():
+            return False
+        if iface == "lo":
+            return True
+        src_mac = ":".join("%02x" % b for b in frame[6:12])
+        return any(i.mac == src_mac for i in self.ifaces.values())
+
     def kernel_commands(self, wire_ns):
         """(lineno, argv) to run inside the router namespace, in file order: each veth gets its
         peer, of the same name, created in wire_ns."""

@@ -1,0 +1,685 @@
+/* emu/cmd_replay.c - EMU: `nfemu replay`: run a capture through the emulated kernel.
+ *
+ * No kernel counterpart: this is the NIC and the socket layer's user.  It loads a ruleset (the
+ * real iptables-legacy-restore under the shim, or a saved state) and a topology, then feeds
+ * each captured packet to the stack -- netif_receive_skb for Ethernet frames, nfemu_rx_l3 for
+ * captures without a usable link layer, nfemu_local_out for packets the host itself sent --
+ * on the capture's clock, one packet at a time (memory does not grow with the capture).
+ * Tracing every packet is an nf_hook at priority -350, as `meta nftrace set 1` in an nft
+ * chain at that priority does on Linux.  Outputs: emu/output.c; formats: docs/replay.md.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <asm/byteorder.h>
+#include <linux/if_packet.h>
+#include "emu/capture.h"
+#include "emu/cli.h"
+#include "emu/clock.h"
+#include "emu/net.h"
+#include "emu/output.h"
+#include "emu/random.h"
+#include "emu/state.h"
+#include "hooks/netfilter.h"
+#include "netstack/inet.h"
+#include "netstack/netdevice.h"
+#include "netstack/skbuff.h"
+#include "xtables/ip_tables.h"
+
+/* Where the nft chain that sets nftrace sits in the harness: after defrag, before raw. */
+#define REPLAY_NFTRACE_PRIORITY (-350)
+/* The most iptables-legacy-restore output kept for the error message. */
+#define REPLAY_CHILD_OUTPUT_MAX 16384
+
+struct replay_opts {
+	const char *topology, *rules, *state, *in, *trace, *jsonl, *egress, *capture;
+	bool trace_only_marked;
+	u64 seed;
+};
+
+struct replay {
+	struct net *net;
+	struct nfemu_output *out;
+	bool trace_all;
+	struct nf_hook_ops ops[2];
+	unsigned int nops;
+	struct net_device *in_dev;      /* --in */
+	struct sock sk;                 /* the uid 0 socket locally sent packets come from */
+	char unknown_ifs[8][64];        /* pcapng interface names already said to be unknown */
+	unsigned int nunknown;
+};
+
+static void replay_usage(FILE *f)
+{
+	fprintf(f,
+		"usage: nfemu replay --topology FILE (--rules RULES.v4 | --state FILE) [--in IFACE]\n"
+		"                    [--trace FILE|-] [--trace-only-marked] [--jsonl FILE|-] [--egress DIR]\n"
+		"                    [--seed N] CAPTURE\n"
+		"  Run every packet of CAPTURE (pcap or pcapng) through the emulated kernel: the\n"
+		"  topology's interfaces, addresses and routes, and the ruleset loaded by the real\n"
+		"  iptables-legacy-restore (--rules) or kept in a state file (--state, whose counters\n"
+		"  are written back).\n"
+		"  --trace          kernel log lines (TRACE, LOG) and one fate line (\"#N ...\") per packet\n"
+		"  --trace-only-marked  trace only what the TRACE target marks (default: every packet)\n"
+		"  --jsonl          one JSON object per event (docs/replay.md)\n"
+		"  --egress DIR     DIR/IFACE.pcap per interface, DIR/dropped.pcap\n"
+		"  --in IFACE       the interface every packet arrives on (default: the pcapng interface,\n"
+		"                   else the one routing back to the source; the host's own sources are\n"
+		"                   sent through OUTPUT)\n"
+		"  --seed N         seed of the kernel's randomness (statistic, ...), default 0\n");
+}
+
+/* "--opt VALUE" or "--opt=VALUE" at argv[*i]: consumes it and sets *val; 0 = not this
+ * option, 1 = taken, -1 = the value is missing. */
+static int replay_opt(int argc, char **argv, int *i, const char *name, const char **val)
+{
+	size_t n = strlen(name);
+
+	if (strncmp(argv[*i], name, n))
+		return 0;
+	if (argv[*i][n] == '=') {
+		*val = argv[*i] + n + 1;
+		(*i)++;
+		return 1;
+	}
+	if (argv[*i][n])
+		return 0;
+	if (*i + 1 >= argc) {
+		fprintf(stderr, "nfemu: replay: %s needs a value\n", name);
+		return -1;
+	}
+	*val = argv[*i + 1];
+	*i += 2;
+	return 1;
+}
+
+static int replay_parse(int argc, char **argv, struct replay_opts *o)
+{
+	static const struct {
+		const char *name;
+		size_t off;
+	} valued[] = {
+		{ "--topology", offsetof(struct replay_opts, topology) },
+		{ "--rules", offsetof(struct replay_opts, rules) },
+		{ "--state", offsetof(struct replay_opts, state) },
+		{ "--in", offsetof(struct replay_opts, in) },
+		{ "--trace", offsetof(struct replay_opts, trace) },
+		{ "--jsonl", offsetof(struct replay_opts, jsonl) },
+		{ "--egress", offsetof(struct replay_opts, egress) },
+	};
+	const char *seed = NULL;
+	bool dashdash = false;
+	int i = 1;
+
+	memset(o, 0, sizeof(*o));
+	while (i < argc) {
+		const char *arg = argv[i];
+		bool taken = false;
+		int r;
+
+		if (!dashdash && arg[0] == '-' && arg[1]) {
+			if (!strcmp(arg, "--")) {
+				dashdash = true;
+				i++;
+				continue;
+			}
+			if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
+				replay_usage(stdout);
+				return 1;
+			}
+			if (!strcmp(arg, "--trace-only-marked")) {
+				o->trace_only_marked = true;
+				i++;
+				continue;
+			}
+			for (size_t k = 0; k < ARRAY_SIZE(valued) && !taken; k++) {
+				r = replay_opt(argc, argv, &i, valued[k].name,
+					       (const char **)((char *)o + valued[k].off));
+				if (r < 0)
+					return -1;
+				taken = r;
+			}
+			if (taken)
+				continue;
+			r = replay_opt(argc, argv, &i, "--seed", &seed);
+			if (r < 0)
+				return -1;
+			if (r)
+				continue;
+			fprintf(stderr, "nfemu: replay: unknown option '%s'\n", arg);
+			return -1;
+		}
+		if (o->capture) {
+			fprintf(stderr, "nfemu: replay: one capture at a time ('%s' and '%s')\n",
+				o->capture, arg);
+			return -1;
+		}
+		o->capture = arg;
+		i++;
+	}
+	if (seed) {
+		char *end;
+
+		errno = 0;
+		o->seed = strtoull(seed, &end, 0);
+		if (errno || !*seed || *end || seed[0] == '-') {
+			fprintf(stderr, "nfemu: replay: --seed %s: not a number\n", seed);
+			return -1;
+		}
+	}
+	if (!o->topology) {
+		fprintf(stderr, "nfemu: replay: --topology FILE is required\n");
+		return -1;
+	}
+	if (o->rules && o->state) {
+		fprintf(stderr, "nfemu: replay: --rules and --state: give one of them\n");
+		return -1;
+	}
+	if (!o->rules && !o->state) {
+		/* `nfemu --state FILE replay ...` and $NFEMU_STATE name a state too */
+		const char *env = getenv("NFEMU_STATE");
+
+		if (!env || !env[0]) {
+			fprintf(stderr, "nfemu: replay: give the ruleset: --rules RULES.v4 or --state FILE\n");
+			return -1;
+		}
+		o->state = env;
+	}
+	if (!o->capture) {
+		fprintf(stderr, "nfemu: replay: no capture file given\n");
+		return -1;
+	}
+	return 0;
+}
+
+/* ---------------------------------------------------------------- the ruleset */
+
+/* Run `nfemu exec --state STATE -- iptables-legacy-restore < RULES` (the real program under
+ * the shim) and show what it said when it fails.  0 or -1 (message printed). */
+static int replay_restore_rules(const char *rules, const char *state)
+{
+	char out[REPLAY_CHILD_OUTPUT_MAX + 1];
+	size_t got = 0;
+	int in, pipefd[2], status;
+	pid_t pid;
+	ssize_t n;
+
+	in = open(rules, O_RDONLY | O_CLOEXEC);
+	if (in < 0) {
+		fprintf(stderr, "nfemu: replay: --rules %s: %s\n", rules, strerror(errno));
+		return -1;
+	}
+	if (pipe2(pipefd, O_CLOEXEC) < 0) {
+		fprintf(stderr, "nfemu: replay: pipe: %s\n", strerror(errno));
+		close(in);
+		return -1;
+	}
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		fprintf(stderr, "nfemu: replay: fork: %s\n", strerror(errno));
+		close(in);
+		close(pipefd[0]);
+		close(pipefd[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		if (dup2(in, 0) < 0 || dup2(pipefd[1], 1) < 0 || dup2(pipefd[1], 2) < 0)
+			_exit(126);
+		execl("/proc/self/exe", "nfemu", "exec", "--state", state, "--",
+		      "iptables-legacy-restore", (char *)NULL);
+		dprintf(2, "nfemu: replay: cannot run nfemu exec: %s\n", strerror(errno));
+		_exit(127);
+	}
+	close(in);
+	close(pipefd[1]);
+	for (;;) {
+		char sink[4096];
+
+		if (got < REPLAY_CHILD_OUTPUT_MAX)
+			n = read(pipefd[0], out + got, REPLAY_CHILD_OUTPUT_MAX - got);
+		else
+			n = read(pipefd[0], sink, sizeof(sink));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		if (got < REPLAY_CHILD_OUTPUT_MAX)
+			got += (size_t)n;
+	}
+	close(pipefd[0]);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	out[got] = '\0';
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return 0;
+	fprintf(stderr, "nfemu: replay: --rules %s: iptables-legacy-restore failed (%s %d)%s\n%s%s",
+		rules, WIFEXITED(status) ? "exit status" : "signal",
+		WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status), got ? ":" : "", out,
+		got && out[got - 1] != '\n' ? "\n" : "");
+	return -1;
+}
+
+static void replay_rmtemp(char *dir)
+{
+	static const char *const files[] = { "state", "state.lock", "state.xtables.lock" };
+	char path[PATH_MAX];
+
+	if (!dir[0])
+		return;
+	for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
+		unlink(path);
+	}
+	rmdir(dir);
+	dir[0] = '\0';
+}
+
+/* ---------------------------------------------------------------- the nftrace hook */
+
+/* As an nft chain at priority -350 with `meta nftrace set 1`: every packet entering PREROUTING
+ * or LOCAL_OUT is traced by ipt_do_table from then on.  EMU: it also tells the outputs that
+ * the packet got past ip_rcv. */
+static unsigned int replay_nftrace_hook(void *priv, struct sk_buff *skb, const struct nf_hook_state *state)
+{
+	struct replay *r = priv;
+
+	if (state->hook == NF_INET_PRE_ROUTING)
+		nfemu_output_saw_prerouting(r->out, skb);
+	if (r->trace_all)
+		skb->nf_trace = 1;
+	return NF_ACCEPT;
+}
+
+static int replay_hooks_register(struct replay *r)
+{
+	static const unsigned int hooks[] = { NF_INET_PRE_ROUTING, NF_INET_LOCAL_OUT };
+
+	for (size_t i = 0; i < ARRAY_SIZE(hooks); i++) {
+		if (hooks[i] == NF_INET_LOCAL_OUT && !r->trace_all)
+			continue;
+		r->ops[r->nops] = (struct nf_hook_ops){
+			.hook = replay_nftrace_hook,
+			.priv = r,
+			.pf = NFPROTO_IPV4,
+			.hooknum = hooks[i],
+			.priority = REPLAY_NFTRACE_PRIORITY,
+			.name = "nfemu-replay-nftrace",
+		};
+		r->nops++;
+	}
+	return nf_register_net_hooks(r->net, r->ops, r->nops);
+}
+
+/* ---------------------------------------------------------------- one packet */
+
+static const char *ethertype_name(u16 type, char *buf, size_t len)
+{
+	switch (type) {
+	case 0x0806: return "ARP";
+	case 0x86DD: return "IPv6";
+	case 0x8035: return "RARP";
+	case 0x88CC: return "LLDP";
+	case 0x8847: case 0x8848: return "MPLS";
+	case 0x8863: case 0x8864: return "PPPoE";
+	case 0: return "802.3/LLC";
+	default:
+		snprintf(buf, len, "ethertype 0x%04x", type);
+		return buf;
+	}
+}
+
+/* The interface a received packet came in on: --in, else the pcapng name when it is one of
+ * the topology's, else the one routing back to the source. */
+static struct net_device *replay_ingress(struct replay *r, const struct nfemu_capture_pkt *pkt,
+					 __be32 saddr, bool have_saddr, enum nfemu_ingress_by *by)
+{
+	struct net_device *dev;
+
+	if (r->in_dev) {
+		*by = NFEMU_INGRESS_OPTION;
+		return r->in_dev;
+	}
+	if (pkt->ifname) {
+		dev = dev_get_by_name(r->net, pkt->ifname);
+		if (dev) {
+			*by = NFEMU_INGRESS_PCAPNG;
+			return dev;
+		}
+		if (r->nunknown < ARRAY_SIZE(r->unknown_ifs)) {
+			unsigned int i;
+
+			for (i = 0; i < r->nunknown; i++)
+				if (!strncmp(r->unknown_ifs[i], pkt->ifname, sizeof(r->unknown_ifs[i])))
+					break;
+			if (i == r->nunknown) {
+				snprintf(r->unknown_ifs[r->nunknown++], sizeof(r->unknown_ifs[0]), "%s",
+					 pkt->ifname);
+				nfemu_output_note(r->out, "capture interface '%s' is not in the topology: "
+						  "its packets enter where their source routes back", pkt->ifname);
+			}
+		}
+	}
+	*by = NFEMU_INGRESS_ROUTE;
+	return have_saddr ? nfemu_dev_route_back(r->net, saddr) : NULL;
+}
+
+static void replay_skb_init(struct replay *r, struct sk_buff *skb, u64 n, u64 ts_ns)
+{
+	skb->emu_id = n;
+	skb->emu_net = r->net;
+	skb->tstamp = ts_ns;
+	skb->protocol = __cpu_to_be16(ETH_P_IP);
+}
+
+/* A packet the host sent (its source is the host's): LOCAL_OUT from a uid 0 raw socket, the
+ * IP packet only (Ethernet padding cut off by the IP total length, as the socket sends it). */
+static void replay_local_out(struct replay *r, u64 n, u64 ts_ns, const struct nfemu_frame *fr)
+{
+	unsigned int len = fr->l3len, tot = (unsigned int)(fr->l3[2] << 8 | fr->l3[3]);
+	struct sk_buff *skb;
+
+	if (tot >= 20 && tot < len)
+		len = tot;
+	nfemu_output_packet_begin(r->out, n, ts_ns, NULL, NFEMU_INGRESS_LOCAL, fr->l3, len, len);
+	skb = alloc_skb(len);
+	if (!skb) {
+		nfemu_output_note(r->out, "#%llu: out of memory", (unsigned long long)n);
+		nfemu_output_packet_end(r->out);
+		return;
+	}
+	replay_skb_init(r, skb, n, ts_ns);
+	memcpy(skb_put(skb, len), fr->l3, len);
+	skb_reset_network_header(skb);
+	r->sk.sk_protocol = IPPROTO_RAW;
+	nfemu_local_out(r->net, skb, &r->sk);
+	nfemu_output_packet_end(r->out);
+}
+
+/* Fill in a cooked capture's Ethernet destination from its packet type. */
+static void replay_sll_dst(struct nfemu_frame *fr, const struct net_device *dev)
+{
+	switch (fr->pkt_type) {
+	case PACKET_BROADCAST:
+		memset(fr->eth, 0xff, ETH_ALEN);
+		break;
+	case PACKET_MULTICAST:
+		fr->eth[0] = 0x01;
+		fr->eth[1] = 0x00;
+		fr->eth[2] = 0x5e;
+		if (fr->l3len >= 20) {
+			fr->eth[3] = fr->l3[17] & 0x7f;
+			fr->eth[4] = fr->l3[18];
+			fr->eth[5] = fr->l3[19];
+		}
+		break;
+	case PACKET_HOST:
+		if (dev->addr_len == ETH_ALEN)
+			memcpy(fr->eth, dev->dev_addr, ETH_ALEN);
+		break;
+	default:
+		break;          /* another host's: an all-zero destination is not ours */
+	}
+}
+
+static void replay_receive(struct replay *r, u64 n, u64 ts_ns, struct net_device *dev,
+			   enum nfemu_ingress_by by, struct nfemu_frame *fr, unsigned int wire_len)
+{
+	unsigned int hlen = fr->has_eth ? ETH_HLEN : 0;
+	struct sk_buff *skb;
+
+	nfemu_output_packet_begin(r->out, n, ts_ns, dev->name, by, fr->l3, fr->l3len, wire_len);
+	skb = alloc_skb(hlen + fr->l3len);
+	if (!skb) {
+		nfemu_output_note(r->out, "#%llu: out of memory", (unsigned long long)n);
+		nfemu_output_packet_end(r->out);
+		return;
+	}
+	replay_skb_init(r, skb, n, ts_ns);
+	skb->dev = dev;
+	skb->skb_iif = dev->ifindex;
+	if (fr->has_eth && !fr->eth_dst_known)
+		replay_sll_dst(fr, dev);
+	if (fr->has_eth)
+		memcpy(skb_put(skb, ETH_HLEN), fr->eth, ETH_HLEN);
+	memcpy(skb_put(skb, fr->l3len), fr->l3, fr->l3len);
+	if (fr->has_eth && fr->eth_dst_known) {
+		/* an Ethernet frame (802.1Q tags already taken off): the device received it */
+		skb_reset_mac_header(skb);
+		netif_receive_skb(skb);
+	} else {
+		/* no Ethernet header was captured (raw IP, loopback, cooked): straight to IPv4 */
+		if (fr->has_eth) {
+			skb_reset_mac_header(skb);
+			skb->mac_len = ETH_HLEN;
+			skb_pull(skb, ETH_HLEN);
+		}
+		skb_reset_network_header(skb);
+		skb->pkt_type = fr->pkt_type >= 0 && fr->pkt_type <= PACKET_OTHERHOST ? fr->pkt_type :
+				PACKET_HOST;
+		nfemu_rx_l3(skb);
+	}
+	nfemu_output_packet_end(r->out);
+}
+
+/* One capture record: decode it, choose where it enters, run it to completion. */
+static void replay_one(struct replay *r, u64 n, const struct nfemu_capture_pkt *pkt)
+{
+	const char *ifname = r->in_dev ? r->in_dev->name : pkt->ifname;
+	struct nfemu_frame fr;
+	char why[160], buf[32];
+	enum nfemu_ingress_by by;
+	struct net_device *dev;
+	__be32 saddr = 0;
+	bool have_saddr;
+
+	nfemu_clock_set(r->net, pkt->ts_ns);
+	if (nfemu_frame_decode(pkt, &fr, why, sizeof(why))) {
+		nfemu_output_skip(r->out, n, pkt->ts_ns, ifname, "undecodable", why);
+		return;
+	}
+	if (fr.ethertype != ETH_P_IP) {
+		snprintf(why, sizeof(why), "%s", ethertype_name(fr.ethertype, buf, sizeof(buf)));
+		nfemu_output_skip(r->out, n, pkt->ts_ns, ifname, "non-IPv4", why);
+		return;
+	}
+	if (pkt->caplen < pkt->origlen) {
+		snprintf(why, sizeof(why), "cut to %u of %u bytes by the capture's snap length",
+			 pkt->caplen, pkt->origlen);
+		nfemu_output_skip(r->out, n, pkt->ts_ns, ifname, "truncated", why);
+		return;
+	}
+	have_saddr = fr.l3len >= 20;
+	if (have_saddr)
+		memcpy(&saddr, fr.l3 + 12, 4);
+	if (have_saddr && nfemu_addr_is_local(r->net, saddr)) {
+		replay_local_out(r, n, pkt->ts_ns, &fr);
+		return;
+	}
+	if (pkt->direction == 2 || fr.pkt_type == PACKET_OUTGOING) {
+		nfemu_output_skip(r->out, n, pkt->ts_ns, ifname, "outgoing",
+				  "an outgoing copy (the capture saw it leave)");
+		return;
+	}
+	dev = replay_ingress(r, pkt, saddr, have_saddr, &by);
+	if (!dev) {
+		snprintf(why, sizeof(why), "no ingress: no interface routes back to the source%s",
+			 have_saddr ? "" : " (no IPv4 header)");
+		nfemu_output_skip(r->out, n, pkt->ts_ns, ifname, "no ingress", why);
+		return;
+	}
+	replay_receive(r, n, pkt->ts_ns, dev, by, &fr, pkt->origlen);
+}
+
+/* ---------------------------------------------------------------- the command */
+
+static FILE *replay_fopen(const char *path, const char *what)
+{
+	FILE *f;
+
+	if (!strcmp(path, "-"))
+		return stdout;
+	f = fopen(path, "w");
+	if (!f)
+		fprintf(stderr, "nfemu: replay: %s %s: %s\n", what, path, strerror(errno));
+	return f;
+}
+
+static void replay_fclose(FILE *f, const char *path, const char *what, int *status)
+{
+	if (!f || f == stdout)
+		return;
+	if (fclose(f)) {
+		fprintf(stderr, "nfemu: replay: %s %s: %s\n", what, path, strerror(errno));
+		*status = 1;
+	}
+}
+
+/* Give every interface its egress file, even if nothing leaves by it. */
+static void replay_touch_egress(struct replay *r)
+{
+	struct net_device *dev;
+
+	list_for_each_entry(dev, &r->net->ipv4.dev_base_head, dev_list)
+		if (!(dev->flags & IFF_LOOPBACK))
+			nfemu_output_egress_touch(r->out, dev);
+}
+
+int cmd_replay(int argc, char **argv)
+{
+	struct nfemu_output_opts oo = { 0 };
+	struct replay_opts o;
+	struct replay r = { 0 };
+	struct nfemu_capture *cap = NULL;
+	struct nfemu_capture_pkt pkt;
+	struct nfemu_state st = { .lock_fd = -1 };
+	bool state_open = false;
+	char err[1024], tmpdir[PATH_MAX] = "", state_path[PATH_MAX];
+	FILE *trace = NULL, *jsonl = NULL;
+	int status = 1, ret, cap_ret = 0;
+	u64 n = 0;
+
+	ret = replay_parse(argc, argv, &o);
+	if (ret)
+		return ret > 0 ? 0 : 2;
+
+	/* The capture first: a missing or broken file is the cheapest mistake to report. */
+	if (nfemu_capture_open(&cap, o.capture, err, sizeof(err))) {
+		fprintf(stderr, "nfemu: replay: %s\n", err);
+		return 1;
+	}
+
+	if (o.rules) {
+		const char *tmp = getenv("TMPDIR");
+
+		snprintf(tmpdir, sizeof(tmpdir), "%s/nfemu-replay.XXXXXX", tmp && tmp[0] ? tmp : "/tmp");
+		if (!mkdtemp(tmpdir)) {
+			fprintf(stderr, "nfemu: replay: %s: %s\n", tmpdir, strerror(errno));
+			tmpdir[0] = '\0';
+			goto out;
+		}
+		snprintf(state_path, sizeof(state_path), "%s/state", tmpdir);
+		if (replay_restore_rules(o.rules, state_path))
+			goto out;
+	} else {
+		struct stat sb;
+
+		snprintf(state_path, sizeof(state_path), "%s", nfemu_state_path(o.state));
+		if (stat(state_path, &sb) < 0) {
+			fprintf(stderr, "nfemu: replay: --state %s: %s\n", state_path, strerror(errno));
+			goto out;
+		}
+	}
+	if (nfemu_state_open(&st, state_path, &r.net, err, sizeof(err))) {
+		fprintf(stderr, "nfemu: replay: %s\n", err);
+		goto out;
+	}
+	state_open = true;
+
+	ret = inet_net_init(r.net);
+	if (!ret)
+		ret = nfemu_topology_load(r.net, o.topology, err, sizeof(err));
+	if (ret) {
+		fprintf(stderr, "nfemu: replay: %s\n", ret == -ENOMEM && !err[0] ? "out of memory" : err);
+		goto out;
+	}
+	if (ipt_check_emulated(r.net, err, sizeof(err))) {
+		fprintf(stderr, "nfemu: replay: %s: %s\n", o.rules ? o.rules : state_path, err);
+		goto out;
+	}
+	if (o.in) {
+		r.in_dev = dev_get_by_name(r.net, o.in);
+		if (!r.in_dev) {
+			fprintf(stderr, "nfemu: replay: --in %s: no such interface in %s\n", o.in,
+				o.topology);
+			goto out;
+		}
+	}
+	nfemu_random_seed(r.net, o.seed);
+
+	if (o.trace && !(trace = replay_fopen(o.trace, "--trace")))
+		goto out;
+	if (o.jsonl && !(jsonl = replay_fopen(o.jsonl, "--jsonl")))
+		goto out;
+	oo.trace = trace;
+	oo.jsonl = jsonl;
+	oo.egress_dir = o.egress;
+	oo.summary = trace == stdout || jsonl == stdout ? stderr : stdout;
+	oo.progress = isatty(STDERR_FILENO);
+	oo.capture_name = o.capture;
+	if (nfemu_output_open(&r.out, r.net, &oo, err, sizeof(err))) {
+		fprintf(stderr, "nfemu: replay: %s\n", err);
+		goto out;
+	}
+	if (o.egress)
+		replay_touch_egress(&r);
+	/* Tracing every packet only matters when the trace is written somewhere. */
+	r.trace_all = !o.trace_only_marked && (trace || jsonl);
+	if (replay_hooks_register(&r)) {
+		fprintf(stderr, "nfemu: replay: cannot register the trace hook\n");
+		r.nops = 0;
+		goto out;
+	}
+
+	while ((cap_ret = nfemu_capture_next(cap, &pkt, err, sizeof(err))) == 1) {
+		replay_one(&r, ++n, &pkt);
+		nfemu_output_progress(r.out, nfemu_capture_tell(cap), nfemu_capture_size(cap));
+	}
+	status = cap_ret < 0 ? 1 : 0;
+
+out:
+	if (r.nops)
+		nf_unregister_net_hooks(r.net, r.ops, r.nops);
+	if (r.out) {
+		char werr[512];
+
+		if (nfemu_output_close(r.out, werr, sizeof(werr))) {
+			fprintf(stderr, "nfemu: replay: %s\n", werr);
+			status = 1;
+		}
+	}
+	/* a capture that breaks off: after the summary of what was replayed, say where */
+	if (cap_ret < 0)
+		fprintf(stderr, "nfemu: replay: %s\n", err);
+	replay_fclose(trace, o.trace, "--trace", &status);
+	replay_fclose(jsonl, o.jsonl, "--jsonl", &status);
+	if (state_open) {
+		/* --state: the counters (and whatever else the replay changed) go back */
+		if (status == 0 && !o.rules && nfemu_state_commit(&st, r.net, err, sizeof(err))) {
+			fprintf(stderr, "nfemu: replay: %s\n", err);
+			status = 1;
+		}
+		nfemu_state_close(&st);
+	}
+	if (r.net)
+		net_free(r.net);
+	nfemu_capture_close(cap);
+	replay_rmtemp(tmpdir);
+	return status;
+}

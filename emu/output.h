@@ -1,0 +1,67 @@
+/* emu/output.h - EMU: what `nfemu replay` prints: fate lines, JSON Lines, pcaps, summary.
+ *
+ * No kernel counterpart.  It installs itself as the emulated kernel's observer (emu/observe.h)
+ * and kernel log (net->nf.log.sink), and turns what the kernel reports while one capture
+ * packet is processed into one fate line per packet (and per packet the host generated in
+ * answer), JSON Lines with the same facts, egress and dropped-packet pcaps, a progress bar and
+ * the closing summary.  Formats: docs/replay.md.
+ */
+#ifndef NFEMU_EMU_OUTPUT_H
+#define NFEMU_EMU_OUTPUT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include "emu/kernel.h"
+
+struct net;
+struct sk_buff;
+
+struct nfemu_output_opts {
+	FILE *trace;                    /* kernel log + fate lines, NULL for none */
+	FILE *jsonl;                    /* JSON Lines, NULL for none */
+	const char *egress_dir;         /* DIR/IFACE.pcap and DIR/dropped.pcap, NULL for none */
+	FILE *summary;                  /* the closing summary */
+	bool progress;                  /* draw a progress bar on stderr */
+	const char *capture_name;       /* for the summary */
+};
+
+struct nfemu_output;
+
+/* Hook into net (observer and log sink) and open the egress directory.  -errno with one line
+ * in err on failure. */
+int nfemu_output_open(struct nfemu_output **op, struct net *net, const struct nfemu_output_opts *opts,
+		      char *err, size_t errlen);
+
+/* Create DIR/IFACE.pcap now, so an interface nothing left by still has its (empty) file. */
+struct net_device;
+void nfemu_output_egress_touch(struct nfemu_output *o, struct net_device *dev);
+
+/* How the ingress of a captured packet was chosen (for JSON: "ingress_by"). */
+enum nfemu_ingress_by {
+	NFEMU_INGRESS_OPTION,           /* --in */
+	NFEMU_INGRESS_PCAPNG,           /* the pcapng interface name */
+	NFEMU_INGRESS_ROUTE,            /* the interface that routes back to the source */
+	NFEMU_INGRESS_LOCAL,            /* the source is the host's: LOCAL_OUT */
+};
+
+/* A captured IPv4 packet is about to be processed.  ingress NULL for LOCAL_OUT. */
+void nfemu_output_packet_begin(struct nfemu_output *o, u64 n, u64 ts_ns, const char *ingress,
+			       enum nfemu_ingress_by by, const unsigned char *l3, unsigned int l3len,
+			       unsigned int wire_len);
+/* It reached the PREROUTING hook (so a drop before it was ip_rcv's). */
+void nfemu_output_saw_prerouting(struct nfemu_output *o, const struct sk_buff *skb);
+/* It has been processed to completion: print its fate and its children's. */
+void nfemu_output_packet_end(struct nfemu_output *o);
+/* A record that was not replayed: not IPv4, undecodable, truncated by the snap length, an
+ * outgoing copy in a cooked capture.  kind is the summary's key, detail the line's text. */
+void nfemu_output_skip(struct nfemu_output *o, u64 n, u64 ts_ns, const char *ingress,
+		       const char *kind, const char *detail);
+/* A note from the replay itself (not the kernel), printed as a fate-style line. */
+void nfemu_output_note(struct nfemu_output *o, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Redraw the progress bar if it is due (cheap to call per packet). */
+void nfemu_output_progress(struct nfemu_output *o, u64 done_bytes, u64 total_bytes);
+/* Print the summary, close the pcaps and unhook from the net.  0 or -EIO (a write failed). */
+int nfemu_output_close(struct nfemu_output *o, char *err, size_t errlen);
+
+#endif

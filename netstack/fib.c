@@ -1,0 +1,623 @@
+/* netstack/fib.c - the IPv4 forwarding information base (net/ipv4/fib_frontend.c,
+ * fib_semantics.c, fib_trie.c).
+ *
+ * Routes of the main and local tables, inserted as fib_table_insert orders them and checked as
+ * fib_create_info checks them (scopes, gateways reachable on link, prefsrc local); the lookup
+ * of fib_table_lookup: longest prefix first, local-table aliases before main at equal
+ * prefixes (the trie is merged while there are no rules), then by metric, skipping routes of a
+ * narrower scope than asked and dead nexthops, and error types (unreachable, blackhole,
+ * prohibit) answering with their errno.  Also the routes an address implies (fib_add_ifaddr),
+ * device up/down, rp_filter (fib_validate_source) and the address-type queries.
+ * EMU: a list scanned linearly instead of an LC-trie (tables hold tens of routes); no
+ * multipath, no fib rules, no default-route selection by neighbour state (the first default
+ * route of the lowest metric wins).
+ */
+#include <arpa/inet.h>
+#include <stdlib.h>
+#include <linux/netlink.h>
+#include "emu/net.h"
+#include "netstack/netdevice.h"
+#include "netstack/neighbour.h"
+#include "netstack/route.h"
+#include "netstack/ip.h"
+
+struct fib_prop {
+	int error;
+	u8 scope;
+};
+
+static const struct fib_prop fib_props[RTN_MAX + 1] = {
+	[RTN_UNSPEC] = { 0, RT_SCOPE_NOWHERE },
+	[RTN_UNICAST] = { 0, RT_SCOPE_UNIVERSE },
+	[RTN_LOCAL] = { 0, RT_SCOPE_HOST },
+	[RTN_BROADCAST] = { 0, RT_SCOPE_LINK },
+	[RTN_ANYCAST] = { 0, RT_SCOPE_LINK },
+	[RTN_MULTICAST] = { 0, RT_SCOPE_UNIVERSE },
+	[RTN_BLACKHOLE] = { -EINVAL, RT_SCOPE_UNIVERSE },
+	[RTN_UNREACHABLE] = { -EHOSTUNREACH, RT_SCOPE_UNIVERSE },
+	[RTN_PROHIBIT] = { -EACCES, RT_SCOPE_UNIVERSE },
+	[RTN_THROW] = { -EAGAIN, RT_SCOPE_UNIVERSE },
+	[RTN_NAT] = { -EINVAL, RT_SCOPE_NOWHERE },
+	[RTN_XRESOLVE] = { -EINVAL, RT_SCOPE_NOWHERE },
+};
+
+/* ------------------------------------------------------------------------------------------
+ * Lookup
+ */
+
+static bool fib_entry_matches(const struct fib_info *fi, __be32 daddr)
+{
+	return !((daddr ^ fi->fib_dst) & inet_make_mask(fi->fib_dst_len));
+}
+
+/* fib_lookup_good_nhc() */
+static bool fib_lookup_good_nhc(const struct fib_nh *nh, unsigned int fib_flags,
+				const struct flowi4 *flp)
+{
+	(void)fib_flags;        /* EMU: no carrier, so no RTNH_F_LINKDOWN to ignore */
+	if (nh->fib_nh_flags & RTNH_F_DEAD)
+		return false;
+	if (flp->flowi4_oif && flp->flowi4_oif != nh->fib_nh_oif)
+		return false;
+	return true;
+}
+
+/*
+ * fib_table_lookup() over the merged table.  Walks prefix lengths from /32 down, the way the
+ * trie backtracks; at each length the aliases in list order (local table first).  Returns 0,
+ * the route type's error (-EHOSTUNREACH, -EINVAL, -EACCES), or -ENETUNREACH when nothing
+ * matched.  Cost: O(routes * 33) in the worst case, fine for topology-sized tables.
+ */
+int fib_lookup(struct net *net, const struct flowi4 *flp, struct fib_result *res, unsigned int flags)
+{
+	struct fib_info *fi;
+	int len;
+
+	if (!net->ipv4.ready)
+		return -ENETUNREACH;
+	for (len = 32; len >= 0; len--) {
+		struct fib_info *cand[2] = { NULL, NULL };
+		/* Two passes so local aliases precede main ones at one prefix. */
+		for (int pass = 0; pass < 2; pass++) {
+			u32 want = pass == 0 ? RT_TABLE_LOCAL : RT_TABLE_MAIN;
+
+			list_for_each_entry(fi, &net->ipv4.fib_list, fib_list) {
+				int err;
+
+				if (fi->fib_dst_len != len || fi->tb_id != want ||
+				    !fib_entry_matches(fi, flp->daddr))
+					continue;
+				if (fi->fib_scope < flp->flowi4_scope)
+					continue;
+				err = fib_props[fi->fa_type].error;
+				if (err < 0)    /* throw: -EAGAIN, which fib_lookup reports as ENETUNREACH */
+					return err == -EAGAIN ? -ENETUNREACH : err;
+				if (fi->fa_type != RTN_UNICAST && fi->fa_type != RTN_LOCAL &&
+				    fi->fa_type != RTN_BROADCAST && fi->fa_type != RTN_ANYCAST &&
+				    fi->fa_type != RTN_MULTICAST)
+					continue;
+				if (!fib_lookup_good_nhc(&fi->fib_nh, flags, flp))
+					continue;
+				cand[pass] = fi;
+				break;
+			}
+			if (cand[pass])
+				break;
+		}
+		fi = cand[0] ? cand[0] : cand[1];
+		if (!fi)
+			continue;
+		res->prefix = fi->fib_dst;
+		res->prefixlen = fi->fib_dst_len;
+		res->type = fi->fa_type;
+		res->scope = fi->fib_scope;
+		res->tclassid = 0;
+		res->fi = fi;
+		res->nhc = &fi->fib_nh;
+		res->table = fi->tb_id;
+		return 0;
+	}
+	return -ENETUNREACH;
+}
+
+__be32 fib_result_prefsrc(struct net *net, struct fib_result *res)
+{
+	(void)net;
+	if (res->fi->fib_prefsrc)
+		return res->fi->fib_prefsrc;
+	/* fib_info_update_nhc_saddr() */
+	return inet_select_addr(res->nhc->fib_nh_dev, res->nhc->fib_nh_gw4, res->fi->fib_scope);
+}
+
+void fib_select_path(struct net *net, struct fib_result *res, struct flowi4 *fl4,
+		     const struct sk_buff *skb)
+{
+	(void)skb;
+	if (!fl4->saddr)
+		fl4->saddr = fib_result_prefsrc(net, res);
+}
+
+/* ------------------------------------------------------------------------------------------
+ * Address types
+ */
+
+static unsigned int __inet_dev_addr_type(struct net *net, const struct net_device *dev, __be32 addr)
+{
+	struct flowi4 fl4 = { .daddr = addr };
+	struct fib_result res;
+	unsigned int ret;
+
+	if (ipv4_is_zeronet(addr) || ipv4_is_lbcast(addr))
+		return RTN_BROADCAST;
+	if (ipv4_is_multicast(addr))
+		return RTN_MULTICAST;
+	/* The local table is the merged main table (fib_get_table(net, RT_TABLE_LOCAL)). */
+	ret = RTN_UNICAST;
+	if (!fib_lookup(net, &fl4, &res, FIB_LOOKUP_NOREF)) {
+		if (!dev || dev == res.nhc->fib_nh_dev)
+			ret = res.type;
+	}
+	return ret;
+}
+
+unsigned int inet_addr_type(struct net *net, __be32 addr)
+{
+	return __inet_dev_addr_type(net, NULL, addr);
+}
+
+unsigned int inet_dev_addr_type(struct net *net, const struct net_device *dev, __be32 addr)
+{
+	return __inet_dev_addr_type(net, dev, addr);
+}
+
+unsigned int inet_addr_type_dev_table(struct net *net, const struct net_device *dev, __be32 addr)
+{
+	(void)dev;      /* only selects the table (l3mdev); nfemu has one */
+	return __inet_dev_addr_type(net, NULL, addr);
+}
+
+/* ------------------------------------------------------------------------------------------
+ * Insert and delete (fib_create_info + fib_table_insert)
+ */
+
+/* fib_check_nh(): resolve the nexthop's device and scope. */
+static int fib_check_nh(struct net *net, struct fib_nh *nh, u8 scope)
+{
+	struct net_device *dev;
+
+	if (nh->fib_nh_gw_family == AF_INET) {
+		struct flowi4 fl4 = {
+			.daddr = nh->fib_nh_gw4,
+			.flowi4_scope = (u8)(scope + 1),
+			.flowi4_oif = nh->fib_nh_oif,
+			.flowi4_iif = LOOPBACK_IFINDEX,
+		};
+		struct fib_result res;
+
+		if (fl4.flowi4_scope < RT_SCOPE_LINK)
+			fl4.flowi4_scope = RT_SCOPE_LINK;
+		if (fib_lookup(net, &fl4, &res, FIB_LOOKUP_IGNORE_LINKSTATE))
+			return -EINVAL;         /* "Nexthop has invalid gateway" */
+		if (res.type != RTN_UNICAST && res.type != RTN_LOCAL)
+			return -EINVAL;
+		nh->fib_nh_scope = res.scope;
+		nh->fib_nh_oif = res.nhc->fib_nh_oif;
+		nh->fib_nh_dev = dev = res.nhc->fib_nh_dev;
+		if (!dev)
+			return -EINVAL;
+		return (dev->flags & IFF_UP) ? 0 : -ENETDOWN;
+	}
+	/* fib_check_nh_nongw() */
+	dev = __dev_get_by_index(net, nh->fib_nh_oif);
+	if (!dev || !dev->ip_ptr)
+		return -ENODEV;
+	if (!(dev->flags & IFF_UP))
+		return -ENETDOWN;
+	nh->fib_nh_dev = dev;
+	nh->fib_nh_scope = RT_SCOPE_HOST;
+	return 0;
+}
+
+static bool fib_valid_prefsrc(struct net *net, const struct fib_config *cfg, __be32 prefsrc)
+{
+	if (cfg->fc_type != RTN_LOCAL || !cfg->fc_dst || prefsrc != cfg->fc_dst)
+		return inet_addr_type(net, prefsrc) == RTN_LOCAL;
+	return true;
+}
+
+static int fib_create_info(struct net *net, const struct fib_config *cfg, struct fib_info *fi)
+{
+	int err;
+
+	if (cfg->fc_type > RTN_MAX)
+		return -EINVAL;
+	if (fib_props[cfg->fc_type].scope > cfg->fc_scope)
+		return -EINVAL;                 /* "Invalid scope" */
+	fi->tb_id = cfg->fc_table;
+	fi->fib_dst = cfg->fc_dst;
+	fi->fib_dst_len = cfg->fc_dst_len;
+	fi->fa_type = cfg->fc_type;
+	fi->fa_dscp = cfg->fc_dscp;
+	fi->fib_scope = cfg->fc_scope;
+	fi->fib_protocol = cfg->fc_protocol;
+	fi->fib_priority = cfg->fc_priority;
+	fi->fib_prefsrc = cfg->fc_prefsrc;
+	fi->fib_nh.fib_nh_oif = cfg->fc_oif;
+	fi->fib_nh.fib_nh_gw4 = cfg->fc_gw4;
+	fi->fib_nh.fib_nh_gw_family = cfg->fc_gw4 ? AF_INET : 0;
+
+	if (fib_props[cfg->fc_type].error) {
+		if (cfg->fc_gw4 || cfg->fc_oif)
+			return -EINVAL;         /* "Gateway, device and multipath can not be specified" */
+		fi->fib_nh.fib_nh_scope = RT_SCOPE_NOWHERE;
+		return 0;
+	}
+	switch (cfg->fc_type) {
+	case RTN_UNICAST:
+	case RTN_LOCAL:
+	case RTN_BROADCAST:
+	case RTN_ANYCAST:
+	case RTN_MULTICAST:
+		break;
+	default:
+		return -EINVAL;                 /* "Invalid route type" */
+	}
+	if (cfg->fc_scope > RT_SCOPE_HOST)
+		return -EINVAL;
+	if (cfg->fc_scope == RT_SCOPE_HOST) {
+		if (cfg->fc_gw4)
+			return -EINVAL;         /* "Route with host scope can not have a gateway" */
+		fi->fib_nh.fib_nh_scope = RT_SCOPE_NOWHERE;
+		fi->fib_nh.fib_nh_dev = __dev_get_by_index(net, cfg->fc_oif);
+		if (!fi->fib_nh.fib_nh_dev)
+			return -ENODEV;
+	} else {
+		err = fib_check_nh(net, &fi->fib_nh, cfg->fc_scope);
+		if (err)
+			return err;
+	}
+	if (fi->fib_prefsrc && !fib_valid_prefsrc(net, cfg, fi->fib_prefsrc))
+		return -EINVAL;                 /* "Invalid prefsrc address" */
+	return 0;
+}
+
+static bool fib_same_alias_group(const struct fib_info *a, const struct fib_info *b)
+{
+	return a->tb_id == b->tb_id && a->fib_dst == b->fib_dst &&
+	       a->fib_dst_len == b->fib_dst_len && a->fa_dscp == b->fa_dscp;
+}
+
+static bool fib_same_info(const struct fib_info *a, const struct fib_info *b)
+{
+	return a->fa_type == b->fa_type && a->fib_scope == b->fib_scope &&
+	       a->fib_protocol == b->fib_protocol && a->fib_prefsrc == b->fib_prefsrc &&
+	       a->fib_priority == b->fib_priority &&
+	       a->fib_nh.fib_nh_dev == b->fib_nh.fib_nh_dev &&
+	       a->fib_nh.fib_nh_gw4 == b->fib_nh.fib_nh_gw4;
+}
+
+/*
+ * fib_table_insert(): -EEXIST for `ip route add` of a prefix/tos/metric already there
+ * (NLM_F_EXCL) or an identical route, replace with NLM_F_REPLACE, else insert before the
+ * first alias of the group with a metric >= ours (after those equal with NLM_F_APPEND).
+ */
+int fib_table_insert(struct net *net, const struct fib_config *cfg)
+{
+	struct fib_info *fi, *fa, *pos = NULL, *first_equal = NULL;
+	int err;
+
+	if (cfg->fc_dst_len > 32)
+		return -EINVAL;
+	if (cfg->fc_dst & ~inet_make_mask(cfg->fc_dst_len))
+		return -EINVAL;                 /* "Invalid prefix for given prefix length" */
+	fi = calloc(1, sizeof(*fi));
+	if (!fi)
+		return -ENOMEM;
+	err = fib_create_info(net, cfg, fi);
+	if (err)
+		goto out_free;
+
+	list_for_each_entry(fa, &net->ipv4.fib_list, fib_list) {
+		if (!fib_same_alias_group(fa, fi))
+			continue;
+		if (fa->fib_priority == fi->fib_priority) {
+			if (!first_equal)
+				first_equal = fa;
+			if (fib_same_info(fa, fi)) {
+				err = -EEXIST;
+				goto out_free;
+			}
+		}
+		if (!pos && (cfg->fc_nlflags & NLM_F_APPEND ? fa->fib_priority > fi->fib_priority
+							     : fa->fib_priority >= fi->fib_priority))
+			pos = fa;
+	}
+	if (first_equal) {
+		if (cfg->fc_nlflags & NLM_F_EXCL) {
+			err = -EEXIST;
+			goto out_free;
+		}
+		if (cfg->fc_nlflags & NLM_F_REPLACE) {
+			list_add_tail(&fi->fib_list, &first_equal->fib_list);
+			list_del(&first_equal->fib_list);
+			free(first_equal);
+			goto inserted;
+		}
+	}
+	if (!(cfg->fc_nlflags & NLM_F_CREATE)) {
+		err = -ENOENT;
+		goto out_free;
+	}
+	if (pos)
+		list_add_tail(&fi->fib_list, &pos->fib_list);
+	else
+		list_add_tail(&fi->fib_list, &net->ipv4.fib_list);
+inserted:
+	if (fi->tb_id == RT_TABLE_LOCAL && cfg->fc_protocol != RTPROT_KERNEL)
+		net->ipv4.fib_has_custom_local_routes = true;
+	net->ipv4.fib_seq++;
+	rt_cache_flush(net);
+	return 0;
+out_free:
+	free(fi);
+	return err;
+}
+
+int fib_table_delete(struct net *net, const struct fib_config *cfg)
+{
+	struct fib_info *fa;
+
+	list_for_each_entry(fa, &net->ipv4.fib_list, fib_list) {
+		if (fa->tb_id != cfg->fc_table || fa->fib_dst != cfg->fc_dst ||
+		    fa->fib_dst_len != cfg->fc_dst_len)
+			continue;
+		if (cfg->fc_type && fa->fa_type != cfg->fc_type)
+			continue;
+		if (cfg->fc_priority && fa->fib_priority != cfg->fc_priority)
+			continue;
+		if (cfg->fc_prefsrc && fa->fib_prefsrc != cfg->fc_prefsrc)
+			continue;
+		if (cfg->fc_oif && fa->fib_nh.fib_nh_oif != cfg->fc_oif)
+			continue;
+		if (cfg->fc_gw4 && fa->fib_nh.fib_nh_gw4 != cfg->fc_gw4)
+			continue;
+		list_del(&fa->fib_list);
+		free(fa);
+		net->ipv4.fib_seq++;
+		rt_cache_flush(net);
+		return 0;
+	}
+	return -ESRCH;
+}
+
+/* ------------------------------------------------------------------------------------------
+ * The routes of addresses and devices
+ */
+
+static void fib_magic(int type, __be32 dst, int dst_len, struct in_ifaddr *ifa, u32 rt_priority)
+{
+	struct net_device *dev = ifa->ifa_dev->dev;
+	struct fib_config cfg = {
+		.fc_protocol = RTPROT_KERNEL,
+		.fc_type = (u8)type,
+		.fc_dst = dst,
+		.fc_dst_len = (u8)dst_len,
+		.fc_priority = rt_priority,
+		.fc_prefsrc = ifa->ifa_local,
+		.fc_oif = dev->ifindex,
+		.fc_nlflags = NLM_F_CREATE | NLM_F_APPEND,
+		.fc_table = type == RTN_UNICAST ? RT_TABLE_MAIN : RT_TABLE_LOCAL,
+		.fc_scope = type != RTN_LOCAL ? RT_SCOPE_LINK : RT_SCOPE_HOST,
+	};
+
+	(void)fib_table_insert(dev_net(dev), &cfg);
+}
+
+/* fib_add_ifaddr(): the local route; on an up device also the broadcast routes and the
+ * prefix route (not for secondaries, not for a /32 whose prefix is the address). */
+void fib_add_ifaddr(struct in_ifaddr *ifa)
+{
+	struct in_device *in_dev = ifa->ifa_dev;
+	struct net_device *dev = in_dev->dev;
+	struct in_ifaddr *prim = ifa;
+	__be32 mask = ifa->ifa_mask;
+	__be32 addr = ifa->ifa_local;
+	__be32 prefix = ifa->ifa_address & mask;
+
+	if (ifa->ifa_flags & IFA_F_SECONDARY) {
+		prim = inet_ifa_byprefix(in_dev, prefix, mask);
+		if (!prim)
+			return;
+	}
+	fib_magic(RTN_LOCAL, addr, 32, prim, 0);
+	if (!(dev->flags & IFF_UP))
+		return;
+	/* Add broadcast address, if it is explicitly assigned. */
+	if (ifa->ifa_broadcast && ifa->ifa_broadcast != htonl(0xFFFFFFFF))
+		fib_magic(RTN_BROADCAST, ifa->ifa_broadcast, 32, prim, 0);
+	if (!ipv4_is_zeronet(prefix) && !(ifa->ifa_flags & IFA_F_SECONDARY) &&
+	    (prefix != addr || ifa->ifa_prefixlen < 32)) {
+		if (!(ifa->ifa_flags & IFA_F_NOPREFIXROUTE))
+			fib_magic(dev->flags & IFF_LOOPBACK ? RTN_LOCAL : RTN_UNICAST,
+				  prefix, ifa->ifa_prefixlen, prim, ifa->ifa_rt_priority);
+		/* Add the network broadcast address, when it makes sense */
+		if (ifa->ifa_prefixlen < 31)
+			fib_magic(RTN_BROADCAST, prefix | ~mask, 32, prim, 0);
+	}
+}
+
+/* fib_netdev_event(NETDEV_UP) */
+void fib_netdev_up(struct net_device *dev)
+{
+	struct in_ifaddr *ifa;
+
+	if (!dev->ip_ptr)
+		return;
+	in_dev_for_each_ifa(ifa, dev->ip_ptr)
+		fib_add_ifaddr(ifa);
+}
+
+/* fib_netdev_event(NETDEV_DOWN) -> fib_disable_ip(): every route whose nexthop uses dev dies
+ * and is flushed, except host-scope (local) ones; then arp_ifdown() flushes the neighbours. */
+void fib_netdev_down(struct net_device *dev)
+{
+	struct net *net = dev_net(dev);
+	struct fib_info *fi, *n;
+	struct neighbour *ne, *nn;
+
+	list_for_each_entry_safe(fi, n, &net->ipv4.fib_list, fib_list) {
+		if (fi->fib_nh.fib_nh_dev != dev || fi->fib_nh.fib_nh_scope == RT_SCOPE_NOWHERE)
+			continue;
+		list_del(&fi->fib_list);
+		free(fi);
+	}
+	list_for_each_entry_safe(ne, nn, &net->ipv4.neigh_list, list) {
+		if (ne->dev != dev)
+			continue;
+		list_del(&ne->list);
+		free(ne);
+	}
+	net->ipv4.fib_seq++;
+}
+
+void fib_free_table(struct net *net)
+{
+	struct fib_info *fi, *n;
+
+	list_for_each_entry_safe(fi, n, &net->ipv4.fib_list, fib_list) {
+		list_del(&fi->fib_list);
+		free(fi);
+	}
+}
+
+/* ------------------------------------------------------------------------------------------
+ * rp_filter
+ */
+
+/* Does the route's nexthop use dev (fib_info_nh_uses_dev)? */
+static bool fib_info_nh_uses_dev(const struct fib_info *fi, const struct net_device *dev)
+{
+	return fi->fib_nh.fib_nh_dev == dev;
+}
+
+/*
+ * __fib_validate_source(): look the source up as a destination.  It must be reachable by a
+ * unicast route (or a local one with accept_local); with rp_filter 1 (strict) that route must
+ * leave by the device the packet came in on; with 2 (loose) any route will do.  Returns 1 when
+ * the reverse route's nexthop is on link (the redirect test), 0, or -EINVAL / -EXDEV.
+ */
+static int __fib_validate_source(struct sk_buff *skb, __be32 src, __be32 dst, u8 tos, int oif,
+				 struct net_device *dev, int rpf, struct in_device *idev,
+				 u32 *itag, enum skb_drop_reason *reason)
+{
+	struct net *net = dev_net(dev);
+	struct fib_result res;
+	struct flowi4 fl4 = {
+		.flowi4_oif = 0,
+		.flowi4_iif = oif ? oif : LOOPBACK_IFINDEX,
+		.daddr = src,
+		.saddr = dst,
+		.flowi4_tos = tos,
+		.flowi4_scope = RT_SCOPE_UNIVERSE,
+	};
+	bool no_addr, dev_match;
+
+	no_addr = list_empty(&idev->ifa_list);
+	fl4.flowi4_mark = IN_DEV_SRC_VMARK(idev) ? skb->mark : 0;
+
+	if (fib_lookup(net, &fl4, &res, 0))
+		goto last_resort;
+	if (res.type != RTN_UNICAST) {
+		if (res.type != RTN_LOCAL) {
+			*reason = SKB_DROP_REASON_IP_INVALID_SOURCE;
+			return -EINVAL;
+		} else if (!IN_DEV_ACCEPT_LOCAL(idev)) {
+			*reason = SKB_DROP_REASON_IP_LOCAL_SOURCE;
+			return -EINVAL;
+		}
+	}
+	*itag = 0;
+	dev_match = fib_info_nh_uses_dev(res.fi, dev);
+	/* loopback packets retain skb_dst so normally they would not even hit this path */
+	dev_match = dev_match || (res.type == RTN_LOCAL && dev == net->ipv4.loopback_dev);
+	if (dev_match)
+		return res.nhc->fib_nh_scope >= RT_SCOPE_HOST;
+	if (no_addr)
+		goto last_resort;
+	if (rpf == 1)
+		goto e_rpf;
+	fl4.flowi4_oif = dev->ifindex;
+	if (fib_lookup(net, &fl4, &res, FIB_LOOKUP_IGNORE_LINKSTATE) == 0) {
+		if (res.type == RTN_UNICAST)
+			return res.nhc->fib_nh_scope >= RT_SCOPE_HOST;
+	}
+	return 0;
+
+last_resort:
+	if (rpf)
+		goto e_rpf;
+	*itag = 0;
+	return 0;
+e_rpf:
+	*reason = SKB_DROP_REASON_IP_RPFILTER;
+	return -EXDEV;
+}
+
+int fib_validate_source(struct sk_buff *skb, __be32 src, __be32 dst, u8 tos, int oif,
+			struct net_device *dev, struct in_device *idev, u32 *itag,
+			enum skb_drop_reason *reason)
+{
+	struct net *net = dev_net(dev);
+	int r = IN_DEV_RPFILTER(idev);  /* no IPsec: no secpath to exempt */
+
+	if (!r && (dev->ifindex != oif || !IN_DEV_TX_REDIRECTS(idev))) {
+		if (IN_DEV_ACCEPT_LOCAL(idev))
+			goto ok;
+		/* with custom local routes in place, checking local addresses only will be too
+		 * optimistic */
+		if (net->ipv4.fib_has_custom_local_routes)
+			goto full_check;
+		/* Within the same container, it is regarded as a martian source. */
+		if (inet_lookup_ifaddr_rcu(net, src)) {
+			*reason = SKB_DROP_REASON_IP_LOCAL_SOURCE;
+			return -EINVAL;
+		}
+ok:
+		*itag = 0;
+		return 0;
+	}
+full_check:
+	return __fib_validate_source(skb, src, dst, tos, oif, dev, r, idev, itag, reason);
+}
+
+__be32 fib_compute_spec_dst(struct sk_buff *skb)
+{
+	struct net_device *dev = skb->dev;
+	struct rtable *rt = skb_rtable(skb);
+	struct net *net = dev_net(dev);
+	struct in_device *in_dev;
+	struct fib_result res;
+	int scope;
+
+	if ((rt->rt_flags & (RTCF_BROADCAST | RTCF_MULTICAST | RTCF_LOCAL)) == RTCF_LOCAL)
+		return ip_hdr(skb)->daddr;
+
+	in_dev = __in_dev_get_rcu(dev);
+	scope = RT_SCOPE_UNIVERSE;
+	if (!ipv4_is_zeronet(ip_hdr(skb)->saddr)) {
+		bool vmark = in_dev && IN_DEV_SRC_VMARK(in_dev);
+		struct flowi4 fl4 = {
+			.flowi4_iif = LOOPBACK_IFINDEX,
+			.daddr = ip_hdr(skb)->saddr,
+			.flowi4_tos = ip_hdr(skb)->tos & INET_DSCP_MASK,
+			.flowi4_scope = (u8)scope,
+			.flowi4_mark = vmark ? skb->mark : 0,
+		};
+
+		if (!fib_lookup(net, &fl4, &res, 0))
+			return fib_result_prefsrc(net, &res);
+	} else {
+		scope = RT_SCOPE_LINK;
+	}
+	return inet_select_addr(dev, 0, scope);
+}

@@ -1,0 +1,134 @@
+#!/usr/bin/env python3
+# Regenerate the captures of the replay cases (cases/*/*.pcap*) from the descriptions here.
+# Standard library only (lib/capgen.py).  Addresses: the router of cases/common/topology.
+import os
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "lib"))
+from capgen import *  # noqa: E402,F403
+
+R_LAN_MAC, R_LAN = "02:00:00:00:01:01", "192.0.2.1"
+R_WAN_MAC, R_WAN = "02:00:00:00:02:01", "198.51.100.1"
+H1_MAC, H1 = "02:00:00:00:01:0a", "192.0.2.10"
+GW_MAC = "02:00:00:00:02:fe"
+NET1 = "203.0.113.5"
+T0 = 1741003200 * 10**9                 # 2025-03-03 12:00:00 UTC
+MS = 10**6
+
+
+def lan(p, **k):
+    return ether(R_LAN_MAC, H1_MAC, p, **k)
+
+
+def wan(p, **k):
+    return ether(R_WAN_MAC, GW_MAC, p, **k)
+
+
+def write(case, name, data):
+    with open(os.path.join(HERE, "cases", case, name), "wb") as f:
+        f.write(data)
+
+
+def basic():
+    ng = PcapNg()
+    L, W = ng.interface("lan0"), ng.interface("wan0", tsresol=9)
+    t = [T0 + i * 100 * MS for i in range(20)]
+    ng.epb(L, t[0], lan(tcp(H1, NET1, 40000, 80, SYN)))                   # forwarded
+    ng.epb(L, t[1], lan(tcp(H1, NET1, 40001, 25, SYN)))                   # FORWARD rule 4
+    ng.epb(W, t[2], wan(tcp(NET1, H1, 80, 40000, SYN | ACK, seq=5, ack=1001)))
+    ng.epb(L, t[3], lan(ping(H1, R_LAN)))                                 # echo reply
+    ng.epb(L, t[4], lan(tcp(H1, R_LAN, 40002, 22, SYN)))                  # no listener: RST
+    ng.epb(W, t[5], wan(tcp(NET1, R_WAN, 40003, 23, SYN)))                # REJECT tcp-reset
+    ng.epb(W, t[6], wan(udp(NET1, R_WAN, 5000, 69)))                      # REJECT port-unreach
+    ng.epb(W, t[7], wan(tcp(NET1, R_WAN, 40004, 8080, SYN)))              # LOG, policy DROP
+    ng.epb(L, t[8], ether(H1_MAC, R_LAN_MAC, udp(R_LAN, H1, 5353, 5353)))  # the router's own
+    ng.epb(L, t[9], ether("ff:ff:ff:ff:ff:ff", H1_MAC, b"\x00\x01\x08\x00\x06\x04\x00\x01" +
+                          b"\0" * 20, ETH_P_ARP))                         # ARP: skipped
+    ng.epb(L, t[10], lan(udp(H1, NET1, 5000, 53, check=0x1234)))          # bad IP checksum
+    ng.epb(L, t[11], lan(udp(H1, NET1, 5001, 53, ttl=1)))                 # time exceeded
+    ng.epb(W, t[12], wan(tcp(H1, NET1, 40000, 80, ACK, ttl=63)), flags=2)  # outgoing copy
+    ng.epb(L, t[13], ether(R_LAN_MAC, H1_MAC, b"\x60" + b"\0" * 39, ETH_P_IPV6))
+    write("basic", "capture.pcapng", ng.bytes())
+
+
+def linktypes():
+    """The same three packets (forwarded, dropped, to the router) in every link type."""
+    pk = [tcp(H1, NET1, 40000, 80, SYN), tcp(H1, NET1, 40001, 25, SYN), ping(H1, R_LAN)]
+    ts = [T0 + i * MS for i in range(3)]
+    write("linktypes", "eth-vlan.pcap", pcap_bytes(LINKTYPE_ETHERNET, [
+        (ts[i], lan(p, vlans=(10,) if i == 1 else ())) for i, p in enumerate(pk)]))
+    write("linktypes", "eth-be-ns.pcap", pcap_bytes(LINKTYPE_ETHERNET, [
+        (ts[i], lan(p)) for i, p in enumerate(pk)], order=">", nano=True))
+    write("linktypes", "sll.pcap", pcap_bytes(LINKTYPE_LINUX_SLL, [
+        (ts[i], sll(p, H1_MAC)) for i, p in enumerate(pk)] + [
+        (ts[2] + 1, sll(udp(H1, NET1, 1, 53), H1_MAC, pkttype=PACKET_OUTGOING))]))
+    write("linktypes", "sll2.pcap", pcap_bytes(LINKTYPE_LINUX_SLL2, [
+        (ts[i], sll2(p, H1_MAC)) for i, p in enumerate(pk)]))
+    write("linktypes", "raw.pcap", pcap_bytes(LINKTYPE_RAW, list(zip(ts, pk))))
+    write("linktypes", "ipv4.pcap", pcap_bytes(LINKTYPE_IPV4, list(zip(ts, pk))))
+    write("linktypes", "null.pcap", pcap_bytes(LINKTYPE_NULL, [
+        (t, null(p)) for t, p in zip(ts, pk)]))
+    write("linktypes", "loop.pcap", pcap_bytes(LINKTYPE_LOOP, [
+        (t, loop(p)) for t, p in zip(ts, pk)]))
+    for order, name in (("<", "le"), (">", "be")):
+        ng = PcapNg(order)
+        L = ng.interface("lan0", tsresol=0x80 | 30)     # binary resolution, 2^-30 s
+        ng.epb(L, ts[0], lan(pk[0]))
+        ng.unknown()
+        ng.spb(lan(pk[1]))
+        ng.opb(L, ts[2], lan(pk[2]))
+        write("linktypes", "blocks-%s.pcapng" % name, ng.bytes())
+
+
+def ingress():
+    """No interface names: the ingress is where the source routes back; local sources go out."""
+    pk = [tcp(H1, NET1, 40000, 80, SYN),                 # lan0 by route
+          tcp(NET1, H1, 80, 40000, SYN | ACK),           # wan0 by the default route
+          udp(R_WAN, NET1, 123, 123),                    # the router's own: OUTPUT
+          tcp("10.99.0.1", NET1, 1, 80, SYN)]            # no route back but the default: wan0
+    write("ingress", "noname.pcap", pcap_bytes(LINKTYPE_RAW, [
+        (T0 + i * MS, p) for i, p in enumerate(pk)]))
+    ng = PcapNg()
+    E = ng.interface("eth7")                             # not in the topology
+    ng.epb(E, T0, lan(pk[0]))
+    write("ingress", "unknown-if.pcapng", ng.bytes())
+
+
+def errors():
+    d = open(os.path.join(HERE, "cases", "basic", "capture.pcapng"), "rb").read()
+    write("errors", "truncated.pcapng", d[:-9])
+    bad = bytearray(d)
+    bad[-4] ^= 0x40                                      # the last block's trailing length
+    write("errors", "corrupt.pcapng", bytes(bad))
+    write("errors", "not-a-capture.pcap", b"this is not a capture file at all\n")
+    p = pcap_bytes(LINKTYPE_ETHERNET, [(T0, lan(tcp(H1, NET1, 40000, 80, SYN))),
+                                       (T0 + MS, lan(tcp(H1, NET1, 40001, 80, SYN)))])
+    write("errors", "truncated.pcap", p[:-5])
+
+
+def marked():
+    ng = PcapNg()
+    L = ng.interface("lan0")
+    ng.epb(L, T0, lan(tcp(H1, NET1, 40000, 80, SYN)))
+    ng.epb(L, T0 + MS, lan(tcp(H1, NET1, 40001, 443, SYN)))
+    write("marked", "capture.pcapng", ng.bytes())
+
+
+def state():
+    ng = PcapNg()
+    L, W = ng.interface("lan0"), ng.interface("wan0")
+    for i in range(3):
+        ng.epb(L, T0 + i * MS, lan(tcp(H1, NET1, 40000 + i, 80, SYN)))
+    ng.epb(L, T0 + 3 * MS, lan(tcp(H1, NET1, 40010, 25, SYN)))
+    ng.epb(W, T0 + 4 * MS, wan(tcp(NET1, R_WAN, 40004, 8080, SYN)))
+    write("state", "capture.pcapng", ng.bytes())
+
+
+if __name__ == "__main__":
+    basic()
+    linktypes()
+    ingress()
+    errors()
+    marked()
+    state()
