@@ -269,7 +269,7 @@ static int replay_restore_rules(const char *rules, const char *state)
 static void replay_rmtemp(char *dir)
 {
 	static const char *const files[] = { "state", "state.lock", "state.xtables.lock" };
-	char path[PATH_MAX];
+	char path[PATH_MAX + 32];
 
 	if (!dir[0])
 		return;
@@ -359,7 +359,7 @@ static struct net_device *replay_ingress(struct replay *r, const struct nfemu_ca
 				if (!strncmp(r->unknown_ifs[i], pkt->ifname, sizeof(r->unknown_ifs[i])))
 					break;
 			if (i == r->nunknown) {
-				snprintf(r->unknown_ifs[r->nunknown++], sizeof(r->unknown_ifs[0]), "%s",
+				snprintf(r->unknown_ifs[r->nunknown++], sizeof(r->unknown_ifs[0]), "%.63s",
 					 pkt->ifname);
 				nfemu_output_note(r->out, "capture interface '%s' is not in the topology: "
 						  "its packets enter where their source routes back", pkt->ifname);
@@ -560,7 +560,7 @@ int cmd_replay(int argc, char **argv)
 	struct nfemu_capture_pkt pkt;
 	struct nfemu_state st = { .lock_fd = -1 };
 	bool state_open = false;
-	char err[1024], tmpdir[PATH_MAX] = "", state_path[PATH_MAX];
+	char err[1024], tmpdir[PATH_MAX] = "", state_path[PATH_MAX + 16];
 	FILE *trace = NULL, *jsonl = NULL;
 	int status = 1, ret, cap_ret = 0;
 	u64 n = 0;

@@ -332,6 +332,7 @@ int netif_receive_skb(struct sk_buff *skb)
 	struct net *net = dev_net(dev);
 	int ret;
 
+	nfemu_netstack_run_timers(net);
 	nfemu_rx_prepare(skb);
 	if (!(dev->flags & IFF_UP)) {
 		nfemu_note(net, skb, dev, "frame on %s, which is down", dev->name);
@@ -358,6 +359,7 @@ int nfemu_rx_l3(struct sk_buff *skb)
 	struct net *net = dev_net(dev);
 	int ret;
 
+	nfemu_netstack_run_timers(net);
 	nfemu_rx_prepare(skb);
 	if (!(dev->flags & IFF_UP)) {
 		nfemu_note(net, skb, dev, "packet on %s, which is down", dev->name);

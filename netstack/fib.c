@@ -181,7 +181,7 @@ unsigned int inet_addr_type_dev_table(struct net *net, const struct net_device *
  */
 
 /* fib_check_nh(): resolve the nexthop's device and scope. */
-static int fib_check_nh(struct net *net, struct fib_nh *nh, u8 scope)
+static int fib_check_nh(struct net *net, struct fib_nh *nh, u8 scope, const char **extack)
 {
 	struct net_device *dev;
 
@@ -196,10 +196,13 @@ static int fib_check_nh(struct net *net, struct fib_nh *nh, u8 scope)
 
 		if (fl4.flowi4_scope < RT_SCOPE_LINK)
 			fl4.flowi4_scope = RT_SCOPE_LINK;
-		if (fib_lookup(net, &fl4, &res, FIB_LOOKUP_IGNORE_LINKSTATE))
-			return -EINVAL;         /* "Nexthop has invalid gateway" */
-		if (res.type != RTN_UNICAST && res.type != RTN_LOCAL)
+		if (nh->fib_nh_oif && !__dev_get_by_index(net, nh->fib_nh_oif))
+			return -ENODEV;
+		if (fib_lookup(net, &fl4, &res, FIB_LOOKUP_IGNORE_LINKSTATE) ||
+		    (res.type != RTN_UNICAST && res.type != RTN_LOCAL)) {
+			*extack = "Nexthop has invalid gateway";
 			return -EINVAL;
+		}
 		nh->fib_nh_scope = res.scope;
 		nh->fib_nh_oif = res.nhc->fib_nh_oif;
 		nh->fib_nh_dev = dev = res.nhc->fib_nh_dev;
@@ -211,8 +214,10 @@ static int fib_check_nh(struct net *net, struct fib_nh *nh, u8 scope)
 	dev = __dev_get_by_index(net, nh->fib_nh_oif);
 	if (!dev || !dev->ip_ptr)
 		return -ENODEV;
-	if (!(dev->flags & IFF_UP))
+	if (!(dev->flags & IFF_UP)) {
+		*extack = "Device for nexthop is not up";
 		return -ENETDOWN;
+	}
 	nh->fib_nh_dev = dev;
 	nh->fib_nh_scope = RT_SCOPE_HOST;
 	return 0;
@@ -225,14 +230,16 @@ static bool fib_valid_prefsrc(struct net *net, const struct fib_config *cfg, __b
 	return true;
 }
 
-static int fib_create_info(struct net *net, const struct fib_config *cfg, struct fib_info *fi)
+static int fib_create_info(struct net *net, struct fib_config *cfg, struct fib_info *fi)
 {
 	int err;
 
 	if (cfg->fc_type > RTN_MAX)
 		return -EINVAL;
-	if (fib_props[cfg->fc_type].scope > cfg->fc_scope)
-		return -EINVAL;                 /* "Invalid scope" */
+	if (fib_props[cfg->fc_type].scope > cfg->fc_scope) {
+		cfg->extack = "Invalid scope";
+		return -EINVAL;
+	}
 	fi->tb_id = cfg->fc_table;
 	fi->fib_dst = cfg->fc_dst;
 	fi->fib_dst_len = cfg->fc_dst_len;
@@ -247,8 +254,10 @@ static int fib_create_info(struct net *net, const struct fib_config *cfg, struct
 	fi->fib_nh.fib_nh_gw_family = cfg->fc_gw4 ? AF_INET : 0;
 
 	if (fib_props[cfg->fc_type].error) {
-		if (cfg->fc_gw4 || cfg->fc_oif)
-			return -EINVAL;         /* "Gateway, device and multipath can not be specified" */
+		if (cfg->fc_gw4 || cfg->fc_oif) {
+			cfg->extack = "Gateway, device and multipath can not be specified for this route type";
+			return -EINVAL;
+		}
 		fi->fib_nh.fib_nh_scope = RT_SCOPE_NOWHERE;
 		return 0;
 	}
@@ -260,24 +269,31 @@ static int fib_create_info(struct net *net, const struct fib_config *cfg, struct
 	case RTN_MULTICAST:
 		break;
 	default:
-		return -EINVAL;                 /* "Invalid route type" */
-	}
-	if (cfg->fc_scope > RT_SCOPE_HOST)
+		cfg->extack = "Invalid route type";
 		return -EINVAL;
+	}
+	if (cfg->fc_scope > RT_SCOPE_HOST) {
+		cfg->extack = "Invalid scope";
+		return -EINVAL;
+	}
 	if (cfg->fc_scope == RT_SCOPE_HOST) {
-		if (cfg->fc_gw4)
-			return -EINVAL;         /* "Route with host scope can not have a gateway" */
+		if (cfg->fc_gw4) {
+			cfg->extack = "Route with host scope can not have a gateway";
+			return -EINVAL;
+		}
 		fi->fib_nh.fib_nh_scope = RT_SCOPE_NOWHERE;
 		fi->fib_nh.fib_nh_dev = __dev_get_by_index(net, cfg->fc_oif);
 		if (!fi->fib_nh.fib_nh_dev)
 			return -ENODEV;
 	} else {
-		err = fib_check_nh(net, &fi->fib_nh, cfg->fc_scope);
+		err = fib_check_nh(net, &fi->fib_nh, cfg->fc_scope, &cfg->extack);
 		if (err)
 			return err;
 	}
-	if (fi->fib_prefsrc && !fib_valid_prefsrc(net, cfg, fi->fib_prefsrc))
-		return -EINVAL;                 /* "Invalid prefsrc address" */
+	if (fi->fib_prefsrc && !fib_valid_prefsrc(net, cfg, fi->fib_prefsrc)) {
+		cfg->extack = "Invalid prefsrc address";
+		return -EINVAL;
+	}
 	return 0;
 }
 
@@ -301,15 +317,17 @@ static bool fib_same_info(const struct fib_info *a, const struct fib_info *b)
  * (NLM_F_EXCL) or an identical route, replace with NLM_F_REPLACE, else insert before the
  * first alias of the group with a metric >= ours (after those equal with NLM_F_APPEND).
  */
-int fib_table_insert(struct net *net, const struct fib_config *cfg)
+int fib_table_insert(struct net *net, struct fib_config *cfg)
 {
 	struct fib_info *fi, *fa, *pos = NULL, *first_equal = NULL;
 	int err;
 
 	if (cfg->fc_dst_len > 32)
 		return -EINVAL;
-	if (cfg->fc_dst & ~inet_make_mask(cfg->fc_dst_len))
-		return -EINVAL;                 /* "Invalid prefix for given prefix length" */
+	if (cfg->fc_dst & ~inet_make_mask(cfg->fc_dst_len)) {
+		cfg->extack = "Invalid prefix for given prefix length";
+		return -EINVAL;
+	}
 	fi = calloc(1, sizeof(*fi));
 	if (!fi)
 		return -ENOMEM;

@@ -12,6 +12,7 @@
 
 #include <stddef.h>
 #include "emu/kernel.h"
+#include "emu/topology.h"
 
 struct net;
 struct net_device;
@@ -23,13 +24,8 @@ int inet_net_init(struct net *net);
 /* Free devices, routes, neighbours and peers. */
 void inet_net_exit(struct net *net);
 
-/* Read a topology file (docs/topology.md) into net.  0, or -errno with one line in err:
- * "FILE:LINE:COL: what is wrong" followed by the line and a caret under the offending text. */
-int nfemu_topology_load(struct net *net, const char *path, char *err, size_t errlen);
-/* The same from a string (name is what the messages call it). */
-int nfemu_topology_load_string(struct net *net, const char *name, const char *text, char *err,
-			       size_t errlen);
-
+/* The topology file (docs/topology.md): nfemu_topology_load(net, path, err, errlen) and
+ * nfemu_topology_load_string(), declared in emu/topology.h. */
 /* sysctl -w KEY=VALUE.  key may use '.' or '/'.  0, -ENOENT (no such key: "cannot stat
  * /proc/sys/..."), -EINVAL (bad value).  err (may be NULL) gets a one-line message. */
 int sysctl_set(struct net *net, const char *key, const char *value, char *err, size_t errlen);
@@ -47,6 +43,10 @@ int nfemu_rx_l3(struct sk_buff *skb);
  * header.  Routed with ip_route_output_key and sent through LOCAL_OUT and POST_ROUTING.
  * sk is the sending socket (uid/gid for owner and LOG --log-uid), NULL for none. */
 int nfemu_local_out(struct net *net, struct sk_buff *skb, struct sock *sk);
+
+/* Run the stack's timers that are due at net->clock.now_ns (IP reassembly expiry).  The
+ * entry points above call it; the replay may call it once more at the end of a capture. */
+void nfemu_netstack_run_timers(struct net *net);
 
 struct net_device *dev_get_by_name(struct net *net, const char *name);
 /* The device whose routes lead back to saddr (the ingress guess for a capture without an

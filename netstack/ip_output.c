@@ -326,6 +326,7 @@ int nfemu_local_out(struct net *net, struct sk_buff *skb, struct sock *sk)
 	struct flowi4 fl4;
 	struct rtable *rt;
 
+	nfemu_netstack_run_timers(net);
 	skb->emu_net = net;
 	skb->sk = sk;
 	skb->dev = NULL;

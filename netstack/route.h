@@ -104,6 +104,7 @@ struct fib_config {
 	u32 fc_priority;
 	__be32 fc_prefsrc;
 	u32 fc_nlflags;                 /* NLM_F_CREATE | NLM_F_EXCL | NLM_F_APPEND | NLM_F_REPLACE */
+	const char *extack;             /* out: NL_SET_ERR_MSG's message on failure, or NULL */
 };
 
 /* The routing decision attached to a packet (struct rtable with its struct dst_entry). */
@@ -149,7 +150,7 @@ unsigned int inet_dev_addr_type(struct net *net, const struct net_device *dev, _
 
 /* fib.c: the table */
 int fib_lookup(struct net *net, const struct flowi4 *flp, struct fib_result *res, unsigned int flags);
-int fib_table_insert(struct net *net, const struct fib_config *cfg);
+int fib_table_insert(struct net *net, struct fib_config *cfg);
 int fib_table_delete(struct net *net, const struct fib_config *cfg);
 /* The routes an address implies (fib_add_ifaddr) and the device events that add or flush them. */
 struct in_ifaddr;

@@ -540,6 +540,19 @@ bool xt_find_jump_offset(const unsigned int *offsets, unsigned int target, unsig
 	return false;
 }
 
+/* A name that becomes a /proc file (hashlimit, recent, IDLETIMER): not empty, terminated
+ * within size, and not ".", ".." or containing '/'. */
+int xt_check_proc_name(const char *name, unsigned int size)
+{
+	if (name[0] == '\0')
+		return -EINVAL;
+	if (strnlen(name, size) == size)
+		return -ENAMETOOLONG;
+	if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0 || strchr(name, '/'))
+		return -EINVAL;
+	return 0;
+}
+
 /* ------------------------------------------------------------- back to user */
 
 /* Name up to and including its NUL, the revision, and the size: the rest of the header is

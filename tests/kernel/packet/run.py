@@ -21,6 +21,7 @@ from topology import Topology, TopologyError  # noqa: E402
 
 SKIP = 77
 CASES = os.path.join(HERE, "cases")
+LOCKFILE = "/run/nfemu-kernel-packet.lock"
 
 
 class Case:
@@ -197,6 +198,8 @@ def main():
     ap.add_argument("--runs", type=int, default=None,
                     help="kernel recordings per case, all must agree (default 3 with "
                          "--record, 1 with --kernel)")
+    ap.add_argument("--retries", type=int, default=1,
+                    help="with --kernel: replays after a difference before failing (default 1)")
     ap.add_argument("--regen", action="store_true",
                     help="rewrite each case's packets.pcapng from its packets.py first")
     ap.add_argument("--show", action="store_true",
@@ -239,6 +242,17 @@ def main():
                 return SKIP
             a.nfemu = None
 
+    if a.record or a.kernel:
+        # The kernel log is shared by every netns: two runs of this suite at once would read
+        # each other's lines (same interface names). Take turns.
+        import fcntl
+        lock = open(LOCKFILE, "w")
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print("waiting for another run of the kernel side (%s)" % LOCKFILE)
+            fcntl.flock(lock, fcntl.LOCK_EX)
+
     passed = failed = 0
     for c in cases:
         if not os.path.exists(c.pcap):
@@ -267,6 +281,18 @@ def main():
                 print("recorded %s (%d runs agree)" % (c.name, runs))
             elif bad is None:
                 d = outputs.diff(outputs.read(expected_dir), first)
+                for _ in range(a.retries if d else 0):
+                    # A loaded machine can send a paced packet late enough to change a
+                    # rate-limit verdict: one more try, and say so if it then agrees.
+                    try:
+                        again, _rec = record_kernel(c, a.verbose, runs)
+                    except Exception:   # noqa: BLE001
+                        break
+                    if not outputs.diff(outputs.read(expected_dir), again):
+                        print("  %s: first kernel run differed, the retry agrees:\n%s"
+                              % (c.name, d))
+                        d = ""
+                        break
                 if d:
                     bad = "kernel differs from expected/:\n" + d
             if bad:

@@ -1,0 +1,68 @@
+/* netstack/udp.c - UDP input when no socket listens (net/ipv4/udp.c __udp4_lib_rcv).
+ *
+ * The datagram is checked (header present, length field against the packet: PKT_TOO_SMALL,
+ * trimmed to the UDP length), broadcast and multicast ones are consumed silently
+ * (__udp4_lib_mcast_deliver finds no socket), and a unicast one with a good checksum (or
+ * none) is answered with ICMP port unreachable and dropped as NO_SOCKET; a bad checksum is
+ * UDP_CSUM with no answer.
+ * EMU: there are no sockets; no UDP-Lite, no encapsulation sockets.
+ */
+#include <arpa/inet.h>
+#include <linux/udp.h>
+#include "emu/net.h"
+#include "netstack/icmp.h"
+#include "netstack/ip.h"
+#include "netstack/netdevice.h"
+#include "netstack/route.h"
+
+int udp_rcv(struct sk_buff *skb)
+{
+	enum skb_drop_reason drop_reason = SKB_DROP_REASON_NOT_SPECIFIED;
+	struct rtable *rt = skb_rtable(skb);
+	const struct udphdr *uh;
+	unsigned short ulen;
+	__be32 saddr, daddr;
+
+	/* Validate the packet. */
+	if (!pskb_may_pull(skb, sizeof(struct udphdr)))
+		goto drop;      /* No space for header. */
+	uh = (const struct udphdr *)skb->data;
+	ulen = ntohs(uh->len);
+	saddr = ip_hdr(skb)->saddr;
+	daddr = ip_hdr(skb)->daddr;
+	if (ulen > skb->len)
+		goto short_packet;
+	/* UDP validates ulen. */
+	if (ulen < sizeof(*uh))
+		goto short_packet;
+	skb_trim(skb, ulen);
+
+	if (rt->rt_flags & (RTCF_BROADCAST | RTCF_MULTICAST)) {
+		/* __udp4_lib_mcast_deliver() with no socket: consume_skb */
+		nfemu_skb_delivered(skb, "__udp4_lib_mcast_deliver");
+		return 0;
+	}
+
+	/* No socket.  Drop packet silently, if checksum is wrong */
+	if (uh->check && skb->ip_summed != CHECKSUM_UNNECESSARY &&
+	    csum_tcpudp_magic(saddr, daddr, skb->len, IPPROTO_UDP,
+			      csum_partial(skb->data, (int)skb->len, 0)))
+		goto csum_error;
+
+	drop_reason = SKB_DROP_REASON_NO_SOCKET;
+	dev_net(rt->dev)->ipv4.mib.udp_no_ports++;
+	icmp_send(skb, ICMP_DEST_UNREACH, ICMP_PORT_UNREACH, 0);
+	/* Hmm.  We got an UDP packet to a port to which we don't wanna listen.  Ignore it. */
+	nfemu_kfree_skb_at(skb, drop_reason, "__udp4_lib_rcv");
+	return 0;
+
+short_packet:
+	drop_reason = SKB_DROP_REASON_PKT_TOO_SMALL;
+	goto drop;
+csum_error:
+	/* RFC1122: OK.  Discards the bad packet silently (4.1.3.4 MUST). */
+	drop_reason = SKB_DROP_REASON_UDP_CSUM;
+drop:
+	nfemu_kfree_skb_at(skb, drop_reason, "__udp4_lib_rcv");
+	return 0;
+}
