@@ -29,7 +29,9 @@ struct sock;
 #endif
 #define INET_ECN_MASK 3
 #define INET_DSCP_MASK 0xfc
+#ifndef RT_TOS
 #define RT_TOS(tos) ((tos) & IPTOS_TOS_MASK)
+#endif
 
 /* EMU: dropreason.h has no SKB_NOT_DROPPED_YET (0 in Linux, where NOT_SPECIFIED is 2); the
  * protocol handlers use this value for "not dropped". */

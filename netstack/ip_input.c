@@ -22,21 +22,6 @@
 int ip_defrag(struct net *net, struct sk_buff **skbp, u32 user);
 #define IP_DEFRAG_LOCAL_DELIVER 0
 
-#define IPOPT_COPY 0x80
-#define IPOPT_END 0
-#define IPOPT_NOOP 1
-#define IPOPT_SEC 130
-#define IPOPT_LSRR 131
-#define IPOPT_TIMESTAMP 68
-#define IPOPT_CIPSO 134
-#define IPOPT_RR 7
-#define IPOPT_SID 136
-#define IPOPT_SSRR 137
-#define IPOPT_RA 148
-#define IPOPT_TS_TSONLY 0
-#define IPOPT_TS_TSANDADDR 1
-#define IPOPT_TS_PRESPEC 3
-
 struct ip_options_emu {
 	unsigned char optlen;
 	unsigned char srr, rr, ts, router_alert, cipso;

@@ -304,27 +304,27 @@ int xt_check_match(struct xt_mtchk_param *par, unsigned int size, u16 proto, boo
 	int ret;
 
 	if (XT_ALIGN(par->match->matchsize) != size && par->match->matchsize != (unsigned int)-1) {
-		pr_err_ratelimited(par->net, "%s_tables: %s.%u match: invalid size %u (kernel) != (user) %u",
+		pr_err_ratelimited(par->net, "x_tables: %s_tables: %s.%u match: invalid size %u (kernel) != (user) %u",
 				   xt_prefix[par->family], par->match->name, par->match->revision,
 				   (unsigned int)XT_ALIGN(par->match->matchsize), size);
 		return -EINVAL;
 	}
 	if (par->match->table && strcmp(par->match->table, par->table) != 0) {
-		pr_info_ratelimited(par->net, "%s_tables: %s match: only valid in %s table, not %s",
+		pr_info_ratelimited(par->net, "x_tables: %s_tables: %s match: only valid in %s table, not %s",
 				    xt_prefix[par->family], par->match->name, par->match->table, par->table);
 		return -EINVAL;
 	}
 	if (par->match->hooks && (par->hook_mask & ~par->match->hooks) != 0) {
 		char used[64], allow[64];
 
-		pr_info_ratelimited(par->net, "%s_tables: %s match: used from hooks %s, but only valid from %s",
+		pr_info_ratelimited(par->net, "x_tables: %s_tables: %s match: used from hooks %s, but only valid from %s",
 				    xt_prefix[par->family], par->match->name,
 				    textify_hooks(used, sizeof(used), par->hook_mask, par->family),
 				    textify_hooks(allow, sizeof(allow), par->match->hooks, par->family));
 		return -EINVAL;
 	}
 	if (par->match->proto && (par->match->proto != proto || inv_proto)) {
-		pr_info_ratelimited(par->net, "%s_tables: %s match: only valid for protocol %u",
+		pr_info_ratelimited(par->net, "x_tables: %s_tables: %s match: only valid for protocol %u",
 				    xt_prefix[par->family], par->match->name, par->match->proto);
 		return -EINVAL;
 	}
@@ -343,27 +343,27 @@ int xt_check_target(struct xt_tgchk_param *par, unsigned int size, u16 proto, bo
 	int ret;
 
 	if (XT_ALIGN(par->target->targetsize) != size) {
-		pr_err_ratelimited(par->net, "%s_tables: %s.%u target: invalid size %u (kernel) != (user) %u",
+		pr_err_ratelimited(par->net, "x_tables: %s_tables: %s.%u target: invalid size %u (kernel) != (user) %u",
 				   xt_prefix[par->family], par->target->name, par->target->revision,
 				   (unsigned int)XT_ALIGN(par->target->targetsize), size);
 		return -EINVAL;
 	}
 	if (par->target->table && strcmp(par->target->table, par->table) != 0) {
-		pr_info_ratelimited(par->net, "%s_tables: %s target: only valid in %s table, not %s",
+		pr_info_ratelimited(par->net, "x_tables: %s_tables: %s target: only valid in %s table, not %s",
 				    xt_prefix[par->family], par->target->name, par->target->table, par->table);
 		return -EINVAL;
 	}
 	if (par->target->hooks && (par->hook_mask & ~par->target->hooks) != 0) {
 		char used[64], allow[64];
 
-		pr_info_ratelimited(par->net, "%s_tables: %s target: used from hooks %s, but only usable from %s",
+		pr_info_ratelimited(par->net, "x_tables: %s_tables: %s target: used from hooks %s, but only usable from %s",
 				    xt_prefix[par->family], par->target->name,
 				    textify_hooks(used, sizeof(used), par->hook_mask, par->family),
 				    textify_hooks(allow, sizeof(allow), par->target->hooks, par->family));
 		return -EINVAL;
 	}
 	if (par->target->proto && (par->target->proto != proto || inv_proto)) {
-		pr_info_ratelimited(par->net, "%s_tables: %s target: only valid for protocol %u",
+		pr_info_ratelimited(par->net, "x_tables: %s_tables: %s target: only valid for protocol %u",
 				    xt_prefix[par->family], par->target->name, par->target->proto);
 		return -EINVAL;
 	}
