@@ -8,6 +8,8 @@ int cmd_lsmod(int argc, char **argv);
 int cmd_rmmod(int argc, char **argv);
 int cmd_modprobe(int argc, char **argv);
 int cmd_proc(int argc, char **argv);
+int cmd_extensions(int argc, char **argv);
+int cmd_replay(int argc, char **argv);
 
 /* "--state FILE" / "--state=FILE" at argv[*i]: consumes it, sets *path, returns 1. */
 int cli_state_opt(int argc, char **argv, int *i, const char **path);

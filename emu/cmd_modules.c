@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include "emu/cli.h"
 #include "emu/module.h"
 #include "emu/net.h"
@@ -223,4 +224,97 @@ int cmd_proc(int argc, char **argv)
 	fputs(text, stdout);
 	free(text);
 	return cli_kernel_close(&k, false, "proc") ? 1 : 0;
+}
+
+/* One row per (kind, name): revisions, module, and whether every revision runs in replay. */
+struct ext_row {
+	char kind;              /* 'm' or 't' */
+	char name[XT_EXTENSION_MAXNAMELEN];
+	char revs[64];
+	const char *module;
+	bool runs, partial;
+};
+
+static int ext_row_cmp(const void *a, const void *b)
+{
+	const struct ext_row *x = a, *y = b;
+	int c = strcasecmp(x->name, y->name);
+
+	return c ? c : x->kind - y->kind;
+}
+
+static void ext_add(struct ext_row *rows, size_t *n, char kind, const char *name, int rev,
+		    const char *module, bool runs)
+{
+	struct ext_row *r = NULL;
+
+	for (size_t i = 0; i < *n; i++)
+		if (rows[i].kind == kind && !strcmp(rows[i].name, name))
+			r = &rows[i];
+	if (!r) {
+		r = &rows[(*n)++];
+		memset(r, 0, sizeof(*r));
+		r->kind = kind;
+		snprintf(r->name, sizeof(r->name), "%s", name);
+		r->module = module;
+		r->runs = runs;
+	}
+	if (r->runs != runs)
+		r->partial = true;
+	r->runs = r->runs || runs;
+	{
+		char buf[8];
+
+		snprintf(buf, sizeof(buf), "%s%d", r->revs[0] ? "," : "", rev);
+		strncat(r->revs, buf, sizeof(r->revs) - strlen(r->revs) - 1);
+	}
+}
+
+/*
+ * EMU: `nfemu extensions`: every IPv4 match and target nfemu's kernel can load, with its
+ * revisions and module, and whether `nfemu replay` runs its packet semantics (a rule using
+ * one that does not run is refused before a replay, never guessed).
+ */
+int cmd_extensions(int argc, char **argv)
+{
+	struct ext_row rows[512];
+	size_t n = 0, nmods;
+	const struct module_info *const *mods = module_info_all(&nmods);
+	struct net *net = net_alloc();
+	struct xt_match *m;
+	struct xt_target *t;
+	bool md = argc > 1 && !strcmp(argv[1], "--markdown");
+
+	if (!net)
+		return 1;
+	for (size_t i = 0; i < nmods; i++)
+		request_module(net, "%s", mods[i]->name);
+	for (int af = NFPROTO_UNSPEC; af <= NFPROTO_IPV4; af += NFPROTO_IPV4) {
+		list_for_each_entry_reverse(m, &net->xt.match[af], list)
+			if (n < ARRAY_SIZE(rows))
+				ext_add(rows, &n, 'm', m->name, m->revision, m->me ? m->me->name : "ip_tables",
+					m->match != NULL);
+		list_for_each_entry_reverse(t, &net->xt.target[af], list)
+			if (n < ARRAY_SIZE(rows))
+				ext_add(rows, &n, 't', *t->name ? t->name : "(standard)", t->revision,
+					t->me ? t->me->name : "ip_tables",
+					t->target != NULL || !*t->name);
+	}
+	qsort(rows, n, sizeof(rows[0]), ext_row_cmp);
+	if (md)
+		printf("| name | kind | revisions | module | packet semantics in replay |\n|---|---|---|---|---|\n");
+	else
+		printf("%-14s %-6s %-10s %-18s %s\n", "NAME", "KIND", "REVISIONS", "MODULE", "REPLAY");
+	for (size_t i = 0; i < n; i++) {
+		const char *st = rows[i].partial ? "some revisions" : rows[i].runs ? "emulated" : "checked only";
+
+		if (md)
+			printf("| %s | %s | %s | %s | %s |\n", rows[i].name, rows[i].kind == 'm' ? "match" : "target",
+			       rows[i].revs, rows[i].module, st);
+		else
+			printf("%-14s %-6s %-10s %-18s %s\n", rows[i].name, rows[i].kind == 'm' ? "match" : "target",
+			       rows[i].revs, rows[i].module, st);
+	}
+	net_free(net);
+	return 0;
 }

@@ -14,10 +14,14 @@ static const struct {
 	int (*fn)(int argc, char **argv);
 	const char *usage;
 } commands[] = {
+	{ "replay", cmd_replay, "replay --topology FILE (--rules FILE | --state FILE) [OPTIONS] CAPTURE\n"
+				"                                       run a capture through the kernel (replay --help)" },
 	{ "exec", cmd_exec, "exec [--state FILE] -- CMD ARGS...  run CMD (e.g. iptables-legacy) against the emulated kernel" },
 	{ "lsmod", cmd_lsmod, "lsmod [--state FILE]                 loaded modules, as lsmod prints them" },
 	{ "rmmod", cmd_rmmod, "rmmod [--state FILE] NAME...         unload modules (refused while in use)" },
 	{ "modprobe", cmd_modprobe, "modprobe [--state FILE] NAME...      load modules and what they depend on" },
+	{ "extensions", cmd_extensions, "extensions [--markdown]               every match/target, its revisions and module, and\n"
+					"                                       whether replay emulates its packet semantics" },
 	{ "proc", cmd_proc, "proc [--state FILE] PATH             print /proc/PATH: net/ip_tables_names, net/ip_tables_matches,\n"
 			    "                                       net/ip_tables_targets, modules" },
 };
