@@ -22,6 +22,7 @@
 #include "emu/capture.h"
 #include "emu/cli.h"
 #include "emu/clock.h"
+#include "emu/module.h"
 #include "emu/net.h"
 #include "emu/output.h"
 #include "emu/random.h"
@@ -49,6 +50,7 @@ struct replay {
 	bool trace_all;
 	struct nf_hook_ops ops[2];
 	unsigned int nops;
+	bool loaded_logger;             /* nf_log_syslog was loaded for the trace: unload it after */
 	struct net_device *in_dev;      /* --in */
 	struct sock sk;                 /* the uid 0 socket locally sent packets come from */
 	char unknown_ifs[8][64];        /* pcapng interface names already said to be unknown */
@@ -297,6 +299,23 @@ static unsigned int replay_nftrace_hook(void *priv, struct sk_buff *skb, const s
 	return NF_ACCEPT;
 }
 
+/* The harness binds the kernel-log logger for TRACE (`modprobe nf_log_syslog`, echo nf_log_ipv4
+ * > /proc/sys/net/netfilter/nf_log/2); the replay does the same when it traces every packet. */
+static int replay_bind_logger(struct replay *r)
+{
+	int ret;
+
+	if (!find_module(r->net, "nf_log_syslog")) {
+		ret = request_module(r->net, "nf_log_syslog");
+		if (ret)
+			return ret;
+		r->loaded_logger = true;
+	}
+	if (!r->net->nf.log.nf_loggers[NFPROTO_IPV4] && r->net->gen[NET_GENERIC_LOG])
+		nf_log_bind_pf(r->net, NFPROTO_IPV4, r->net->gen[NET_GENERIC_LOG]);
+	return 0;
+}
+
 static int replay_hooks_register(struct replay *r)
 {
 	static const unsigned int hooks[] = { NF_INET_PRE_ROUTING, NF_INET_LOCAL_OUT };
@@ -481,18 +500,18 @@ static void replay_one(struct replay *r, u64 n, const struct nfemu_capture_pkt *
 
 	nfemu_clock_set(r->net, pkt->ts_ns);
 	if (nfemu_frame_decode(pkt, &fr, why, sizeof(why))) {
-		nfemu_output_skip(r->out, n, pkt->ts_ns, ifname, "undecodable", why);
+		nfemu_output_skip(r->out, n, pkt->ts_ns, ifname, NULL, 0, "frame", "undecodable", why);
 		return;
 	}
 	if (fr.ethertype != ETH_P_IP) {
-		snprintf(why, sizeof(why), "%s", ethertype_name(fr.ethertype, buf, sizeof(buf)));
-		nfemu_output_skip(r->out, n, pkt->ts_ns, ifname, "non-IPv4", why);
+		nfemu_output_skip(r->out, n, pkt->ts_ns, ifname, NULL, 0,
+				  ethertype_name(fr.ethertype, buf, sizeof(buf)), "non-IPv4", "not IPv4");
 		return;
 	}
 	if (pkt->caplen < pkt->origlen) {
 		snprintf(why, sizeof(why), "cut to %u of %u bytes by the capture's snap length",
 			 pkt->caplen, pkt->origlen);
-		nfemu_output_skip(r->out, n, pkt->ts_ns, ifname, "truncated", why);
+		nfemu_output_skip(r->out, n, pkt->ts_ns, ifname, fr.l3, fr.l3len, NULL, "truncated", why);
 		return;
 	}
 	have_saddr = fr.l3len >= 20;
@@ -503,15 +522,15 @@ static void replay_one(struct replay *r, u64 n, const struct nfemu_capture_pkt *
 		return;
 	}
 	if (pkt->direction == 2 || fr.pkt_type == PACKET_OUTGOING) {
-		nfemu_output_skip(r->out, n, pkt->ts_ns, ifname, "outgoing",
-				  "an outgoing copy (the capture saw it leave)");
+		nfemu_output_skip(r->out, n, pkt->ts_ns, ifname, fr.l3, fr.l3len, NULL, "outgoing",
+				  "an outgoing copy: the capture saw it leave");
 		return;
 	}
 	dev = replay_ingress(r, pkt, saddr, have_saddr, &by);
 	if (!dev) {
-		snprintf(why, sizeof(why), "no ingress: no interface routes back to the source%s",
-			 have_saddr ? "" : " (no IPv4 header)");
-		nfemu_output_skip(r->out, n, pkt->ts_ns, ifname, "no ingress", why);
+		nfemu_output_skip(r->out, n, pkt->ts_ns, ifname, fr.l3, fr.l3len, NULL, "no ingress",
+				  have_saddr ? "no interface routes back to its source" :
+				  "no IPv4 source address to route back to; use --in");
 		return;
 	}
 	replay_receive(r, n, pkt->ts_ns, dev, by, &fr, pkt->origlen);
@@ -641,6 +660,10 @@ int cmd_replay(int argc, char **argv)
 		replay_touch_egress(&r);
 	/* Tracing every packet only matters when the trace is written somewhere. */
 	r.trace_all = !o.trace_only_marked && (trace || jsonl);
+	if (r.trace_all && replay_bind_logger(&r)) {
+		fprintf(stderr, "nfemu: replay: cannot load nf_log_syslog for the trace\n");
+		goto out;
+	}
 	if (replay_hooks_register(&r)) {
 		fprintf(stderr, "nfemu: replay: cannot register the trace hook\n");
 		r.nops = 0;
@@ -656,6 +679,8 @@ int cmd_replay(int argc, char **argv)
 out:
 	if (r.nops)
 		nf_unregister_net_hooks(r.net, r.ops, r.nops);
+	if (r.loaded_logger)
+		delete_module(r.net, "nf_log_syslog");  /* leave the kernel as it was */
 	if (r.out) {
 		char werr[512];
 

@@ -945,18 +945,28 @@ void nfemu_output_packet_end(struct nfemu_output *o)
 }
 
 void nfemu_output_skip(struct nfemu_output *o, u64 n, u64 ts_ns, const char *ingress,
+		       const unsigned char *l3, unsigned int l3len, const char *what,
 		       const char *kind, const char *detail)
 {
+	struct pkt_facts facts;
+	const char *desc = what;
+
 	o->records = n > o->records ? n : o->records;
 	if (!o->have_first_ts) {
 		o->first_ts = ts_ns;
 		o->have_first_ts = true;
 	}
+	if (ts_ns > o->last_ts)
+		o->last_ts = ts_ns;
+	if (l3) {
+		facts_parse(l3, l3len, &facts);
+		desc = facts.desc;
+	}
 	tally_add(&o->skipped, kind, 1);
 	if (o->opts.trace)
-		fprintf(o->opts.trace, "#%llu +%.6f %s%s %s: skipped\n", (unsigned long long)n,
+		fprintf(o->opts.trace, "#%llu +%.6f %s%s %s: skipped (%s)\n", (unsigned long long)n,
 			(double)(ts_ns - o->first_ts) / 1e9, ingress ? "in " : "", ingress ? ingress : "-",
-			detail);
+			desc, detail);
 	if (o->opts.jsonl) {
 		fprintf(o->opts.jsonl, "{\"event\":\"skipped\",\"packet\":%llu,", (unsigned long long)n);
 		json_time(o->opts.jsonl, ts_ns);
@@ -965,6 +975,8 @@ void nfemu_output_skip(struct nfemu_output *o, u64 n, u64 ts_ns, const char *ing
 			json_str(o->opts.jsonl, ingress);
 		else
 			fputs("null", o->opts.jsonl);
+		fputs(",\"summary\":", o->opts.jsonl);
+		json_str(o->opts.jsonl, desc);
 		fputs(",\"kind\":", o->opts.jsonl);
 		json_str(o->opts.jsonl, kind);
 		fputs(",\"reason\":", o->opts.jsonl);
@@ -1067,6 +1079,10 @@ int nfemu_output_close(struct nfemu_output *o, char *err, size_t errlen)
 	if (o->drawn)
 		fprintf(stderr, "\r%*s\r", 79, "");
 	out_printk_lines(o);
+	if (o->opts.trace)
+		fflush(o->opts.trace);
+	if (o->opts.jsonl)
+		fflush(o->opts.jsonl);
 	summary_print(o);
 	while (o->egress) {
 		struct egress_file *ef = o->egress;

@@ -53,8 +53,10 @@ void nfemu_output_saw_prerouting(struct nfemu_output *o, const struct sk_buff *s
 /* It has been processed to completion: print its fate and its children's. */
 void nfemu_output_packet_end(struct nfemu_output *o);
 /* A record that was not replayed: not IPv4, undecodable, truncated by the snap length, an
- * outgoing copy in a cooked capture.  kind is the summary's key, detail the line's text. */
+ * outgoing copy.  l3 (may be NULL) describes an IPv4 packet, else what names the frame ("ARP");
+ * kind is the summary's key ("non-IPv4"), detail the reason shown. */
 void nfemu_output_skip(struct nfemu_output *o, u64 n, u64 ts_ns, const char *ingress,
+		       const unsigned char *l3, unsigned int l3len, const char *what,
 		       const char *kind, const char *detail);
 /* A note from the replay itself (not the kernel), printed as a fate-style line. */
 void nfemu_output_note(struct nfemu_output *o, const char *fmt, ...)

@@ -13,11 +13,7 @@
 #include "emu/module.h"
 #include "emu/net.h"
 #include "xtables/x_tables.h"
-
-/* EMU: conntrack has not landed; nf_ct_netns_get() succeeds, as it always does in a stock
- * netns of this machine (conntrack is built in), and registers no hooks yet. */
-static inline int nf_ct_netns_get(struct net *net, u8 nfproto) { (void)net; (void)nfproto; return 0; }
-static inline void nf_ct_netns_put(struct net *net, u8 nfproto) { (void)net; (void)nfproto; }
+#include "conntrack/nf_conntrack.h"
 
 /* EMU: nf_synproxy_core registers its LOCAL_IN/POST_ROUTING hooks for the first SYNPROXY
  * rule of a netns (hook_ref4); with no packet path there is nothing to register yet. */

@@ -9,11 +9,7 @@
 #include "emu/module.h"
 #include "emu/net.h"
 #include "xtables/x_tables.h"
-
-/* EMU: conntrack has not landed; nf_ct_netns_get() succeeds, as it always does in a stock
- * netns of this machine (conntrack is built in), and registers no hooks yet. */
-static inline int nf_ct_netns_get(struct net *net, u8 nfproto) { (void)net; (void)nfproto; return 0; }
-static inline void nf_ct_netns_put(struct net *net, u8 nfproto) { (void)net; (void)nfproto; }
+#include "conntrack/nf_conntrack.h"
 
 static int helper_mt_check(const struct xt_mtchk_param *par)
 {
