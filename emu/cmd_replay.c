@@ -487,6 +487,24 @@ static void replay_receive(struct replay *r, u64 n, u64 ts_ns, struct net_device
 	nfemu_output_packet_end(r->out);
 }
 
+/* Whether the host sent this packet: its source is one of the host's addresses and, when the
+ * capture kept the sender's MAC, that MAC is one of the host's interfaces' (a frame from
+ * elsewhere that merely claims a host address is a spoof, and arrives on the wire). */
+static bool replay_sent_by_host(struct replay *r, const struct nfemu_capture_pkt *pkt,
+				const struct nfemu_frame *fr, __be32 saddr)
+{
+	struct net_device *dev;
+
+	if (!nfemu_addr_is_local(r->net, saddr))
+		return false;
+	if (!fr->has_eth || (pkt->ifname && !strcmp(pkt->ifname, "lo")))
+		return true;
+	list_for_each_entry(dev, &r->net->ipv4.dev_base_head, dev_list)
+		if (dev->addr_len == ETH_ALEN && !memcmp(dev->dev_addr, fr->eth + ETH_ALEN, ETH_ALEN))
+			return true;
+	return false;
+}
+
 /* One capture record: decode it, choose where it enters, run it to completion. */
 static void replay_one(struct replay *r, u64 n, const struct nfemu_capture_pkt *pkt)
 {
@@ -517,7 +535,7 @@ static void replay_one(struct replay *r, u64 n, const struct nfemu_capture_pkt *
 	have_saddr = fr.l3len >= 20;
 	if (have_saddr)
 		memcpy(&saddr, fr.l3 + 12, 4);
-	if (have_saddr && nfemu_addr_is_local(r->net, saddr)) {
+	if (have_saddr && replay_sent_by_host(r, pkt, &fr, saddr)) {
 		replay_local_out(r, n, pkt->ts_ns, &fr);
 		return;
 	}
@@ -650,7 +668,9 @@ int cmd_replay(int argc, char **argv)
 	oo.jsonl = jsonl;
 	oo.egress_dir = o.egress;
 	oo.summary = trace == stdout || jsonl == stdout ? stderr : stdout;
-	oo.progress = isatty(STDERR_FILENO);
+	/* a bar on the terminal, unless the trace is being written to that same terminal */
+	oo.progress = isatty(STDERR_FILENO) &&
+		      !((trace == stdout || jsonl == stdout) && isatty(STDOUT_FILENO));
 	oo.capture_name = o.capture;
 	if (nfemu_output_open(&r.out, r.net, &oo, err, sizeof(err))) {
 		fprintf(stderr, "nfemu: replay: %s\n", err);
@@ -702,8 +722,10 @@ out:
 		}
 		nfemu_state_close(&st);
 	}
-	if (r.net)
+	if (r.net) {
+		inet_net_exit(r.net);   /* devices, routes, neighbours (idempotent) */
 		net_free(r.net);
+	}
 	nfemu_capture_close(cap);
 	replay_rmtemp(tmpdir);
 	return status;

@@ -1046,9 +1046,10 @@ static void summary_print(struct nfemu_output *o)
 		return;
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	elapsed = ts_diff(&now, &o->start);
-	fprintf(f, "nfemu replay: %llu packets in %s, %llu replayed (%llu sent by the host), "
+	fprintf(f, "nfemu replay: %llu packet%s in %s, %llu replayed (%llu sent by the host), "
 		"%.3f s of capture, %.2f s, %.0f packets/s\n",
-		(unsigned long long)o->records, o->opts.capture_name ? o->opts.capture_name : "the capture",
+		(unsigned long long)o->records, o->records == 1 ? "" : "s",
+		o->opts.capture_name ? o->opts.capture_name : "the capture",
 		(unsigned long long)o->replayed, (unsigned long long)o->local_in,
 		o->have_first_ts ? (double)(o->last_ts - o->first_ts) / 1e9 : 0.0, elapsed,
 		elapsed > 0 ? (double)o->records / elapsed : 0.0);
@@ -1068,6 +1069,7 @@ static void summary_print(struct nfemu_output *o)
 	summary_tally(f, "skipped", &o->skipped);
 	if (o->nofate)
 		fprintf(f, "  %-28s %llu\n", "no fate reported", (unsigned long long)o->nofate);
+	fflush(f);
 }
 
 int nfemu_output_close(struct nfemu_output *o, char *err, size_t errlen)

@@ -1,8 +1,8 @@
 /* netstack/udp.c - UDP input when no socket listens (net/ipv4/udp.c __udp4_lib_rcv).
  *
  * The datagram is checked (header present, length field against the packet: PKT_TOO_SMALL,
- * trimmed to the UDP length), broadcast and multicast ones are consumed silently
- * (__udp4_lib_mcast_deliver finds no socket), and a unicast one with a good checksum (or
+ * trimmed to the UDP length), broadcast and multicast ones are freed without an answer
+ * (__udp4_lib_mcast_deliver finds no socket: NOT_SPECIFIED), and a unicast one with a good checksum (or
  * none) is answered with ICMP port unreachable and dropped as NO_SOCKET; a bad checksum is
  * UDP_CSUM with no answer.
  * EMU: there are no sockets; no UDP-Lite, no encapsulation sockets.
@@ -38,8 +38,8 @@ int udp_rcv(struct sk_buff *skb)
 	skb_trim(skb, ulen);
 
 	if (rt->rt_flags & (RTCF_BROADCAST | RTCF_MULTICAST)) {
-		/* __udp4_lib_mcast_deliver() with no socket: consume_skb */
-		nfemu_skb_delivered(skb, "__udp4_lib_mcast_deliver");
+		/* __udp4_lib_mcast_deliver() finds no socket: kfree_skb (UDP_MIB_IGNOREDMULTI) */
+		nfemu_kfree_skb_at(skb, SKB_DROP_REASON_NOT_SPECIFIED, "__udp4_lib_mcast_deliver");
 		return 0;
 	}
 

@@ -51,13 +51,9 @@ static u32 tcpmss_reverse_mtu(struct net *net, const struct sk_buff *skb)
 	memset(&fl4, 0, sizeof(fl4));
 	fl4.daddr = ip_hdr(skb)->saddr;
 
-#if 0	/* TEMP: until netstack/route.c lands */
 	rt = ip_route_output_key(net, &fl4);
 	if (!IS_ERR_OR_NULL(rt))
-		mtu = dst_mtu(rt);
-#else
-	(void)net; rt = NULL; (void)rt;
-#endif
+		mtu = dst_mtu(rt);         /* EMU: rtables are interned values: no dst_release */
 	return mtu;
 }
 
@@ -100,11 +96,7 @@ static int tcpmss_mangle_packet(struct sk_buff *skb, const struct xt_action_para
 		struct net *net = xt_net(par);
 		unsigned int in_mtu = tcpmss_reverse_mtu(net, skb);
 		/* EMU: Linux has a dst in every hook the rule may sit in; guard anyway. */
-#if 0	/* TEMP */
 		unsigned int dst = skb->rt ? dst_mtu(skb->rt) : ~0U;
-#else
-		unsigned int dst = skb->rt ? (skb->rt->rt_pmtu ? skb->rt->rt_pmtu : skb->rt->dev->mtu) : ~0U;
-#endif
 		unsigned int min_mtu = dst < in_mtu ? dst : in_mtu;
 
 		if (min_mtu <= minlen) {

@@ -20,12 +20,7 @@
 static inline bool match_type(struct net *net, const struct net_device *dev, __be32 addr,
 			      u16 mask)
 {
-#if 0	/* TEMP: until netstack/route.c lands */
 	return !!(mask & (1 << inet_dev_addr_type(net, dev, addr)));
-#else
-	(void)net; (void)dev; (void)addr;
-	return !!(mask & (1 << RTN_UNICAST));
-#endif
 }
 
 static bool addrtype_mt_v0(const struct sk_buff *skb, struct xt_action_param *par)

@@ -236,7 +236,6 @@ class Router:
         """Send frames (pktlib.Frame list) at the capture's pace; return a Recording."""
         rec = Recording()
         ours = set(self.topo.ifaces) | {"", "lo"}
-        local = None
         self.kmsg = Kmsg()
         fds = [s.fileno() for s in self.socks.values()]
         start = time.monotonic()
@@ -253,7 +252,7 @@ class Router:
             late = time.monotonic() - due
             if late > 0.02:
                 rec.late.append((i + 1, late))
-            self._send(fr, local)
+            self._send(fr)
             rec.sent += 1
             # At least MIN_WAIT for this packet's outputs even when the next one is due sooner.
             end = time.monotonic() + MIN_WAIT
@@ -271,7 +270,7 @@ class Router:
                               % self.kmsg.lost)
         return rec
 
-    def _send(self, fr, local):
+    def _send(self, fr):
         data = fr.data
         if self.topo.is_local_frame(fr.iface, data):
             # Locally generated: the IP packet goes out of a raw socket in R (uid 0).
