@@ -1,10 +1,8 @@
 /* emu/capture.c - EMU: capture files in and out for `nfemu replay` (no kernel counterpart).
- *
- * Classic pcap is read with libpcap (nanosecond timestamps); pcapng is parsed here (SHB in
- * either byte order, IDB with if_name and if_tsresol/if_tsoffset, EPB, SPB, OPB; other
- * blocks skipped) so each packet keeps the name of the interface it was captured on.  Only
- * the current block is in memory.  A truncated or corrupt file ends the read with one line
- * naming the file and the byte offset of the bad record, never a crash.
+ * Classic pcap is read with libpcap; pcapng is parsed here (SHB either byte order, IDB
+ * if_name/if_tsresol/if_tsoffset, EPB/SPB/OPB, other blocks skipped) to keep each packet's
+ * interface name.  Only the current block is in memory; a truncated or corrupt file ends the
+ * read with one line naming the file and the byte offset, never a crash.
  */
 #include <errno.h>
 #include <stdarg.h>

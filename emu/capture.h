@@ -1,10 +1,8 @@
-/* emu/capture.h - EMU: reading packet captures for `nfemu replay`, writing egress pcaps.
- *
- * No kernel counterpart: this is where packets come from instead of a NIC.  Classic pcap is
- * read through libpcap; pcapng is parsed here, block by block, because libpcap hides which
- * interface (IDB if_name) each packet was captured on.  One packet at a time is held in
- * memory, whatever the size of the file.  Link types: Ethernet (with 802.1Q tags), Linux
- * SLL and SLL2, raw IPv4, BSD loopback (NULL/LOOP).
+/* emu/capture.h - EMU: reading captures for `nfemu replay`, writing egress pcaps.
+ * No kernel counterpart: this is where packets come from instead of a NIC.  pcap through
+ * libpcap, pcapng parsed block by block (libpcap hides each packet's interface name); one
+ * packet in memory at a time.  Link types: Ethernet (802.1Q tags removed), Linux SLL and
+ * SLL2, raw IPv4, BSD loopback (NULL/LOOP).
  */
 #ifndef NFEMU_EMU_CAPTURE_H
 #define NFEMU_EMU_CAPTURE_H

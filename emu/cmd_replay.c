@@ -1,12 +1,8 @@
 /* emu/cmd_replay.c - EMU: `nfemu replay`: run a capture through the emulated kernel.
- *
- * No kernel counterpart: this is the NIC and the socket layer's user.  It loads a ruleset (the
- * real iptables-legacy-restore under the shim, or a saved state) and a topology, then feeds
- * each captured packet to the stack -- netif_receive_skb for Ethernet frames, nfemu_rx_l3 for
- * captures without a usable link layer, nfemu_local_out for packets the host itself sent --
- * on the capture's clock, one packet at a time (memory does not grow with the capture).
- * Tracing every packet is an nf_hook at priority -350, as `meta nftrace set 1` in an nft
- * chain at that priority does on Linux.  Outputs: emu/output.c; formats: docs/replay.md.
+ * No kernel counterpart: the NIC driver and raw-socket user.  Loads a ruleset and topology,
+ * then feeds each packet, on the capture's clock, to netif_receive_skb (Ethernet), nfemu_rx_l3
+ * (no usable link layer) or nfemu_local_out (the host's own), one at a time.  Tracing every
+ * packet is an nf_hook at -350, as the harness's `meta nftrace set 1` chain.  docs/replay.md.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -33,6 +29,10 @@
 #include "netstack/skbuff.h"
 #include "xtables/ip_tables.h"
 
+/* include/linux/skbuff.h: what drivers reserve in front of the Ethernet header. */
+#ifndef NET_IP_ALIGN
+#define NET_IP_ALIGN 2
+#endif
 /* Where the nft chain that sets nftrace sits in the harness: after defrag, before raw. */
 #define REPLAY_NFTRACE_PRIORITY (-350)
 /* The most iptables-legacy-restore output kept for the error message. */
@@ -175,6 +175,10 @@ static int replay_parse(int argc, char **argv, struct replay_opts *o)
 			return -1;
 		}
 	}
+	if (o->trace && o->jsonl && !strcmp(o->trace, "-") && !strcmp(o->jsonl, "-")) {
+		fprintf(stderr, "nfemu: replay: --trace - and --jsonl -: only one can go to stdout\n");
+		return -1;
+	}
 	if (!o->topology) {
 		fprintf(stderr, "nfemu: replay: --topology FILE is required\n");
 		return -1;
@@ -285,9 +289,9 @@ static void replay_rmtemp(char *dir)
 
 /* ---------------------------------------------------------------- the nftrace hook */
 
-/* As an nft chain at priority -350 with `meta nftrace set 1`: every packet entering PREROUTING
- * or LOCAL_OUT is traced by ipt_do_table from then on.  EMU: it also tells the outputs that
- * the packet got past ip_rcv. */
+/* EMU: stands in for an nft chain at priority -350 with `meta nftrace set 1` (nft itself is
+ * not emulated): every packet entering PREROUTING or LOCAL_OUT is traced by ipt_do_table from
+ * then on.  It also tells the outputs that the packet got past ip_rcv. */
 static unsigned int replay_nftrace_hook(void *priv, struct sk_buff *skb, const struct nf_hook_state *state)
 {
 	struct replay *r = priv;
@@ -421,7 +425,8 @@ static void replay_local_out(struct replay *r, u64 n, u64 ts_ns, const struct nf
 	nfemu_output_packet_end(r->out);
 }
 
-/* Fill in a cooked capture's Ethernet destination from its packet type. */
+/* EMU: a cooked capture (SLL) kept the source MAC and the packet type, not the destination:
+ * rebuild it from the packet type, for MAC= in log lines. */
 static void replay_sll_dst(struct nfemu_frame *fr, const struct net_device *dev)
 {
 	switch (fr->pkt_type) {
@@ -454,12 +459,16 @@ static void replay_receive(struct replay *r, u64 n, u64 ts_ns, struct net_device
 	struct sk_buff *skb;
 
 	nfemu_output_packet_begin(r->out, n, ts_ns, dev->name, by, fr->l3, fr->l3len, wire_len);
-	skb = alloc_skb(hlen + fr->l3len);
+	skb = alloc_skb(NET_IP_ALIGN + hlen + fr->l3len);
 	if (!skb) {
 		nfemu_output_note(r->out, "#%llu: out of memory", (unsigned long long)n);
 		nfemu_output_packet_end(r->out);
 		return;
 	}
+	/* skb_reserve(skb, NET_IP_ALIGN), as drivers do: the IP header behind the 14-byte
+	 * Ethernet header lands on a 4-byte boundary */
+	if (hlen)
+		skb->data += NET_IP_ALIGN;
 	replay_skb_init(r, skb, n, ts_ns);
 	skb->dev = dev;
 	skb->skb_iif = dev->ifindex;
@@ -469,7 +478,8 @@ static void replay_receive(struct replay *r, u64 n, u64 ts_ns, struct net_device
 		memcpy(skb_put(skb, ETH_HLEN), fr->eth, ETH_HLEN);
 	memcpy(skb_put(skb, fr->l3len), fr->l3, fr->l3len);
 	if (fr->has_eth && fr->eth_dst_known) {
-		/* an Ethernet frame (802.1Q tags already taken off): the device received it */
+		/* an Ethernet frame: the device received it.  EMU: 802.1Q tags were taken off (no
+		 * VLAN devices), as if the untagged interface had received it */
 		skb_reset_mac_header(skb);
 		netif_receive_skb(skb);
 	} else {
@@ -526,6 +536,7 @@ static void replay_one(struct replay *r, u64 n, const struct nfemu_capture_pkt *
 				  ethertype_name(fr.ethertype, buf, sizeof(buf)), "non-IPv4", "not IPv4");
 		return;
 	}
+	/* EMU: a packet cut by the snap length would be judged on bytes it did not have */
 	if (pkt->caplen < pkt->origlen) {
 		snprintf(why, sizeof(why), "cut to %u of %u bytes by the capture's snap length",
 			 pkt->caplen, pkt->origlen);
@@ -539,6 +550,8 @@ static void replay_one(struct replay *r, u64 n, const struct nfemu_capture_pkt *
 		replay_local_out(r, n, pkt->ts_ns, &fr);
 		return;
 	}
+	/* EMU: a copy the capture saw leave (and not the host's own) is not replayed: the packet
+	 * it copies was replayed when it came in */
 	if (pkt->direction == 2 || fr.pkt_type == PACKET_OUTGOING) {
 		nfemu_output_skip(r->out, n, pkt->ts_ns, ifname, fr.l3, fr.l3len, NULL, "outgoing",
 				  "an outgoing copy: the capture saw it leave");
@@ -639,6 +652,8 @@ int cmd_replay(int argc, char **argv)
 	}
 	state_open = true;
 
+	/* before the topology, whose devices without an address get MACs from the PRNG */
+	nfemu_random_seed(r.net, o.seed);
 	ret = inet_net_init(r.net);
 	if (!ret)
 		ret = nfemu_topology_load(r.net, o.topology, err, sizeof(err));
@@ -658,7 +673,6 @@ int cmd_replay(int argc, char **argv)
 			goto out;
 		}
 	}
-	nfemu_random_seed(r.net, o.seed);
 
 	if (o.trace && !(trace = replay_fopen(o.trace, "--trace")))
 		goto out;

@@ -1,11 +1,8 @@
-/* emu/output.c - EMU: fate lines, JSON Lines, egress pcaps, progress and summary for replay.
- *
- * No kernel counterpart: this is the reader's end of the observer seam (emu/observe.h) and of
- * the kernel log (net->nf.log.sink).  Kernel log lines are written the moment the kernel
- * prints them, exactly as printed; when a capture packet has been processed, one fate line
- * follows for it and one for each packet the host generated in answer.  Memory is bounded by
- * what one packet produces (its generated children) and the number of distinct rules,
- * interfaces and reasons in the summary, never by the capture's size.  Formats: docs/replay.md.
+/* emu/output.c - EMU: fate lines, JSON Lines, egress pcaps, progress and summary (replay).
+ * No kernel counterpart: the reader's end of the observer seam (emu/observe.h) and of the
+ * kernel log (net->nf.log.sink).  Kernel lines are written as printed, when printed; fate
+ * lines follow each capture packet.  Memory is bounded by one packet's children and the
+ * distinct rules, interfaces and reasons of the summary, not by the capture's size.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -91,7 +88,8 @@ struct pkt_facts {
 	bool tcp;
 	unsigned int frag_off;          /* bytes */
 	bool mf;
-	unsigned int len;               /* IP total length as captured (bytes in hand) */
+	unsigned int len;               /* bytes in hand (from the IP header on) */
+	unsigned int tot_len;           /* the IP header's total length (0: no header) */
 	char desc[160];
 };
 
@@ -186,6 +184,7 @@ static void facts_parse(const unsigned char *p, unsigned int len, struct pkt_fac
 	f->proto = p[9];
 	ihl = (p[0] & 0x0f) * 4U;
 	tot = rd16(p + 2);
+	f->tot_len = tot;
 	f->frag_off = (rd16(p + 6) & 0x1fff) * 8U;
 	f->mf = rd16(p + 6) & 0x2000;
 	if (p[0] >> 4 != 4 || ihl < 20) {
@@ -726,7 +725,7 @@ static void fate_json(struct nfemu_output *o, const struct fate *f)
 		fputs(",\"by\":", j);
 		json_str(j, f->by);
 	}
-	fprintf(j, ",\"len\":%u", f->facts.len);
+	fprintf(j, ",\"len\":%u", f->facts.ipv4 ? f->facts.tot_len : f->facts.len);
 	if (f->facts.ipv4) {
 		fprintf(j, ",\"src\":\"%s\",\"dst\":\"%s\",\"proto\":%u", f->facts.src, f->facts.dst,
 			f->facts.proto);

@@ -1,10 +1,8 @@
 /* emu/output.h - EMU: what `nfemu replay` prints: fate lines, JSON Lines, pcaps, summary.
- *
- * No kernel counterpart.  It installs itself as the emulated kernel's observer (emu/observe.h)
- * and kernel log (net->nf.log.sink), and turns what the kernel reports while one capture
- * packet is processed into one fate line per packet (and per packet the host generated in
- * answer), JSON Lines with the same facts, egress and dropped-packet pcaps, a progress bar and
- * the closing summary.  Formats: docs/replay.md.
+ * No kernel counterpart.  Installs itself as the kernel's observer (emu/observe.h) and log
+ * sink (net->nf.log.sink) and turns what the kernel reports about one capture packet into
+ * its fate line, JSON Lines, pcap frames, a progress bar and the closing summary.
+ * Formats: docs/replay.md.
  */
 #ifndef NFEMU_EMU_OUTPUT_H
 #define NFEMU_EMU_OUTPUT_H

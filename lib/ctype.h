@@ -1,11 +1,8 @@
 /* lib/ctype.h - the kernel's character classes and case mapping (ISO 8859-1).
  *
- * Mirrors include/linux/ctype.h and lib/ctype.c: unlike the C library's "C" locale, the
- * kernel's table classifies the Latin-1 letters 0xc0-0xfe too, so its toupper() maps
- * 0xe0 to 0xc0 and also 0xdf to 0xbf and 0xff to 0xdf (they are lower case letters with no
- * upper case in Latin-1; the kernel subtracts 0x20 all the same).  The textsearch
- * algorithms' --icase rests on this.
- * EMU: named kernel_* so as not to clash with <ctype.h>.
+ * Mirrors include/linux/ctype.h and lib/ctype.c: Latin-1 letters are classified too, so
+ * toupper() maps 0xe0 to 0xc0, and also 0xdf to 0xbf and 0xff to 0xdf (it subtracts 0x20
+ * from every lower case letter).  EMU: named kernel_* so as not to clash with <ctype.h>.
  */
 #ifndef NFEMU_LIB_CTYPE_H
 #define NFEMU_LIB_CTYPE_H

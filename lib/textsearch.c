@@ -1,10 +1,8 @@
 /* lib/textsearch.c - prepare and run text searches; search a packet's data.
  *
- * Mirrors lib/textsearch.c (textsearch_prepare, textsearch_destroy, the linear-buffer
- * search) and, for packets, skb_prepare_seq_read/skb_seq_read/skb_find_text of
- * net/core/skbuff.c.  skb_seq_read is emulated for nfemu's always-linear sk_buff, step
- * for step: after it has once said "no more data" (0), a further call hands out the
- * packet's head again, as Linux's does for a linear skb (only ts_fsm asks twice).
+ * Mirrors lib/textsearch.c and, for packets, skb_seq_read/skb_find_text of
+ * net/core/skbuff.c, step for step for nfemu's linear sk_buff (including what a second
+ * read past the end hands out: the packet's head again).
  * EMU: no module autoloading; the three algorithms Linux 6.18 builds in are a fixed table.
  */
 #include <limits.h>

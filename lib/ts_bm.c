@@ -1,13 +1,8 @@
 /* lib/ts_bm.c - Boyer-Moore text search, as Linux's "bm" textsearch algorithm.
  *
- * Mirrors lib/ts_bm.c: a bad-character shift table (ASIZE = 256 entries) and a good-suffix
- * shift table computed the kernel's way (its subpattern() test), and its search loop with
- * the same shifts, so that it finds (and misses) exactly what Linux finds.  With
- * TS_IGNORECASE the pattern is stored upper-cased (kernel toupper, Latin-1 aware), text
- * bytes are upper-cased only while comparing, and the bad-character table has entries for
- * the pattern's bytes and their kernel tolower() only: a text byte whose upper case is in
- * the pattern but which is neither of those (0xdf, 0xff) gets the full shift.  This quirk
- * is the kernel's and is kept.
+ * Mirrors lib/ts_bm.c: the bad-character and good-suffix shift tables computed the
+ * kernel's way and its search loop, so it finds (and misses) what Linux does, including
+ * the --icase quirk described at compute_prefix_tbl().
  */
 #include <limits.h>
 #include "lib/ctype.h"
@@ -90,6 +85,11 @@ static int subpattern(const u8 *pattern, int i, int j, int g)
 	return ret;
 }
 
+/* The shift tables.  With TS_IGNORECASE the pattern is stored upper-cased (kernel
+ * toupper) and text bytes are upper-cased only while comparing, but the bad-character table
+ * gets entries for the pattern's bytes and their tolower() only: a text byte that folds into
+ * the pattern without being one of those (0xdf folds to 0xbf, 0xff to 0xdf) takes the full
+ * shift on a mismatch, so bm can jump over a match kmp finds.  Linux's quirk, kept. */
 static void compute_prefix_tbl(struct ts_bm *bm, int flags)
 {
 	int i, j, g;

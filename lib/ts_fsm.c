@@ -1,11 +1,8 @@
 /* lib/ts_fsm.c - the "fsm" textsearch algorithm: a naive finite state machine over tokens.
  *
- * Mirrors lib/ts_fsm.c and include/linux/textsearch_fsm.h: the pattern is an array of
- * struct ts_fsm_token (character class or specific byte, and a recurrence), validated at
- * init; the search walks the tokens over the data, starting over one byte later on a
- * mismatch unless the first token is TS_FSM_HEAD_IGNORE.  The character classes are the
- * kernel's Latin-1 ctype classes plus "ascii" and "wildcard".  Like Linux's, the search
- * may ask get_next_block for more data after being told there is none.
+ * Mirrors lib/ts_fsm.c: tokens (character class or byte, with a recurrence) validated at
+ * init, matched from the start (or after a head-ignore), with the kernel's Latin-1 classes.
+ * Like Linux's, it may ask get_next_block for more after being told there is none.
  */
 #include <limits.h>
 #include "lib/ctype.h"

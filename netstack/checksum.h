@@ -1,10 +1,8 @@
 /* netstack/checksum.h - Internet checksums: full sums and incremental updates.
  *
- * Mirrors include/net/checksum.h and the generic include/asm-generic/checksum.h (x86_64
- * computes the same folded sums in assembly): csum_partial, csum_fold, ip_fast_csum,
- * csum_tcpudp_magic, the RFC 1624 updates csum_replace2/4, and inet_proto_csum_replace2/4
- * (net/core/utils.c), which honour skb->ip_summed.  A __wsum is kept in memory byte order,
- * as on a little-endian kernel.  Leaves out the copy-and-checksum helpers.
+ * Mirrors include/net/checksum.h and include/asm-generic/checksum.h: csum_partial,
+ * csum_fold, ip_fast_csum, csum_tcpudp_magic, csum_replace2/4 and inet_proto_csum_replace*
+ * (net/core/utils.c).  A __wsum is kept in memory byte order, as on x86_64.
  * EMU: the sk_buff has no skb->csum, so CHECKSUM_COMPLETE packets are not re-summed.
  */
 #ifndef NFEMU_NETSTACK_CHECKSUM_H

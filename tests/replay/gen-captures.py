@@ -93,6 +93,11 @@ def ingress():
     E = ng.interface("eth7")                             # not in the topology
     ng.epb(E, T0, lan(pk[0]))
     write("ingress", "unknown-if.pcapng", ng.bytes())
+    ng = PcapNg()
+    L = ng.interface("lan0")
+    ng.epb(L, T0, lan(udp(R_WAN, NET1, 123, 123)))      # a host address from H1's MAC: spoof
+    ng.epb(L, T0 + MS, ether(H1_MAC, R_LAN_MAC, udp(R_WAN, H1, 123, 123)))  # the router's
+    write("ingress", "spoof.pcapng", ng.bytes())
 
 
 def errors():

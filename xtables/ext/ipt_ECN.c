@@ -1,11 +1,8 @@
 /* xtables/ext/ipt_ECN.c - the "ECN" target: rewrite IP ECT and TCP ECE/CWR (mangle only).
  *
- * Mirrors net/ipv4/netfilter/ipt_ECN.c: registration, checkentry (known operation bits,
- * an ECT value within the ECN field, ECE/CWR only with a non-inverted -p tcp) and the
- * target: set the ECT codepoint (IP checksum by csum_replace2 over the TOS byte) and the
- * TCP ECE/CWR bits (TCP checksum by inet_proto_csum_replace2 over the flags word), only
- * when they change.  As in Linux the TCP header is taken at the IP header length whatever
- * the fragment offset, and a packet too short for it is dropped.
+ * Mirrors net/ipv4/netfilter/ipt_ECN.c: registration, checkentry (known operations, ECT
+ * within the ECN field, ECE/CWR only with -p tcp) and the target, which patches the IP and
+ * TCP checksums incrementally and only when a bit changes.
  */
 #include <arpa/inet.h>
 #include <linux/tcp.h>

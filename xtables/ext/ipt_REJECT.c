@@ -2,12 +2,55 @@
  *
  * Mirrors net/ipv4/netfilter/ipt_REJECT.c: filter table, INPUT/FORWARD/OUTPUT (xt_check_target);
  * reject_tg_check refuses the retired echo-reply and a tcp-reset without a plain -p tcp.
- * Leaves out: the packet path (reject_tg is NULL; it needs nf_reject_ipv4's senders).
+ * reject_tg answers with the chosen ICMP destination-unreachable code (nf_send_unreach) or a
+ * TCP reset (nf_send_reset), both in netstack/nf_reject_ipv4.c, and drops the packet.
+ * Leaves out: nothing (the IPv6 REJECT is ip6t_REJECT, not emulated).
  */
+#include <linux/icmp.h>
 #include <linux/netfilter_ipv4/ipt_REJECT.h>
 
 #include "emu/module.h"
+#include "netstack/nf_reject_ipv4.h"
+#include "netstack/skbuff.h"
 #include "xtables/ip_tables.h"
+
+static unsigned int reject_tg(struct sk_buff *skb, const struct xt_action_param *par)
+{
+	const struct ipt_reject_info *reject = par->targinfo;
+	int hook = xt_hooknum(par);
+
+	switch (reject->with) {
+	case IPT_ICMP_NET_UNREACHABLE:
+		nf_send_unreach(skb, ICMP_NET_UNREACH, hook);
+		break;
+	case IPT_ICMP_HOST_UNREACHABLE:
+		nf_send_unreach(skb, ICMP_HOST_UNREACH, hook);
+		break;
+	case IPT_ICMP_PROT_UNREACHABLE:
+		nf_send_unreach(skb, ICMP_PROT_UNREACH, hook);
+		break;
+	case IPT_ICMP_PORT_UNREACHABLE:
+		nf_send_unreach(skb, ICMP_PORT_UNREACH, hook);
+		break;
+	case IPT_ICMP_NET_PROHIBITED:
+		nf_send_unreach(skb, ICMP_NET_ANO, hook);
+		break;
+	case IPT_ICMP_HOST_PROHIBITED:
+		nf_send_unreach(skb, ICMP_HOST_ANO, hook);
+		break;
+	case IPT_ICMP_ADMIN_PROHIBITED:
+		nf_send_unreach(skb, ICMP_PKT_FILTERED, hook);
+		break;
+	case IPT_TCP_RESET:
+		nf_send_reset(xt_net(par), par->state->sk, skb, hook);
+		break;
+	case IPT_ICMP_ECHOREPLY:
+		/* Doesn't happen. */
+		break;
+	}
+
+	return NF_DROP;
+}
 
 static int reject_tg_check(const struct xt_tgchk_param *par)
 {
@@ -32,6 +75,7 @@ static const struct xt_target reject_tg_reg[] = {
 	{
 		.name		= "REJECT",
 		.family		= NFPROTO_IPV4,
+		.target		= reject_tg,
 		.targetsize	= sizeof(struct ipt_reject_info),
 		.table		= "filter",
 		.hooks		= (1 << NF_INET_LOCAL_IN) | (1 << NF_INET_FORWARD) |

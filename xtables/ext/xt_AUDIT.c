@@ -1,12 +1,37 @@
 /* xtables/ext/xt_AUDIT.c - the "AUDIT" target: emit an audit record for matching packets.
  *
  * Mirrors net/netfilter/xt_AUDIT.c: audit_tg_check refuses a type other than accept, drop or
- * reject (ERANGE).  Leaves out: the packet path (audit_tg is NULL) and the bridge registration.
+ * reject (ERANGE).  audit_tg writes an AUDIT_NETFILTER_PKT record "mark=M saddr=S daddr=D
+ * proto=P" (the type is not part of it) and continues.  EMU: nfemu has no audit log: the record
+ * goes to the observer as a NOTE "audit: NETFILTER_PKT mark=...".  Linux writes it only while
+ * auditing is enabled (auditd running, or audit=1), which nfemu assumes.
+ * Leaves out: the bridge registration.
  */
+#include <arpa/inet.h>
 #include <linux/netfilter/xt_AUDIT.h>
 
 #include "emu/module.h"
+#include "netstack/ip.h"
 #include "xtables/x_tables.h"
+
+static unsigned int audit_tg(struct sk_buff *skb, const struct xt_action_param *par)
+{
+	const struct iphdr *ih = skb_header_pointer(skb, skb_network_offset(skb), sizeof(*ih), NULL);
+	char s[INET_ADDRSTRLEN], d[INET_ADDRSTRLEN];
+
+	/* The kernel's "mark=%#x" always has the 0x (glibc's %#x prints 0 bare). */
+	if (ih) {
+		inet_ntop(AF_INET, &ih->saddr, s, sizeof(s));
+		inet_ntop(AF_INET, &ih->daddr, d, sizeof(d));
+		nfemu_note(xt_net(par), skb, NULL,
+			   "audit: NETFILTER_PKT mark=0x%x saddr=%s daddr=%s proto=%u",
+			   skb->mark, s, d, ih->protocol);
+	} else {
+		nfemu_note(xt_net(par), skb, NULL,
+			   "audit: NETFILTER_PKT mark=0x%x saddr=? daddr=? proto=-1", skb->mark);
+	}
+	return XT_CONTINUE;
+}
 
 static int audit_tg_check(const struct xt_tgchk_param *par)
 {
@@ -25,6 +50,7 @@ static const struct xt_target audit_tg_reg[] = {
 	{
 		.name		= "AUDIT",
 		.family		= NFPROTO_UNSPEC,
+		.target		= audit_tg,
 		.checkentry	= audit_tg_check,
 		.targetsize	= sizeof(struct xt_audit_info),
 	},

@@ -1,13 +1,26 @@
 /* xtables/ext/xt_CHECKSUM.c - the "CHECKSUM" target (mangle): fill in a missing checksum.
  *
  * Mirrors net/netfilter/xt_CHECKSUM.c: mangle only (xt_check_target); checksum_tg_check refuses
- * an operation other than --checksum-fill.  Leaves out: the packet path (checksum_tg is NULL),
- * the once-per-boot advice to use -p udp (see checksum_tg_check) and IPv6.
+ * an operation other than --checksum-fill.  checksum_tg completes a checksum the kernel left to
+ * the NIC (CHECKSUM_PARTIAL); EMU: nfemu's packets always carry complete checksums, so, as for
+ * such packets in Linux, it changes nothing and continues.  Leaves out: the once-per-boot
+ * advice to use -p udp (see checksum_tg_check) and IPv6.
  */
 #include <linux/netfilter/xt_CHECKSUM.h>
 
 #include "emu/module.h"
+#include "netstack/checksum.h"
+#include "netstack/skbuff.h"
 #include "xtables/x_tables.h"
+
+static unsigned int checksum_tg(struct sk_buff *skb, const struct xt_action_param *par)
+{
+	(void)par;
+	/* if (skb->ip_summed == CHECKSUM_PARTIAL && !skb_is_gso(skb)) skb_checksum_help(skb);
+	 * EMU: never CHECKSUM_PARTIAL here. */
+	(void)skb;
+	return XT_CONTINUE;
+}
 
 static int checksum_tg_check(const struct xt_tgchk_param *par)
 {
@@ -32,6 +45,7 @@ static const struct xt_target checksum_tg_reg[] = {
 	{
 		.name		= "CHECKSUM",
 		.family		= NFPROTO_IPV4,
+		.target		= checksum_tg,
 		.checkentry	= checksum_tg_check,
 		.targetsize	= sizeof(struct xt_CHECKSUM_info),
 		.table		= "mangle",

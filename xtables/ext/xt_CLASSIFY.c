@@ -1,13 +1,23 @@
 /* xtables/ext/xt_CLASSIFY.c - the "CLASSIFY" target: set skb->priority (the tc class).
  *
  * Mirrors net/netfilter/xt_CLASSIFY.c: no checkentry; OUTPUT, FORWARD and POSTROUTING only
- * (hooks, checked by xt_check_target), in any table.
- * Leaves out: the packet path (classify_tg is NULL) and the IPv6/ARP registrations.
+ * (hooks, checked by xt_check_target), in any table.  classify_tg sets skb->priority (the
+ * qdisc class the packet is queued in; nfemu has no qdiscs, so only later rules and the trace
+ * see it).  Leaves out: the IPv6/ARP registrations.
  */
 #include <linux/netfilter/xt_CLASSIFY.h>
 
 #include "emu/module.h"
+#include "netstack/skbuff.h"
 #include "xtables/x_tables.h"
+
+static unsigned int classify_tg(struct sk_buff *skb, const struct xt_action_param *par)
+{
+	const struct xt_classify_target_info *clinfo = par->targinfo;
+
+	skb->priority = clinfo->priority;
+	return XT_CONTINUE;
+}
 
 static const struct xt_target classify_tg_reg[] = {
 	{
@@ -16,6 +26,7 @@ static const struct xt_target classify_tg_reg[] = {
 		.family		= NFPROTO_IPV4,
 		.hooks		= (1 << NF_INET_LOCAL_OUT) | (1 << NF_INET_FORWARD) |
 				  (1 << NF_INET_POST_ROUTING),
+		.target		= classify_tg,
 		.targetsize	= sizeof(struct xt_classify_target_info),
 	},
 };

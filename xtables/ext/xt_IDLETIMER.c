@@ -2,13 +2,18 @@
  *
  * Mirrors net/netfilter/xt_IDLETIMER.c: refuses bad timeouts, labels, timer types and the
  * Android netlink flag (EOPNOTSUPP); one timer per label, shared by rules of the same type.
- * EMU: labels are per net.  Leaves out: the packet path (NULL), the timers and sysfs files.
+ * The targets (re)arm the label's timer to fire `timeout` seconds after the packet and
+ * continue.  EMU: labels are per net; the timer is kept as its expiry on the capture clock
+ * (jiffies, also for the alarm type), and its expiry has no visible effect: Linux reports it
+ * in /sys/class/xt_idletimer/timers/<label>, which nfemu does not have.
+ * Leaves out: the sysfs files and their notifications.
  */
 #include <stdlib.h>
 #include <string.h>
 #include <limits.h>
 #include <linux/netfilter/xt_IDLETIMER.h>
 
+#include "emu/clock.h"
 #include "emu/module.h"
 #include "emu/net.h"
 #include "xtables/x_tables.h"
@@ -18,6 +23,7 @@ struct idletimer_tg {
 	char *name;			/* the label: attr.attr.name in the kernel */
 	unsigned int refcnt;
 	u8 timer_type;
+	unsigned long expires;		/* EMU: the timer (or alarm), as its expiry in jiffies */
 };
 
 /* net_generic(net, NET_GENERIC_IDLETIMER).  EMU: the kernel keeps one global list (labels are
@@ -44,16 +50,14 @@ static struct idletimer_tg *__idletimer_tg_find_by_label(struct net *net, const 
 	return NULL;
 }
 
-/* xt_check_proc_name() (EMU: not exported by x_tables.h) plus the names sysfs reserves
- * in the timers directory. */
+/* A label is a file in the timers directory: a proc-style name, and none sysfs reserves. */
 static int idletimer_check_sysfs_name(const char *name, unsigned int size)
 {
-	if (name[0] == '\0')
-		return -EINVAL;
-	if (strnlen(name, size) == size)
-		return -ENAMETOOLONG;
-	if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0 || strchr(name, '/'))
-		return -EINVAL;
+	int ret;
+
+	ret = xt_check_proc_name(name, size);
+	if (ret < 0)
+		return ret;
 
 	if (!strcmp(name, "power") ||
 	    !strcmp(name, "subsystem") ||
@@ -97,6 +101,31 @@ out_free_timer:
 	return ret;
 }
 
+/* mod_timer(&timer, msecs_to_jiffies(timeout * 1000) + jiffies); the alarm type's
+ * alarm_start_relative(timeout s) is the same moment on the capture clock. */
+static void idletimer_tg_arm(struct net *net, struct idletimer_tg *timer, unsigned int timeout)
+{
+	timer->expires = msecs_to_jiffies(timeout * 1000) + nfemu_jiffies(net);
+}
+
+static unsigned int idletimer_tg_target(struct sk_buff *skb, const struct xt_action_param *par)
+{
+	const struct idletimer_tg_info *info = par->targinfo;
+
+	(void)skb;
+	idletimer_tg_arm(xt_net(par), info->timer, info->timeout);
+	return XT_CONTINUE;
+}
+
+static unsigned int idletimer_tg_target_v1(struct sk_buff *skb, const struct xt_action_param *par)
+{
+	const struct idletimer_tg_info_v1 *info = par->targinfo;
+
+	(void)skb;
+	idletimer_tg_arm(xt_net(par), info->timer, info->timeout);
+	return XT_CONTINUE;
+}
+
 static int idletimer_tg_helper(struct net *net, const struct idletimer_tg_info *info)
 {
 	if (info->timeout == 0) {
@@ -132,10 +161,14 @@ static int idletimer_tg_checkentry(const struct xt_tgchk_param *par)
 			return -EINVAL;
 		}
 		info->timer->refcnt++;
+		idletimer_tg_arm(par->net, info->timer, info->timeout);
 		return 0;
 	}
 
-	return idletimer_tg_create(par->net, info->label, 0, &info->timer);
+	ret = idletimer_tg_create(par->net, info->label, 0, &info->timer);
+	if (ret == 0)
+		idletimer_tg_arm(par->net, info->timer, info->timeout);
+	return ret;
 }
 
 static int idletimer_tg_checkentry_v1(const struct xt_tgchk_param *par)
@@ -166,10 +199,14 @@ static int idletimer_tg_checkentry_v1(const struct xt_tgchk_param *par)
 		}
 
 		info->timer->refcnt++;
+		idletimer_tg_arm(par->net, info->timer, info->timeout);
 		return 0;
 	}
 
-	return idletimer_tg_create(par->net, info->label, info->timer_type, &info->timer);
+	ret = idletimer_tg_create(par->net, info->label, info->timer_type, &info->timer);
+	if (ret == 0)
+		idletimer_tg_arm(par->net, info->timer, info->timeout);
+	return ret;
 }
 
 static void idletimer_tg_put(struct idletimer_tg *timer)
@@ -200,6 +237,7 @@ static const struct xt_target idletimer_tg[] = {
 	{
 		.name		= "IDLETIMER",
 		.family		= NFPROTO_IPV4,
+		.target		= idletimer_tg_target,
 		.targetsize	= sizeof(struct idletimer_tg_info),
 		.usersize	= offsetof(struct idletimer_tg_info, timer),
 		.checkentry	= idletimer_tg_checkentry,
@@ -209,6 +247,7 @@ static const struct xt_target idletimer_tg[] = {
 		.name		= "IDLETIMER",
 		.family		= NFPROTO_IPV4,
 		.revision	= 1,
+		.target		= idletimer_tg_target_v1,
 		.targetsize	= sizeof(struct idletimer_tg_info_v1),
 		.usersize	= offsetof(struct idletimer_tg_info_v1, timer),
 		.checkentry	= idletimer_tg_checkentry_v1,

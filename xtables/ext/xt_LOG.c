@@ -1,8 +1,9 @@
 /* xtables/ext/xt_LOG.c - the "LOG" target: log packet headers through the syslog logger.
  *
  * Mirrors net/netfilter/xt_LOG.c: log_tg_check refuses a level above 7 or an unterminated
- * prefix, then holds the syslog logger, loading nf_log_syslog if none is registered.
- * Leaves out: the packet path (log_tg is NULL) and the IPv6 registration.
+ * prefix, then holds the syslog logger, loading nf_log_syslog if none is registered.  log_tg
+ * hands the packet to nf_log_packet with the rule's level, flags and prefix (the line itself is
+ * nf_log_syslog's) and continues.  Leaves out: the IPv6 registration.
  */
 #include <linux/netfilter/xt_LOG.h>
 
@@ -10,6 +11,20 @@
 #include "xtables/x_tables.h"
 /* After x_tables.h: nf_log.h needs NFPROTO_NUMPROTO from <linux/netfilter.h>. */
 #include "hooks/nf_log.h"
+
+static unsigned int log_tg(struct sk_buff *skb, const struct xt_action_param *par)
+{
+	const struct xt_log_info *loginfo = par->targinfo;
+	struct nf_loginfo li;
+
+	li.type = NF_LOG_TYPE_LOG;
+	li.u.log.level = loginfo->level;
+	li.u.log.logflags = loginfo->logflags;
+
+	nf_log_packet(xt_net(par), xt_family(par), xt_hooknum(par), skb, xt_in(par), xt_out(par),
+		      &li, "%s", loginfo->prefix);
+	return XT_CONTINUE;
+}
 
 static int log_tg_check(const struct xt_tgchk_param *par)
 {
@@ -48,6 +63,7 @@ static const struct xt_target log_tg_regs[] = {
 	{
 		.name		= "LOG",
 		.family		= NFPROTO_IPV4,
+		.target		= log_tg,
 		.targetsize	= sizeof(struct xt_log_info),
 		.checkentry	= log_tg_check,
 		.destroy	= log_tg_destroy,

@@ -1,13 +1,43 @@
 /* xtables/ext/xt_NFLOG.c - the "NFLOG" target: hand packets to nfnetlink_log listeners.
  *
  * Mirrors net/netfilter/xt_NFLOG.c: nflog_tg_check refuses unknown flags or an unterminated
- * prefix, then holds the netlink logger, loading nfnetlink_log if none is registered.
- * Leaves out: the packet path (nflog_tg is NULL), the ULOG logger (see below), IPv6/bridge.
+ * prefix, then holds the netlink logger, loading nfnetlink_log if none is registered.  nflog_tg
+ * hands the packet to nf_log_packet as a ULOG-type message for the rule's group and continues.
+ * No user space listens in nfemu, so, as in Linux with no listener on the group, the message
+ * goes nowhere and nothing reaches the kernel log; EMU: the observer gets a NOTE
+ * "NFLOG group G prefix "P"" so the trace shows it.
+ * Leaves out: the ULOG logger (see below), listeners, IPv6/bridge.
  */
 #include <linux/netfilter/xt_NFLOG.h>
 
 #include "emu/module.h"
+#include "netstack/ip.h"
 #include "xtables/x_tables.h"
+/* After x_tables.h: nf_log.h needs NFPROTO_NUMPROTO from <linux/netfilter.h>. */
+#include "hooks/nf_log.h"
+
+static unsigned int nflog_tg(struct sk_buff *skb, const struct xt_action_param *par)
+{
+	const struct xt_nflog_info *info = par->targinfo;
+	struct net *net = xt_net(par);
+	struct nf_loginfo li;
+
+	li.type = NF_LOG_TYPE_ULOG;
+	li.u.ulog.copy_len = info->len;
+	li.u.ulog.group = info->group;
+	li.u.ulog.qthreshold = info->threshold;
+	li.u.ulog.flags = 0;
+
+	if (info->flags & XT_NFLOG_F_COPY_LEN)
+		li.u.ulog.flags |= NF_LOG_F_COPY_LEN;
+
+	/* EMU: no ULOG logger is registered (no listeners), so this reaches no one. */
+	nf_log_packet(net, xt_family(par), xt_hooknum(par), skb, xt_in(par), xt_out(par), &li,
+		      "%s", info->prefix);
+	nfemu_note(net, skb, xt_in(par) ? xt_in(par) : xt_out(par), "NFLOG group %u prefix \"%s\"",
+		   info->group, info->prefix);
+	return XT_CONTINUE;
+}
 
 /* nf_logger_find_get(family, NF_LOG_TYPE_ULOG) / nf_logger_put().  EMU: nfemu's nfnetlink_log
  * is a stub that registers no ULOG logger with hooks/nf_log.c; its logger is taken to exist
@@ -65,6 +95,7 @@ static const struct xt_target nflog_tg_reg[] = {
 		.name		= "NFLOG",
 		.revision	= 0,
 		.family		= NFPROTO_IPV4,
+		.target		= nflog_tg,
 		.checkentry	= nflog_tg_check,
 		.destroy	= nflog_tg_destroy,
 		.targetsize	= sizeof(struct xt_nflog_info),

@@ -2,12 +2,97 @@
  *
  * Mirrors net/netfilter/xt_NFQUEUE.c: revisions 1-3 refuse an empty queue range (e.g. 0:65535,
  * whose count wraps to 0 in 16 bits), a range past queue 65535 (ERANGE) and unknown flags.
- * Leaves out: the packet path (nfqueue_tg* are NULL) and the jhash seed.
+ * The targets return NF_QUEUE with the queue number: --queue-balance spreads flows with the
+ * kernel's hash (jhash of the ordered address pair and protocol, so both directions of a flow
+ * share a queue), --queue-cpu-fanout by CPU (EMU: always CPU 0), and --queue-bypass adds
+ * NF_VERDICT_FLAG_QUEUE_BYPASS.  What happens next (no listener: drop, or continue when
+ * bypassing) is nf_queue's (hooks/nf_queue.c).  Leaves out: IPv6 and bridge hashing.
  */
 #include <linux/netfilter/xt_NFQUEUE.h>
 
 #include "emu/module.h"
+#include "emu/net.h"
+#include "lib/jhash.h"
+#include "netstack/skbuff.h"
 #include "xtables/x_tables.h"
+
+/* EMU: jhash_initval.  Linux draws it at random once (init_hashrandom() in the first checkentry)
+ * and keeps it in a module global; nfemu needs it per net and has no net_generic slot for this
+ * module, so it uses the net's other boot-time random key, net->ipv4.ip_id_key (drawn from the
+ * net's seeded generator, emu/random.h, when the IPv4 stack starts), never 0. */
+static u32 nfqueue_jhash_initval(const struct net *net)
+{
+	u32 initval = net->ipv4.ip_id_key ^ 0x4e465155;        /* "NFQU" */
+
+	return initval ? initval : 1;
+}
+
+/* hash_v4 (include/net/netfilter/nf_queue.h): packets in either direction go into the same
+ * queue. */
+static u32 hash_v4(const struct iphdr *iph, u32 initval)
+{
+	if ((u32)iph->saddr < (u32)iph->daddr)
+		return jhash_3words((u32)iph->saddr, (u32)iph->daddr, iph->protocol, initval);
+	return jhash_3words((u32)iph->daddr, (u32)iph->saddr, iph->protocol, initval);
+}
+
+static u32 nfqueue_hash(const struct sk_buff *skb, u16 queue, u16 queues_total, u32 initval)
+{
+	queue += reciprocal_scale(hash_v4(ip_hdr(skb), initval), queues_total);
+	return queue;
+}
+
+static unsigned int nfqueue_tg(struct sk_buff *skb, const struct xt_action_param *par)
+{
+	const struct xt_NFQ_info *tinfo = par->targinfo;
+
+	(void)skb;
+	return NF_QUEUE_NR(tinfo->queuenum);
+}
+
+static unsigned int nfqueue_tg_v1(struct sk_buff *skb, const struct xt_action_param *par)
+{
+	const struct xt_NFQ_info_v1 *info = par->targinfo;
+	u32 queue = info->queuenum;
+
+	if (info->queues_total > 1)
+		queue = nfqueue_hash(skb, (u16)queue, info->queues_total,
+				     nfqueue_jhash_initval(xt_net(par)));
+	return NF_QUEUE_NR(queue);
+}
+
+static unsigned int nfqueue_tg_v2(struct sk_buff *skb, const struct xt_action_param *par)
+{
+	const struct xt_NFQ_info_v2 *info = par->targinfo;
+	unsigned int ret = nfqueue_tg_v1(skb, par);
+
+	if (info->bypass)
+		ret |= NF_VERDICT_FLAG_QUEUE_BYPASS;
+	return ret;
+}
+
+static unsigned int nfqueue_tg_v3(struct sk_buff *skb, const struct xt_action_param *par)
+{
+	const struct xt_NFQ_info_v3 *info = par->targinfo;
+	u32 queue = info->queuenum;
+	unsigned int ret;
+
+	if (info->queues_total > 1) {
+		if (info->flags & NFQ_FLAG_CPU_FANOUT) {
+			int cpu = 0;    /* EMU: raw_smp_processor_id(): one CPU */
+
+			queue = info->queuenum + cpu % info->queues_total;
+		} else {
+			queue = nfqueue_hash(skb, (u16)queue, info->queues_total,
+					     nfqueue_jhash_initval(xt_net(par)));
+		}
+	}
+
+	ret = NF_QUEUE_NR(queue);
+	if (info->flags & NFQ_FLAG_BYPASS)
+		ret |= NF_VERDICT_FLAG_QUEUE_BYPASS;
+	return ret;
+}
 
 /* Revisions 1-3 share the leading queuenum/queues_total; flags exist from revision 2 on. */
 static int nfqueue_tg_check(const struct xt_tgchk_param *par)
@@ -51,12 +136,14 @@ static const struct xt_target nfqueue_tg_reg[] = {
 	{
 		.name		= "NFQUEUE",
 		.family		= NFPROTO_UNSPEC,
+		.target		= nfqueue_tg,
 		.targetsize	= sizeof(struct xt_NFQ_info),
 	},
 	{
 		.name		= "NFQUEUE",
 		.revision	= 1,
 		.family		= NFPROTO_UNSPEC,
+		.target		= nfqueue_tg_v1,
 		.checkentry	= nfqueue_tg_check,
 		.targetsize	= sizeof(struct xt_NFQ_info_v1),
 	},
@@ -64,6 +151,7 @@ static const struct xt_target nfqueue_tg_reg[] = {
 		.name		= "NFQUEUE",
 		.revision	= 2,
 		.family		= NFPROTO_UNSPEC,
+		.target		= nfqueue_tg_v2,
 		.checkentry	= nfqueue_tg_check,
 		.targetsize	= sizeof(struct xt_NFQ_info_v2),
 	},
@@ -71,6 +159,7 @@ static const struct xt_target nfqueue_tg_reg[] = {
 		.name		= "NFQUEUE",
 		.revision	= 3,
 		.family		= NFPROTO_UNSPEC,
+		.target		= nfqueue_tg_v3,
 		.checkentry	= nfqueue_tg_check,
 		.targetsize	= sizeof(struct xt_NFQ_info_v3),
 	},

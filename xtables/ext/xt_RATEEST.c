@@ -1,30 +1,24 @@
 /* xtables/ext/xt_RATEEST.c - the "RATEEST" target: feed packets into a named rate estimator.
  *
  * Mirrors net/netfilter/xt_RATEEST.c: per-net named estimators, shared only with the same
- * interval/ewmalog, checked as gen_new_estimator() does; exports xt_rateest_lookup/put to the
- * "rateest" match.  Leaves out: the packet path (xt_rateest_tg is NULL), the estimator timer.
+ * interval/ewmalog, created as gen_new_estimator() creates them (net/core/gen_estimator.c);
+ * xt_rateest_tg counts each packet's bytes and packets; exports xt_rateest_lookup/put and
+ * gen_estimator_read to the "rateest" match (xt_rateest.h).
+ * EMU: the estimator's timer (est_timer, every 250 ms << intvl_log, i.e. 62 << intvl_log
+ * jiffies at HZ=250) runs on the capture clock: each time the estimator is fed or read, the
+ * periods that ended by then are computed first, exactly on schedule (Linux's timer wheel may
+ * fire a 1-8 s timer up to 8 or 64 jiffies late).  Leaves out: per-CPU counters, locking.
  */
 #include <stdlib.h>
 #include <string.h>
 #include <linux/netfilter/xt_RATEEST.h>
 
+#include "emu/clock.h"
 #include "emu/module.h"
 #include "emu/net.h"
+#include "netstack/skbuff.h"
+#include "xtables/ext/xt_rateest.h"
 #include "xtables/x_tables.h"
-
-/* EMU: the kernel exports these in include/net/netfilter/xt_rateest.h. */
-struct xt_rateest *xt_rateest_lookup(struct net *net, const char *name);
-void xt_rateest_put(struct net *net, struct xt_rateest *est);
-
-struct xt_rateest {
-	struct list_head list;		/* xt_rateest_net.hash */
-	char name[IFNAMSIZ];
-	unsigned int refcnt;
-	struct {			/* struct gnet_estimator */
-		signed char interval;
-		unsigned char ewma_log;
-	} params;
-};
 
 /* net_generic(net, NET_GENERIC_RATEEST).  EMU: a list instead of a jhash table. */
 struct xt_rateest_net {
@@ -62,9 +56,70 @@ void xt_rateest_put(struct net *net, struct xt_rateest *est)
 {
 	(void)net;
 	if (--est->refcnt == 0) {
+		/* gen_kill_estimator(): the timer goes with it */
 		list_del(&est->list);
 		free(est);
 	}
+}
+
+/* est_timer(): fold one period's increase of the counters into the averages. */
+static void est_timer(struct xt_rateest *xe)
+{
+	struct net_rate_estimator *est = &xe->rate_est;
+	u64 b_bytes = xe->bstats.bytes, b_packets = xe->bstats.packets;
+	u64 rate, brate;
+
+	brate = (b_bytes - est->last_bytes) << (10 - est->intvl_log);
+	brate = (brate >> est->ewma_log) - (est->avbps >> est->ewma_log);
+
+	rate = (b_packets - est->last_packets) << (10 - est->intvl_log);
+	rate = (rate >> est->ewma_log) - (est->avpps >> est->ewma_log);
+
+	est->avbps += brate;
+	est->avpps += rate;
+
+	est->last_bytes = b_bytes;
+	est->last_packets = b_packets;
+
+	est->next_jiffies += ((HZ / 4) << est->intvl_log);
+}
+
+/* EMU: run the timer for every period that ended by the net's clock.  Once the counters stand
+ * still and the averages are too small for the shift to move them, the remaining periods change
+ * nothing and are skipped. */
+static void gen_estimator_catch_up(struct net *net, struct xt_rateest *xe)
+{
+	struct net_rate_estimator *est = &xe->rate_est;
+	unsigned long now = nfemu_jiffies(net);
+	unsigned long period = (HZ / 4) << est->intvl_log;
+
+	while (time_after_eq(now, est->next_jiffies)) {
+		if (xe->bstats.bytes == est->last_bytes && xe->bstats.packets == est->last_packets &&
+		    !(est->avbps >> est->ewma_log) && !(est->avpps >> est->ewma_log)) {
+			est->next_jiffies += ((now - est->next_jiffies) / period + 1) * period;
+			break;
+		}
+		est_timer(xe);
+	}
+}
+
+bool gen_estimator_read(struct net *net, struct xt_rateest *xe, struct gnet_stats_rate_est64 *sample)
+{
+	gen_estimator_catch_up(net, xe);
+	sample->bps = xe->rate_est.avbps >> 8;
+	sample->pps = xe->rate_est.avpps >> 8;
+	return true;
+}
+
+static unsigned int xt_rateest_tg(struct sk_buff *skb, const struct xt_action_param *par)
+{
+	const struct xt_rateest_target_info *info = par->targinfo;
+	struct xt_rateest *est = info->est;
+
+	gen_estimator_catch_up(xt_net(par), est);
+	est->bstats.bytes += skb->len;
+	est->bstats.packets++;
+	return XT_CONTINUE;
 }
 
 /* The parameter checks of gen_new_estimator() (net/core/gen_estimator.c). */
@@ -130,6 +185,12 @@ static int xt_rateest_tg_checkentry(const struct xt_tgchk_param *par)
 	est->params.interval = info->interval;
 	est->params.ewma_log = info->ewma_log;
 
+	/* gen_new_estimator(): the counters start at 0, the first period ends one period on */
+	est->rate_est.intvl_log = (u8)(info->interval + 2);
+	est->rate_est.ewma_log = info->ewma_log;
+	est->rate_est.next_jiffies = nfemu_jiffies(par->net) +
+				     ((HZ / 4) << est->rate_est.intvl_log);
+
 	info->est = est;
 	list_add(&est->list, &xn->hash);
 	return 0;
@@ -147,6 +208,7 @@ static const struct xt_target xt_rateest_tg_reg[] = {
 		.name		= "RATEEST",
 		.revision	= 0,
 		.family		= NFPROTO_IPV4,
+		.target		= xt_rateest_tg,
 		.checkentry	= xt_rateest_tg_checkentry,
 		.destroy	= xt_rateest_tg_destroy,
 		.targetsize	= sizeof(struct xt_rateest_target_info),

@@ -1,14 +1,9 @@
 /* xtables/ext/xt_TCPMSS.c - the "TCPMSS" target: set or clamp the MSS of TCP SYNs.
  *
- * Mirrors net/netfilter/xt_TCPMSS.c: the IPv4 registration (-p tcp via .proto),
- * checkentry (path-MTU clamping only in FORWARD, OUTPUT, POSTROUTING; the rule must also
- * carry a non-inverted "tcp" match that requires SYN) and the target.  It lowers (never
- * raises) the MSS option to --set-mss, or with --clamp-mss-to-pmtu to the smaller of the
- * packet's route MTU and the MTU of the route back to its source, minus 40.  A segment
- * without MSS option and without payload gets one (at most 536), growing the packet by 4
- * bytes (data offset, tot_len and both checksums updated).  Checksums are patched
- * incrementally, as Linux does.  Fragments pass untouched; malformed headers are dropped.
- * Leaves out the IPv6 registration.
+ * Mirrors net/netfilter/xt_TCPMSS.c: the IPv4 registration, checkentry (clamping only in
+ * FORWARD/OUTPUT/POSTROUTING; a "tcp" match requiring SYN) and the target: lower the MSS
+ * option, or add one to a SYN without payload, patching checksums incrementally as Linux
+ * does.  Leaves out the IPv6 registration.
  */
 #include <arpa/inet.h>
 #include <string.h>

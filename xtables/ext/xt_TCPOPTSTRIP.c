@@ -1,11 +1,8 @@
 /* xtables/ext/xt_TCPOPTSTRIP.c - the "TCPOPTSTRIP" target: strip TCP options (mangle only).
  *
- * Mirrors net/netfilter/xt_TCPOPTSTRIP.c, which has no checkentry: the mangle table and
- * -p tcp restrictions are enforced by xt_check_target.  The target overwrites every
- * option whose kind is in the bitmap with NOPs, byte for byte, updating the TCP checksum
- * with one inet_proto_csum_replace2 per byte; the walk stops at an option running past the
- * header.  Fragments pass untouched; a header cut short is dropped.  Leaves out the IPv6
- * registration.
+ * Mirrors net/netfilter/xt_TCPOPTSTRIP.c, which has no checkentry (mangle and -p tcp are
+ * checked by xt_check_target): options whose kind is in the bitmap become NOPs, the TCP
+ * checksum patched byte by byte.  Leaves out the IPv6 registration.
  */
 #include <arpa/inet.h>
 #include <linux/tcp.h>

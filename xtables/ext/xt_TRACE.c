@@ -1,13 +1,21 @@
 /* xtables/ext/xt_TRACE.c - the "TRACE" target (raw table): mark packets for rule tracing.
  *
  * Mirrors net/netfilter/xt_TRACE.c: raw table only (xt_check_target); trace_tg_check holds the
- * syslog logger that prints the TRACE lines, ENOENT without one.
- * Leaves out: the packet path (trace_tg is NULL) and the IPv6 registration.
+ * syslog logger that prints the TRACE lines, ENOENT without one.  trace_tg sets skb->nf_trace,
+ * so ipt_do_table logs every rule the packet then matches.  Leaves out: the IPv6 registration.
  */
 #include "emu/module.h"
 #include "xtables/x_tables.h"
 /* After x_tables.h: nf_log.h needs NFPROTO_NUMPROTO from <linux/netfilter.h>. */
 #include "hooks/nf_log.h"
+#include "netstack/skbuff.h"
+
+static unsigned int trace_tg(struct sk_buff *skb, const struct xt_action_param *par)
+{
+	(void)par;
+	skb->nf_trace = 1;
+	return XT_CONTINUE;
+}
 
 static int trace_tg_check(const struct xt_tgchk_param *par)
 {
@@ -34,6 +42,7 @@ static const struct xt_target trace_tg_reg[] = {
 		.revision	= 0,
 		.family		= NFPROTO_IPV4,
 		.table		= "raw",
+		.target		= trace_tg,
 		.checkentry	= trace_tg_check,
 		.destroy	= trace_tg_destroy,
 	},

@@ -1,12 +1,9 @@
 /* xtables/ext/xt_addrtype.c - the "addrtype" match (revisions 0 and 1): address types.
  *
- * Mirrors net/netfilter/xt_addrtype.c: both IPv4 registrations; revision 1's checkentry
- * refuses --limit-iface-in together with --limit-iface-out and either one in hooks where
- * that interface does not exist.  Revision 0 has no checkentry.  The match asks the FIB
- * for the type of the source and/or destination address (inet_dev_addr_type: with
- * --limit-iface-in/out a local or broadcast route through another device counts as
- * UNICAST) and tests it against the type mask, each inverted on its own flag.  Leaves out
- * the IPv6 registration (and its IPv6-only checks).
+ * Mirrors net/netfilter/xt_addrtype.c: both IPv4 registrations, revision 1's checkentry
+ * (interface limits only where that interface exists) and the match: the FIB's RTN_* type
+ * of the source and/or destination (inet_dev_addr_type) against a type mask.  Leaves out
+ * the IPv6 registration.
  */
 #include <linux/netfilter/xt_addrtype.h>
 #include "emu/module.h"

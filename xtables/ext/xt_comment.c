@@ -1,18 +1,27 @@
 /* xtables/ext/xt_comment.c - the "comment" match: a rule annotation that always matches.
  *
  * Mirrors net/netfilter/xt_comment.c: no checkentry; the 256 bytes are stored as given (the
- * kernel does not even require a NUL).  Leaves out: the packet path (comment_mt is NULL).
+ * kernel does not even require a NUL); comment_mt always matches.  Leaves out: nothing.
  */
 #include <linux/netfilter/xt_comment.h>
 
 #include "emu/module.h"
 #include "xtables/x_tables.h"
 
+static bool comment_mt(const struct sk_buff *skb, struct xt_action_param *par)
+{
+	(void)skb;
+	(void)par;
+	/* We always match */
+	return true;
+}
+
 static const struct xt_match comment_mt_reg[] = {
 	{
 		.name		= "comment",
 		.revision	= 0,
 		.family		= NFPROTO_UNSPEC,
+		.match		= comment_mt,
 		.matchsize	= sizeof(struct xt_comment_info),
 	},
 };

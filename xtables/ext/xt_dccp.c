@@ -1,13 +1,8 @@
 /* xtables/ext/xt_dccp.c - the "dccp" match: DCCP ports, packet types and options.
  *
- * Mirrors net/netfilter/xt_dccp.c: the IPv4 registration and checkentry (flags and
- * inversion flags must be known, and only set flags may be inverted).  -p dccp is enforced
- * by xt_check_match through .proto.  The match tests ports, the packet type and the
- * presence of an option, each only when asked for and each inverted on its own flag; a
- * header cut short, a data offset below the header or options cut short are hotdropped
- * (even when the option test is inverted and so passes).  Non-first fragments never match.
- * Leaves out the IPv6 registration and the module's shared option buffer (the emulated
- * skb_header_pointer needs none).
+ * Mirrors net/netfilter/xt_dccp.c: the IPv4 registration, checkentry (known flags, only set
+ * flags inverted) and the match (ports, type mask, option present; hotdrop on a header or
+ * options cut short).  Leaves out the IPv6 registration and the shared option buffer.
  */
 #include <arpa/inet.h>
 #include <linux/dccp.h>

@@ -2,19 +2,17 @@
  *
  * Mirrors net/netfilter/xt_limit.c: limit_mt_check refuses a zero burst or an avg*burst that
  * overflows the credits (ERANGE) and fills master, credit_cap and cost, which GET_ENTRIES does
- * not return (usersize stops at prev).  Leaves out: the packet path (limit_mt is NULL).
+ * not return (usersize stops at prev).  limit_mt refills CREDITS_PER_JIFFY credits per jiffy
+ * of the capture clock (emu/clock.h, HZ=250) since the last packet, capped at credit_cap, and
+ * matches when a packet's cost is left, with the kernel's 32-bit wrap-around.
+ * Leaves out: the lock-free cmpxchg loop (one CPU) and the compat layout.
  */
 #include <stdlib.h>
 #include <linux/netfilter/xt_limit.h>
 
+#include "emu/clock.h"
 #include "emu/module.h"
 #include "xtables/x_tables.h"
-
-/* EMU: CONFIG_HZ of the reference kernel (Debian and the 6.18 test machine: 250).  The
- * overflow check below depends on it. */
-#ifndef HZ
-#define HZ 250
-#endif
 
 /* The per-rule state the kernel keeps behind r->master.  EMU: no lock, one CPU. */
 struct xt_limit_priv {
@@ -34,6 +32,32 @@ struct xt_limit_priv {
 
 /* avg (seconds * XT_LIMIT_SCALE) to credits, dividing first where the product would
  * overflow 32 bits, exactly as the kernel rounds. */
+static bool limit_mt(const struct sk_buff *skb, struct xt_action_param *par)
+{
+	const struct xt_rateinfo *r = par->matchinfo;
+	struct xt_limit_priv *priv = r->master;
+	unsigned long now = nfemu_jiffies(xt_net(par));
+	u32 new_credit, credit_increase;
+
+	(void)skb;
+	/* fastpath if there is nothing to update */
+	if (priv->credit < r->cost && priv->prev == now)
+		return false;
+
+	/* u32 on purpose: the kernel's credit arithmetic wraps after ~37 hours of silence. */
+	credit_increase = (u32)((now - priv->prev) * CREDITS_PER_JIFFY);
+	priv->prev = now;
+	new_credit = priv->credit + credit_increase;
+	if (new_credit > r->credit_cap)
+		new_credit = r->credit_cap;
+	if (new_credit >= r->cost) {
+		priv->credit = new_credit - r->cost;
+		return true;
+	}
+	priv->credit = new_credit;
+	return false;
+}
+
 static u32 user2credits(u32 user)
 {
 	if (user > 0xFFFFFFFFu / (HZ * CREDITS_PER_JIFFY))
@@ -59,8 +83,8 @@ static int limit_mt_check(const struct xt_mtchk_param *par)
 		return -ENOMEM;
 
 	r->master = priv;
-	/* EMU: no jiffies yet (the packet path is not emulated): prev starts at 0. */
-	priv->prev = 0;
+	/* User avg in seconds * XT_LIMIT_SCALE: convert to jiffies * 128. */
+	priv->prev = nfemu_jiffies(par->net);
 	priv->credit = user2credits(r->avg * r->burst);	/* credits full */
 	if (r->cost == 0) {
 		r->credit_cap = priv->credit;
@@ -81,6 +105,7 @@ static const struct xt_match limit_mt_reg[] = {
 		.name		= "limit",
 		.revision	= 0,
 		.family		= NFPROTO_UNSPEC,
+		.match		= limit_mt,
 		.checkentry	= limit_mt_check,
 		.destroy	= limit_mt_destroy,
 		.matchsize	= sizeof(struct xt_rateinfo),

@@ -1,18 +1,36 @@
 /* xtables/ext/xt_mark.c - the "mark" match (rev 1) and the "MARK" target (rev 2).
  *
  * Mirrors net/netfilter/xt_mark.c: neither has a checkentry; any mark/mask is stored as given.
- * Leaves out: the packet path (mark_mt/mark_tg are NULL) and the IPv6/ARP registrations.
+ * mark_tg sets skb->mark = (mark & ~mask) ^ value; mark_mt compares (mark & mask) with value.
+ * Leaves out: the IPv6/ARP registrations.
  */
 #include <linux/netfilter/xt_mark.h>
 
 #include "emu/module.h"
+#include "netstack/skbuff.h"
 #include "xtables/x_tables.h"
+
+static unsigned int mark_tg(struct sk_buff *skb, const struct xt_action_param *par)
+{
+	const struct xt_mark_tginfo2 *info = par->targinfo;
+
+	skb->mark = (skb->mark & ~info->mask) ^ info->mark;
+	return XT_CONTINUE;
+}
+
+static bool mark_mt(const struct sk_buff *skb, struct xt_action_param *par)
+{
+	const struct xt_mark_mtinfo1 *info = par->matchinfo;
+
+	return ((skb->mark & info->mask) == info->mark) ^ info->invert;
+}
 
 static const struct xt_target mark_tg_reg[] = {
 	{
 		.name		= "MARK",
 		.revision	= 2,
 		.family		= NFPROTO_IPV4,
+		.target		= mark_tg,
 		.targetsize	= sizeof(struct xt_mark_tginfo2),
 	},
 };
@@ -22,6 +40,7 @@ static const struct xt_match mark_mt_reg[] = {
 		.name		= "mark",
 		.revision	= 1,
 		.family		= NFPROTO_UNSPEC,
+		.match		= mark_mt,
 		.matchsize	= sizeof(struct xt_mark_mtinfo1),
 	},
 };

@@ -1,11 +1,8 @@
 /* xtables/ext/xt_multiport.c - the "multiport" match (revision 1): up to 15 ports or ranges.
  *
- * Mirrors net/netfilter/xt_multiport.c: the IPv4 registration, checkentry (a port
- * protocol that is not inverted, a known direction, count <= XT_MULTI_PORTS, and well-formed
- * ranges) and the match: the two 16-bit ports at the transport header, checked against
- * each port or range in turn, the first hit deciding.  Non-first fragments never match;
- * packets too short for the ports are hotdropped.  Revision 0 is gone from Linux, so it is
- * not registered here either.  Leaves out the IPv6 registration.
+ * Mirrors net/netfilter/xt_multiport.c: the IPv4 registration, checkentry (a port protocol,
+ * not inverted; a known direction; count <= 15; well-formed ranges) and the match.
+ * Revision 0 is gone from Linux and not registered.  Leaves out the IPv6 registration.
  */
 #include <arpa/inet.h>
 #include <linux/netfilter/xt_multiport.h>

@@ -1,13 +1,52 @@
 /* xtables/ext/xt_owner.c - the "owner" match: uid/gid/socket of locally generated packets.
  *
  * Mirrors net/netfilter/xt_owner.c: OUTPUT/POSTROUTING only (hooks, checked by xt_check_match);
- * owner_check refuses unknown flags and invalid or reversed uid/gid ranges.
- * Leaves out: the packet path (owner_mt is NULL) and user namespaces (see owner_check).
+ * owner_check refuses unknown flags and invalid or reversed uid/gid ranges.  owner_mt reads
+ * the sending socket (skb->sk): without one only the inverted options match; with one, the
+ * fsuid/fsgid of the process that opened it.  EMU: every nfemu socket belongs to a process (a
+ * file with credentials sk_uid/sk_gid) and has no supplementary groups, so --suppl-groups
+ * looks at the primary gid only.  Leaves out: user namespaces (see owner_check).
  */
 #include <linux/netfilter/xt_owner.h>
 
 #include "emu/module.h"
+#include "netstack/skbuff.h"
 #include "xtables/x_tables.h"
+
+static bool owner_mt(const struct sk_buff *skb, struct xt_action_param *par)
+{
+	const struct xt_owner_match_info *info = par->matchinfo;
+	const struct sock *sk = skb->sk;
+
+	/* No socket (forwarded packets, the stack's own packets here): only what is inverted
+	 * matches, e.g. ! --socket-exists. */
+	if (!sk)
+		return (info->match ^ info->invert) == 0;
+	else if (info->match & info->invert & XT_OWNER_SOCKET)
+		/* Socket exists but user wanted ! --socket-exists.  (Single ampersands intended.) */
+		return false;
+
+	/* EMU: the kernel's socket-without-a-file case (kernel sockets) answers
+	 * ((match ^ invert) & (UID | GID)) == 0 here; nfemu sockets always have a file. */
+
+	if (info->match & XT_OWNER_UID) {
+		if ((sk->sk_uid >= info->uid_min && sk->sk_uid <= info->uid_max) ^
+		    !(info->invert & XT_OWNER_UID))
+			return false;
+	}
+
+	if (info->match & XT_OWNER_GID) {
+		bool match = false;
+
+		if (sk->sk_gid >= info->gid_min && sk->sk_gid <= info->gid_max)
+			match = true;
+		/* XT_OWNER_SUPPL_GROUPS: EMU: no supplementary groups to search. */
+		if (match ^ !(info->invert & XT_OWNER_GID))
+			return false;
+	}
+
+	return true;
+}
 
 /* make_kuid() in the init user namespace: identity; (uid_t)-1 is INVALID_UID. */
 static bool owner_id_valid(u32 id)
@@ -56,6 +95,7 @@ static const struct xt_match owner_mt_reg[] = {
 		.name		= "owner",
 		.revision	= 1,
 		.family		= NFPROTO_IPV4,
+		.match		= owner_mt,
 		.checkentry	= owner_check,
 		.matchsize	= sizeof(struct xt_owner_match_info),
 		.hooks		= (1 << NF_INET_LOCAL_OUT) | (1 << NF_INET_POST_ROUTING),

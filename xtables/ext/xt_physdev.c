@@ -1,11 +1,8 @@
 /* xtables/ext/xt_physdev.c - the "physdev" match: bridge ports of bridged packets.
  *
- * Mirrors net/netfilter/xt_physdev.c: the IPv4 registration, checkentry (a known,
- * non-empty option mask; --physdev-out/--physdev-is-out in OUTPUT only with
- * --physdev-is-bridged) and the match for packets that did not cross a bridge: it holds
- * exactly when every option the rule uses is inverted.  Leaves out the IPv6 registration
- * and, as nfemu emulates no bridge (no br_netfilter: no packet carries nf_bridge info), the
- * bridge port comparisons and the first-use request_module("br_netfilter").
+ * Mirrors net/netfilter/xt_physdev.c: the IPv4 registration, checkentry and the match for
+ * packets that crossed no bridge.  Leaves out the IPv6 registration and, as nfemu has no
+ * bridge (no br_netfilter), the bridge port tests and the request_module("br_netfilter").
  */
 #include <linux/netfilter/xt_physdev.h>
 #include "emu/module.h"

@@ -1,19 +1,38 @@
 /* xtables/ext/xt_quota.c - the "quota" match: a byte budget counted down by matching packets.
  *
  * Mirrors net/netfilter/xt_quota.c: quota_mt_check refuses unknown flags and gives the rule its
- * own counter (master, seeded from quota; usersize stops before it).
- * Leaves out: the packet path (quota_mt is NULL) and the spinlock.
+ * own counter (master, seeded from quota; usersize stops before it).  quota_mt takes each
+ * packet's length (skb->len, the IP packet) off the counter while it lasts; the first packet
+ * that does not fit empties it, so no smaller packet passes after it.
+ * Leaves out: the spinlock (one CPU).
  */
 #include <stdlib.h>
 #include <linux/netfilter/xt_quota.h>
 
 #include "emu/module.h"
+#include "netstack/skbuff.h"
 #include "xtables/x_tables.h"
 
 /* The remaining quota, private to the rule.  EMU: no lock, one CPU. */
 struct xt_quota_priv {
 	u64 quota;
 };
+
+static bool quota_mt(const struct sk_buff *skb, struct xt_action_param *par)
+{
+	const struct xt_quota_info *q = par->matchinfo;
+	struct xt_quota_priv *priv = q->master;
+	bool ret = q->flags & XT_QUOTA_INVERT;
+
+	if (priv->quota >= skb->len) {
+		priv->quota -= skb->len;
+		ret = !ret;
+	} else {
+		/* we do not allow even small packets from now on */
+		priv->quota = 0;
+	}
+	return ret;
+}
 
 static int quota_mt_check(const struct xt_mtchk_param *par)
 {
@@ -45,6 +64,7 @@ static const struct xt_match quota_mt_reg[] = {
 		.name		= "quota",
 		.revision	= 0,
 		.family		= NFPROTO_UNSPEC,
+		.match		= quota_mt,
 		.checkentry	= quota_mt_check,
 		.destroy	= quota_mt_destroy,
 		.matchsize	= sizeof(struct xt_quota_info),

@@ -2,16 +2,73 @@
  *
  * Mirrors net/netfilter/xt_rateest.c: xt_rateest_mt_checkentry refuses inconsistent flags or
  * mode and holds the named estimator(s) of xt_RATEEST, ENOENT when absent (usersize stops at
- * est1).  Leaves out: the packet path (xt_rateest_mt is NULL).
+ * est1).  xt_rateest_mt compares the first estimator's bytes/packets per second (or what is
+ * left of the given rate, with --rateest-delta) with the given values or with the second
+ * estimator: lt, gt or eq, every selected unit must agree.  Leaves out: nothing.
  */
 #include <linux/netfilter/xt_rateest.h>
 
 #include "emu/module.h"
+#include "xtables/ext/xt_rateest.h"
 #include "xtables/x_tables.h"
 
-/* Exported by xt_RATEEST (include/net/netfilter/xt_rateest.h in the kernel). */
-struct xt_rateest *xt_rateest_lookup(struct net *net, const char *name);
-void xt_rateest_put(struct net *net, struct xt_rateest *est);
+static bool xt_rateest_mt(const struct sk_buff *skb, struct xt_action_param *par)
+{
+	const struct xt_rateest_match_info *info = par->matchinfo;
+	struct gnet_stats_rate_est64 sample = {0};
+	u64 bps1, bps2, pps1, pps2;
+	bool ret = true;
+
+	(void)skb;
+	gen_estimator_read(xt_net(par), info->est1, &sample);
+
+	if (info->flags & XT_RATEEST_MATCH_DELTA) {
+		bps1 = info->bps1 >= sample.bps ? info->bps1 - sample.bps : 0;
+		pps1 = info->pps1 >= sample.pps ? info->pps1 - sample.pps : 0;
+	} else {
+		bps1 = sample.bps;
+		pps1 = sample.pps;
+	}
+
+	if (info->flags & XT_RATEEST_MATCH_ABS) {
+		bps2 = info->bps2;
+		pps2 = info->pps2;
+	} else {
+		gen_estimator_read(xt_net(par), info->est2, &sample);
+
+		if (info->flags & XT_RATEEST_MATCH_DELTA) {
+			bps2 = info->bps2 >= sample.bps ? info->bps2 - sample.bps : 0;
+			pps2 = info->pps2 >= sample.pps ? info->pps2 - sample.pps : 0;
+		} else {
+			bps2 = sample.bps;
+			pps2 = sample.pps;
+		}
+	}
+
+	switch (info->mode) {
+	case XT_RATEEST_MATCH_LT:
+		if (info->flags & XT_RATEEST_MATCH_BPS)
+			ret &= bps1 < bps2;
+		if (info->flags & XT_RATEEST_MATCH_PPS)
+			ret &= pps1 < pps2;
+		break;
+	case XT_RATEEST_MATCH_GT:
+		if (info->flags & XT_RATEEST_MATCH_BPS)
+			ret &= bps1 > bps2;
+		if (info->flags & XT_RATEEST_MATCH_PPS)
+			ret &= pps1 > pps2;
+		break;
+	case XT_RATEEST_MATCH_EQ:
+		if (info->flags & XT_RATEEST_MATCH_BPS)
+			ret &= bps1 == bps2;
+		if (info->flags & XT_RATEEST_MATCH_PPS)
+			ret &= pps1 == pps2;
+		break;
+	}
+
+	ret ^= info->flags & XT_RATEEST_MATCH_INVERT ? true : false;
+	return ret;
+}
 
 static int xt_rateest_mt_checkentry(const struct xt_mtchk_param *par)
 {
@@ -75,6 +132,7 @@ static const struct xt_match xt_rateest_mt_reg[] = {
 		.name		= "rateest",
 		.revision	= 0,
 		.family		= NFPROTO_UNSPEC,
+		.match		= xt_rateest_mt,
 		.checkentry	= xt_rateest_mt_checkentry,
 		.destroy	= xt_rateest_mt_destroy,
 		.matchsize	= sizeof(struct xt_rateest_match_info),

@@ -2,37 +2,157 @@
  *
  * Mirrors net/netfilter/xt_recent.c: refuses bad flag combinations, hitcounts above 65535 and
  * names unfit for /proc, then finds or creates the per-net table of that name (shared; a later
- * rule never refuses).  Leaves out: the packet path (recent_mt is NULL), entries, /proc files.
+ * rule never refuses, the first rule's --mask stays).  recent_mt looks the packet's source or
+ * destination (masked) up in the table: --set adds or refreshes it, --rcheck/--update count
+ * its timestamps within --seconds (jiffies of the capture clock) against --hitcount, with
+ * --rttl the TTL must match too, --reap drops the oldest entry if it is stale, --remove
+ * deletes it.  Each table holds ip_list_tot (100) addresses and evicts the least recently
+ * used; each address keeps the last nstamps_max_mask + 1 timestamps.
+ * EMU: the module parameters keep their defaults (ip_list_tot 100, ip_pkt_list_tot 0,
+ * ip_list_hash_size 0 = 128).  Leaves out: the /proc/net/xt_recent files (reading the lists,
+ * and writing +addr, -addr, / to change them) and the IPv6 registrations.
  */
 #include <stdlib.h>
 #include <string.h>
 #include <linux/netfilter/xt_recent.h>
 
+#include "emu/clock.h"
 #include "emu/module.h"
 #include "emu/net.h"
+#include "emu/random.h"
+#include "lib/jhash.h"
+#include "netstack/skbuff.h"
 #include "xtables/x_tables.h"
+
+/* Module parameters, at their defaults (EMU: nfemu has no modprobe options). */
+static const unsigned int ip_list_tot = 100;	/* number of IPs to remember per list */
+static const unsigned int ip_pkt_list_tot;	/* packets per IP to remember (0: from hitcount) */
+/* ip_list_hash_size: 0 at load, then 1 << fls(ip_list_tot) = 128 buckets. */
+#define ip_list_hash_size 128u
 
 /* Timestamps kept per address; hit_count must stay below it (65535 since Linux 6.11). */
 #define XT_RECENT_MAX_NSTAMPS 65536
 
+struct recent_entry {
+	struct list_head list;		/* the hash chain */
+	struct list_head lru_list;	/* recent_table.lru_list, oldest first */
+	union nf_inet_addr addr;
+	u_int16_t family;
+	u_int8_t ttl;
+	u_int16_t index;
+	u_int16_t nstamps;
+	unsigned long stamps[];
+};
 
 struct recent_table {
-	struct list_head list;			/* recent_net.tables */
+	struct list_head list;		/* recent_net.tables */
 	char name[XT_RECENT_NAME_LEN];
 	union nf_inet_addr mask;
 	unsigned int refcnt;
 	unsigned int entries;
-	u16 nstamps_max_mask;
+	u_int16_t nstamps_max_mask;
+	struct list_head lru_list;
+	struct list_head iphash[ip_list_hash_size];
 };
 
 /* net_generic(net, NET_GENERIC_RECENT) */
 struct recent_net {
 	struct list_head tables;
+	/* EMU: hash_rnd is one global in the kernel (net_get_random_once); here per net. */
+	u32 hash_rnd;
+	bool hash_rnd_done;
 };
 
 static struct recent_net *recent_pernet(struct net *net)
 {
 	return net_generic(net, NET_GENERIC_RECENT);
+}
+
+static unsigned int recent_entry_hash4(const struct recent_net *rn, const union nf_inet_addr *addr)
+{
+	return jhash_1word((u32)addr->ip, rn->hash_rnd) & (ip_list_hash_size - 1);
+}
+
+static struct recent_entry *recent_entry_lookup(const struct recent_net *rn,
+						const struct recent_table *table,
+						const union nf_inet_addr *addrp, u_int16_t family,
+						u_int8_t ttl)
+{
+	struct recent_entry *e;
+	unsigned int h = recent_entry_hash4(rn, addrp);
+
+	list_for_each_entry(e, &table->iphash[h], list)
+		if (e->family == family &&
+		    memcmp(&e->addr, addrp, sizeof(e->addr)) == 0 &&
+		    (ttl == e->ttl || ttl == 0 || e->ttl == 0))
+			return e;
+	return NULL;
+}
+
+static void recent_entry_remove(struct recent_table *t, struct recent_entry *e)
+{
+	list_del(&e->list);
+	list_del(&e->lru_list);
+	free(e);
+	t->entries--;
+}
+
+/* Drop the oldest entry if its newest timestamp is older than `time`. */
+static void recent_entry_reap(struct recent_table *t, unsigned long time,
+			      struct recent_entry *working, bool update)
+{
+	struct recent_entry *e;
+
+	/* The head of the LRU list is always the oldest entry. */
+	e = list_entry(t->lru_list.next, struct recent_entry, lru_list);
+
+	/* Do not reap the entry which is going to be updated. */
+	if (e == working && update)
+		return;
+
+	/* The last time stamp is the most recent. */
+	if (time_after(time, e->stamps[e->index - 1]))
+		recent_entry_remove(t, e);
+}
+
+static struct recent_entry *recent_entry_init(struct net *net, const struct recent_net *rn,
+					      struct recent_table *t,
+					      const union nf_inet_addr *addr, u_int16_t family,
+					      u_int8_t ttl)
+{
+	struct recent_entry *e;
+	unsigned int nstamps_max = t->nstamps_max_mask;
+
+	if (t->entries >= ip_list_tot) {
+		e = list_entry(t->lru_list.next, struct recent_entry, lru_list);
+		recent_entry_remove(t, e);
+	}
+
+	nstamps_max += 1;
+	e = malloc(sizeof(*e) + nstamps_max * sizeof(e->stamps[0]));
+	if (e == NULL)
+		return NULL;
+	memcpy(&e->addr, addr, sizeof(e->addr));
+	e->ttl = ttl;
+	e->stamps[0] = nfemu_jiffies(net);
+	e->nstamps = 1;
+	e->index = 1;
+	e->family = family;
+	list_add_tail(&e->list, &t->iphash[recent_entry_hash4(rn, addr)]);
+	list_add_tail(&e->lru_list, &t->lru_list);
+	t->entries++;
+	return e;
+}
+
+static void recent_entry_update(struct net *net, struct recent_table *t, struct recent_entry *e)
+{
+	e->index &= t->nstamps_max_mask;
+	e->stamps[e->index++] = nfemu_jiffies(net);
+	if (e->index > e->nstamps)
+		e->nstamps = e->index;
+	/* list_move_tail */
+	list_del(&e->lru_list);
+	list_add_tail(&e->lru_list, &t->lru_list);
 }
 
 static struct recent_table *recent_table_lookup(struct recent_net *recent_net, const char *name)
@@ -45,20 +165,86 @@ static struct recent_table *recent_table_lookup(struct recent_net *recent_net, c
 	return NULL;
 }
 
-/* EMU: xt_check_proc_name() of net/netfilter/x_tables.c, which x_tables.h does not
- * export: the table name becomes /proc/net/xt_recent/<name>. */
-static int recent_check_proc_name(const char *name, unsigned int size)
+static void recent_table_flush(struct recent_table *t)
 {
-	if (name[0] == '\0')
-		return -EINVAL;
+	struct recent_entry *e, *next;
 
-	if (strnlen(name, size) == size)
-		return -ENAMETOOLONG;
+	for (unsigned int i = 0; i < ip_list_hash_size; i++)
+		list_for_each_entry_safe(e, next, &t->iphash[i], list)
+			recent_entry_remove(t, e);
+}
 
-	if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0 || strchr(name, '/'))
-		return -EINVAL;
+static bool recent_mt(const struct sk_buff *skb, struct xt_action_param *par)
+{
+	struct net *net = xt_net(par);
+	struct recent_net *recent_net = recent_pernet(net);
+	const struct xt_recent_mtinfo_v1 *info = par->matchinfo;
+	const struct iphdr *iph = ip_hdr(skb);
+	struct recent_table *t;
+	struct recent_entry *e;
+	union nf_inet_addr addr = {}, addr_mask;
+	u_int8_t ttl;
+	bool ret = info->invert;
 
-	return 0;
+	if (info->side == XT_RECENT_DEST)
+		addr.ip = iph->daddr;
+	else
+		addr.ip = iph->saddr;
+	ttl = iph->ttl;
+
+	/* use TTL as seen before forwarding */
+	if (xt_out(par) != NULL && !skb->sk)
+		ttl++;
+
+	t = recent_table_lookup(recent_net, info->name);
+
+	/* nf_inet_addr_mask */
+	for (unsigned int i = 0; i < ARRAY_SIZE(addr_mask.all); i++)
+		addr_mask.all[i] = addr.all[i] & t->mask.all[i];
+
+	e = recent_entry_lookup(recent_net, t, &addr_mask, xt_family(par),
+				(info->check_set & XT_RECENT_TTL) ? ttl : 0);
+	if (e == NULL) {
+		if (!(info->check_set & XT_RECENT_SET))
+			goto out;
+		e = recent_entry_init(net, recent_net, t, &addr_mask, xt_family(par), ttl);
+		if (e == NULL)
+			par->hotdrop = true;
+		ret = !ret;
+		goto out;
+	}
+
+	if (info->check_set & XT_RECENT_SET) {
+		ret = !ret;
+	} else if (info->check_set & XT_RECENT_REMOVE) {
+		recent_entry_remove(t, e);
+		ret = !ret;
+	} else if (info->check_set & (XT_RECENT_CHECK | XT_RECENT_UPDATE)) {
+		unsigned long time = nfemu_jiffies(net) - info->seconds * HZ;
+		unsigned int i, hits = 0;
+
+		for (i = 0; i < e->nstamps; i++) {
+			if (info->seconds && time_after(time, e->stamps[i]))
+				continue;
+			if (!info->hit_count || ++hits >= info->hit_count) {
+				ret = !ret;
+				break;
+			}
+		}
+
+		/* info->seconds must be non-zero */
+		if (info->check_set & XT_RECENT_REAP)
+			recent_entry_reap(t, time, e, info->check_set & XT_RECENT_UPDATE && ret);
+	}
+
+	/* (--reap never frees e here: it spares the entry a successful --update refreshes.) */
+	if (info->check_set & XT_RECENT_SET ||
+	    (info->check_set & XT_RECENT_UPDATE && ret)) {
+		recent_entry_update(net, t, e);
+		e->ttl = ttl;
+	}
+out:
+	return ret;
 }
 
 static unsigned int roundup_pow_of_two(unsigned int n)
@@ -75,11 +261,15 @@ static int recent_mt_check(const struct xt_mtchk_param *par,
 {
 	struct recent_net *recent_net = recent_pernet(par->net);
 	struct recent_table *t;
-	/* The module parameter ip_pkt_list_tot: 0 by default, then hit_count sizes the ring. */
-	unsigned int ip_pkt_list_tot = 0;
 	unsigned int nstamp_mask;
 	u8 ops;
 	int ret;
+
+	/* net_get_random_once(&hash_rnd) */
+	if (!recent_net->hash_rnd_done) {
+		recent_net->hash_rnd = get_random_u32(par->net);
+		recent_net->hash_rnd_done = true;
+	}
 
 	if (info->check_set & ~XT_RECENT_VALID_FLAGS) {
 		pr_info_ratelimited(par->net, "xt_recent: Unsupported userspace flags (%08x)",
@@ -108,7 +298,7 @@ static int recent_mt_check(const struct xt_mtchk_param *par,
 				    info->hit_count, XT_RECENT_MAX_NSTAMPS - 1);
 		return -EINVAL;
 	}
-	ret = recent_check_proc_name(info->name, sizeof(info->name));
+	ret = xt_check_proc_name(info->name, sizeof(info->name));
 	if (ret) {
 		pr_debug(par->net, "xt_recent: invalid table name");	/* EMU: silent in the kernel */
 		return ret;
@@ -123,9 +313,9 @@ static int recent_mt_check(const struct xt_mtchk_param *par,
 
 	t = recent_table_lookup(recent_net, info->name);
 	if (t != NULL) {
-		/* A wider ring flushes the table (no entries are kept in nfemu yet). */
+		/* A rule that needs a longer ring of timestamps empties the table. */
 		if (nstamp_mask > t->nstamps_max_mask) {
-			t->entries = 0;
+			recent_table_flush(t);
 			t->nstamps_max_mask = nstamp_mask;
 		}
 		t->refcnt++;
@@ -139,6 +329,9 @@ static int recent_mt_check(const struct xt_mtchk_param *par,
 	t->nstamps_max_mask = nstamp_mask;
 	memcpy(&t->mask, &info->mask, sizeof(t->mask));
 	strcpy(t->name, info->name);
+	INIT_LIST_HEAD(&t->lru_list);
+	for (unsigned int i = 0; i < ip_list_hash_size; i++)
+		INIT_LIST_HEAD(&t->iphash[i]);
 	list_add_tail(&t->list, &recent_net->tables);
 	return 0;
 }
@@ -171,6 +364,7 @@ static void recent_mt_destroy(const struct xt_mtdtor_param *par)
 	t = recent_table_lookup(recent_net, info->name);
 	if (t != NULL && --t->refcnt == 0) {
 		list_del(&t->list);
+		recent_table_flush(t);
 		free(t);
 	}
 }
@@ -180,6 +374,7 @@ static const struct xt_match recent_mt_reg[] = {
 		.name		= "recent",
 		.revision	= 0,
 		.family		= NFPROTO_IPV4,
+		.match		= recent_mt,
 		.matchsize	= sizeof(struct xt_recent_mtinfo),
 		.checkentry	= recent_mt_check_v0,
 		.destroy	= recent_mt_destroy,
@@ -188,6 +383,7 @@ static const struct xt_match recent_mt_reg[] = {
 		.name		= "recent",
 		.revision	= 1,
 		.family		= NFPROTO_IPV4,
+		.match		= recent_mt,
 		.matchsize	= sizeof(struct xt_recent_mtinfo_v1),
 		.checkentry	= recent_mt_check_v1,
 		.destroy	= recent_mt_destroy,

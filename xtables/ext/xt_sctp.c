@@ -1,14 +1,8 @@
 /* xtables/ext/xt_sctp.c - the "sctp" match: SCTP ports and chunk types.
  *
- * Mirrors net/netfilter/xt_sctp.c: the IPv4 registration and checkentry (flag_count within
- * flag_info[], known flags, only set flags inverted, a valid chunk match type when chunk
- * types are given).  -p sctp is enforced by xt_check_match through .proto.  The match
- * tests ports and walks the chunks (any/all/only of the listed types, with chunk flag
- * conditions), each test only when asked for and inverted on its own flag.  A chunk
- * header cut short or of length 0 is hotdropped; non-first fragments never match.
- * EMU: for "all", Linux copies the 32-byte chunk map into a 256-byte stack array and then
- * tests the whole array for zero, so its verdict also depends on 224 uninitialised stack
- * bytes; nfemu takes them as zero.  Leaves out the IPv6 registration.
+ * Mirrors net/netfilter/xt_sctp.c: the IPv4 registration, checkentry and the match (ports,
+ * and any/all/only of the listed chunk types with flag conditions; hotdrop on a chunk
+ * header cut short or of length 0).  Leaves out the IPv6 registration.
  */
 #include <arpa/inet.h>
 #include <linux/netfilter/xt_sctp.h>
@@ -54,7 +48,10 @@ static bool match_flags(const struct xt_sctp_flag_info *flag_info, const int fla
 static inline bool match_packet(const struct sk_buff *skb, unsigned int offset,
 				const struct xt_sctp_info *info, bool *hotdrop)
 {
-	u32 chunkmapcopy[256 / sizeof(u32)] = { 0 };    /* EMU: zeroed, see above */
+	/* EMU: Linux copies the 32-byte chunk map into this 256-byte stack array and then
+	 * tests all of it for zero, so "all" also depends on 224 uninitialised bytes (zero on
+	 * the 6.18 test machine: "all" behaved); nfemu zeroes them. */
+	u32 chunkmapcopy[256 / sizeof(u32)] = { 0 };
 	const struct sctp_chunkhdr *sch;
 	struct sctp_chunkhdr _sch;
 	int chunk_match_type = info->chunk_match_type;

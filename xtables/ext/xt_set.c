@@ -2,7 +2,9 @@
  *
  * Mirrors net/netfilter/xt_set.c (no pr_fmt there: messages lack a prefix): each named set must
  * exist (ENOENT), then dimension (ERANGE) and --map-set table/hooks.  EMU: nfemu has no ipset,
- * so every rule naming a set gets ENOENT.  Leaves out: the packet path (NULL functions).
+ * so every rule naming a set gets ENOENT: no "set" match can be loaded (its packet path stays
+ * NULL), and a SET target that names no set continues (set_target_noset).
+ * Leaves out: ipset itself, the set lookups and updates.
  */
 #include <string.h>
 #include <linux/netfilter/xt_set.h>
@@ -27,6 +29,16 @@ static void ip_set_nfnl_put(struct net *net, ip_set_id_t index)
 {
 	(void)net;
 	(void)index;
+}
+
+/* set_target_v0..v3 skip each add/del/map set whose index is IPSET_INVALID_ID and return
+ * XT_CONTINUE.  EMU: with no sets, checkentry lets a SET rule through only when every index is
+ * IPSET_INVALID_ID, so that is all they can do here. */
+static unsigned int set_target_noset(struct sk_buff *skb, const struct xt_action_param *par)
+{
+	(void)skb;
+	(void)par;
+	return XT_CONTINUE;
 }
 
 /* Revision 0 carries per-dimension flags: fill in dim/flags as later revisions have them
@@ -343,6 +355,7 @@ static const struct xt_target set_targets[] = {
 		.name		= "SET",
 		.revision	= 0,
 		.family		= NFPROTO_IPV4,
+		.target		= set_target_noset,
 		.targetsize	= sizeof(struct xt_set_info_target_v0),
 		.checkentry	= set_target_v0_checkentry,
 		.destroy	= set_target_v0_destroy,
@@ -351,6 +364,7 @@ static const struct xt_target set_targets[] = {
 		.name		= "SET",
 		.revision	= 1,
 		.family		= NFPROTO_IPV4,
+		.target		= set_target_noset,
 		.targetsize	= sizeof(struct xt_set_info_target_v1),
 		.checkentry	= set_target_v1_checkentry,
 		.destroy	= set_target_v1_destroy,
@@ -360,6 +374,7 @@ static const struct xt_target set_targets[] = {
 		.name		= "SET",
 		.revision	= 2,
 		.family		= NFPROTO_IPV4,
+		.target		= set_target_noset,
 		.targetsize	= sizeof(struct xt_set_info_target_v2),
 		.checkentry	= set_target_v1_checkentry,
 		.destroy	= set_target_v1_destroy,
@@ -369,6 +384,7 @@ static const struct xt_target set_targets[] = {
 		.name		= "SET",
 		.revision	= 3,
 		.family		= NFPROTO_IPV4,
+		.target		= set_target_noset,
 		.targetsize	= sizeof(struct xt_set_info_target_v3),
 		.checkentry	= set_target_v3_checkentry,
 		.destroy	= set_target_v3_destroy,

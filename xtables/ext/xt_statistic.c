@@ -2,18 +2,45 @@
  *
  * Mirrors net/netfilter/xt_statistic.c: statistic_mt_check refuses an unknown mode or flag and
  * gives the rule its own nth counter (master, started at u.nth.count; usersize stops before it).
- * Leaves out: the packet path (statistic_mt is NULL).
+ * statistic_mt: random mode compares 31 random bits with the probability (EMU: the net's seeded
+ * generator, emu/random.h, so a replay with the same --seed draws the same packets); nth mode
+ * counts 0..every and matches when the counter wraps to 0.  Leaves out: the atomics (one CPU).
  */
 #include <stdlib.h>
 #include <linux/netfilter/xt_statistic.h>
 
 #include "emu/module.h"
+#include "emu/random.h"
 #include "xtables/x_tables.h"
 
 /* The nth counter, private to the rule (an atomic_t in the kernel).  EMU: one CPU. */
 struct xt_statistic_priv {
 	int count;
 };
+
+static bool statistic_mt(const struct sk_buff *skb, struct xt_action_param *par)
+{
+	const struct xt_statistic_info *info = par->matchinfo;
+	bool ret = info->flags & XT_STATISTIC_INVERT;
+	int nval, oval;
+
+	(void)skb;
+	switch (info->mode) {
+	case XT_STATISTIC_MODE_RANDOM:
+		if ((get_random_u32(xt_net(par)) & 0x7FFFFFFF) < info->u.random.probability)
+			ret = !ret;
+		break;
+	case XT_STATISTIC_MODE_NTH:
+		oval = info->master->count;
+		nval = (oval == (int)info->u.nth.every) ? 0 : oval + 1;
+		info->master->count = nval;
+		if (nval == 0)
+			ret = !ret;
+		break;
+	}
+
+	return ret;
+}
 
 static int statistic_mt_check(const struct xt_mtchk_param *par)
 {
@@ -47,6 +74,7 @@ static const struct xt_match statistic_mt_reg[] = {
 		.name		= "statistic",
 		.revision	= 0,
 		.family		= NFPROTO_UNSPEC,
+		.match		= statistic_mt,
 		.checkentry	= statistic_mt_check,
 		.destroy	= statistic_mt_destroy,
 		.matchsize	= sizeof(struct xt_statistic_info),

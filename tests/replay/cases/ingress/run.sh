@@ -8,3 +8,5 @@ $NFEMU replay --topology ../common/topology --rules ../common/rules.v4 --in wan0
 echo "== unknown interface name"
 $NFEMU replay --topology ../common/topology --rules ../common/rules.v4 --trace - \
 	unknown-if.pcapng
+echo "== a host source address from a foreign MAC is a spoof; from the router's MAC, its own"
+$NFEMU replay --topology ../common/topology --rules ../common/rules.v4 --trace - spoof.pcapng

@@ -1,0 +1,61 @@
+/* conntrack/netns_conntrack.h - connection tracking's per-namespace state (net->ct).
+ *
+ * Mirrors include/net/netns/conntrack.h together with struct nf_conntrack_net (count, users)
+ * and what nf_conntrack_core.c keeps kernel-wide (the hash, its size, the gc worker), which
+ * nfemu keeps per net.  The sysctls are net->ipv4.nf_ct (netstack/netns_ipv4.h), where the
+ * topology's `sysctl -w` writes them.  EMU: the unconfirmed list Linux dropped in 6.0 is kept,
+ * so that tests and traces can see where a new entry lives until its first packet is
+ * confirmed; delayed works are deadlines on the capture clock, run by nf_conntrack_run_timers.
+ */
+#ifndef NFEMU_CONNTRACK_NETNS_CONNTRACK_H
+#define NFEMU_CONNTRACK_NETNS_CONNTRACK_H
+
+#include "emu/kernel.h"
+#include "emu/list.h"
+#include "conntrack/nf_conntrack_common.h"
+
+struct hlist_head;
+struct nf_ct_event_notifier;
+
+/* The gc worker's state (struct conntrack_gc_work in nf_conntrack_core.c). */
+struct conntrack_gc_work {
+	bool queued;                    /* EMU: the delayed work is armed... */
+	u32 when;                       /* ...to run at this jiffy */
+	u32 next_bucket;
+	u32 avg_timeout;
+	u32 count;
+	u32 start_time;
+	bool early_drop;
+};
+
+struct netns_ct {
+	bool ready;                     /* nf_conntrack_init_net() ran: the module is loaded */
+	/* struct nf_conntrack_net */
+	unsigned int count;             /* nf_conntrack_count: allocated, not yet freed */
+	unsigned int expect_count;
+	unsigned int users4;            /* nf_ct_netns_get(NFPROTO_IPV4) references */
+	unsigned int defrag_ipv4_users; /* net->nf.defrag_ipv4_users */
+	/* EMU: Linux's one hash for all namespaces, here per net (nf_conntrack_hash) */
+	struct hlist_head *hash;
+	unsigned int htable_size;
+	u32 hash_rnd;                   /* EMU: a fixed key, not get_random_once */
+	/* EMU: entries allocated for a packet, not confirmed yet (struct nf_conn.emu_list) */
+	struct list_head unconfirmed;
+	/* ecache: entries whose destroy event could not be delivered, waiting for redelivery */
+	struct list_head dying;
+	struct {
+		bool queued;
+		u32 when;
+	} ecache_dwork;
+	bool ecache_dwork_pending;
+	const struct nf_ct_event_notifier *nf_conntrack_event_cb;
+	struct conntrack_gc_work gc_work;
+	struct ip_conntrack_stat stat;
+	/* EMU: cause of the destroy in progress, for the observer ("timeout", "early drop") */
+	const char *emu_destroy_why;
+	/* net_ratelimit() of "table full" (EMU: per net, on the capture clock) */
+	u32 warn_begin;
+	unsigned int warn_printed;
+};
+
+#endif

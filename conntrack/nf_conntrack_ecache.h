@@ -1,0 +1,77 @@
+/* conntrack/nf_conntrack_ecache.h - conntrack events (NEW, UPDATE, DESTROY) and their cache.
+ *
+ * Mirrors include/net/netfilter/nf_conntrack_ecache.h: events are cached per entry and
+ * delivered to the netlink listener (ctnetlink, `conntrack -E`) when the packet is confirmed;
+ * a DESTROY that cannot be delivered leaves the entry on the dying list until the ecache
+ * work redelivers it.  EMU: nfemu never has a netlink listener, so as on Linux with
+ * nf_conntrack_events=2 no ecache extension exists and nothing waits on the dying list; a
+ * notifier can be registered (tests do) to exercise that path.  Separately, every event is
+ * shown to nfemu's observer (replay traces), which is not a listener and changes nothing.
+ */
+#ifndef NFEMU_CONNTRACK_NF_CONNTRACK_ECACHE_H
+#define NFEMU_CONNTRACK_NF_CONNTRACK_ECACHE_H
+
+#include "conntrack/nf_conntrack.h"
+
+enum nf_ct_ecache_state {
+	NFCT_ECACHE_DESTROY_FAIL,       /* tried but failed to send destroy event */
+	NFCT_ECACHE_DESTROY_SENT,       /* sent destroy event after failure */
+};
+
+struct nf_ct_event {
+	struct nf_conn *ct;
+	u32 portid;
+	int report;
+};
+
+struct nf_ct_event_notifier {
+	/* < 0: the event was not delivered (the listener's socket is full) */
+	int (*ct_event)(unsigned int events, const struct nf_ct_event *item);
+};
+
+void nf_conntrack_register_notifier(struct net *net, const struct nf_ct_event_notifier *nb);
+void nf_conntrack_unregister_notifier(struct net *net);
+
+bool nf_ct_ecache_ext_add(struct nf_conn *ct, u16 ctmask, u16 expmask);
+
+static inline bool nf_ct_ecache_exist(const struct nf_conn *ct)
+{
+	return nf_ct_ext_exist(ct, NF_CT_EXT_ECACHE);
+}
+
+void nf_conntrack_event_cache(enum ip_conntrack_events event, struct nf_conn *ct);
+int nf_conntrack_eventmask_report(unsigned int eventmask, struct nf_conn *ct, u32 portid,
+				  int report);
+void nf_ct_deliver_cached_events(struct nf_conn *ct);
+
+static inline int nf_conntrack_event_report(enum ip_conntrack_events event, struct nf_conn *ct,
+					    u32 portid, int report)
+{
+	if (nf_ct_ecache_exist(ct))
+		return nf_conntrack_eventmask_report(1u << event, ct, portid, report);
+	return 0;
+}
+
+static inline int nf_conntrack_event(enum ip_conntrack_events event, struct nf_conn *ct)
+{
+	if (nf_ct_ecache_exist(ct))
+		return nf_conntrack_eventmask_report(1u << event, ct, 0, 0);
+	return 0;
+}
+
+/* Schedule (DESTROY_FAIL) or hurry (DESTROY_SENT) the redelivery work. */
+void nf_conntrack_ecache_work(struct net *net, enum nf_ct_ecache_state state);
+/* EMU: run the redelivery work if its deadline has passed. */
+void nf_conntrack_ecache_run(struct net *net);
+
+/* ---------------------------------------------------------------- EMU: the observer */
+
+/* A line about ct for the replay's trace and JSON Lines ("ct new tcp 10.0.0.1:1024>..."). */
+__attribute__((format(printf, 3, 4)))
+void nf_ct_observe(const struct nf_conn *ct, const struct sk_buff *skb, const char *fmt, ...);
+/* Report the events cached for the observer since the last report ([NEW], [UPDATE]). */
+void nf_ct_observe_events(struct nf_conn *ct, const struct sk_buff *skb);
+/* "tcp 10.0.0.1:1024>10.0.0.2:80" / "icmp 10.0.0.1>10.0.0.2 type 8 id 7" */
+int nf_ct_describe(const struct nf_conn *ct, char *buf, size_t len);
+
+#endif
