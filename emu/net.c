@@ -11,6 +11,7 @@
 #include "emu/module.h"
 #include "emu/random.h"
 #include "xtables/ip_tables.h"
+#include "netstack/inet.h"
 
 struct net *net_alloc(void)
 {
@@ -52,6 +53,7 @@ void net_free(struct net *net)
 		ipt_unregister_table_exit(net, name);
 	}
 	module_unload_all(net);
+	inet_net_exit(net);     /* devices, routes, neighbours, fragments, peers */
 	free(net);
 }
 
