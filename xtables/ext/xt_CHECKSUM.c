@@ -2,9 +2,10 @@
  *
  * Mirrors net/netfilter/xt_CHECKSUM.c: mangle only (xt_check_target); checksum_tg_check refuses
  * an operation other than --checksum-fill.  checksum_tg completes a checksum the kernel left to
- * the NIC (CHECKSUM_PARTIAL); EMU: nfemu's packets always carry complete checksums, so, as for
- * such packets in Linux, it changes nothing and continues.  Leaves out: the once-per-boot
- * advice to use -p udp (see checksum_tg_check) and IPv6.
+ * the NIC (CHECKSUM_PARTIAL: in nfemu, the REJECT target's TCP resets) as skb_checksum_help
+ * does, and continues; complete checksums are left alone.  EMU: nfemu's sk_buff has no
+ * csum_start/csum_offset: they are the transport header and the TCP/UDP check field.
+ * Leaves out: the once-per-boot advice to use -p udp (see checksum_tg_check) and IPv6.
  */
 #include <linux/netfilter/xt_CHECKSUM.h>
 
@@ -13,12 +14,41 @@
 #include "netstack/skbuff.h"
 #include "xtables/x_tables.h"
 
+/* skb_checksum_help(): sum from csum_start to the end (the field holds the pseudo-header
+ * part) and store the folded result at csum_offset, 0 sent as 0xffff. */
+static int skb_checksum_help(struct sk_buff *skb)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+	unsigned int start = iph->ihl * 4, offset;
+	unsigned int len = (unsigned int)(skb_tail_pointer(skb) - skb_network_header(skb));
+	__sum16 sum;
+
+	switch (iph->protocol) {
+	case IPPROTO_TCP:
+		offset = 16;            /* offsetof(struct tcphdr, check) */
+		break;
+	case IPPROTO_UDP:
+		offset = 6;             /* offsetof(struct udphdr, check) */
+		break;
+	default:
+		return -EINVAL;
+	}
+	if (start + offset + sizeof(sum) > len)
+		return -EINVAL;
+	sum = csum_fold(csum_partial(skb_network_header(skb) + start, (int)(len - start), 0));
+	if (sum == 0)
+		sum = CSUM_MANGLED_0;
+	memcpy(skb_network_header(skb) + start + offset, &sum, sizeof(sum));
+	skb->ip_summed = CHECKSUM_NONE;
+	return 0;
+}
+
 static unsigned int checksum_tg(struct sk_buff *skb, const struct xt_action_param *par)
 {
 	(void)par;
-	/* if (skb->ip_summed == CHECKSUM_PARTIAL && !skb_is_gso(skb)) skb_checksum_help(skb);
-	 * EMU: never CHECKSUM_PARTIAL here. */
-	(void)skb;
+	if (skb->ip_summed == CHECKSUM_PARTIAL)  /* && !skb_is_gso(skb): EMU, no GSO */
+		skb_checksum_help(skb);
+
 	return XT_CONTINUE;
 }
 
