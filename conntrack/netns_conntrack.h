@@ -16,6 +16,7 @@
 
 struct hlist_head;
 struct nf_ct_event_notifier;
+struct sk_buff;
 
 /* The gc worker's state (struct conntrack_gc_work in nf_conntrack_core.c). */
 struct conntrack_gc_work {
@@ -34,7 +35,11 @@ struct netns_ct {
 	unsigned int count;             /* nf_conntrack_count: allocated, not yet freed */
 	unsigned int expect_count;
 	unsigned int users4;            /* nf_ct_netns_get(NFPROTO_IPV4) references */
-	unsigned int defrag_ipv4_users; /* net->nf.defrag_ipv4_users */
+	/* nf_defrag_ipv4 (a module of its own: kept when nf_conntrack reloads) */
+	struct {
+		unsigned int users;     /* net->nf.defrag_ipv4_users */
+		struct sk_buff *stolen; /* EMU: stolen fragments, freed after the hook returned */
+	} defrag;
 	/* EMU: Linux's one hash for all namespaces, here per net (nf_conntrack_hash) */
 	struct hlist_head *hash;
 	unsigned int htable_size;
@@ -53,6 +58,9 @@ struct netns_ct {
 	struct ip_conntrack_stat stat;
 	/* EMU: cause of the destroy in progress, for the observer ("timeout", "early drop") */
 	const char *emu_destroy_why;
+	/* EMU: the packet a conntrack hook is working on, so the observer's lines about other
+	 * entries (a gc, an early drop) are told with the packet that caused them */
+	const struct sk_buff *emu_skb;
 	/* net_ratelimit() of "table full" (EMU: per net, on the capture clock) */
 	u32 warn_begin;
 	unsigned int warn_printed;

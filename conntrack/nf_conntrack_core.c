@@ -10,6 +10,7 @@
  * sit on net->ct.unconfirmed; works (gc, ecache) run when their deadline passes on the
  * capture clock (nf_conntrack_run_timers).  Expectations and helpers are issue #4 item 3.
  */
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <linux/ip.h>
@@ -85,6 +86,11 @@ static u32 hash_conntrack(const struct net *net, const struct nf_conntrack_tuple
 			  unsigned int zoneid)
 {
 	return scale_hash(net, hash_conntrack_raw(tuple, zoneid, net));
+}
+
+u32 nfemu_ct_hash_bucket(const struct net *net, const struct nf_conntrack_tuple *tuple, u16 zoneid)
+{
+	return hash_conntrack(net, tuple, zoneid);
 }
 
 /* ------------------------------------------------------------------------------------------
@@ -349,8 +355,7 @@ void nf_conntrack_free(struct nf_conn *ct)
 {
 	struct net *net = nf_ct_net(ct);
 
-	if (!nf_ct_is_confirmed(ct))
-		nf_ct_observe(ct, NULL, "unconfirmed entry freed");
+	nf_ct_observe(ct, NULL, nf_ct_is_confirmed(ct) ? "freed" : "freed, never confirmed");
 	/* EMU: off the unconfirmed (or dying) list */
 	if (!list_empty(&ct->emu_list))
 		list_del_init(&ct->emu_list);
@@ -443,8 +448,7 @@ bool nf_ct_delete(struct nf_conn *ct, u32 portid, int report)
 	if (net->ct.ecache_dwork_pending)
 		nf_conntrack_ecache_work(net, NFCT_ECACHE_DESTROY_SENT);
 	__nf_ct_delete_from_lists(ct);
-	nf_ct_observe(ct, NULL, "[DESTROY] %s%s", why,
-		      ct->ct_general.use > 1 ? ", freed when its packets are" : ", freed");
+	nf_ct_observe(ct, NULL, "[DESTROY] %s, out of the hash", why);
 	nf_ct_put(ct);
 	return true;
 }
@@ -1021,7 +1025,6 @@ static struct nf_conntrack_tuple_hash *init_conntrack(struct net *net, struct nf
 	struct nf_conn_timeout *timeout_ext;
 	struct nf_conntrack_zone tmp;
 	struct nf_conn *ct;
-	char desc[96];
 
 	if (!nf_ct_invert_tuple(&repl_tuple, tuple))
 		return NULL;
@@ -1061,8 +1064,7 @@ static struct nf_conntrack_tuple_hash *init_conntrack(struct net *net, struct nf
 	/* Now it is going to be associated with an sk_buff, set refcount to 1. */
 	ct->ct_general.use = 1;
 	list_add_tail(&ct->emu_list, &net->ct.unconfirmed);     /* EMU */
-	nf_ct_describe(ct, desc, sizeof(desc));
-	nf_ct_observe(ct, skb, "new %s, unconfirmed", desc);
+	nf_ct_observe(ct, skb, "new, on the unconfirmed list");
 	return &ct->tuplehash[IP_CT_DIR_ORIGINAL];
 }
 
@@ -1151,14 +1153,25 @@ static int nf_conntrack_handle_packet(struct nf_conn *ct, struct sk_buff *skb, u
 	return generic_packet(ct, skb, ctinfo);
 }
 
+static unsigned int __nf_conntrack_in(struct sk_buff *skb, const struct nf_hook_state *state);
+
 unsigned int nf_conntrack_in(struct sk_buff *skb, const struct nf_hook_state *state)
+{
+	unsigned int ret;
+
+	state->net->ct.emu_skb = skb;           /* EMU: for the observer */
+	nf_conntrack_run_timers(state->net);    /* EMU: the works due by now */
+	ret = __nf_conntrack_in(skb, state);
+	state->net->ct.emu_skb = NULL;
+	return ret;
+}
+
+static unsigned int __nf_conntrack_in(struct sk_buff *skb, const struct nf_hook_state *state)
 {
 	enum ip_conntrack_info ctinfo;
 	struct nf_conn *ct, *tmpl;
 	u8 protonum;
 	int dataoff, ret;
-
-	nf_conntrack_run_timers(state->net);    /* EMU: the works due by now */
 
 	tmpl = nf_ct_get(skb, &ctinfo);
 	if (tmpl || ctinfo == IP_CT_UNTRACKED) {
@@ -1328,10 +1341,13 @@ int nf_conntrack_init_net(struct net *net)
 {
 	struct netns_ct *cnet = &net->ct;
 	unsigned int size = (unsigned int)nf_ct_sysctl(net)->buckets;
+	__typeof__(cnet->defrag) defrag;
 
 	if (cnet->ready)
 		return 0;
+	defrag = cnet->defrag;
 	memset(cnet, 0, sizeof(*cnet));
+	cnet->defrag = defrag;
 	if (size < 1024)
 		size = 1024;
 	cnet->hash = calloc(size, sizeof(*cnet->hash));

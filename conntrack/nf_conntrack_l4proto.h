@@ -40,6 +40,8 @@ void nf_conntrack_tcp_set_closing(struct nf_conn *ct);
 /* timeouts[TCP_CONNTRACK_*] in jiffies, as nf_tcp_pernet(net)->timeouts */
 void nf_tcp_timeouts(const struct net *net, unsigned int timeouts[TCP_CONNTRACK_TIMEOUT_MAX]);
 const char *nf_ct_tcp_state_name(u8 state);
+/* EMU, for tests: tcp_conntracks[dir][index][state] (index: SYN, SYN/ACK, FIN, ACK, RST, none) */
+u8 nfemu_tcp_conntracks_cell(unsigned int dir, unsigned int index, unsigned int state);
 
 /* UDP (nf_conntrack_proto_udp.c) */
 enum udp_conntrack {
@@ -66,8 +68,8 @@ int nf_conntrack_inet_error(struct nf_conn *tmpl, struct sk_buff *skb, unsigned 
 /* generic (nf_conntrack_proto_generic.c) */
 int generic_packet(struct nf_conn *ct, struct sk_buff *skb, enum ip_conntrack_info ctinfo);
 
-/* net/netfilter/utils.c: the transport checksum of the packet, 0 when it is right. */
-__sum16 nf_ip_checksum(struct sk_buff *skb, unsigned int hook, unsigned int dataoff, u8 protocol);
+/* nf_ip_checksum() (net/netfilter/utils.c) is netstack/nf_reject_ipv4.c's. */
+#include "netstack/nf_reject_ipv4.h"
 
 /* Log an invalid packet through nf_log when nf_conntrack_log_invalid asks for protonum. */
 __attribute__((format(printf, 4, 5)))

@@ -4,10 +4,11 @@
  * and LOCAL_OUT, priority -200; nf_confirm at POST_ROUTING and LOCAL_IN, INT_MAX) registered
  * by the first nf_ct_netns_get(net, NFPROTO_IPV4) (state/conntrack/CT/NAT checkentry, the nat
  * table) together with nf_defrag_ipv4, and removed by the last put; the L4 tracker table;
- * invalid-packet logging; and nf_ip_checksum (net/netfilter/utils.c).
+ * and invalid-packet logging.
  * EMU: IPv4 only (NFPROTO_INET/BRIDGE take the IPv4 part); helpers run in nf_confirm as in
  * Linux 6.x (no separate helper hook at priority 300); no SO_ORIGINAL_DST sockopt.
  */
+#include <arpa/inet.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <limits.h>
@@ -16,6 +17,7 @@
 #include "conntrack/nf_conntrack_l4proto.h"
 #include "hooks/nf_log.h"
 #include "netstack/checksum.h"
+#include "netstack/ip.h"
 #include "netstack/netdevice.h"
 #include "netstack/skbuff.h"
 
@@ -88,30 +90,6 @@ void nf_ct_l4proto_log_invalid(const struct sk_buff *skb, const struct nf_conn *
 	nf_l4proto_log_invalid(skb, state, nf_ct_protonum(ct), "%s", msg);
 }
 
-/* The checksum the receiver would compute, folded: 0 when the packet is intact.  EMU: sk_buffs
- * have no skb->csum, so CHECKSUM_COMPLETE is summed like CHECKSUM_NONE. */
-__sum16 nf_ip_checksum(struct sk_buff *skb, unsigned int hook, unsigned int dataoff, u8 protocol)
-{
-	const struct iphdr *iph = ip_hdr(skb);
-	__wsum csum;
-
-	switch (skb->ip_summed) {
-	case CHECKSUM_COMPLETE:
-		if (hook != NF_INET_PRE_ROUTING && hook != NF_INET_LOCAL_IN)
-			break;
-		/* fallthrough */
-	case CHECKSUM_NONE:
-		if (dataoff > skb->len)
-			return (__sum16)1;
-		csum = csum_partial(skb->data + dataoff, (int)(skb->len - dataoff), 0);
-		if (protocol == IPPROTO_TCP || protocol == IPPROTO_UDP)
-			return csum_tcpudp_magic(iph->saddr, iph->daddr, skb->len - dataoff, protocol,
-						 csum);
-		return csum_fold(csum);
-	}
-	return 0;
-}
-
 /* ------------------------------------------------------------------------------------------
  * The hooks
  */
@@ -122,7 +100,7 @@ static bool nf_is_loopback_packet(const struct sk_buff *skb)
 	return skb->dev && skb->skb_iif && (skb->dev->flags & IFF_LOOPBACK);
 }
 
-unsigned int nf_confirm(void *priv, struct sk_buff *skb, const struct nf_hook_state *state)
+static unsigned int __nf_confirm(void *priv, struct sk_buff *skb, const struct nf_hook_state *state)
 {
 	const struct nf_conn_help *help;
 	enum ip_conntrack_info ctinfo;
@@ -130,10 +108,10 @@ unsigned int nf_confirm(void *priv, struct sk_buff *skb, const struct nf_hook_st
 	struct nf_conn *ct;
 
 	(void)priv;
-	(void)state;
 	ct = nf_ct_get(skb, &ctinfo);
 	if (!ct)
 		return NF_ACCEPT;
+	state->net->ct.emu_skb = skb;
 	help = nfct_help(ct);
 	seqadj_needed = (ct->status & IPS_SEQ_ADJUST) && !nf_is_loopback_packet(skb);
 	if (!help && !seqadj_needed)
@@ -144,6 +122,14 @@ unsigned int nf_confirm(void *priv, struct sk_buff *skb, const struct nf_hook_st
 	/* EMU: helper->help() and nf_ct_seq_adjust() belong to issue #4 item 3 and NAT; an entry
 	 * with a helper is confirmed as it is. */
 	return (unsigned int)nf_conntrack_confirm(skb);
+}
+
+unsigned int nf_confirm(void *priv, struct sk_buff *skb, const struct nf_hook_state *state)
+{
+	unsigned int ret = __nf_confirm(priv, skb, state);
+
+	state->net->ct.emu_skb = NULL;
+	return ret;
 }
 
 static unsigned int ipv4_conntrack_in(void *priv, struct sk_buff *skb,

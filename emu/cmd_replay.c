@@ -53,6 +53,11 @@ struct replay {
 	bool loaded_logger;             /* nf_log_syslog was loaded for the trace: unload it after */
 	struct net_device *in_dev;      /* --in */
 	struct sock sk;                 /* the uid 0 socket locally sent packets come from */
+	struct nfemu_state st;          /* the state the kernel was loaded from */
+	bool state_open;
+	char tmpdir[PATH_MAX];          /* --rules: the temporary state's directory */
+	char state_path[PATH_MAX + 16];
+	FILE *trace, *jsonl;
 	char unknown_ifs[8][64];        /* pcapng interface names already said to be unknown */
 	unsigned int nunknown;
 };
@@ -601,146 +606,166 @@ static void replay_touch_egress(struct replay *r)
 			nfemu_output_egress_touch(r->out, dev);
 }
 
-int cmd_replay(int argc, char **argv)
+/* Boot the kernel: the ruleset (--rules through iptables-legacy-restore into a temporary
+ * state, or --state), the seed, the topology, the run-time check of the extensions, --in.
+ * 0, or -1 with the message printed. */
+static int replay_kernel_open(struct replay *r, const struct replay_opts *o)
+{
+	char err[1024];
+	int ret;
+
+	if (o->rules) {
+		const char *tmp = getenv("TMPDIR");
+
+		snprintf(r->tmpdir, sizeof(r->tmpdir), "%s/nfemu-replay.XXXXXX",
+			 tmp && tmp[0] ? tmp : "/tmp");
+		if (!mkdtemp(r->tmpdir)) {
+			fprintf(stderr, "nfemu: replay: %s: %s\n", r->tmpdir, strerror(errno));
+			r->tmpdir[0] = '\0';
+			return -1;
+		}
+		snprintf(r->state_path, sizeof(r->state_path), "%s/state", r->tmpdir);
+		if (replay_restore_rules(o->rules, r->state_path))
+			return -1;
+	} else {
+		struct stat sb;
+
+		snprintf(r->state_path, sizeof(r->state_path), "%s", nfemu_state_path(o->state));
+		if (stat(r->state_path, &sb) < 0) {
+			fprintf(stderr, "nfemu: replay: --state %s: %s\n", r->state_path, strerror(errno));
+			return -1;
+		}
+	}
+	if (nfemu_state_open(&r->st, r->state_path, &r->net, err, sizeof(err))) {
+		fprintf(stderr, "nfemu: replay: %s\n", err);
+		return -1;
+	}
+	r->state_open = true;
+
+	/* before the topology, whose devices without an address get MACs from the PRNG */
+	nfemu_random_seed(r->net, o->seed);
+	err[0] = '\0';
+	ret = inet_net_init(r->net);
+	if (!ret)
+		ret = nfemu_topology_load(r->net, o->topology, err, sizeof(err));
+	if (ret) {
+		fprintf(stderr, "nfemu: replay: %s\n", err[0] ? err : strerror(-ret));
+		return -1;
+	}
+	if (ipt_check_emulated(r->net, err, sizeof(err))) {
+		fprintf(stderr, "nfemu: replay: %s: %s\n", o->rules ? o->rules : r->state_path, err);
+		return -1;
+	}
+	if (o->in) {
+		r->in_dev = dev_get_by_name(r->net, o->in);
+		if (!r->in_dev) {
+			fprintf(stderr, "nfemu: replay: --in %s: no such interface in %s\n", o->in,
+				o->topology);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Open the trace, the JSON Lines and the egress directory, hook the outputs into the kernel
+ * and, to trace every packet, bind the logger and register the nftrace hook.  0 or -1. */
+static int replay_outputs_open(struct replay *r, const struct replay_opts *o)
 {
 	struct nfemu_output_opts oo = { 0 };
-	struct replay_opts o;
-	struct replay r = { 0 };
+	char err[1024];
+
+	if (o->trace && !(r->trace = replay_fopen(o->trace, "--trace")))
+		return -1;
+	if (o->jsonl && !(r->jsonl = replay_fopen(o->jsonl, "--jsonl")))
+		return -1;
+	oo.trace = r->trace;
+	oo.jsonl = r->jsonl;
+	oo.egress_dir = o->egress;
+	oo.summary = r->trace == stdout || r->jsonl == stdout ? stderr : stdout;
+	/* a bar on the terminal, unless the trace is being written to that same terminal */
+	oo.progress = isatty(STDERR_FILENO) &&
+		      !((r->trace == stdout || r->jsonl == stdout) && isatty(STDOUT_FILENO));
+	oo.capture_name = o->capture;
+	if (nfemu_output_open(&r->out, r->net, &oo, err, sizeof(err))) {
+		fprintf(stderr, "nfemu: replay: %s\n", err);
+		return -1;
+	}
+	if (o->egress)
+		replay_touch_egress(r);
+	/* Tracing every packet only matters when the trace is written somewhere. */
+	r->trace_all = !o->trace_only_marked && (r->trace || r->jsonl);
+	if (r->trace_all && replay_bind_logger(r)) {
+		fprintf(stderr, "nfemu: replay: cannot load nf_log_syslog for the trace\n");
+		return -1;
+	}
+	if (replay_hooks_register(r)) {
+		fprintf(stderr, "nfemu: replay: cannot register the trace hook\n");
+		r->nops = 0;
+		return -1;
+	}
+	return 0;
+}
+
+/* Undo what was set up, in reverse; write the state back (--state, a complete replay).
+ * Returns the exit status. */
+static int replay_close(struct replay *r, const struct replay_opts *o, int status)
+{
+	char err[1024];
+
+	if (r->nops)
+		nf_unregister_net_hooks(r->net, r->ops, r->nops);
+	if (r->loaded_logger)
+		delete_module(r->net, "nf_log_syslog");  /* leave the kernel as it was */
+	if (r->out && nfemu_output_close(r->out, err, sizeof(err))) {
+		fprintf(stderr, "nfemu: replay: %s\n", err);
+		status = 1;
+	}
+	replay_fclose(r->trace, o->trace, "--trace", &status);
+	replay_fclose(r->jsonl, o->jsonl, "--jsonl", &status);
+	if (r->state_open) {
+		/* --state: the counters (and whatever else the replay changed) go back */
+		if (status == 0 && !o->rules && nfemu_state_commit(&r->st, r->net, err, sizeof(err))) {
+			fprintf(stderr, "nfemu: replay: %s\n", err);
+			status = 1;
+		}
+		nfemu_state_close(&r->st);
+	}
+	if (r->net)
+		net_free(r->net);
+	replay_rmtemp(r->tmpdir);
+	return status;
+}
+
+int cmd_replay(int argc, char **argv)
+{
+	struct replay r = { .st = { .lock_fd = -1 } };
 	struct nfemu_capture *cap = NULL;
 	struct nfemu_capture_pkt pkt;
-	struct nfemu_state st = { .lock_fd = -1 };
-	bool state_open = false;
-	char err[1024], tmpdir[PATH_MAX] = "", state_path[PATH_MAX + 16];
-	FILE *trace = NULL, *jsonl = NULL;
-	int status = 1, ret, cap_ret = 0;
+	struct replay_opts o;
+	char err[1024];
+	int ret, status;
 	u64 n = 0;
 
 	ret = replay_parse(argc, argv, &o);
 	if (ret)
 		return ret > 0 ? 0 : 2;
-
 	/* The capture first: a missing or broken file is the cheapest mistake to report. */
 	if (nfemu_capture_open(&cap, o.capture, err, sizeof(err))) {
 		fprintf(stderr, "nfemu: replay: %s\n", err);
 		return 1;
 	}
-
-	if (o.rules) {
-		const char *tmp = getenv("TMPDIR");
-
-		snprintf(tmpdir, sizeof(tmpdir), "%s/nfemu-replay.XXXXXX", tmp && tmp[0] ? tmp : "/tmp");
-		if (!mkdtemp(tmpdir)) {
-			fprintf(stderr, "nfemu: replay: %s: %s\n", tmpdir, strerror(errno));
-			tmpdir[0] = '\0';
-			goto out;
-		}
-		snprintf(state_path, sizeof(state_path), "%s/state", tmpdir);
-		if (replay_restore_rules(o.rules, state_path))
-			goto out;
-	} else {
-		struct stat sb;
-
-		snprintf(state_path, sizeof(state_path), "%s", nfemu_state_path(o.state));
-		if (stat(state_path, &sb) < 0) {
-			fprintf(stderr, "nfemu: replay: --state %s: %s\n", state_path, strerror(errno));
-			goto out;
-		}
+	if (replay_kernel_open(&r, &o) || replay_outputs_open(&r, &o)) {
+		nfemu_capture_close(cap);
+		return replay_close(&r, &o, 1);
 	}
-	if (nfemu_state_open(&st, state_path, &r.net, err, sizeof(err))) {
-		fprintf(stderr, "nfemu: replay: %s\n", err);
-		goto out;
-	}
-	state_open = true;
-
-	/* before the topology, whose devices without an address get MACs from the PRNG */
-	nfemu_random_seed(r.net, o.seed);
-	ret = inet_net_init(r.net);
-	if (!ret)
-		ret = nfemu_topology_load(r.net, o.topology, err, sizeof(err));
-	if (ret) {
-		fprintf(stderr, "nfemu: replay: %s\n", ret == -ENOMEM && !err[0] ? "out of memory" : err);
-		goto out;
-	}
-	if (ipt_check_emulated(r.net, err, sizeof(err))) {
-		fprintf(stderr, "nfemu: replay: %s: %s\n", o.rules ? o.rules : state_path, err);
-		goto out;
-	}
-	if (o.in) {
-		r.in_dev = dev_get_by_name(r.net, o.in);
-		if (!r.in_dev) {
-			fprintf(stderr, "nfemu: replay: --in %s: no such interface in %s\n", o.in,
-				o.topology);
-			goto out;
-		}
-	}
-
-	if (o.trace && !(trace = replay_fopen(o.trace, "--trace")))
-		goto out;
-	if (o.jsonl && !(jsonl = replay_fopen(o.jsonl, "--jsonl")))
-		goto out;
-	oo.trace = trace;
-	oo.jsonl = jsonl;
-	oo.egress_dir = o.egress;
-	oo.summary = trace == stdout || jsonl == stdout ? stderr : stdout;
-	/* a bar on the terminal, unless the trace is being written to that same terminal */
-	oo.progress = isatty(STDERR_FILENO) &&
-		      !((trace == stdout || jsonl == stdout) && isatty(STDOUT_FILENO));
-	oo.capture_name = o.capture;
-	if (nfemu_output_open(&r.out, r.net, &oo, err, sizeof(err))) {
-		fprintf(stderr, "nfemu: replay: %s\n", err);
-		goto out;
-	}
-	if (o.egress)
-		replay_touch_egress(&r);
-	/* Tracing every packet only matters when the trace is written somewhere. */
-	r.trace_all = !o.trace_only_marked && (trace || jsonl);
-	if (r.trace_all && replay_bind_logger(&r)) {
-		fprintf(stderr, "nfemu: replay: cannot load nf_log_syslog for the trace\n");
-		goto out;
-	}
-	if (replay_hooks_register(&r)) {
-		fprintf(stderr, "nfemu: replay: cannot register the trace hook\n");
-		r.nops = 0;
-		goto out;
-	}
-
-	while ((cap_ret = nfemu_capture_next(cap, &pkt, err, sizeof(err))) == 1) {
+	while ((ret = nfemu_capture_next(cap, &pkt, err, sizeof(err))) == 1) {
 		replay_one(&r, ++n, &pkt);
 		nfemu_output_progress(r.out, nfemu_capture_tell(cap), nfemu_capture_size(cap));
 	}
-	status = cap_ret < 0 ? 1 : 0;
-
-out:
-	if (r.nops)
-		nf_unregister_net_hooks(r.net, r.ops, r.nops);
-	if (r.loaded_logger)
-		delete_module(r.net, "nf_log_syslog");  /* leave the kernel as it was */
-	if (r.out) {
-		char werr[512];
-
-		if (nfemu_output_close(r.out, werr, sizeof(werr))) {
-			fprintf(stderr, "nfemu: replay: %s\n", werr);
-			status = 1;
-		}
-	}
-	/* a capture that breaks off: after the summary of what was replayed, say where */
-	if (cap_ret < 0)
-		fprintf(stderr, "nfemu: replay: %s\n", err);
-	replay_fclose(trace, o.trace, "--trace", &status);
-	replay_fclose(jsonl, o.jsonl, "--jsonl", &status);
-	if (state_open) {
-		/* --state: the counters (and whatever else the replay changed) go back */
-		if (status == 0 && !o.rules && nfemu_state_commit(&st, r.net, err, sizeof(err))) {
-			fprintf(stderr, "nfemu: replay: %s\n", err);
-			status = 1;
-		}
-		nfemu_state_close(&st);
-	}
-	if (r.net) {
-		inet_net_exit(r.net);   /* devices, routes, neighbours (idempotent) */
-		net_free(r.net);
-	}
 	nfemu_capture_close(cap);
-	replay_rmtemp(tmpdir);
+	status = replay_close(&r, &o, ret < 0 ? 1 : 0);
+	/* a capture that breaks off: after the summary of what was replayed, say where */
+	if (ret < 0)
+		fprintf(stderr, "nfemu: replay: %s\n", err);
 	return status;
 }

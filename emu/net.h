@@ -14,6 +14,7 @@
 #include "xtables/x_tables.h"
 #include "emu/observe.h"
 #include "netstack/netns_ipv4.h"
+#include "conntrack/netns_conntrack.h"
 
 #define NFEMU_PRINTK_LINES 16
 #define NFEMU_PRINTK_LEN 256
@@ -37,6 +38,7 @@ struct net {
 	struct netns_xt xt;
 	struct netns_nf nf;
 	struct netns_ipv4 ipv4;          /* the IPv4 stack (netstack/) */
+	struct netns_ct ct;             /* connection tracking (conntrack/) */
 	struct list_head modules;       /* struct module, newest first */
 	/* The kernel log (dmesg): the last NFEMU_PRINTK_LINES lines, oldest first. */
 	struct {

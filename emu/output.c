@@ -321,35 +321,50 @@ static double ts_diff(const struct timespec *a, const struct timespec *b)
 
 /* ---------------------------------------------------------------- JSON */
 
+/* The length of the valid UTF-8 sequence at p (2-4), or 0. */
+static unsigned int utf8_len(const unsigned char *p)
+{
+	unsigned int need = p[0] >= 0xf0 && p[0] < 0xf5 ? 3 : p[0] >= 0xe0 && p[0] < 0xf0 ? 2 :
+			    p[0] >= 0xc2 && p[0] < 0xe0 ? 1 : 0;
+
+	for (unsigned int i = 1; i <= need; i++)
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+	return need ? need + 1 : 0;
+}
+
+/* s as a JSON string: runs that need no escape are written in one go (this is the hot path of
+ * --jsonl: every kernel log line goes through it). */
 static void json_str(FILE *f, const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
+	const unsigned char *p = (const unsigned char *)s, *run = p;
 
 	fputc('"', f);
-	while (*p) {
+	for (;;) {
 		unsigned char c = *p;
-		unsigned int need = c >= 0xf0 && c < 0xf5 ? 3 : c >= 0xe0 ? 2 : c >= 0xc2 && c < 0xe0 ? 1 : 0;
-		bool valid = c >= 0x80 && need;
+		unsigned int u;
 
-		for (unsigned int i = 1; valid && i <= need; i++)
-			if ((p[i] & 0xc0) != 0x80)
-				valid = false;
-		if (c == '"' || c == '\\') {
-			fprintf(f, "\\%c", c);
-		} else if (c == '\n') {
-			fputs("\\n", f);
-		} else if (c == '\t') {
-			fputs("\\t", f);
-		} else if (c < 0x20 || c == 0x7f || (c >= 0x80 && !valid)) {
-			fprintf(f, "\\u%04x", c);
-		} else if (c >= 0x80) {
-			fwrite(p, 1, need + 1, f);
-			p += need + 1;
+		if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
+			p++;
 			continue;
-		} else {
-			fputc(c, f);
 		}
-		p++;
+		if (c >= 0x80 && (u = utf8_len(p))) {
+			p += u;
+			continue;
+		}
+		if (p > run)
+			fwrite(run, 1, (size_t)(p - run), f);
+		if (!c)
+			break;
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c == '\n')
+			fputs("\\n", f);
+		else if (c == '\t')
+			fputs("\\t", f);
+		else
+			fprintf(f, "\\u%04x", c);
+		run = ++p;
 	}
 	fputc('"', f);
 }
@@ -544,6 +559,15 @@ static void out_event(void *ctx, const struct nfemu_event *ev)
 		return;
 	}
 	f = fate_of(o, ev->skb);
+	/* A generated packet is described as it finally was: when the host reports building it,
+	 * its headers may not be filled in yet (nf_send_reset fills them after). */
+	if (f->generated && ev->skb && f->skb == ev->skb) {
+		const unsigned char *l3;
+		unsigned int l3len;
+
+		skb_l3(ev->skb, &l3, &l3len);
+		facts_parse(l3, l3len, &f->facts);
+	}
 	switch (ev->type) {
 	case NFEMU_EV_DROP:
 		f->ndrop++;

@@ -1,9 +1,8 @@
-/* lib/jhash.h - Bob Jenkins' lookup3 hash as the kernel uses it for hash tables and flow
- * spreading (hashlimit buckets, recent lists, NFQUEUE --queue-balance).
+/* lib/jhash.h - Bob Jenkins' lookup3 hash, as the kernel spreads hash tables and flows.
  *
- * Mirrors include/linux/jhash.h (jhash2, jhash_3words/2words/1word) and reciprocal_scale()
- * of include/linux/math.h, so a given key and initval give the kernel's value.  Leaves out
- * jhash() over a byte string, which nothing in nfemu needs yet.
+ * Mirrors include/linux/jhash.h (jhash2, jhash_3words/2words/1word) and reciprocal_scale() of
+ * include/linux/math.h: the same key and initval give the kernel's value.  Leaves out jhash()
+ * over a byte string.
  */
 #ifndef NFEMU_LIB_JHASH_H
 #define NFEMU_LIB_JHASH_H

@@ -24,6 +24,8 @@ int nfemu_loopback_init(struct net *net);
 void nfemu_devices_free(struct net *net);
 void fib_free_table(struct net *net);
 void ip_frag_free_all(struct net *net);
+u64 ip_frag_next_timer(struct net *net);
+void ip_frag_run_timers(struct net *net, u64 now_ns);
 
 /* struct ipv4_devconf ipv4_devconf / ipv4_devconf_dflt (devinet.c) as a fresh netns has them. */
 static void ipv4_devconf_defaults(struct ipv4_devconf *cnf, bool dflt)
@@ -135,6 +137,35 @@ void inet_net_exit(struct net *net)
 	net->ipv4.ready = false;
 }
 
+/*
+ * EMU: the stack's timers (neighbour resolution failures, reassembly expiry) on the emulated
+ * clock.  Linux fires them when they are due; nfemu fires the ones due by now, in time order,
+ * with the clock set to each one's due time while it runs, so that the rate limits and the
+ * packets it sends see the time Linux would have.
+ */
+void nfemu_netstack_run_timers(struct net *net)
+{
+	struct netns_ipv4 *ipv4 = &net->ipv4;
+	u64 now = net->clock.now_ns;
+
+	if (!ipv4->ready)
+		return;
+	for (int guard = 0; guard < 100000; guard++) {
+		u64 tn = neigh_next_timer(net), tf = ip_frag_next_timer(net);
+		u64 t = tn < tf ? tn : tf;
+
+		if (t > now)
+			break;
+		net->clock.now_ns = t > ipv4->timers_now_ns ? t : ipv4->timers_now_ns;
+		if (tn <= tf)
+			neigh_run_timers(net, t);
+		else
+			ip_frag_run_timers(net, t);
+		net->clock.now_ns = now;
+	}
+	ipv4->timers_now_ns = now;
+}
+
 /* ------------------------------------------------------------------------------------------
  * EMU: observer calls
  */
@@ -143,7 +174,12 @@ void nfemu_kfree_skb_at(struct sk_buff *skb, enum skb_drop_reason reason, const 
 {
 	if (!skb)
 		return;
-	snprintf(skb->emu_where, sizeof(skb->emu_where), "%s", where);
+	size_t n = strlen(where);
+
+	if (n >= sizeof(skb->emu_where))
+		n = sizeof(skb->emu_where) - 1;
+	memcpy(skb->emu_where, where, n);
+	skb->emu_where[n] = '\0';
 	kfree_skb_reason(skb, reason);
 }
 

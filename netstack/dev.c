@@ -315,6 +315,18 @@ int netif_rx(struct sk_buff *skb)
 	return NET_RX_SUCCESS;
 }
 
+/* EMU: make the network header (l3off bytes into the data) 4-byte aligned, as a driver's
+ * skb_reserve(NET_IP_ALIGN) does, when the caller did not: the headers are read as structs. */
+void nfemu_skb_align_l3(struct sk_buff *skb, unsigned int l3off)
+{
+	unsigned int mis = (unsigned int)((uintptr_t)(skb->data + l3off) & 3);
+
+	if (!mis || (unsigned int)(skb->data - skb->head) < mis)
+		return;
+	memmove(skb->data - mis, skb->data, skb->len);
+	skb->data -= mis;
+}
+
 static void nfemu_rx_prepare(struct sk_buff *skb)
 {
 	struct net_device *dev = skb->dev;
@@ -343,6 +355,7 @@ int netif_receive_skb(struct sk_buff *skb)
 		nfemu_kfree_skb_at(skb, SKB_DROP_REASON_PKT_TOO_SMALL, "eth_type_trans");
 		return NET_RX_DROP;
 	}
+	nfemu_skb_align_l3(skb, ETH_HLEN);
 	skb->pkt_type = PACKET_HOST;
 	skb->protocol = eth_type_trans(skb, dev);
 	net->ipv4.rx_depth++;
@@ -368,6 +381,8 @@ int nfemu_rx_l3(struct sk_buff *skb)
 	}
 	if (!skb->protocol)
 		skb->protocol = htons(ETH_P_IP);
+	if (!skb_mac_header_was_set(skb))
+		nfemu_skb_align_l3(skb, 0);
 	net->ipv4.rx_depth++;
 	ret = __netif_receive_skb_one(skb);
 	net->ipv4.rx_depth--;
@@ -381,6 +396,7 @@ static int loopback_xmit(struct sk_buff *skb, struct net_device *dev)
 {
 	skb->sk = NULL;                 /* skb_orphan */
 	skb->tstamp = 0;
+	nfemu_skb_align_l3(skb, ETH_HLEN);
 	skb->pkt_type = PACKET_HOST;
 	skb->protocol = eth_type_trans(skb, dev);
 	return netif_rx(skb);

@@ -8,7 +8,7 @@
  * narrower scope than asked and dead nexthops, and error types (unreachable, blackhole,
  * prohibit) answering with their errno.  Also the routes an address implies (fib_add_ifaddr),
  * device up/down, rp_filter (fib_validate_source) and the address-type queries.
- * EMU: a list scanned linearly instead of an LC-trie (tables hold tens of routes); no
+ * EMU: a list scanned once per lookup instead of an LC-trie (tables hold tens of routes); no
  * multipath, no fib rules, no default-route selection by neighbour state (the first default
  * route of the lowest metric wins).
  */
@@ -63,61 +63,46 @@ static bool fib_lookup_good_nhc(const struct fib_nh *nh, unsigned int fib_flags,
 }
 
 /*
- * fib_table_lookup() over the merged table.  Walks prefix lengths from /32 down, the way the
- * trie backtracks; at each length the aliases in list order (local table first).  Returns 0,
- * the route type's error (-EHOSTUNREACH, -EINVAL, -EACCES), or -ENETUNREACH when nothing
- * matched.  Cost: O(routes * 33) in the worst case, fine for topology-sized tables.
+ * fib_table_lookup() over the merged table.  The trie walks prefix lengths from the longest
+ * down and, at each, the aliases in order (local table first); the first alias whose scope is
+ * wide enough either answers with its type's error (unreachable, blackhole, prohibit, throw) or,
+ * if its nexthop is usable, is the result; if none qualifies the walk backtracks to a shorter
+ * prefix.  One pass here finds the same alias: the qualifying one with the longest prefix, the
+ * higher table id, and the earliest place in the list.  Returns 0, the error, or -ENETUNREACH.
+ * Cost: one scan of the routes (tens in a topology file).
  */
 int fib_lookup(struct net *net, const struct flowi4 *flp, struct fib_result *res, unsigned int flags)
 {
-	struct fib_info *fi;
-	int len;
+	struct fib_info *fi, *best = NULL;
 
 	if (!net->ipv4.ready)
 		return -ENETUNREACH;
-	for (len = 32; len >= 0; len--) {
-		struct fib_info *cand[2] = { NULL, NULL };
-		/* Two passes so local aliases precede main ones at one prefix. */
-		for (int pass = 0; pass < 2; pass++) {
-			u32 want = pass == 0 ? RT_TABLE_LOCAL : RT_TABLE_MAIN;
-
-			list_for_each_entry(fi, &net->ipv4.fib_list, fib_list) {
-				int err;
-
-				if (fi->fib_dst_len != len || fi->tb_id != want ||
-				    !fib_entry_matches(fi, flp->daddr))
-					continue;
-				if (fi->fib_scope < flp->flowi4_scope)
-					continue;
-				err = fib_props[fi->fa_type].error;
-				if (err < 0)    /* throw: -EAGAIN, which fib_lookup reports as ENETUNREACH */
-					return err == -EAGAIN ? -ENETUNREACH : err;
-				if (fi->fa_type != RTN_UNICAST && fi->fa_type != RTN_LOCAL &&
-				    fi->fa_type != RTN_BROADCAST && fi->fa_type != RTN_ANYCAST &&
-				    fi->fa_type != RTN_MULTICAST)
-					continue;
-				if (!fib_lookup_good_nhc(&fi->fib_nh, flags, flp))
-					continue;
-				cand[pass] = fi;
-				break;
-			}
-			if (cand[pass])
-				break;
-		}
-		fi = cand[0] ? cand[0] : cand[1];
-		if (!fi)
+	list_for_each_entry(fi, &net->ipv4.fib_list, fib_list) {
+		if (best && (fi->fib_dst_len < best->fib_dst_len ||
+			     (fi->fib_dst_len == best->fib_dst_len && fi->tb_id <= best->tb_id)))
 			continue;
-		res->prefix = fi->fib_dst;
-		res->prefixlen = fi->fib_dst_len;
-		res->type = fi->fa_type;
-		res->scope = fi->fib_scope;
-		res->tclassid = 0;
-		res->fi = fi;
-		res->nhc = &fi->fib_nh;
-		res->table = fi->tb_id;
-		return 0;
+		if (!fib_entry_matches(fi, flp->daddr))
+			continue;
+		if (fi->fib_scope < flp->flowi4_scope)
+			continue;
+		if (!fib_props[fi->fa_type].error && !fib_lookup_good_nhc(&fi->fib_nh, flags, flp))
+			continue;
+		best = fi;
 	}
-	return -ENETUNREACH;
+	if (!best)
+		return -ENETUNREACH;
+	if (fib_props[best->fa_type].error)     /* throw: -EAGAIN, reported as ENETUNREACH */
+		return fib_props[best->fa_type].error == -EAGAIN ? -ENETUNREACH :
+		       fib_props[best->fa_type].error;
+	res->prefix = best->fib_dst;
+	res->prefixlen = best->fib_dst_len;
+	res->type = best->fa_type;
+	res->scope = best->fib_scope;
+	res->tclassid = 0;
+	res->fi = best;
+	res->nhc = &best->fib_nh;
+	res->table = best->tb_id;
+	return 0;
 }
 
 __be32 fib_result_prefsrc(struct net *net, struct fib_result *res)
@@ -489,12 +474,9 @@ void fib_netdev_down(struct net_device *dev)
 		list_del(&fi->fib_list);
 		free(fi);
 	}
-	list_for_each_entry_safe(ne, nn, &net->ipv4.neigh_list, list) {
-		if (ne->dev != dev)
-			continue;
-		list_del(&ne->list);
-		free(ne);
-	}
+	list_for_each_entry_safe(ne, nn, &net->ipv4.neigh_list, list)
+		if (ne->dev == dev)
+			neigh_free(ne);
 	net->ipv4.fib_seq++;
 }
 

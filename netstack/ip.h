@@ -90,6 +90,8 @@ void nfemu_skb_generated(struct net *net, struct sk_buff *nskb, const struct sk_
 void nfemu_note(struct net *net, const struct sk_buff *skb, const struct net_device *dev,
 		const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
+/* dev.c: EMU move the data so the network header, l3off bytes in, is 4-byte aligned. */
+void nfemu_skb_align_l3(struct sk_buff *skb, unsigned int l3off);
 /* dev.c: run the frames netif_rx() queued (after the outermost packet is done). */
 void nfemu_process_backlog(struct net *net);
 

@@ -47,8 +47,64 @@ static bool ip_exceeds_mtu(const struct sk_buff *skb, unsigned int mtu)
 	return true;
 }
 
+/* ip_rt_get_source(): the address this host puts in record-route and timestamp options of a
+ * packet it forwards: the preferred source of the route the packet takes. */
+static void ip_rt_get_source(u8 *addr, struct sk_buff *skb, struct rtable *rt)
+{
+	struct net *net = dev_net(rt->dev);
+	struct iphdr *iph = ip_hdr(skb);
+	struct fib_result res;
+	__be32 src;
+
+	if (rt_is_output_route(rt)) {
+		src = iph->saddr;
+	} else {
+		struct flowi4 fl4 = {
+			.daddr = iph->daddr,
+			.saddr = iph->saddr,
+			.flowi4_tos = iph->tos & INET_DSCP_MASK,
+			.flowi4_oif = rt->dev->ifindex,
+			.flowi4_iif = skb->dev->ifindex,
+			.flowi4_mark = skb->mark,
+		};
+
+		if (fib_lookup(net, &fl4, &res, 0) == 0)
+			src = fib_result_prefsrc(net, &res);
+		else
+			src = inet_select_addr(rt->dev, rt_nexthop(rt, iph->daddr), RT_SCOPE_UNIVERSE);
+	}
+	memcpy(addr, &src, 4);
+}
+
+/* ip_forward_options() (net/ipv4/ip_options.c): fill in the address slots reception reserved,
+ * and fix the header checksum if reception changed the options. */
+static void ip_forward_options(struct sk_buff *skb, struct ip_options *opt)
+{
+	unsigned char *raw = skb_network_header(skb);
+	struct rtable *rt = skb_rtable(skb);
+	unsigned char *optptr;
+
+	if (opt->rr_needaddr) {
+		optptr = raw + opt->rr;
+		ip_rt_get_source(&optptr[optptr[2] - 5], skb, rt);
+		opt->is_changed = 1;
+	}
+	if (opt->ts_needaddr) {
+		optptr = raw + opt->ts;
+		ip_rt_get_source(&optptr[optptr[2] - 9], skb, rt);
+		opt->is_changed = 1;
+	}
+	if (opt->is_changed) {
+		opt->is_changed = 0;
+		ip_send_check(ip_hdr(skb));
+	}
+}
+
 static int ip_forward_finish(struct net *net, struct sock *sk, struct sk_buff *skb)
 {
+	/* IPCB(skb)->opt: EMU kept in the net for the packet being received */
+	if (net->ipv4.ipcb_skb == skb && net->ipv4.ipcb_opt.optlen)
+		ip_forward_options(skb, &net->ipv4.ipcb_opt);
 	skb->tstamp = 0;        /* skb_clear_tstamp */
 	return dst_output(net, sk, skb);
 }

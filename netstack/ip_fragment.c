@@ -139,17 +139,21 @@ static void ip_expire(struct net *net, struct ipq *qp)
 	ipq_free(net, qp, true);
 }
 
-void nfemu_ip_frag_timers(struct net *net)
+/* The earliest queue expiry (UINT64_MAX for none); queues are kept oldest first. */
+u64 ip_frag_next_timer(struct net *net)
 {
-	u64 timeout = (u64)net->ipv4.sysctl_ipfrag_time * (NSEC_PER_SEC / HZ);
+	struct ipq *qp;
 
-	while (!list_empty(&net->ipv4.frag_list)) {
-		struct ipq *qp = list_first_entry(&net->ipv4.frag_list, struct ipq, list);
+	if (!net->ipv4.frag_list.next || list_empty(&net->ipv4.frag_list))
+		return UINT64_MAX;
+	qp = list_first_entry(&net->ipv4.frag_list, struct ipq, list);
+	return qp->created_ns + (u64)net->ipv4.sysctl_ipfrag_time * (NSEC_PER_SEC / HZ);
+}
 
-		if (net->clock.now_ns < qp->created_ns + timeout)
-			break;
-		ip_expire(net, qp);
-	}
+void ip_frag_run_timers(struct net *net, u64 now_ns)
+{
+	if (ip_frag_next_timer(net) <= now_ns)
+		ip_expire(net, list_first_entry(&net->ipv4.frag_list, struct ipq, list));
 }
 
 void ip_frag_free_all(struct net *net)
@@ -439,16 +443,9 @@ int ip_defrag(struct net *net, struct sk_buff **skbp, u32 user)
 	struct sk_buff *skb = *skbp;
 	struct ipq *qp;
 
-	nfemu_ip_frag_timers(net);
 	qp = ip_find(net, ip_hdr(skb), user, 0);
 	if (qp)
 		return ip_frag_queue(net, qp, skbp);
 	nfemu_kfree_skb_at(skb, SKB_DROP_REASON_NOMEM, "ip_defrag");
 	return -ENOMEM;
-}
-
-void nfemu_netstack_run_timers(struct net *net)
-{
-	if (net->ipv4.ready)
-		nfemu_ip_frag_timers(net);
 }

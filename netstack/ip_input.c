@@ -7,13 +7,15 @@
  * and follows the route: ip_local_deliver (reassembly, LOCAL_IN, the protocol handler),
  * ip_forward, or ip_error.  Protocols: TCP, UDP, ICMP, IGMP; any other gets ICMP protocol
  * unreachable, as when no module registered it.
- * EMU: options are validated as ip_options_compile does (ICMP parameter problem, source routes
- * dropped unless accept_source_route) but record-route and timestamp options are not filled
- * in; no early demux (no sockets), no raw sockets, no XFRM policy checks.
+ * Options are processed as ip_options_compile does on receive (record route and timestamps
+ * filled in, ICMP parameter problem on errors, source routes dropped unless
+ * accept_source_route).  EMU: no source-route rerouting, no CIPSO; timestamps use the emulated
+ * clock; no early demux (no sockets), no raw sockets, no XFRM policy checks.
  */
 #include <arpa/inet.h>
 #include <stdio.h>
 #include "emu/net.h"
+#include "emu/clock.h"
 #include "netstack/ip.h"
 #include "netstack/icmp.h"
 #include "netstack/netdevice.h"
@@ -22,27 +24,47 @@
 int ip_defrag(struct net *net, struct sk_buff **skbp, u32 user);
 #define IP_DEFRAG_LOCAL_DELIVER 0
 
-struct ip_options_emu {
-	unsigned char optlen;
-	unsigned char srr, rr, ts, router_alert, cipso;
-	bool is_strictroute;
-};
+/* ms since midnight UT on the emulated clock (inet_current_timestamp). */
+static __be32 inet_current_timestamp(struct net *net)
+{
+	u64 now = ktime_get_real_ns(net);
+	u64 secs = (now / NSEC_PER_SEC) % 86400;
+
+	return htonl((u32)(secs * 1000 + (now % NSEC_PER_SEC) / NSEC_PER_MSEC));
+}
+
+static void spec_dst_fill(__be32 *spec_dst, struct sk_buff *skb)
+{
+	if (*spec_dst == htonl(INADDR_ANY))
+		*spec_dst = fib_compute_spec_dst(skb);
+}
 
 /*
- * ip_options_compile() for a received packet: the structure checks, in the kernel's order.  On
- * an error the sender gets ICMP parameter problem pointing at the offending byte.
+ * ip_options_compile() for a received packet (after routing): check every option in the
+ * kernel's order, and do what reception does to them: record route gets the address we answer
+ * from and its pointer moves on; timestamps get the time (and address); a full timestamp
+ * option counts an overflow.  On an error the sender gets ICMP parameter problem pointing at
+ * the offending byte.
  */
-static int ip_options_compile(struct net *net, struct ip_options_emu *opt, struct sk_buff *skb)
+static int ip_options_compile(struct net *net, struct ip_options *opt, struct sk_buff *skb)
 {
 	unsigned char *iph = skb_network_header(skb);
 	unsigned char *optptr = iph + sizeof(struct iphdr);
 	unsigned char *pp_ptr = NULL;
+	struct rtable *rt = skb_rtable(skb);
+	__be32 spec_dst = htonl(INADDR_ANY);
 	int l = opt->optlen;
 	int optlen;
 
 	for (; l > 0;) {
 		switch (*optptr) {
 		case IPOPT_END:
+			for (optptr++, l--; l > 0; optptr++, l--) {
+				if (*optptr != IPOPT_END) {
+					*optptr = IPOPT_END;
+					opt->is_changed = 1;
+				}
+			}
 			goto eol;
 		case IPOPT_NOOP:
 			l--;
@@ -90,9 +112,18 @@ static int ip_options_compile(struct net *net, struct ip_options_emu *opt, struc
 				pp_ptr = optptr + 2;
 				goto error;
 			}
-			if (optptr[2] <= optlen && optptr[2] + 3 > optlen) {
-				pp_ptr = optptr + 2;
-				goto error;
+			if (optptr[2] <= optlen) {
+				if (optptr[2] + 3 > optlen) {
+					pp_ptr = optptr + 2;
+					goto error;
+				}
+				if (rt) {
+					spec_dst_fill(&spec_dst, skb);
+					memcpy(&optptr[optptr[2] - 1], &spec_dst, 4);
+					opt->is_changed = 1;
+				}
+				optptr[2] += 4;
+				opt->rr_needaddr = 1;
 			}
 			opt->rr = (unsigned char)(optptr - iph);
 			break;
@@ -110,22 +141,56 @@ static int ip_options_compile(struct net *net, struct ip_options_emu *opt, struc
 				goto error;
 			}
 			if (optptr[2] <= optlen) {
+				unsigned char *timeptr = NULL;
+
 				if (optptr[2] + 3 > optlen) {
 					pp_ptr = optptr + 2;
 					goto error;
 				}
 				switch (optptr[3] & 0xF) {
 				case IPOPT_TS_TSONLY:
+					timeptr = &optptr[optptr[2] - 1];
+					opt->ts_needtime = 1;
+					optptr[2] += 4;
 					break;
 				case IPOPT_TS_TSANDADDR:
+					if (optptr[2] + 7 > optlen) {
+						pp_ptr = optptr + 2;
+						goto error;
+					}
+					if (rt) {
+						spec_dst_fill(&spec_dst, skb);
+						memcpy(&optptr[optptr[2] - 1], &spec_dst, 4);
+						timeptr = &optptr[optptr[2] + 3];
+					}
+					opt->ts_needaddr = 1;
+					opt->ts_needtime = 1;
+					optptr[2] += 8;
+					break;
 				case IPOPT_TS_PRESPEC:
 					if (optptr[2] + 7 > optlen) {
 						pp_ptr = optptr + 2;
 						goto error;
 					}
+					{
+						__be32 addr;
+
+						memcpy(&addr, &optptr[optptr[2] - 1], 4);
+						if (inet_addr_type(net, addr) == RTN_UNICAST)
+							break;
+						timeptr = &optptr[optptr[2] + 3];
+					}
+					opt->ts_needtime = 1;
+					optptr[2] += 8;
 					break;
 				default:
-					break;
+					break;  /* received: no capability check */
+				}
+				if (timeptr) {
+					__be32 midtime = inet_current_timestamp(net);
+
+					memcpy(timeptr, &midtime, 4);
+					opt->is_changed = 1;
 				}
 			} else if ((optptr[3] & 0xF) != IPOPT_TS_PRESPEC) {
 				unsigned int overflow = optptr[3] >> 4;
@@ -134,6 +199,8 @@ static int ip_options_compile(struct net *net, struct ip_options_emu *opt, struc
 					pp_ptr = optptr + 3;
 					goto error;
 				}
+				optptr[3] = (unsigned char)((optptr[3] & 0xF) | ((overflow + 1) << 4));
+				opt->is_changed = 1;
 			}
 			opt->ts = (unsigned char)(optptr - iph);
 			break;
@@ -152,7 +219,7 @@ static int ip_options_compile(struct net *net, struct ip_options_emu *opt, struc
 		case IPOPT_SEC:
 		case IPOPT_SID:
 		default:
-			break;
+			break;  /* received: no capability check */
 		}
 		l -= optlen;
 		optptr += optlen;
@@ -161,23 +228,24 @@ eol:
 	if (!pp_ptr)
 		return 0;
 error:
-	(void)net;
 	icmp_send(skb, ICMP_PARAMETERPROB, 0, htonl((u32)(pp_ptr - iph) << 24));
 	return -EINVAL;
 }
 
 static bool ip_rcv_options(struct sk_buff *skb, struct net_device *dev)
 {
-	struct ip_options_emu opt = { 0 };
-	struct iphdr *iph = ip_hdr(skb);
 	struct net *net = dev_net(dev);
+	struct ip_options *opt = &net->ipv4.ipcb_opt;
+	struct iphdr *iph = ip_hdr(skb);
 
-	opt.optlen = (unsigned char)(iph->ihl * 4 - sizeof(struct iphdr));
-	if (ip_options_compile(net, &opt, skb)) {
+	memset(opt, 0, sizeof(*opt));
+	net->ipv4.ipcb_skb = skb;
+	opt->optlen = (unsigned char)(iph->ihl * 4 - sizeof(struct iphdr));
+	if (ip_options_compile(net, opt, skb)) {
 		net->ipv4.mib.ip_in_hdr_errors++;
 		return true;
 	}
-	if (opt.srr) {
+	if (opt->srr) {
 		struct in_device *in_dev = __in_dev_get_rcu(dev);
 
 		if (in_dev && !IN_DEV_SOURCE_ROUTE(in_dev)) {
@@ -190,7 +258,7 @@ static bool ip_rcv_options(struct sk_buff *skb, struct net_device *dev)
 			}
 			return true;
 		}
-		/* EMU: accept_source_route on: the route is followed as given (no rewrite). */
+		/* EMU: with accept_source_route on, ip_options_rcv_srr's rerouting is not done */
 	}
 	return false;
 }
@@ -267,6 +335,7 @@ static int ip_rcv_finish_core(struct net *net, struct sk_buff *skb, struct net_d
 		if (ip_route_input_noref(skb, iph->daddr, iph->saddr, iph->tos, dev, &drop_reason))
 			goto drop;
 	}
+	net->ipv4.ipcb_skb = NULL;      /* memset(IPCB(skb), 0, ...) */
 	if (iph->ihl > 5 && ip_rcv_options(skb, dev)) {
 		drop_reason = SKB_DROP_REASON_NOT_SPECIFIED;
 		goto drop;

@@ -331,6 +331,7 @@ int nfemu_local_out(struct net *net, struct sk_buff *skb, struct sock *sk)
 	skb->sk = sk;
 	skb->dev = NULL;
 	skb->pkt_type = PACKET_HOST;
+	nfemu_skb_align_l3(skb, 0);
 	skb_reset_network_header(skb);
 	if (skb->len < sizeof(struct iphdr) || ip_hdr(skb)->version != 4 ||
 	    ip_hdr(skb)->ihl < 5 || skb->len < (unsigned int)ip_hdr(skb)->ihl * 4) {

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include "emu/net.h"
+#include "emu/clock.h"
 #include "netstack/icmp.h"
 #include "netstack/ip.h"
 #include "netstack/neighbour.h"
@@ -23,15 +24,46 @@
 int eth_header(struct sk_buff *skb, struct net_device *dev, unsigned short type,
 	       const void *daddr, const void *saddr);
 
+static unsigned int neigh_hash(const struct net_device *dev, __be32 key)
+{
+	u32 h = ((u32)key ^ ((u32)dev->ifindex << 24)) * 0x9e3779b1u;
+
+	return h >> 24;         /* NFEMU_NEIGH_HASH == 256 */
+}
+
 struct neighbour *__ipv4_neigh_lookup_noref(struct net_device *dev, __be32 key)
 {
 	struct net *net = dev_net(dev);
 	struct neighbour *n;
 
-	list_for_each_entry(n, &net->ipv4.neigh_list, list)
+	for (n = net->ipv4.neigh_hash[neigh_hash(dev, key)]; n; n = n->hnext)
 		if (n->dev == dev && n->primary_key == key)
 			return n;
 	return NULL;
+}
+
+static void neigh_link(struct net *net, struct neighbour *n)
+{
+	struct neighbour **head = &net->ipv4.neigh_hash[neigh_hash(n->dev, n->primary_key)];
+
+	list_add_tail(&n->list, &net->ipv4.neigh_list);
+	n->hnext = *head;
+	*head = n;
+}
+
+static void neigh_unlink(struct net *net, struct neighbour *n)
+{
+	struct neighbour **pp = &net->ipv4.neigh_hash[neigh_hash(n->dev, n->primary_key)];
+
+	while (*pp && *pp != n)
+		pp = &(*pp)->hnext;
+	if (*pp)
+		*pp = n->hnext;
+	list_del(&n->list);
+	if (n->nud_state == NUD_INCOMPLETE)
+		net->ipv4.neigh_incomplete--;
+	if (n->dynamic)
+		net->ipv4.neigh_dynamic--;
 }
 
 /* arp_mc_map() for Ethernet: 01:00:5e + the low 23 bits of the group. */
@@ -57,7 +89,7 @@ int nfemu_neigh_add(struct net_device *dev, __be32 addr, const u8 *lladdr, u8 nu
 
 	if (ipv4_is_multicast(addr) || ipv4_is_lbcast(addr))
 		return -EINVAL;
-	if (n && !replace)
+	if (n && !replace && !n->dynamic)
 		return -EEXIST;
 	if (!n) {
 		n = calloc(1, sizeof(*n));
@@ -65,7 +97,29 @@ int nfemu_neigh_add(struct net_device *dev, __be32 addr, const u8 *lladdr, u8 nu
 			return -ENOMEM;
 		n->dev = dev;
 		n->primary_key = addr;
-		list_add_tail(&n->list, &net->ipv4.neigh_list);
+		neigh_link(net, n);
+	}
+	if (n->dynamic) {
+		/* an administrator's entry for an address being resolved: the waiting packets go
+		 * once it is known (neigh_update -> neigh_connect) */
+		struct sk_buff *skb = n->arp_queue_head;
+
+		n->dynamic = false;
+		net->ipv4.neigh_dynamic--;
+		if (n->nud_state == NUD_INCOMPLETE)
+			net->ipv4.neigh_incomplete--;
+		n->arp_queue_head = n->arp_queue_tail = NULL;
+		n->arp_queue_len_bytes = 0;
+		n->nud_state = nud_state;
+		if (lladdr)
+			memcpy(n->ha, lladdr, dev->addr_len);
+		while (skb) {
+			struct sk_buff *next = skb->next;
+
+			skb->next = NULL;
+			neigh_output(dev, addr, skb);
+			skb = next;
+		}
 	}
 	n->nud_state = nud_state;
 	n->type = (u8)inet_addr_type_dev_table(net, dev, addr);
@@ -75,14 +129,25 @@ int nfemu_neigh_add(struct net_device *dev, __be32 addr, const u8 *lladdr, u8 nu
 	return 0;
 }
 
+/* Free an entry and, silently, what it still queues (teardown, device down). */
+void neigh_free(struct neighbour *n)
+{
+	struct sk_buff *skb;
+
+	while ((skb = n->arp_queue_head)) {
+		n->arp_queue_head = skb->next;
+		consume_skb(skb);
+	}
+	neigh_unlink(dev_net(n->dev), n);
+	free(n);
+}
+
 void neigh_table_free(struct net *net)
 {
 	struct neighbour *n, *tmp;
 
-	list_for_each_entry_safe(n, tmp, &net->ipv4.neigh_list, list) {
-		list_del(&n->list);
-		free(n);
-	}
+	list_for_each_entry_safe(n, tmp, &net->ipv4.neigh_list, list)
+		neigh_free(n);
 }
 
 /* What arp_constructor() decides for an address with no entry. */
@@ -111,27 +176,160 @@ int arp_resolve(struct net_device *dev, __be32 key, unsigned char *ha)
 	return -EHOSTUNREACH;
 }
 
+/* Neighbour parameters of a fresh netns (arp_tbl.parms). */
+#define NEIGH_RETRANS_TIME_NS (1000ULL * NSEC_PER_MSEC)
+#define NEIGH_MCAST_PROBES 3
+#define NEIGH_QUEUE_LEN_BYTES 212992    /* SK_WMEM_MAX */
+#define NEIGH_GC_THRESH3 1024
+
+static unsigned int skb_truesize(const struct sk_buff *skb)
+{
+	/* SKB_TRUESIZE(): the data buffer plus the sk_buff and its shared info */
+	return skb->end + 576;
+}
+
 /* arp_error_report() -> ipv4_link_failure() -> ipv4_send_dest_unreach(). */
-static void arp_error_report(struct net_device *dev, __be32 key, struct sk_buff *skb)
+static void arp_error_report(struct net_device *dev, struct sk_buff *skb)
 {
 	struct net *net = dev_net(dev);
-	char a[INET_ADDRSTRLEN];
 
-	inet_ntop(AF_INET, &key, a, sizeof(a));
-	nfemu_note(net, skb, dev, "ARP for %s on %s unanswered", a, dev->name);
 	net->ipv4.mib.neigh_failed++;
 	if (ip_hdr(skb)->version == 4 && ip_hdr(skb)->ihl >= 5)
 		icmp_send(skb, ICMP_DEST_UNREACH, ICMP_HOST_UNREACH, 0);
-	nfemu_kfree_skb_at(skb, SKB_DROP_REASON_NEIGH_FAILED, "arp_error_report");
+	nfemu_kfree_skb_at(skb, SKB_DROP_REASON_NEIGH_FAILED, "neigh_invalidate");
+}
+
+/* neigh_invalidate(): the probes are over, nobody answered. */
+static void neigh_invalidate(struct neighbour *n)
+{
+	struct net *net = dev_net(n->dev);
+	char a[INET_ADDRSTRLEN];
+	struct sk_buff *skb;
+
+	n->nud_state = NUD_FAILED;
+	net->ipv4.neigh_incomplete--;
+	inet_ntop(AF_INET, &n->primary_key, a, sizeof(a));
+	nfemu_note(net, n->arp_queue_head, n->dev, "ARP for %s on %s unanswered", a, n->dev->name);
+	while ((skb = n->arp_queue_head)) {
+		n->arp_queue_head = skb->next;
+		skb->next = NULL;
+		n->arp_queue_len_bytes -= skb_truesize(skb);
+		arp_error_report(n->dev, skb);
+	}
+	n->arp_queue_tail = NULL;
+	n->arp_queue_len_bytes = 0;
+}
+
+u64 neigh_next_timer(struct net *net)
+{
+	struct neighbour *n;
+	u64 next = UINT64_MAX;
+
+	if (!net->ipv4.neigh_incomplete)
+		return next;
+	list_for_each_entry(n, &net->ipv4.neigh_list, list)
+		if (n->nud_state == NUD_INCOMPLETE && n->fail_at_ns < next)
+			next = n->fail_at_ns;
+	return next;
+}
+
+void neigh_run_timers(struct net *net, u64 now_ns)
+{
+	struct neighbour *n;
+
+	list_for_each_entry(n, &net->ipv4.neigh_list, list) {
+		if (n->nud_state == NUD_INCOMPLETE && n->fail_at_ns <= now_ns) {
+			neigh_invalidate(n);
+			return;         /* one at a time: the caller orders timers by time */
+		}
+	}
+}
+
+/* neigh_forced_gc(): make room by dropping entries that hold nothing (failed ones). */
+static bool neigh_forced_gc(struct net *net)
+{
+	struct neighbour *n, *tmp;
+	bool freed = false;
+
+	list_for_each_entry_safe(n, tmp, &net->ipv4.neigh_list, list) {
+		if (n->dynamic && n->nud_state == NUD_FAILED) {
+			neigh_unlink(net, n);
+			free(n);
+			freed = true;
+		}
+	}
+	return freed;
+}
+
+/* __neigh_create() for an address ARP would have to resolve. */
+static struct neighbour *neigh_create(struct net_device *dev, __be32 key)
+{
+	struct net *net = dev_net(dev);
+	struct neighbour *n;
+
+	if (net->ipv4.neigh_dynamic >= NEIGH_GC_THRESH3 && !neigh_forced_gc(net))
+		return NULL;    /* "neighbour table overflow" */
+	n = calloc(1, sizeof(*n));
+	if (!n)
+		return NULL;
+	n->dev = dev;
+	n->primary_key = key;
+	n->dynamic = true;
+	n->nud_state = NUD_NONE;
+	n->type = RTN_UNICAST;
+	neigh_link(net, n);
+	net->ipv4.neigh_dynamic++;
+	return n;
+}
+
+/* __neigh_event_send(): start resolving (NONE or FAILED -> INCOMPLETE) and queue the packet,
+ * dropping the oldest queued ones above unres_qlen_bytes. */
+static void neigh_event_send(struct neighbour *n, struct sk_buff *skb)
+{
+	struct net *net = dev_net(n->dev);
+
+	if (n->nud_state != NUD_INCOMPLETE) {
+		n->nud_state = NUD_INCOMPLETE;
+		net->ipv4.neigh_incomplete++;
+		n->fail_at_ns = net->clock.now_ns + NEIGH_MCAST_PROBES * NEIGH_RETRANS_TIME_NS;
+	}
+	while (n->arp_queue_head &&
+	       n->arp_queue_len_bytes + skb_truesize(skb) > NEIGH_QUEUE_LEN_BYTES) {
+		struct sk_buff *old = n->arp_queue_head;
+
+		n->arp_queue_head = old->next;
+		if (!n->arp_queue_head)
+			n->arp_queue_tail = NULL;
+		old->next = NULL;
+		n->arp_queue_len_bytes -= skb_truesize(old);
+		/* EMU: NEIGH_QUEUEFULL is not in dropreason.h */
+		nfemu_kfree_skb_at(old, SKB_DROP_REASON_NOT_SPECIFIED, "__neigh_event_send");
+	}
+	skb->next = NULL;
+	if (n->arp_queue_tail)
+		n->arp_queue_tail->next = skb;
+	else
+		n->arp_queue_head = skb;
+	n->arp_queue_tail = skb;
+	n->arp_queue_len_bytes += skb_truesize(skb);
 }
 
 int neigh_output(struct net_device *dev, __be32 nexthop, struct sk_buff *skb)
 {
 	unsigned char ha[MAX_ADDR_LEN];
+	struct neighbour *n;
 
 	if (arp_resolve(dev, nexthop, ha)) {
-		arp_error_report(dev, nexthop, skb);
-		return -EHOSTUNREACH;
+		n = __ipv4_neigh_lookup_noref(dev, nexthop);
+		if (!n)
+			n = neigh_create(dev, nexthop);
+		if (!n) {
+			/* EMU: NEIGH_CREATEFAIL is not in dropreason.h */
+			nfemu_kfree_skb_at(skb, SKB_DROP_REASON_NOT_SPECIFIED, "ip_finish_output2");
+			return -ENOBUFS;
+		}
+		neigh_event_send(n, skb);
+		return 0;
 	}
 	skb->dev = dev;
 	if (eth_header(skb, dev, ntohs(skb->protocol), ha, NULL) < 0) {

@@ -18,11 +18,17 @@ struct sk_buff;
 
 struct neighbour {
 	struct list_head list;          /* net->ipv4.neigh_list */
+	struct neighbour *hnext;        /* net->ipv4.neigh_hash chain */
 	struct net_device *dev;
 	__be32 primary_key;
-	u8 nud_state;                   /* NUD_PERMANENT, NUD_REACHABLE, NUD_NOARP, ... */
+	u8 nud_state;                   /* NUD_PERMANENT, NUD_REACHABLE, NUD_INCOMPLETE, NUD_FAILED, ... */
 	u8 type;                        /* RTN_UNICAST / RTN_BROADCAST / RTN_MULTICAST */
+	bool dynamic;                   /* created by the stack, not by `ip neigh add` */
 	unsigned char ha[MAX_ADDR_LEN];
+	/* resolution (dynamic entries): packets waiting, and when the probes are over */
+	struct sk_buff *arp_queue_head, *arp_queue_tail;
+	unsigned int arp_queue_len_bytes;
+	u64 fail_at_ns;
 };
 
 #define NUD_VALID (NUD_PERMANENT | NUD_NOARP | NUD_REACHABLE | NUD_PROBE | NUD_STALE | NUD_DELAY)
@@ -38,5 +44,10 @@ int arp_resolve(struct net_device *dev, __be32 key, unsigned char *ha);
  * resolution: ICMP host unreachable to the sender (arp_error_report) and NEIGH_FAILED. */
 int neigh_output(struct net_device *dev, __be32 nexthop, struct sk_buff *skb);
 void neigh_table_free(struct net *net);
+/* Free an entry and, silently, the packets it queues (device down, teardown). */
+void neigh_free(struct neighbour *n);
+/* The earliest resolution deadline (U64_MAX for none), and run the failures due by now_ns. */
+u64 neigh_next_timer(struct net *net);
+void neigh_run_timers(struct net *net, u64 now_ns);
 
 #endif

@@ -42,8 +42,19 @@ struct netns_ipv4_mib {
 	u64 neigh_failed;
 };
 
+/* The options of a received packet as ip_options_compile found them (struct ip_options). */
+struct ip_options {
+	unsigned char optlen;
+	unsigned char srr, rr, ts;      /* offsets from the IP header, 0 = absent */
+	unsigned char router_alert, cipso;
+	u8 is_strictroute:1, srr_is_hit:1, is_changed:1, rr_needaddr:1, ts_needtime:1, ts_needaddr:1;
+};
+
 #define NFEMU_IP_IDENTS_SZ 2048
 #define NFEMU_PEER_HASH 1024
+#define NFEMU_NEIGH_HASH 256
+
+struct neighbour;
 
 struct netns_ipv4 {
 	bool ready;                     /* inet_net_init() ran */
@@ -65,7 +76,11 @@ struct netns_ipv4 {
 	struct rtable **rt_pool;
 	unsigned int rt_pool_len, rt_pool_cap;
 
-	struct list_head neigh_list;    /* struct neighbour from `ip neigh add` */
+	struct list_head neigh_list;    /* struct neighbour: static ones and those being resolved */
+	struct neighbour *neigh_hash[NFEMU_NEIGH_HASH];  /* the same entries by (dev, address) */
+	unsigned int neigh_dynamic;     /* entries created by the stack (gc_thresh3 caps them) */
+	unsigned int neigh_incomplete;  /* entries waiting for their resolution to fail */
+	u64 timers_now_ns;              /* the latest time the stack's timers ran at */
 
 	/* ip_fragment.c: reassembly queues (struct ipq), oldest first, and their memory. */
 	struct list_head frag_list;
@@ -112,6 +127,11 @@ struct netns_ipv4 {
 	int sysctl_fwmark_reflect;
 	int sysctl_tcp_fwmark_accept;
 	int ip_local_ports_range[2];
+
+	/* EMU: IPCB(skb)->opt of the packet being received, from ip_rcv_options to
+	 * ip_forward_options (the sk_buff has no control block; this path is synchronous). */
+	const struct sk_buff *ipcb_skb;
+	struct ip_options ipcb_opt;
 
 	struct netns_nf_ct_sysctl nf_ct;
 	struct netns_ipv4_mib mib;

@@ -1,15 +1,7 @@
 /* netstack/nf_reject_ipv4.c - the TCP resets and ICMP errors of the REJECT target.
  *
  * Mirrors net/ipv4/netfilter/nf_reject_ipv4.c (nf_send_reset, nf_send_unreach) and
- * nf_ip_checksum() of net/netfilter/utils.c.  A reset goes out from the rejected segment's
- * destination with DF, ID 0, TOS 0 and the default TTL, through ip_route_me_harder and
- * ip_local_out (so it passes OUTPUT and POSTROUTING); an ICMP error is icmp_send()'s, with
- * its source address choice and rate limits.  Neither answers a later fragment or a packet
- * whose checksum is wrong.
- * The RST leaves its TCP checksum to the device, as in Linux: it carries only the pseudo-header
- * part and is CHECKSUM_PARTIAL, so a veth (and nfemu's egress) sends exactly those bytes, which
- * is what a capture on the other end of a veth shows; a NIC with checksum offload, or the
- * CHECKSUM target, completes it.  Leaves out: conntrack (nf_ct_attach, closing the
+ * nf_ip_checksum() of net/netfilter/utils.c.  Leaves out: conntrack (nf_ct_attach, closing the
  * connection), bridged packets, the nft/netdev builders (nf_reject_skb_v4_*).
  */
 #include <arpa/inet.h>
@@ -145,8 +137,10 @@ void nf_reject_ip_tcphdr_put(struct sk_buff *nskb, const struct sk_buff *oldskb,
 	}
 
 	tcph->rst = 1;
-	/* ~tcp_v4_check(): the pseudo header only; the device adds the segment (csum_start is
-	 * the transport header, csum_offset the check field: EMU, implied by the headers). */
+	/* ~tcp_v4_check(): the pseudo header only, CHECKSUM_PARTIAL: the device adds the segment.
+	 * A veth (and nfemu's egress) sends these bytes as they are, which is what a capture on
+	 * the far end of a veth shows; a NIC with offload, or the CHECKSUM target, completes them.
+	 * EMU: csum_start/csum_offset are implied (transport header, TCP check field). */
 	tcph->check = ~csum_tcpudp_magic(niph->saddr, niph->daddr, sizeof(struct tcphdr),
 					 IPPROTO_TCP, 0);
 	nskb->ip_summed = CHECKSUM_PARTIAL;
@@ -168,14 +162,16 @@ static int nf_reject_fill_skb_dst(struct net *net, struct sk_buff *skb_in)
 	return 0;
 }
 
-/* ip4_dst_hoplimit(): the route's hop limit metric; nfemu routes have none, so the sysctl. */
+/* ip4_dst_hoplimit(): the route's hop limit metric, else the sysctl.  EMU: nfemu's routes
+ * carry no metrics, so always ip_default_ttl. */
 static int ip4_dst_hoplimit(struct net *net, const struct rtable *rt)
 {
 	(void)rt;
 	return net->ipv4.sysctl_ip_default_ttl;
 }
 
-/* Send RST reply */
+/* Send RST reply: from the segment's destination, DF, ID 0, TOS 0, the route's TTL, through
+ * ip_route_me_harder and ip_local_out (so it passes OUTPUT and POSTROUTING). */
 void nf_send_reset(struct net *net, struct sock *sk, struct sk_buff *oldskb, int hook)
 {
 	const struct tcphdr *oth;

@@ -1,9 +1,8 @@
 /* netstack/nf_reject_ipv4.h - the packets netfilter sends when it rejects one (REJECT).
  *
- * Mirrors include/net/netfilter/ipv4/nf_reject.h (nf_send_reset, nf_send_unreach and the
- * header builders they share), include/net/netfilter/nf_reject.h (nf_reject_verify_csum) and
- * nf_ip_checksum() of include/linux/netfilter_ipv4.h.  Leaves out the nft/netdev variants
- * that build complete skbs for the ingress hook (nf_reject_skb_v4_*).
+ * Mirrors include/net/netfilter/ipv4/nf_reject.h, include/net/netfilter/nf_reject.h
+ * (nf_reject_verify_csum) and nf_ip_checksum() of include/linux/netfilter_ipv4.h.
+ * Leaves out the nft/netdev builders of whole skbs (nf_reject_skb_v4_*).
  */
 #ifndef NFEMU_NETSTACK_NF_REJECT_IPV4_H
 #define NFEMU_NETSTACK_NF_REJECT_IPV4_H

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include "emu/net.h"
 #include "netstack/skbuff.h"
+#include "conntrack/nf_conntrack_common.h"
 
 static const char *const drop_reasons[] = {
 #define FN(r) [SKB_DROP_REASON_##r] = #r,
@@ -40,6 +41,7 @@ void consume_skb(struct sk_buff *skb)
 {
 	if (!skb)
 		return;
+	nf_reset_ct(skb);       /* skb_release_head_state: the packet's conntrack reference */
 	free(skb->head);
 	free(skb);
 }
@@ -82,6 +84,7 @@ struct sk_buff *skb_copy(const struct sk_buff *skb)
 	}
 	memcpy(n->head, skb->head, skb->end);
 	n->data = n->head + (skb->data - skb->head);
+	__nf_copy(n, skb, true);        /* the copy holds its own conntrack reference */
 	return n;
 }
 

@@ -1,10 +1,8 @@
 /* xtables/ext/ipt_REJECT.c - the IPv4 "REJECT" target: drop and answer with ICMP or a TCP RST.
  *
- * Mirrors net/ipv4/netfilter/ipt_REJECT.c: filter table, INPUT/FORWARD/OUTPUT (xt_check_target);
- * reject_tg_check refuses the retired echo-reply and a tcp-reset without a plain -p tcp.
- * reject_tg answers with the chosen ICMP destination-unreachable code (nf_send_unreach) or a
- * TCP reset (nf_send_reset), both in netstack/nf_reject_ipv4.c, and drops the packet.
- * Leaves out: nothing (the IPv6 REJECT is ip6t_REJECT, not emulated).
+ * Mirrors net/ipv4/netfilter/ipt_REJECT.c: filter, INPUT/FORWARD/OUTPUT (xt_check_target);
+ * reject_tg_check (no echo-reply, tcp-reset only with -p tcp); reject_tg through
+ * netstack/nf_reject_ipv4.c.  Leaves out: nothing (IPv6 is ip6t_REJECT's).
  */
 #include <linux/icmp.h>
 #include <linux/netfilter_ipv4/ipt_REJECT.h>

@@ -1,11 +1,8 @@
 /* xtables/ext/xt_AUDIT.c - the "AUDIT" target: emit an audit record for matching packets.
  *
- * Mirrors net/netfilter/xt_AUDIT.c: audit_tg_check refuses a type other than accept, drop or
- * reject (ERANGE).  audit_tg writes an AUDIT_NETFILTER_PKT record "mark=M saddr=S daddr=D
- * proto=P" (the type is not part of it) and continues.  EMU: nfemu has no audit log: the record
- * goes to the observer as a NOTE "audit: NETFILTER_PKT mark=...".  Linux writes it only while
- * auditing is enabled (auditd running, or audit=1), which nfemu assumes.
- * Leaves out: the bridge registration.
+ * Mirrors net/netfilter/xt_AUDIT.c: audit_tg_check (ERANGE past reject) and audit_tg's
+ * NETFILTER_PKT record.  EMU: no audit log: the record is a NOTE, written as if auditing were
+ * enabled (Linux: auditd running or audit=1).  Leaves out: the bridge registration.
  */
 #include <arpa/inet.h>
 #include <linux/netfilter/xt_AUDIT.h>

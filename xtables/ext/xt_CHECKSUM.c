@@ -1,11 +1,8 @@
 /* xtables/ext/xt_CHECKSUM.c - the "CHECKSUM" target (mangle): fill in a missing checksum.
  *
- * Mirrors net/netfilter/xt_CHECKSUM.c: mangle only (xt_check_target); checksum_tg_check refuses
- * an operation other than --checksum-fill.  checksum_tg completes a checksum the kernel left to
- * the NIC (CHECKSUM_PARTIAL: in nfemu, the REJECT target's TCP resets) as skb_checksum_help
- * does, and continues; complete checksums are left alone.  EMU: nfemu's sk_buff has no
- * csum_start/csum_offset: they are the transport header and the TCP/UDP check field.
- * Leaves out: the once-per-boot advice to use -p udp (see checksum_tg_check) and IPv6.
+ * Mirrors net/netfilter/xt_CHECKSUM.c: mangle only (xt_check_target), --checksum-fill only;
+ * checksum_tg completes CHECKSUM_PARTIAL packets (in nfemu: REJECT's resets) as
+ * skb_checksum_help does.  Leaves out: the once-per-boot advice (see checksum_tg_check), IPv6.
  */
 #include <linux/netfilter/xt_CHECKSUM.h>
 
@@ -15,7 +12,8 @@
 #include "xtables/x_tables.h"
 
 /* skb_checksum_help(): sum from csum_start to the end (the field holds the pseudo-header
- * part) and store the folded result at csum_offset, 0 sent as 0xffff. */
+ * part) and store the folded result at csum_offset, 0 sent as 0xffff.  EMU: nfemu's sk_buff
+ * has no csum_start/csum_offset: they are the transport header and the TCP/UDP check field. */
 static int skb_checksum_help(struct sk_buff *skb)
 {
 	const struct iphdr *iph = ip_hdr(skb);

@@ -1,9 +1,8 @@
 /* xtables/ext/xt_CLASSIFY.c - the "CLASSIFY" target: set skb->priority (the tc class).
  *
- * Mirrors net/netfilter/xt_CLASSIFY.c: no checkentry; OUTPUT, FORWARD and POSTROUTING only
- * (hooks, checked by xt_check_target), in any table.  classify_tg sets skb->priority (the
- * qdisc class the packet is queued in; nfemu has no qdiscs, so only later rules and the trace
- * see it).  Leaves out: the IPv6/ARP registrations.
+ * Mirrors net/netfilter/xt_CLASSIFY.c: no checkentry; OUTPUT, FORWARD and POSTROUTING, any
+ * table (xt_check_target).  Leaves out: qdiscs (nothing reads the class but later rules and
+ * the trace), the IPv6/ARP registrations.
  */
 #include <linux/netfilter/xt_CLASSIFY.h>
 

@@ -1,12 +1,8 @@
 /* xtables/ext/xt_IDLETIMER.c - the "IDLETIMER" target (revs 0, 1): named idle timers.
  *
- * Mirrors net/netfilter/xt_IDLETIMER.c: refuses bad timeouts, labels, timer types and the
- * Android netlink flag (EOPNOTSUPP); one timer per label, shared by rules of the same type.
- * The targets (re)arm the label's timer to fire `timeout` seconds after the packet and
- * continue.  EMU: labels are per net; the timer is kept as its expiry on the capture clock
- * (jiffies, also for the alarm type), and its expiry has no visible effect: Linux reports it
- * in /sys/class/xt_idletimer/timers/<label>, which nfemu does not have.
- * Leaves out: the sysfs files and their notifications.
+ * Mirrors net/netfilter/xt_IDLETIMER.c: checkentry (timeouts, labels, timer types, EOPNOTSUPP
+ * for the netlink flag; one timer per label) and the targets that re-arm it.  EMU: labels are
+ * per net.  Leaves out: the sysfs files and their notifications when a timer fires.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -101,8 +97,9 @@ out_free_timer:
 	return ret;
 }
 
-/* mod_timer(&timer, msecs_to_jiffies(timeout * 1000) + jiffies); the alarm type's
- * alarm_start_relative(timeout s) is the same moment on the capture clock. */
+/* mod_timer(&timer, msecs_to_jiffies(timeout * 1000) + jiffies).  EMU: the alarm type's
+ * alarm_start_relative(timeout s) is kept the same way (the same moment on the capture clock);
+ * nothing happens when either fires, as nfemu has no sysfs to notify. */
 static void idletimer_tg_arm(struct net *net, struct idletimer_tg *timer, unsigned int timeout)
 {
 	timer->expires = msecs_to_jiffies(timeout * 1000) + nfemu_jiffies(net);

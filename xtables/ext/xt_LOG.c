@@ -1,9 +1,8 @@
 /* xtables/ext/xt_LOG.c - the "LOG" target: log packet headers through the syslog logger.
  *
- * Mirrors net/netfilter/xt_LOG.c: log_tg_check refuses a level above 7 or an unterminated
- * prefix, then holds the syslog logger, loading nf_log_syslog if none is registered.  log_tg
- * hands the packet to nf_log_packet with the rule's level, flags and prefix (the line itself is
- * nf_log_syslog's) and continues.  Leaves out: the IPv6 registration.
+ * Mirrors net/netfilter/xt_LOG.c: log_tg_check (level, prefix, holds the syslog logger) and
+ * log_tg (nf_log_packet with the rule's level, flags and prefix; the line is nf_log_syslog's).
+ * Leaves out: the IPv6 registration.
  */
 #include <linux/netfilter/xt_LOG.h>
 

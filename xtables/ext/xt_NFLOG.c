@@ -1,12 +1,8 @@
 /* xtables/ext/xt_NFLOG.c - the "NFLOG" target: hand packets to nfnetlink_log listeners.
  *
- * Mirrors net/netfilter/xt_NFLOG.c: nflog_tg_check refuses unknown flags or an unterminated
- * prefix, then holds the netlink logger, loading nfnetlink_log if none is registered.  nflog_tg
- * hands the packet to nf_log_packet as a ULOG-type message for the rule's group and continues.
- * No user space listens in nfemu, so, as in Linux with no listener on the group, the message
- * goes nowhere and nothing reaches the kernel log; EMU: the observer gets a NOTE
- * "NFLOG group G prefix "P"" so the trace shows it.
- * Leaves out: the ULOG logger (see below), listeners, IPv6/bridge.
+ * Mirrors net/netfilter/xt_NFLOG.c: nflog_tg_check (flags, prefix, the netlink logger) and
+ * nflog_tg.  No user space listens in nfemu: as in Linux without a listener nothing is logged;
+ * EMU: a NOTE "NFLOG group G prefix "P"" tells the trace.  Leaves out: listeners, IPv6, bridge.
  */
 #include <linux/netfilter/xt_NFLOG.h>
 

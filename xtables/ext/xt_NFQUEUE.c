@@ -1,12 +1,8 @@
 /* xtables/ext/xt_NFQUEUE.c - the "NFQUEUE" target (revs 0-3): queue packets to userspace.
  *
- * Mirrors net/netfilter/xt_NFQUEUE.c: revisions 1-3 refuse an empty queue range (e.g. 0:65535,
- * whose count wraps to 0 in 16 bits), a range past queue 65535 (ERANGE) and unknown flags.
- * The targets return NF_QUEUE with the queue number: --queue-balance spreads flows with the
- * kernel's hash (jhash of the ordered address pair and protocol, so both directions of a flow
- * share a queue), --queue-cpu-fanout by CPU (EMU: always CPU 0), and --queue-bypass adds
- * NF_VERDICT_FLAG_QUEUE_BYPASS.  What happens next (no listener: drop, or continue when
- * bypassing) is nf_queue's (hooks/nf_queue.c).  Leaves out: IPv6 and bridge hashing.
+ * Mirrors net/netfilter/xt_NFQUEUE.c: nfqueue_tg_check (empty or too high queue ranges, flags)
+ * and the verdicts NF_QUEUE_NR(queue) [| NF_VERDICT_FLAG_QUEUE_BYPASS], --queue-balance by the
+ * kernel's flow hash; nf_queue (hooks/nf_queue.c) drops or bypasses.  Leaves out: IPv6, bridge.
  */
 #include <linux/netfilter/xt_NFQUEUE.h>
 

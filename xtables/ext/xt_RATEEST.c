@@ -1,13 +1,8 @@
 /* xtables/ext/xt_RATEEST.c - the "RATEEST" target: feed packets into a named rate estimator.
  *
- * Mirrors net/netfilter/xt_RATEEST.c: per-net named estimators, shared only with the same
- * interval/ewmalog, created as gen_new_estimator() creates them (net/core/gen_estimator.c);
- * xt_rateest_tg counts each packet's bytes and packets; exports xt_rateest_lookup/put and
- * gen_estimator_read to the "rateest" match (xt_rateest.h).
- * EMU: the estimator's timer (est_timer, every 250 ms << intvl_log, i.e. 62 << intvl_log
- * jiffies at HZ=250) runs on the capture clock: each time the estimator is fed or read, the
- * periods that ended by then are computed first, exactly on schedule (Linux's timer wheel may
- * fire a 1-8 s timer up to 8 or 64 jiffies late).  Leaves out: per-CPU counters, locking.
+ * Mirrors net/netfilter/xt_RATEEST.c and the estimator of net/core/gen_estimator.c: per-net
+ * named estimators (shared only with the same interval/ewmalog), the byte/packet counters the
+ * target feeds, the averaging timer on the capture clock.  Leaves out: per-CPU counters, locks.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -84,9 +79,11 @@ static void est_timer(struct xt_rateest *xe)
 	est->next_jiffies += ((HZ / 4) << est->intvl_log);
 }
 
-/* EMU: run the timer for every period that ended by the net's clock.  Once the counters stand
- * still and the averages are too small for the shift to move them, the remaining periods change
- * nothing and are skipped. */
+/* EMU: the timer (every (HZ/4) << intvl_log jiffies) runs on the capture clock: each time the
+ * estimator is fed or read, the periods that ended by then are run first, exactly on schedule
+ * (Linux's timer wheel may fire a 1-8 s timer up to 8 or 64 jiffies late).  Once the counters
+ * stand still and the averages are too small for the shift to move them, the remaining periods
+ * change nothing and are skipped. */
 static void gen_estimator_catch_up(struct net *net, struct xt_rateest *xe)
 {
 	struct net_rate_estimator *est = &xe->rate_est;

@@ -1,8 +1,9 @@
 /* xtables/ext/xt_TEE.c - the "TEE" target (rev 1): send a copy of the packet to a gateway.
  *
  * Mirrors net/netfilter/xt_TEE.c: tee_tg_check refuses the all-zero gateway and an unterminated
- * --oif; with --oif the rule gets private state (priv; usersize stops before it).
- * Leaves out: the packet path (tee_tg4 is NULL; it needs nf_dup_ipv4), net devices and IPv6.
+ * --oif; with --oif the rule gets private state (priv; usersize stops before it).  Leaves out:
+ * the packet path (tee_tg4 is NULL: the copy re-enters the tables from inside ipt_do_table,
+ * which needs its second jumpstack and a per-net nf_skb_duplicated flag), IPv6.
  */
 #include <stdlib.h>
 #include <string.h>

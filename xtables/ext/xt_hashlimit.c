@@ -1,15 +1,8 @@
 /* xtables/ext/xt_hashlimit.c - the "hashlimit" match (revs 1-3): a token bucket per hash key.
  *
- * Mirrors net/netfilter/xt_hashlimit.c: checks name, gc/expire, masks, mode and rate arithmetic,
- * then finds or creates the per-net table of that name (shared; the first rule's settings win
- * for hashing, expiry and the bucket parameters; each rule's own mode decides bytes/rate-match/
- * invert).  hashlimit_mt keys a bucket by the masked addresses and ports the table's mode
- * names, refills it per jiffy of the capture clock (packet or byte credits, or the rev 3 rate
- * window), and hotdrops when the table is full.  Expired buckets are freed by the garbage
- * collector every gc_interval ms after the table's creation.  EMU: the collector runs when the
- * next packet reaches the table, for every period that ended by then, before the packet (Linux
- * runs it from a deferrable work item, whose exact moment on a real host varies).
- * Leaves out: the /proc/net/ipt_hashlimit files and the IPv6 registrations.
+ * Mirrors net/netfilter/xt_hashlimit.c: checkentry (name, gc/expire, masks, modes, rates, the
+ * shared per-net table) and hashlimit_mt (keys, packet/byte buckets, rev 3 rate windows, expiry
+ * and the collector on the capture clock).  Leaves out: /proc/net/ipt_hashlimit, IPv6.
  */
 #include <arpa/inet.h>
 #include <stdlib.h>
@@ -247,8 +240,10 @@ static void htable_selective_cleanup(struct xt_hashlimit_htable *ht, unsigned lo
 	}
 }
 
-/* htable_gc(): EMU: run the periods of the collector that ended by now.  Nothing changes
- * between two of them (no packet came), so the last one alone decides what is freed. */
+/* htable_gc(): the collector frees expired buckets every gc_interval ms from the table's
+ * creation.  EMU: it runs when the next packet reaches the table, for every period that ended
+ * by then, before that packet (Linux runs it from a deferrable work item, whose moment on a
+ * real host varies); nothing changes between two periods, so the last one decides. */
 static void htable_gc_run(struct xt_hashlimit_htable *ht, unsigned long now)
 {
 	unsigned long period = msecs_to_jiffies(ht->cfg.gc_interval);

@@ -1,11 +1,8 @@
 /* xtables/ext/xt_limit.c - the "limit" match: a token bucket private to the rule.
  *
- * Mirrors net/netfilter/xt_limit.c: limit_mt_check refuses a zero burst or an avg*burst that
- * overflows the credits (ERANGE) and fills master, credit_cap and cost, which GET_ENTRIES does
- * not return (usersize stops at prev).  limit_mt refills CREDITS_PER_JIFFY credits per jiffy
- * of the capture clock (emu/clock.h, HZ=250) since the last packet, capped at credit_cap, and
- * matches when a packet's cost is left, with the kernel's 32-bit wrap-around.
- * Leaves out: the lock-free cmpxchg loop (one CPU) and the compat layout.
+ * Mirrors net/netfilter/xt_limit.c: limit_mt_check (ERANGE on overflow; master, credit_cap and
+ * cost, which GET_ENTRIES does not return) and limit_mt, CREDITS_PER_JIFFY credits per jiffy of
+ * the capture clock with the kernel's 32-bit wrap.  Leaves out: cmpxchg (one CPU), compat.
  */
 #include <stdlib.h>
 #include <linux/netfilter/xt_limit.h>

@@ -1,11 +1,8 @@
 /* xtables/ext/xt_owner.c - the "owner" match: uid/gid/socket of locally generated packets.
  *
- * Mirrors net/netfilter/xt_owner.c: OUTPUT/POSTROUTING only (hooks, checked by xt_check_match);
- * owner_check refuses unknown flags and invalid or reversed uid/gid ranges.  owner_mt reads
- * the sending socket (skb->sk): without one only the inverted options match; with one, the
- * fsuid/fsgid of the process that opened it.  EMU: every nfemu socket belongs to a process (a
- * file with credentials sk_uid/sk_gid) and has no supplementary groups, so --suppl-groups
- * looks at the primary gid only.  Leaves out: user namespaces (see owner_check).
+ * Mirrors net/netfilter/xt_owner.c: OUTPUT/POSTROUTING only (xt_check_match); owner_check
+ * refuses unknown flags and bad uid/gid ranges; owner_mt reads the sending socket (skb->sk).
+ * Leaves out: user namespaces, supplementary groups (EMU: nfemu's sockets have none).
  */
 #include <linux/netfilter/xt_owner.h>
 
@@ -35,6 +32,7 @@ static bool owner_mt(const struct sk_buff *skb, struct xt_action_param *par)
 			return false;
 	}
 
+	/* EMU: the credentials of the file are the socket's sk_uid/sk_gid. */
 	if (info->match & XT_OWNER_GID) {
 		bool match = false;
 

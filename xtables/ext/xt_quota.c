@@ -1,10 +1,7 @@
 /* xtables/ext/xt_quota.c - the "quota" match: a byte budget counted down by matching packets.
  *
- * Mirrors net/netfilter/xt_quota.c: quota_mt_check refuses unknown flags and gives the rule its
- * own counter (master, seeded from quota; usersize stops before it).  quota_mt takes each
- * packet's length (skb->len, the IP packet) off the counter while it lasts; the first packet
- * that does not fit empties it, so no smaller packet passes after it.
- * Leaves out: the spinlock (one CPU).
+ * Mirrors net/netfilter/xt_quota.c: quota_mt_check (flags, the rule's counter in master) and
+ * quota_mt (the first packet that does not fit empties the quota).  Leaves out: the spinlock.
  */
 #include <stdlib.h>
 #include <linux/netfilter/xt_quota.h>

@@ -1,10 +1,8 @@
 /* xtables/ext/xt_rateest.c - the "rateest" match: compare rate estimators made by RATEEST.
  *
- * Mirrors net/netfilter/xt_rateest.c: xt_rateest_mt_checkentry refuses inconsistent flags or
- * mode and holds the named estimator(s) of xt_RATEEST, ENOENT when absent (usersize stops at
- * est1).  xt_rateest_mt compares the first estimator's bytes/packets per second (or what is
- * left of the given rate, with --rateest-delta) with the given values or with the second
- * estimator: lt, gt or eq, every selected unit must agree.  Leaves out: nothing.
+ * Mirrors net/netfilter/xt_rateest.c: checkentry (flags, mode, holds the named estimators of
+ * xt_RATEEST, ENOENT without them) and xt_rateest_mt (absolute or relative, delta, lt/gt/eq on
+ * bytes and/or packets per second).  Leaves out: nothing.
  */
 #include <linux/netfilter/xt_rateest.h>
 

@@ -1,11 +1,9 @@
 /* xtables/ext/xt_rateest.h - named rate estimators shared by RATEEST and the rateest match.
  *
- * Mirrors include/net/netfilter/xt_rateest.h: struct xt_rateest (the name, the byte/packet
- * counters RATEEST feeds, the estimator that averages them) and xt_rateest_lookup/put, which
- * xt_RATEEST exports to xt_rateest.  The estimator is gen_estimator's net_rate_estimator
- * (net/core/gen_estimator.c): every (250 ms << intvl_log) it folds the counters' increase into
- * an EWMA of bytes and packets per second (scaled by 2^8 when read).
- * EMU: its timer runs on the capture clock (see gen_estimator_catch_up in xt_RATEEST.c).
+ * Mirrors include/net/netfilter/xt_rateest.h (struct xt_rateest, xt_rateest_lookup/put) and
+ * gen_estimator's net_rate_estimator and gen_estimator_read (include/net/gen_stats.h).
+ * EMU: the estimator's timer runs on the capture clock (xt_RATEEST.c).  Leaves out: per-CPU
+ * counters, the RCU pointer to the estimator.
  */
 #ifndef NFEMU_XTABLES_EXT_XT_RATEEST_H
 #define NFEMU_XTABLES_EXT_XT_RATEEST_H

@@ -1,16 +1,8 @@
 /* xtables/ext/xt_recent.c - the "recent" match (revs 0, 1): lists of recently seen addresses.
  *
- * Mirrors net/netfilter/xt_recent.c: refuses bad flag combinations, hitcounts above 65535 and
- * names unfit for /proc, then finds or creates the per-net table of that name (shared; a later
- * rule never refuses, the first rule's --mask stays).  recent_mt looks the packet's source or
- * destination (masked) up in the table: --set adds or refreshes it, --rcheck/--update count
- * its timestamps within --seconds (jiffies of the capture clock) against --hitcount, with
- * --rttl the TTL must match too, --reap drops the oldest entry if it is stale, --remove
- * deletes it.  Each table holds ip_list_tot (100) addresses and evicts the least recently
- * used; each address keeps the last nstamps_max_mask + 1 timestamps.
- * EMU: the module parameters keep their defaults (ip_list_tot 100, ip_pkt_list_tot 0,
- * ip_list_hash_size 0 = 128).  Leaves out: the /proc/net/xt_recent files (reading the lists,
- * and writing +addr, -addr, / to change them) and the IPv6 registrations.
+ * Mirrors net/netfilter/xt_recent.c: checkentry (flags, hitcount, /proc names, the shared
+ * per-net table) and recent_mt (--set/--rcheck/--update/--remove, --seconds, --hitcount,
+ * --rttl, --reap, masks, LRU eviction at ip_list_tot).  Leaves out: /proc/net/xt_recent, IPv6.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -24,7 +16,7 @@
 #include "netstack/skbuff.h"
 #include "xtables/x_tables.h"
 
-/* Module parameters, at their defaults (EMU: nfemu has no modprobe options). */
+/* Module parameters.  EMU: nfemu has no modprobe options: always the defaults. */
 static const unsigned int ip_list_tot = 100;	/* number of IPs to remember per list */
 static const unsigned int ip_pkt_list_tot;	/* packets per IP to remember (0: from hitcount) */
 /* ip_list_hash_size: 0 at load, then 1 << fls(ip_list_tot) = 128 buckets. */

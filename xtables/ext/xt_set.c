@@ -1,10 +1,8 @@
 /* xtables/ext/xt_set.c - the "set" match (revs 0-4) and "SET" target (revs 0-3): ipset lookups.
  *
- * Mirrors net/netfilter/xt_set.c (no pr_fmt there: messages lack a prefix): each named set must
- * exist (ENOENT), then dimension (ERANGE) and --map-set table/hooks.  EMU: nfemu has no ipset,
- * so every rule naming a set gets ENOENT: no "set" match can be loaded (its packet path stays
- * NULL), and a SET target that names no set continues (set_target_noset).
- * Leaves out: ipset itself, the set lookups and updates.
+ * Mirrors net/netfilter/xt_set.c (no pr_fmt there: messages lack a prefix).  EMU: nfemu has no
+ * ipset, so every rule naming a set gets ENOENT: the match can never be loaded (its packet path
+ * stays NULL) and a SET naming no set just continues.  Leaves out: ipset itself.
  */
 #include <string.h>
 #include <linux/netfilter/xt_set.h>

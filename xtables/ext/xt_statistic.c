@@ -1,10 +1,8 @@
 /* xtables/ext/xt_statistic.c - the "statistic" match: random or every-nth packet selection.
  *
- * Mirrors net/netfilter/xt_statistic.c: statistic_mt_check refuses an unknown mode or flag and
- * gives the rule its own nth counter (master, started at u.nth.count; usersize stops before it).
- * statistic_mt: random mode compares 31 random bits with the probability (EMU: the net's seeded
- * generator, emu/random.h, so a replay with the same --seed draws the same packets); nth mode
- * counts 0..every and matches when the counter wraps to 0.  Leaves out: the atomics (one CPU).
+ * Mirrors net/netfilter/xt_statistic.c: statistic_mt_check (mode, flags, the rule's nth counter
+ * in master) and statistic_mt; EMU: random mode draws from the net's seeded generator
+ * (emu/random.h), so a replay with the same --seed picks the same packets.  Leaves out: atomics.
  */
 #include <stdlib.h>
 #include <linux/netfilter/xt_statistic.h>

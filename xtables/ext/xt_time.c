@@ -1,11 +1,8 @@
 /* xtables/ext/xt_time.c - the "time" match: date range, time of day, weekdays, monthdays.
  *
- * Mirrors net/netfilter/xt_time.c: time_mt_check refuses a daytime past 23:59:59 (EDOM) and
- * unknown flags; init logs the kernel timezone as the kernel does at boot.  time_mt reads the
- * wall clock when the packet is processed (EMU: the capture's clock, ktime_get_real_ns) and
- * breaks it into daytime, weekday and monthday as the kernel does, including its year table
- * that ends in 2039.  EMU: the kernel timezone (sys_tz, set by user space at boot) is UTC, so
- * --kerneltz and the default UTC give the same answers.  Leaves out: nothing else.
+ * Mirrors net/netfilter/xt_time.c: time_mt_check (EDOM past 23:59:59, unknown flags), the
+ * boot-time timezone message, and time_mt on the capture's wall clock with the kernel's
+ * calendar (its year table ends in 2039).  EMU: the kernel timezone is UTC (sys_tz_minuteswest).
  */
 #include <linux/netfilter/xt_time.h>
 
