@@ -157,7 +157,9 @@ static void inetdev_loopback_up(struct net_device *dev)
 {
 	int err = nfemu_inet_addr_add(dev, htonl(INADDR_LOOPBACK), 8, 0, RT_SCOPE_HOST, 0);
 
-	(void)err;      /* -EEXIST on the second up: the address stayed */
+	if (!err)       /* ipv4_devconf_setall(): conf/default no longer reaches lo */
+		dev->ip_ptr->cnf.state = (1ULL << IPV4_DEVCONF_MAX) - 1;
+	/* -EEXIST on the second up: the address stayed */
 }
 
 /* dev_open/dev_close through dev_change_flags, with the IPv4 notifier work. */

@@ -127,7 +127,7 @@ int ip_rt_bug(struct net *net, struct sock *sk, struct sk_buff *skb)
 	(void)sk;
 	inet_ntop(AF_INET, &ip_hdr(skb)->saddr, s, sizeof(s));
 	inet_ntop(AF_INET, &ip_hdr(skb)->daddr, d, sizeof(d));
-	pr_warn(net, "ip_rt_bug: %s -> %s, %s", s, d, skb->dev ? skb->dev->name : "?");
+	pr_debug(net, "IPv4: ip_rt_bug: %s -> %s, %s", s, d, skb->dev ? skb->dev->name : "?");
 	nfemu_kfree_skb_at(skb, SKB_DROP_REASON_NOT_SPECIFIED, "ip_rt_bug");
 	return 0;
 }
@@ -146,7 +146,7 @@ static void ip_handle_martian_source(struct net_device *dev, struct in_device *i
 	/* RFC1812 recommendation, if source is martian, the only hint is MAC header. */
 	inet_ntop(AF_INET, &daddr, d, sizeof(d));
 	inet_ntop(AF_INET, &saddr, s, sizeof(s));
-	pr_warn(dev_net(dev), "martian source %s from %s, on dev %s", d, s, dev->name);
+	pr_warn(dev_net(dev), "IPv4: martian source %s from %s, on dev %s", d, s, dev->name);
 	if (dev->hard_header_len && skb_mac_header_was_set(skb)) {
 		char line[3 * 16 + 32];
 		const unsigned char *p = skb_mac_header(skb);
@@ -171,7 +171,7 @@ static void ip_log_martian_dest(struct in_device *in_dev, struct net_device *dev
 		return;
 	inet_ntop(AF_INET, &daddr, d, sizeof(d));
 	inet_ntop(AF_INET, &saddr, s, sizeof(s));
-	pr_warn(dev_net(dev), "martian destination %s from %s, dev %s", d, s, dev->name);
+	pr_warn(dev_net(dev), "IPv4: martian destination %s from %s, dev %s", d, s, dev->name);
 }
 
 /* __mkroute_input(): the forwarding route, after rp_filter; marks a redirect when the packet

@@ -8,7 +8,8 @@
  * ip_default_ttl, mark from fwmark_reflect.  No reset answers a reset, nor a segment to a
  * broadcast or multicast address.
  * EMU: there are no sockets, so every segment goes to no_tcp_socket; no MD5/AO signatures
- * (a segment carrying an MD5 option gets the plain reset a listener-less host sends).
+ * (a segment carrying an MD5 option gets the plain reset a listener-less host sends); IP
+ * options of the segment are not echoed into the reset (__ip_options_echo).
  */
 #include <arpa/inet.h>
 #include <linux/tcp.h>
