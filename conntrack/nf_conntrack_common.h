@@ -37,15 +37,23 @@ struct ip_conntrack_stat {
 	unsigned int chaintoolong;
 };
 
+struct nf_conntrack;
+
+/* What the stack calls in conntrack (include/linux/netfilter.h struct nf_ct_hook). */
+struct nf_ct_hook {
+	void (*destroy)(struct nf_conntrack *nfct);
+	void (*set_closing)(struct nf_conntrack *nfct);
+};
+
 struct nf_conntrack {
 	unsigned int use;
-	/* EMU: nf_ct_hook->destroy, carried by the object (see the head comment). */
-	void (*destroy)(struct nf_conntrack *nfct);
+	/* EMU: Linux's global nf_ct_hook, carried by the object (see the head comment). */
+	const struct nf_ct_hook *hook;
 };
 
 static inline void nf_conntrack_destroy(struct nf_conntrack *nfct)
 {
-	nfct->destroy(nfct);
+	nfct->hook->destroy(nfct);
 }
 
 static inline void nf_conntrack_put(struct nf_conntrack *nfct)
@@ -80,6 +88,31 @@ static inline void nf_reset_ct(struct sk_buff *skb)
 {
 	nf_conntrack_put(skb_nfct(skb));
 	skb->_nfct = 0;
+}
+
+/* nf_ct_attach(): a packet the stack builds in answer to skb (an ICMP error from icmp_send,
+ * REJECT's TCP reset) belongs to skb's connection, in the other direction, as RELATED.
+ * EMU: a NOTRACK'd skb (no entry) attaches nothing; Linux attaches a bare RELATED ctinfo
+ * that conntrack then overwrites, to the same effect. */
+static inline void nf_ct_attach(struct sk_buff *nskb, const struct sk_buff *skb)
+{
+	struct nf_conntrack *ct = skb_nfct(skb);
+	unsigned long ctinfo = skb->_nfct & NFCT_INFOMASK;
+
+	if (!ct)
+		return;
+	/* This ICMP is in reverse direction to the packet which caused it */
+	ctinfo = ctinfo >= IP_CT_IS_REPLY ? IP_CT_RELATED : IP_CT_RELATED_REPLY;
+	/* Attach to new skbuff, and increment count */
+	nskb->_nfct = (unsigned long)ct | ctinfo;
+	nf_conntrack_get(ct);
+}
+
+/* REJECT's reset closes a TCP connection at once (CLOSE, 10 s). */
+static inline void nf_ct_set_closing(struct nf_conntrack *nfct)
+{
+	if (nfct && nfct->hook->set_closing)
+		nfct->hook->set_closing(nfct);
 }
 
 /* A copy of a packet (skb_copy, a fragment of it) holds its own reference; copy also takes

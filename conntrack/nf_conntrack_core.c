@@ -285,10 +285,18 @@ void nf_ct_acct_add(struct nf_conn *ct, u32 dir, unsigned int packets, unsigned 
  * Allocation and destruction
  */
 
-static void nf_ct_destroy_nfct(struct nf_conntrack *nfct)
+static void nf_conntrack_set_closing(struct nf_conntrack *nfct)
 {
-	nf_ct_destroy(nfct);
+	struct nf_conn *ct = nf_ct_to_nf_conn(nfct);
+
+	if (nf_ct_protonum(ct) == IPPROTO_TCP)
+		nf_conntrack_tcp_set_closing(ct);
 }
+
+static const struct nf_ct_hook nf_conntrack_hook = {
+	.destroy = nf_ct_destroy,
+	.set_closing = nf_conntrack_set_closing,
+};
 
 /* The kernel log line nf_conntrack prints when the table is full, net_ratelimit()ed (10 per
  * 5 s).  EMU: the ratelimit state is per net. */
@@ -329,7 +337,7 @@ static struct nf_conn *__nf_conntrack_alloc(struct net *net, const struct nf_con
 		net->ct.count--;
 		return ERR_PTR(-ENOMEM);
 	}
-	ct->ct_general.destroy = nf_ct_destroy_nfct;
+	ct->ct_general.hook = &nf_conntrack_hook;
 	ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple = *orig;
 	ct->tuplehash[IP_CT_DIR_REPLY].tuple = *repl;
 	INIT_HLIST_NODE(&ct->tuplehash[IP_CT_DIR_ORIGINAL].hnnode);
@@ -372,7 +380,7 @@ struct nf_conn *nf_ct_tmpl_alloc(struct net *net, const struct nf_conntrack_zone
 		return NULL;
 	tmpl->status = IPS_TEMPLATE;
 	tmpl->ct_net = net;
-	tmpl->ct_general.destroy = nf_ct_destroy_nfct;
+	tmpl->ct_general.hook = &nf_conntrack_hook;
 	INIT_LIST_HEAD(&tmpl->emu_list);
 	nf_ct_zone_add(tmpl, zone ? zone : &nf_ct_zone_dflt);
 	tmpl->ct_general.use = 1;
@@ -1260,23 +1268,6 @@ bool nf_ct_kill_acct(struct nf_conn *ct, enum ip_conntrack_info ctinfo, const st
 {
 	nf_ct_acct_update(ct, CTINFO2DIR(ctinfo), skb->len);
 	return nf_ct_delete_why(ct, "killed");
-}
-
-void nf_ct_attach(struct sk_buff *nskb, const struct sk_buff *skb)
-{
-	enum ip_conntrack_info ctinfo;
-	struct nf_conn *ct = nf_ct_get(skb, &ctinfo);
-
-	if (!ct)
-		return;
-	/* This ICMP is in reverse direction to the packet which caused it */
-	if (CTINFO2DIR(ctinfo) == IP_CT_DIR_ORIGINAL)
-		ctinfo = IP_CT_RELATED_REPLY;
-	else
-		ctinfo = IP_CT_RELATED;
-	/* Attach to new skbuff, and increment count */
-	nf_ct_set(nskb, ct, ctinfo);
-	nf_conntrack_get(skb_nfct(nskb));
 }
 
 u32 nf_conntrack_count(const struct net *net)

@@ -7,7 +7,7 @@
  * EMU: only the IPv4 logger (no ARP/IPv6/bridge/netdev loggers yet); the emulated kernel is
  * its own init_net, so nf_log_all_netns does not apply; UID/GID are printed for packets whose
  * socket belongs to a process (skb->sk set by a local sender), never for the stack's own
- * RSTs and ICMP errors (skb->sk NULL), as in Linux.
+ * RSTs and ICMP errors (sent from a kernel socket, which has no file), as in Linux.
  */
 #include <stdlib.h>
 #include <arpa/inet.h>
@@ -48,7 +48,7 @@ static const char *ip4_str(char *buf, __be32 addr)
 
 static void nf_log_dump_sk_uid_gid(struct nf_log_buf *m, const struct sock *sk)
 {
-	if (!sk)
+	if (!sk || sk->sk_kern_sock)    /* no socket, or one with no file */
 		return;
 	nf_log_buf_add(m, "UID=%u GID=%u ", sk->sk_uid, sk->sk_gid);
 }

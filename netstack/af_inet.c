@@ -109,6 +109,7 @@ int inet_net_init(struct net *net)
 	/* ip_idents_hashrnd / the keyed hash of __ip_select_ident: EMU from the seeded PRNG. */
 	ipv4->ip_id_key = get_random_u32(net);
 
+	ipv4->ctl_sk = (struct sock){ .sk_kern_sock = 1 };
 	ipv4->ready = true;
 	err = nfemu_loopback_init(net);
 	if (err) {

@@ -310,9 +310,12 @@ int ip_push_reply(struct net *net, struct flowi4 *fl4, struct rtable *rt,
 	skb->mark = cork->mark;
 	skb->protocol = htons(ETH_P_IP);
 	skb->pkt_type = PACKET_HOST;
+	/* The reply belongs to the stack's control socket (ip_send_unicast_reply / icmp_sk), as
+	 * on Linux: owner --socket-exists matches it, --uid-owner and LOG --log-uid do not. */
+	skb->sk = &net->ipv4.ctl_sk;
 	nfemu_skb_generated(net, skb, cause, what);
 	/* ip_send_skb() */
-	return ip_local_out(net, NULL, skb);
+	return ip_local_out(net, skb->sk, skb);
 }
 
 /*

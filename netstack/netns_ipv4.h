@@ -11,6 +11,7 @@
 #define NFEMU_NETSTACK_NETNS_IPV4_H
 
 #include "emu/kernel.h"
+#include "netstack/skbuff.h"
 #include "emu/list.h"
 #include "netstack/netdevice.h"
 
@@ -57,6 +58,9 @@ struct ip_options {
 struct neighbour;
 
 struct netns_ipv4 {
+	/* ipv4_tcp_sk / icmp_sk: the kernel sockets the stack's own replies are sent from
+	 * (inet_ctl_sock_create).  EMU: one for both, as netfilter cannot tell them apart. */
+	struct sock ctl_sk;
 	bool ready;                     /* inet_net_init() ran */
 	/* Devices, in creation order; lo first (ifindex 1), as for_each_netdev walks them. */
 	struct list_head dev_base_head;

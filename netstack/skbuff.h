@@ -59,12 +59,15 @@ struct sk_buff {
 	char emu_where[64];             /* the rule whose verdict decided it ("filter:INPUT:rule:3") */
 };
 
-/* A local socket as netfilter sees it (owner match, LOG --log-uid). */
+/* A local socket as netfilter sees it (owner match, LOG --log-uid, recent --rttl). */
 struct sock {
 	u32 sk_uid;
 	u32 sk_gid;
 	u32 sk_mark;
 	int sk_protocol;
+	/* A kernel socket: the per-net control sockets the stack sends its own RSTs, ICMP
+	 * errors and echo replies from.  They have no file, so no uid/gid to log or match. */
+	u8 sk_kern_sock:1;
 };
 
 struct sk_buff *alloc_skb(unsigned int size);      /* len 0, data after NFEMU_SKB_HEADROOM */

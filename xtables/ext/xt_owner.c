@@ -23,8 +23,9 @@ static bool owner_mt(const struct sk_buff *skb, struct xt_action_param *par)
 		/* Socket exists but user wanted ! --socket-exists.  (Single ampersands intended.) */
 		return false;
 
-	/* EMU: the kernel's socket-without-a-file case (kernel sockets) answers
-	 * ((match ^ invert) & (UID | GID)) == 0 here; nfemu sockets always have a file. */
+	/* A kernel socket has no file (filp == NULL): only the uid/gid tests decide. */
+	if (sk->sk_kern_sock)
+		return ((info->match ^ info->invert) & (XT_OWNER_UID | XT_OWNER_GID)) == 0;
 
 	if (info->match & XT_OWNER_UID) {
 		if ((sk->sk_uid >= info->uid_min && sk->sk_uid <= info->uid_max) ^
