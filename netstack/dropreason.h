@@ -8,6 +8,7 @@
 #define NFEMU_NETSTACK_DROPREASON_H
 
 #define NFEMU_DROP_REASONS(FN)      \
+	FN(NOT_DROPPED_YET)         \
 	FN(NOT_SPECIFIED)           \
 	FN(NO_SOCKET)               \
 	FN(PKT_TOO_SMALL)           \
@@ -30,6 +31,10 @@
 	FN(IP_LOCALNET)             \
 	FN(PKT_TOO_BIG)             \
 	FN(NEIGH_FAILED)            \
+	FN(NEIGH_CREATEFAIL)        \
+	FN(NEIGH_QUEUEFULL)         \
+	FN(UNHANDLED_PROTO)         \
+	FN(DUP_FRAG)                \
 	FN(QUEUE_PURGE)             \
 	FN(INVALID_PROTO)           \
 	FN(FRAG_REASM_TIMEOUT)      \
@@ -41,6 +46,9 @@ enum skb_drop_reason {
 #undef FN
 	SKB_DROP_REASON_MAX
 };
+
+/* Linux spells the first one without DROP_REASON. */
+#define SKB_NOT_DROPPED_YET SKB_DROP_REASON_NOT_DROPPED_YET
 
 /* "NETFILTER_DROP" for SKB_DROP_REASON_NETFILTER_DROP. */
 const char *skb_drop_reason_name(enum skb_drop_reason reason);

@@ -426,11 +426,11 @@ static enum skb_drop_reason icmp_echo(struct sk_buff *skb)
 
 	/* should there be an ICMP stat for ignored echos? */
 	if (net->ipv4.sysctl_icmp_echo_ignore_all)
-		return NFEMU_SKB_NOT_DROPPED;
+		return SKB_NOT_DROPPED_YET;
 	memcpy(&icmph, skb_transport_header(skb), sizeof(icmph));
 	icmph.type = ICMP_ECHOREPLY;
 	icmp_reply(&icmph, skb->data, skb->len, skb);
-	return NFEMU_SKB_NOT_DROPPED;
+	return SKB_NOT_DROPPED_YET;
 }
 
 /* ms since midnight UT (inet_current_timestamp), from the emulated clock. */
@@ -460,7 +460,7 @@ static enum skb_drop_reason icmp_timestamp(struct sk_buff *skb)
 	icmph.type = ICMP_TIMESTAMPREPLY;
 	icmph.code = 0;
 	icmp_reply(&icmph, times, sizeof(times), skb);
-	return NFEMU_SKB_NOT_DROPPED;
+	return SKB_NOT_DROPPED_YET;
 }
 
 /* icmp_unreach() and friends: errors about our own packets go to the sockets that sent
@@ -474,7 +474,7 @@ static enum skb_drop_reason icmp_unreach(struct sk_buff *skb)
 	iph = (const struct iphdr *)skb->data;
 	if (iph->ihl < 5)       /* Mangled header, drop. */
 		return SKB_DROP_REASON_IP_INHDR;
-	return NFEMU_SKB_NOT_DROPPED;
+	return SKB_NOT_DROPPED_YET;
 }
 
 static enum skb_drop_reason icmp_redirect(struct sk_buff *skb)
@@ -484,14 +484,14 @@ static enum skb_drop_reason icmp_redirect(struct sk_buff *skb)
 	if (!pskb_may_pull(skb, sizeof(struct iphdr)))
 		return SKB_DROP_REASON_NOT_SPECIFIED;
 	/* EMU: no route exceptions are learnt from redirects */
-	return NFEMU_SKB_NOT_DROPPED;
+	return SKB_NOT_DROPPED_YET;
 }
 
 static enum skb_drop_reason icmp_discard(struct sk_buff *skb)
 {
 	(void)skb;
 	/* RFC 1122: 3.2.2.7 SHOULD silently discard Info Request/Reply */
-	return NFEMU_SKB_NOT_DROPPED;
+	return SKB_NOT_DROPPED_YET;
 }
 
 /* ping_rcv(): an echo reply for a ping socket; there are none. */
@@ -522,7 +522,7 @@ int icmp_rcv(struct sk_buff *skb)
 	/* 18 is the highest 'known' ICMP type.  Anything else is a mystery: RFC 1122 3.2.2
 	 * unknown ICMP messages types MUST be silently discarded. */
 	if (icmph->type > NR_ICMP_TYPES) {
-		reason = NFEMU_DROP_UNHANDLED_PROTO;
+		reason = SKB_DROP_REASON_UNHANDLED_PROTO;
 		goto drop;
 	}
 	if (rt->rt_flags & (RTCF_BROADCAST | RTCF_MULTICAST)) {
@@ -562,7 +562,7 @@ int icmp_rcv(struct sk_buff *skb)
 		reason = icmp_discard(skb);
 		break;
 	}
-	drop = reason != NFEMU_SKB_NOT_DROPPED;
+	drop = reason != SKB_NOT_DROPPED_YET;
 	if (!drop) {
 		nfemu_skb_delivered(skb, "icmp_rcv");
 		return NET_RX_SUCCESS;

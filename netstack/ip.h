@@ -33,12 +33,6 @@ struct sock;
 #define RT_TOS(tos) ((tos) & IPTOS_TOS_MASK)
 #endif
 
-/* EMU: dropreason.h has no SKB_NOT_DROPPED_YET (0 in Linux, where NOT_SPECIFIED is 2); the
- * protocol handlers use this value for "not dropped". */
-#define NFEMU_SKB_NOT_DROPPED SKB_DROP_REASON_MAX
-/* EMU: Linux reasons dropreason.h lacks yet, mapped to the nearest one it has. */
-#define NFEMU_DROP_UNHANDLED_PROTO SKB_DROP_REASON_NOT_SPECIFIED
-
 #define IP4_REPLY_MARK(net, mark) ((net)->ipv4.sysctl_fwmark_reflect ? (mark) : 0)
 
 static inline bool ip_is_fragment(const struct iphdr *iph)
