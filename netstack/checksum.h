@@ -12,13 +12,7 @@
 
 struct sk_buff;
 
-/* skb->ip_summed values (include/linux/skbuff.h). */
-#ifndef CHECKSUM_NONE
-#define CHECKSUM_NONE		0
-#define CHECKSUM_UNNECESSARY	1
-#define CHECKSUM_COMPLETE	2
-#define CHECKSUM_PARTIAL	3
-#endif
+/* skb->ip_summed values: netstack/skbuff.h */
 
 /* A transmitted zero UDP checksum means "none": a computed 0 is sent as 0xffff. */
 #define CSUM_MANGLED_0 ((__sum16)0xffff)

@@ -510,7 +510,7 @@ int icmp_rcv(struct sk_buff *skb)
 	bool drop;
 
 	/* skb_checksum_simple_validate() */
-	if (skb->ip_summed != CHECKSUM_UNNECESSARY && ip_compute_csum(skb->data, (int)skb->len)) {
+	if (!skb_csum_unnecessary(skb) && ip_compute_csum(skb->data, (int)skb->len)) {
 		reason = SKB_DROP_REASON_ICMP_CSUM;
 		goto drop;
 	}

@@ -25,6 +25,14 @@
 #define IP_OFFSET 0x1FFF        /* "Fragment Offset" part */
 #define SKB_HDR_UNSET 0xffff
 
+/* skb->ip_summed values */
+#ifndef CHECKSUM_NONE
+#define CHECKSUM_NONE		0
+#define CHECKSUM_UNNECESSARY	1
+#define CHECKSUM_COMPLETE	2
+#define CHECKSUM_PARTIAL	3
+#endif
+
 struct net_device;
 struct rtable;
 struct sock;
@@ -143,6 +151,13 @@ static inline void *skb_header_pointer(const struct sk_buff *skb, int offset, in
 static inline bool pskb_may_pull(const struct sk_buff *skb, unsigned int len)
 {
 	return len <= skb->len;
+}
+
+/* A checksum the stack need not verify: already checked, or still to be completed by the
+ * device (CHECKSUM_PARTIAL, e.g. a REJECT reset looped back over lo). */
+static inline bool skb_csum_unnecessary(const struct sk_buff *skb)
+{
+	return skb->ip_summed == CHECKSUM_UNNECESSARY || skb->ip_summed == CHECKSUM_PARTIAL;
 }
 
 /* EMU: the buffer is always private and linear: writable up to its length. */

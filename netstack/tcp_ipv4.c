@@ -95,7 +95,7 @@ int tcp_v4_rcv(struct sk_buff *skb)
 	/* __inet_lookup_skb() finds nothing: no_tcp_socket */
 	drop_reason = SKB_DROP_REASON_NO_SOCKET;
 	/* tcp_checksum_complete(): the pseudo-header sum plus the segment must fold to 0 */
-	if (skb->ip_summed != CHECKSUM_UNNECESSARY &&
+	if (!skb_csum_unnecessary(skb) &&
 	    csum_tcpudp_magic(iph->saddr, iph->daddr, skb->len, IPPROTO_TCP,
 			      csum_partial(skb->data, (int)skb->len, 0))) {
 		drop_reason = SKB_DROP_REASON_TCP_CSUM;

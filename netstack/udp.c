@@ -44,7 +44,7 @@ int udp_rcv(struct sk_buff *skb)
 	}
 
 	/* No socket.  Drop packet silently, if checksum is wrong */
-	if (uh->check && skb->ip_summed != CHECKSUM_UNNECESSARY &&
+	if (uh->check && !skb_csum_unnecessary(skb) &&
 	    csum_tcpudp_magic(saddr, daddr, skb->len, IPPROTO_UDP,
 			      csum_partial(skb->data, (int)skb->len, 0)))
 		goto csum_error;
