@@ -363,7 +363,7 @@ void nf_conntrack_free(struct nf_conn *ct)
 {
 	struct net *net = nf_ct_net(ct);
 
-	nf_ct_observe(ct, NULL, nf_ct_is_confirmed(ct) ? "freed" : "freed, never confirmed");
+	nf_ct_observe(ct, NULL, "%s", nf_ct_is_confirmed(ct) ? "freed" : "freed, never confirmed");
 	/* EMU: off the unconfirmed (or dying) list */
 	if (!list_empty(&ct->emu_list))
 		list_del_init(&ct->emu_list);

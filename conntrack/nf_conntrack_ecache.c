@@ -286,7 +286,7 @@ void nf_ct_observe_events(struct nf_conn *ct, const struct sk_buff *skb)
 {
 	const struct nf_conntrack_l4proto *l4 = nf_ct_l4proto_find(nf_ct_protonum(ct));
 	unsigned int ev = ct->emu_events;
-	char what[96];
+	char what[96] = "";
 	int n = 0;
 
 	if (!ev)

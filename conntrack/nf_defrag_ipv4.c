@@ -146,8 +146,10 @@ void nf_defrag_ipv4_disable(struct net *net)
 {
 	if (net->ct.defrag.users) {
 		net->ct.defrag.users--;
-		if (net->ct.defrag.users == 0)
+		if (net->ct.defrag.users == 0) {
 			nf_unregister_net_hooks(net, ipv4_defrag_ops, ARRAY_SIZE(ipv4_defrag_ops));
+			nf_defrag_free_stolen(net);
+		}
 	}
 }
 
