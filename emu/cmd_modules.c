@@ -13,6 +13,7 @@
 #include "emu/net.h"
 #include "emu/state.h"
 #include "xtables/x_tables.h"
+#include "conntrack/nf_conntrack.h"
 
 int cli_state_opt(int argc, char **argv, int *i, const char **path)
 {
@@ -215,6 +216,8 @@ int cmd_proc(int argc, char **argv)
 
 		if (!strcmp(what, "names") || !strcmp(what, "matches") || !strcmp(what, "targets"))
 			text = xt_proc_show(k.net, NFPROTO_IPV4, what);
+	} else if (!strcmp(path, "net/nf_conntrack") && find_module(k.net, "nf_conntrack")) {
+		text = nf_conntrack_show(k.net, NF_CT_PRINT_PROC, NULL);
 	}
 	if (!text) {
 		fprintf(stderr, "nfemu proc: /proc/%s: No such file or directory\n", path);

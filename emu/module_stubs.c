@@ -12,10 +12,7 @@
 	const struct module_info module_info_##n = { .name = #n, .size = sz, __VA_ARGS__ }
 
 STUB_MODULE(libcrc32c, 12288);
-STUB_MODULE(nf_defrag_ipv4, 12288);
 STUB_MODULE(nf_defrag_ipv6, 24576);
-STUB_MODULE(nf_conntrack, 196608,
-	    .depends = MODULE_DEPS("nf_defrag_ipv6", "nf_defrag_ipv4", "libcrc32c"));
 STUB_MODULE(nf_nat, 61440, .depends = MODULE_DEPS("nf_conntrack", "libcrc32c"));
 STUB_MODULE(nf_conntrack_ftp, 24576, .depends = MODULE_DEPS("nf_conntrack"),
 	    .aliases = MODULE_ALIASES("nfct-helper-ftp", "ip_conntrack_ftp"));

@@ -22,6 +22,7 @@ static const struct {
 	{ "modprobe", cmd_modprobe, "modprobe [--state FILE] NAME...      load modules and what they depend on" },
 	{ "extensions", cmd_extensions, "extensions [--markdown]               every match/target, its revisions and module, and\n"
 					"                                       whether replay emulates its packet semantics" },
+	{ "conntrack", cmd_conntrack, "conntrack [--state FILE] -L|-F       the connection tracking table, as conntrack-tools' conntrack" },
 	{ "proc", cmd_proc, "proc [--state FILE] PATH             print /proc/PATH: net/ip_tables_names, net/ip_tables_matches,\n"
 			    "                                       net/ip_tables_targets, modules" },
 };

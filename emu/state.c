@@ -11,6 +11,8 @@
  *      NFEMU_SEC_MODULES  u32 count, then count x { u8 len; char name[len]; }, oldest first
  *      NFEMU_SEC_TABLE    struct ipt_getinfo, then info.size bytes of IPT_SO_GET_ENTRIES data
  *                         (entries with their counters); one section per table, oldest first
+ *      NFEMU_SEC_CONNTRACK the capture clock and the conntrack table (conntrack/nf_conntrack_state.c,
+ *                         versioned on its own); last, only while nf_conntrack is loaded
  * Loading creates the tables in saved order, then fills them, retrying a refused table after
  * the others (a rule may need an object a newer table's rule made).  Commit replays the new
  * image into a scratch kernel first and refuses to write one that would not load again.
@@ -26,6 +28,7 @@
 #include "emu/net.h"
 #include "emu/state.h"
 #include "xtables/ip_tables.h"
+#include "conntrack/nf_conntrack_state.h"
 
 #define NFEMU_STATE_MAGIC "NFEMUST"     /* with its NUL: 8 bytes */
 #define NFEMU_STATE_VERSION 1u
@@ -34,6 +37,7 @@
 enum nfemu_state_section {
 	NFEMU_SEC_MODULES = 1,
 	NFEMU_SEC_TABLE = 2,
+	NFEMU_SEC_CONNTRACK = 3,
 };
 
 /* Refuse images larger than this: a corrupt length must not make us allocate gigabytes. */
@@ -202,6 +206,24 @@ static int nfemu_serialize_table(struct net *net, const char *name, struct nfemu
 	return ret < 0 ? ret : 0;
 }
 
+/* The conntrack table and the clock, when nf_conntrack is loaded. */
+static int nfemu_serialize_conntrack(struct net *net, struct nfemu_buf *b)
+{
+	unsigned char *payload;
+	size_t len, len_at;
+	int ret = nf_conntrack_state_save(net, &payload, &len);
+
+	if (ret || !len)
+		return ret;
+	ret = nfemu_buf_begin_section(b, NFEMU_SEC_CONNTRACK, &len_at);
+	if (!ret)
+		ret = nfemu_buf_put(b, payload, len);
+	if (!ret)
+		nfemu_buf_end_section(b, len_at);
+	free(payload);
+	return ret;
+}
+
 int nfemu_state_serialize(struct net *net, unsigned char **bufp, size_t *lenp)
 {
 	char saved_error[sizeof(net->last_error)];
@@ -229,6 +251,8 @@ int nfemu_state_serialize(struct net *net, unsigned char **bufp, size_t *lenp)
 			break;
 		ret = nfemu_serialize_table(net, t->name, &b);
 	}
+	if (!ret)
+		ret = nfemu_serialize_conntrack(net, &b);
 	memcpy(net->last_error, saved_error, sizeof(saved_error));
 	if (ret) {
 		free(b.data);
@@ -456,8 +480,9 @@ int nfemu_state_deserialize(struct net *net, const unsigned char *buf, size_t le
 			    char *err, size_t errlen)
 {
 	const struct nfemu_reader r = { .buf = buf, .len = len, .err = err, .errlen = errlen };
-	size_t off, *tables = NULL, *p;
+	size_t off, *tables = NULL, *p, ct_off = 0;
 	unsigned int ntables = 0;
+	u32 ct_len = 0;
 	u32 version, crc, type, slen;
 	u64 body_len;
 	int ret;
@@ -507,6 +532,19 @@ int nfemu_state_deserialize(struct net *net, const unsigned char *buf, size_t le
 		case NFEMU_SEC_MODULES:
 			ret = nfemu_load_modules(net, &r, off + 8, slen);
 			break;
+		case NFEMU_SEC_CONNTRACK:
+			/* loaded once the rules are in: their checkentry registers conntrack's
+			 * hooks, which must find the table as it was, not fix it up as if it had
+			 * been made with the hooks off (nf_ct_tcp_fixup) */
+			if (ct_off) {
+				nfemu_errf(err, errlen, "byte %zu: conntrack section saved twice", off);
+				ret = -EINVAL;
+				break;
+			}
+			ct_off = off;
+			ct_len = slen;
+			ret = 0;
+			break;
 		case NFEMU_SEC_TABLE:
 			ret = nfemu_create_table(net, &r, off + 8, slen);
 			if (ret)
@@ -528,6 +566,13 @@ int nfemu_state_deserialize(struct net *net, const unsigned char *buf, size_t le
 	}
 	/* ...then filled with their rules and counters. */
 	ret = nfemu_fill_tables(net, &r, tables, ntables);
+	if (!ret && ct_off) {
+		char sub[256] = "";
+
+		ret = nf_conntrack_state_load(net, buf + ct_off + 8, ct_len, sub, sizeof(sub));
+		if (ret)
+			nfemu_errf(err, errlen, "byte %zu: conntrack section: %s", ct_off, sub);
+	}
 	if (!ret)
 		net->last_error[0] = '\0';
 out:

@@ -16,6 +16,7 @@
 #include <arpa/inet.h>
 #include <stdlib.h>
 #include "emu/net.h"
+#include "conntrack/nf_conntrack_common.h"
 #include "emu/clock.h"
 #include "netstack/icmp.h"
 #include "netstack/inet.h"
@@ -105,6 +106,12 @@ static void ipq_free(struct net *net, struct ipq *qp, bool expired)
 	free(qp);
 }
 
+/* Conntrack's queues (IP_DEFRAG_CONNTRACK_IN + zone) answer a timeout only for this host. */
+static bool frag_expire_skip_icmp(u32 user)
+{
+	return user >= 2 && user <= 2 + 65535;
+}
+
 /* ip_expire(): the queue timed out. */
 static void ip_expire(struct net *net, struct ipq *qp)
 {
@@ -129,7 +136,8 @@ static void ip_expire(struct net *net, struct ipq *qp)
 			if (!ip_route_input_noref(head, iph->daddr, iph->saddr, iph->tos, dev, &r)) {
 				/* Only an end host needs to send an ICMP "Fragment Reassembly Timeout"
 				 * message, per RFC792. */
-				if (qp->user != 0 || skb_rtable(head)->rt_type == RTN_LOCAL)
+				if (!frag_expire_skip_icmp(qp->user) ||
+				    skb_rtable(head)->rt_type == RTN_LOCAL)
 					icmp_send(head, ICMP_TIME_EXCEEDED, ICMP_EXC_FRAGTIME, 0);
 			}
 		}
@@ -287,7 +295,7 @@ static struct sk_buff *ip_frag_reasm(struct net *net, struct ipq *qp, struct sk_
 	skb->priority = head->priority;
 	skb->protocol = head->protocol;
 	skb->skb_iif = head->skb_iif;
-	skb->_nfct = head->_nfct;
+	__nf_copy(skb, head, false);
 	skb->nf_trace = head->nf_trace;
 	skb->tstamp = head->tstamp;
 	skb->ip_summed = CHECKSUM_NONE;

@@ -14,6 +14,7 @@
 #include <arpa/inet.h>
 #include <stdlib.h>
 #include "emu/net.h"
+#include "conntrack/nf_conntrack_common.h"
 #include "emu/clock.h"
 #include "netstack/ip.h"
 #include "netstack/icmp.h"
@@ -152,7 +153,7 @@ int ip_do_fragment(struct net *net, struct sock *sk, struct sk_buff *skb,
 		skb2->mark = skb->mark;
 		skb2->skb_iif = skb->skb_iif;
 		skb2->sk = skb->sk;
-		skb2->_nfct = skb->_nfct;
+		__nf_copy(skb2, skb, false);
 		skb2->nf_trace = skb->nf_trace;
 		skb2->tstamp = skb->tstamp;
 		skb2->emu_id = skb->emu_id;
@@ -313,6 +314,13 @@ int ip_push_reply(struct net *net, struct flowi4 *fl4, struct rtable *rt,
 	/* The reply belongs to the stack's control socket (ip_send_unicast_reply / icmp_sk), as
 	 * on Linux: owner --socket-exists matches it, --uid-owner and LOG --log-uid do not. */
 	skb->sk = &net->ipv4.ctl_sk;
+	/* icmp_glue_bits(): an ICMP error belongs to the connection of the packet it is about */
+	if (cork->protocol == IPPROTO_ICMP && cause && len) {
+		u8 type = *(const u8 *)payload;
+
+		if (type == 3 || type == 4 || type == 5 || type == 11 || type == 12)
+			nf_ct_attach(skb, cause);
+	}
 	nfemu_skb_generated(net, skb, cause, what);
 	/* ip_send_skb() */
 	return ip_local_out(net, skb->sk, skb);

@@ -7,6 +7,7 @@
 #include <arpa/inet.h>
 #include <linux/udp.h>
 #include "emu/net.h"
+#include "conntrack/nf_conntrack_common.h"
 #include "netstack/checksum.h"
 #include "netstack/icmp.h"
 #include "netstack/ip.h"
@@ -206,7 +207,8 @@ void nf_send_reset(struct net *net, struct sock *sk, struct sk_buff *oldskb, int
 	if (nskb->len > dst_mtu(skb_rtable(nskb)))
 		goto free_nskb;
 
-	/* EMU: no conntrack yet: nf_ct_attach/nf_ct_set_closing have nothing to do. */
+	nf_ct_attach(nskb, oldskb);
+	nf_ct_set_closing(skb_nfct(oldskb));
 	nfemu_skb_generated(net, nskb, oldskb, "nf_send_reset");
 	ip_local_out(net, nskb->sk, nskb);
 	return;

@@ -19,6 +19,7 @@
 #include "netstack/inet.h"
 #include "netstack/netdevice.h"
 #include "netstack/route.h"
+#include "conntrack/nf_conntrack.h"
 
 enum sysctl_kind {
 	SK_INT,         /* proc_dointvec */
@@ -450,8 +451,8 @@ int sysctl_get(struct net *net, const char *key, char *buf, size_t len)
 		snprintf(buf, len, "%d", *p / HZ);
 		break;
 	default:
-		if (!sc->off)   /* nf_conntrack_count: no conntrack here */
-			snprintf(buf, len, "0");
+		if (!sc->off)   /* nf_conntrack_count */
+			snprintf(buf, len, "%u", nf_conntrack_count(net));
 		else
 			snprintf(buf, len, "%d", *p);
 		break;
