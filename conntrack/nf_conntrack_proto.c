@@ -25,25 +25,9 @@
  * Sysctls and trackers
  */
 
-/* A fresh Linux 6.18 netns (/work/shared/notes/kernel-defaults.md), for a net whose IPv4
- * stack (which keeps the sysctls) is not initialised, as in `nfemu exec` processes. */
-static const struct netns_nf_ct_sysctl nf_ct_sysctl_boot = {
-	.acct = 0, .buckets = 262144, .checksum = 1, .events = 2, .expect_max = 4096,
-	.log_invalid = 0, .max = 262144, .timestamp = 0,
-	.generic_timeout = 600, .icmp_timeout = 30, .icmpv6_timeout = 30,
-	.gre_timeout = 30, .gre_timeout_stream = 180,
-	.udp_timeout = 30, .udp_timeout_stream = 120,
-	.tcp_be_liberal = 0, .tcp_ignore_invalid_rst = 0, .tcp_loose = 1, .tcp_max_retrans = 3,
-	.tcp_timeout_close = 10, .tcp_timeout_close_wait = 60,
-	.tcp_timeout_established = 432000, .tcp_timeout_fin_wait = 120,
-	.tcp_timeout_last_ack = 30, .tcp_timeout_max_retrans = 300,
-	.tcp_timeout_syn_recv = 60, .tcp_timeout_syn_sent = 120,
-	.tcp_timeout_time_wait = 120, .tcp_timeout_unacknowledged = 300,
-};
-
 const struct netns_nf_ct_sysctl *nf_ct_sysctl(const struct net *net)
 {
-	return net->ipv4.ready ? &net->ipv4.nf_ct : &nf_ct_sysctl_boot;
+	return net->ipv4.ready ? &net->ipv4.nf_ct : &nf_ct_sysctl_default;
 }
 
 const struct nf_conntrack_l4proto *nf_ct_l4proto_find(u8 l4proto)

@@ -42,9 +42,9 @@ static void ipv4_devconf_defaults(struct ipv4_devconf *cnf, bool dflt)
 	IPV4_DEVCONF(*cnf, ACCEPT_SOURCE_ROUTE) = dflt ? 1 : 0;
 }
 
-static void nf_ct_sysctl_defaults(struct netns_nf_ct_sysctl *c)
-{
-	*c = (struct netns_nf_ct_sysctl){
+/* net.netfilter.nf_conntrack_* of a fresh Linux 6.18 netns (shared/notes/kernel-defaults.md);
+ * also what conntrack reads in a net whose IPv4 stack is not initialised (nfemu exec). */
+const struct netns_nf_ct_sysctl nf_ct_sysctl_default = {
 		.acct = 0, .buckets = 262144, .checksum = 1, .events = 2, .expect_max = 4096,
 		.log_invalid = 0, .max = 262144, .timestamp = 0,
 		.frag6_high_thresh = 4194304, .frag6_low_thresh = 3145728, .frag6_timeout = 60,
@@ -62,7 +62,12 @@ static void nf_ct_sysctl_defaults(struct netns_nf_ct_sysctl *c)
 		.sctp_timeout_heartbeat_sent = 30, .sctp_timeout_shutdown_ack_sent = 3,
 		.sctp_timeout_shutdown_recd = 3, .sctp_timeout_shutdown_sent = 3,
 	};
+
+static void nf_ct_sysctl_defaults(struct netns_nf_ct_sysctl *c)
+{
+	*c = nf_ct_sysctl_default;
 }
+
 
 int inet_net_init(struct net *net)
 {

@@ -57,6 +57,9 @@ struct ip_options {
 
 struct neighbour;
 
+/* The defaults of a fresh Linux 6.18 netns (netstack/af_inet.c). */
+extern const struct netns_nf_ct_sysctl nf_ct_sysctl_default;
+
 struct netns_ipv4 {
 	/* ipv4_tcp_sk / icmp_sk: the kernel sockets the stack's own replies are sent from
 	 * (inet_ctl_sock_create).  EMU: one for both, as netfilter cannot tell them apart. */
