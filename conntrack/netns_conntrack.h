@@ -16,6 +16,7 @@
 
 struct hlist_head;
 struct nf_ct_event_notifier;
+struct nf_conntrack_helper;
 struct sk_buff;
 
 /* The gc worker's state (struct conntrack_gc_work in nf_conntrack_core.c). */
@@ -46,6 +47,19 @@ struct netns_ct {
 	u32 hash_rnd;                   /* EMU: a fixed key, not get_random_once */
 	/* EMU: entries allocated for a packet, not confirmed yet (struct nf_conn.emu_list) */
 	struct list_head unconfirmed;
+	/* nf_conntrack_expect.c: the expectation hash (EMU: per net; Linux has one global
+	 * nf_ct_expect_hash of nf_ct_expect_hsize buckets for every netns) */
+	struct hlist_head *expect_hash;
+	unsigned int expect_hsize;
+	/* nf_conntrack_helper.c: the registered helpers, struct nf_conntrack_helper.list
+	 * (EMU: per net, a list; Linux: the global nf_ct_helper_hash) */
+	struct list_head helpers;
+	struct nf_conntrack_helper *builtin_helpers;    /* EMU: the stand-ins, see the helper file */
+	/* nf_conntrack_acct.c: accounting forced on by xt_connbytes (nf_ct_set_acct).
+	 * EMU: Linux writes the sysctl (net->ct.sysctl_acct); nfemu's sysctls are reset when the
+	 * IPv4 stack of a replay is set up after the ruleset was loaded, so the force is kept
+	 * here as well */
+	bool acct_forced;
 	/* ecache: entries whose destroy event could not be delivered, waiting for redelivery */
 	struct list_head dying;
 	struct {

@@ -102,10 +102,15 @@ struct nf_conn_labels {
 };
 
 struct nf_conntrack_helper;
+/* nf_conn feature for connections that have a helper (nf_conntrack_helper.h). */
 struct nf_conn_help {
-	const struct nf_conntrack_helper *helper;       /* helper, if any (issue #4 item 3) */
+	const struct nf_conntrack_helper *helper;       /* helper, if any */
+	/* the expectations this connection made (struct nf_conntrack_expect.lnode).
+	 * EMU: a list_head where Linux has an hlist_head */
 	struct list_head expectations;
-	u8 expecting[4];
+	u8 expecting[4];                /* current number per class (NF_CT_MAX_EXPECT_CLASSES) */
+	/* private helper information (FTP: struct nf_ct_ftp_master) */
+	u8 data[32] __attribute__((aligned(8)));
 };
 
 struct nf_conn_timeout {
@@ -142,6 +147,7 @@ struct nf_conn {
 	/* all members below are zeroed at allocation (__nfct_init_offset) */
 	struct nf_conn *master;         /* if we were expected by an expectation */
 	u32 mark;
+	u32 secmark;                    /* CONFIG_NF_CONNTRACK_SECMARK (EMU: no LSM sets one) */
 	struct nf_ct_ext *ext;
 	union nf_conntrack_proto proto;
 };
@@ -336,6 +342,10 @@ void __nf_ct_refresh_acct(struct nf_conn *ct, enum ip_conntrack_info ctinfo, u32
 			  unsigned int bytes);
 bool nf_ct_kill_acct(struct nf_conn *ct, enum ip_conntrack_info ctinfo, const struct sk_buff *skb);
 void nf_ct_acct_add(struct nf_conn *ct, u32 dir, unsigned int packets, unsigned int bytes);
+/* nf_conntrack_acct.h: is accounting on (the sysctl nf_conntrack_acct, or forced by
+ * connbytes), and turn it on as connbytes' checkentry does. */
+bool nf_ct_acct_enabled(const struct net *net);
+void nf_ct_set_acct(struct net *net, bool enable);
 struct nf_conn *nf_ct_tmpl_alloc(struct net *net, const struct nf_conntrack_zone *zone);
 void nf_ct_tmpl_free(struct nf_conn *tmpl);
 /* nf_ct_attach() and nf_ct_set_closing() are in nf_conntrack_common.h (the stack calls them). */

@@ -8,7 +8,8 @@
  * EMU: one CPU and no RCU: no locks, no clash with another CPU (the clash path stays for
  * packets confirmed out of order); the hash is per net with a fixed key; unconfirmed entries
  * sit on net->ct.unconfirmed; works (gc, ecache) run when their deadline passes on the
- * capture clock (nf_conntrack_run_timers).  Expectations and helpers are issue #4 item 3.
+ * capture clock (nf_conntrack_run_timers).  Expectations and helpers: nf_conntrack_expect.c,
+ * nf_conntrack_helper.c; init_conntrack consults them as Linux does.
  */
 #include <arpa/inet.h>
 #include <stdio.h>
@@ -18,6 +19,8 @@
 #include "emu/clock.h"
 #include "conntrack/nf_conntrack.h"
 #include "conntrack/nf_conntrack_ecache.h"
+#include "conntrack/nf_conntrack_expect.h"
+#include "conntrack/nf_conntrack_helper.h"
 #include "conntrack/nf_conntrack_l4proto.h"
 #include "netstack/skbuff.h"
 
@@ -249,9 +252,21 @@ void *nf_ct_ext_add(struct nf_conn *ct, enum nf_ct_ext_id id)
 }
 
 /* nf_conntrack_acct.c / nf_conntrack_timestamp.c: the extensions the sysctls ask for. */
+bool nf_ct_acct_enabled(const struct net *net)
+{
+	return nf_ct_sysctl(net)->acct || net->ct.acct_forced;
+}
+
+void nf_ct_set_acct(struct net *net, bool enable)
+{
+	if (net->ipv4.ready)
+		net->ipv4.nf_ct.acct = enable;
+	net->ct.acct_forced = enable;
+}
+
 static void nf_ct_acct_ext_add(struct nf_conn *ct)
 {
-	if (nf_ct_sysctl(nf_ct_net(ct))->acct)
+	if (nf_ct_acct_enabled(nf_ct_net(ct)))
 		nf_ct_ext_add(ct, NF_CT_EXT_ACCT);
 }
 
@@ -401,7 +416,10 @@ void nf_ct_destroy(struct nf_conntrack *nfct)
 		nf_ct_tmpl_free(ct);
 		return;
 	}
-	/* nf_ct_remove_expectations(ct): EMU no expectations yet */
+	/* Expectations will have been removed in clean_from_lists, except TFTP can create an
+	 * expectation on the first packet, before connection is in the list, so we need to
+	 * clean here, too. */
+	nf_ct_remove_expectations(ct);
 	if (ct->master)
 		nf_ct_put(ct->master);
 	nf_conntrack_free(ct);
@@ -413,8 +431,11 @@ void nf_ct_destroy(struct nf_conntrack *nfct)
 
 static void __nf_ct_delete_from_lists(struct nf_conn *ct)
 {
+	/* clean_from_lists() */
 	hlist_del_init(&ct->tuplehash[IP_CT_DIR_ORIGINAL].hnnode);
 	hlist_del_init(&ct->tuplehash[IP_CT_DIR_REPLY].hnnode);
+	/* Destroy all pending expectations */
+	nf_ct_remove_expectations(ct);
 	/* EMU: an unconfirmed entry is on net->ct.unconfirmed */
 	if (!list_empty(&ct->emu_list))
 		list_del_init(&ct->emu_list);
@@ -447,6 +468,7 @@ bool nf_ct_delete(struct nf_conn *ct, u32 portid, int report)
 	if (nf_conntrack_event_report(IPCT_DESTROY, ct, portid, report) < 0) {
 		/* destroy event was not delivered. nf_ct_put will be done by event cache worker
 		 * on redelivery. */
+		nf_ct_helper_destroy(ct);
 		__nf_ct_delete_from_lists(ct);
 		nf_ct_add_to_ecache_list(ct);
 		nf_ct_observe(ct, NULL, "[DESTROY] %s: event not delivered, on the dying list", why);
@@ -455,6 +477,7 @@ bool nf_ct_delete(struct nf_conn *ct, u32 portid, int report)
 	}
 	if (net->ct.ecache_dwork_pending)
 		nf_conntrack_ecache_work(net, NFCT_ECACHE_DESTROY_SENT);
+	nf_ct_helper_destroy(ct);       /* nf_ct_delete_from_lists() */
 	__nf_ct_delete_from_lists(ct);
 	nf_ct_observe(ct, NULL, "[DESTROY] %s, out of the hash", why);
 	nf_ct_put(ct);
@@ -875,6 +898,26 @@ static bool early_drop(struct net *net, unsigned int hash)
 	return false;
 }
 
+/* Reap the expired expectations of an entry with a helper. */
+static void nf_ct_help_gc(struct nf_conn *ct)
+{
+	struct nf_conn_help *help;
+
+	if (ct->ct_general.use == 0)
+		return;
+	nf_conntrack_get(&ct->ct_general);
+	if (!nf_ct_is_confirmed(ct) || nf_ct_is_dying(ct)) {
+		nf_ct_put(ct);
+		return;
+	}
+	if (ct->status & IPS_HELPER) {
+		help = nfct_help(ct);
+		if (help)
+			nf_ct_expectation_gc(help);
+	}
+	nf_ct_put(ct);
+}
+
 static bool gc_worker_skip_ct(const struct nf_conn *ct)
 {
 	return !nf_ct_is_confirmed(ct) || nf_ct_is_dying(ct);
@@ -959,7 +1002,7 @@ static void gc_worker(struct net *net)
 
 			if (gc_worker_skip_ct(tmp))
 				continue;
-			/* nf_ct_help_gc(tmp): EMU expectations are not emulated yet */
+			nf_ct_help_gc(tmp);
 			if (nf_conntrack_max95 == 0)
 				continue;
 			if (net->ct.count < nf_conntrack_max95)
@@ -1027,6 +1070,7 @@ static struct nf_conntrack_tuple_hash *init_conntrack(struct net *net, struct nf
 						      const struct nf_conntrack_tuple *tuple,
 						      struct sk_buff *skb, u32 hash)
 {
+	struct nf_conntrack_expect *exp = NULL;
 	struct nf_conntrack_tuple repl_tuple;
 	struct nf_conntrack_ecache *ecache;
 	const struct nf_conntrack_zone *zone;
@@ -1060,19 +1104,42 @@ static struct nf_conntrack_tuple_hash *init_conntrack(struct net *net, struct nf
 		return ERR_PTR(-ENOMEM);
 	}
 
-	/* Expectations (nf_ct_find_expectation when net->ct.expect_count) and
-	 * __nf_ct_try_assign_helper(ct, tmpl): issue #4 item 3.  A template's helper is copied. */
-	if (tmpl && nfct_help(tmpl) && nfct_help(tmpl)->helper) {
-		struct nf_conn_help *help = nf_ct_ext_add(ct, NF_CT_EXT_HELPER);
+	if (net->ct.expect_count) {
+		exp = nf_ct_find_expectation(net, zone, tuple, !tmpl || nf_ct_is_confirmed(tmpl));
+		if (exp) {
+			/* Welcome, Mr. Bond.  We've been expecting you... */
+			ct->status |= IPS_EXPECTED;
+			/* exp->master safe, refcnt bumped in nf_ct_find_expectation */
+			ct->master = exp->master;
+			if (exp->assign_helper) {
+				struct nf_conn_help *help = nf_ct_helper_ext_add(ct);
 
-		if (help)
-			help->helper = nfct_help(tmpl)->helper;
+				if (help)
+					help->helper = exp->assign_helper;
+			}
+			ct->mark = exp->master->mark;
+			ct->secmark = exp->master->secmark;
+			net->ct.stat.expect_new++;
+		}
 	}
+	if (!exp && tmpl)
+		__nf_ct_try_assign_helper(ct, tmpl);
 
 	/* Now it is going to be associated with an sk_buff, set refcount to 1. */
 	ct->ct_general.use = 1;
 	list_add_tail(&ct->emu_list, &net->ct.unconfirmed);     /* EMU */
-	nf_ct_observe(ct, skb, "new, on the unconfirmed list");
+	if (exp) {
+		char master[96];
+
+		nf_ct_describe(exp->master, master, sizeof(master));
+		nf_ct_observe(ct, skb, "new, expected (RELATED to %s), on the unconfirmed list",
+			      master);
+		if (exp->expectfn)
+			exp->expectfn(ct, exp);
+		nf_ct_expect_put(exp);
+	} else {
+		nf_ct_observe(ct, skb, "new, on the unconfirmed list");
+	}
 	return &ct->tuplehash[IP_CT_DIR_ORIGINAL];
 }
 
@@ -1348,7 +1415,20 @@ int nf_conntrack_init_net(struct net *net)
 	cnet->hash_rnd = 0x6e66656d;    /* EMU: "nfem", see hash_conntrack_raw */
 	INIT_LIST_HEAD(&cnet->unconfirmed);
 	INIT_LIST_HEAD(&cnet->dying);
+	INIT_LIST_HEAD(&cnet->helpers);
+	if (nf_conntrack_expect_pernet_init(net)) {
+		free(cnet->hash);
+		cnet->hash = NULL;
+		return -ENOMEM;
+	}
 	cnet->ready = true;
+	if (nf_conntrack_helper_pernet_init(net)) {
+		nf_conntrack_expect_pernet_fini(net);
+		free(cnet->hash);
+		cnet->hash = NULL;
+		cnet->ready = false;
+		return -ENOMEM;
+	}
 	/* nf_conntrack_init_start(): the gc worker first runs a second after load */
 	gc_worker_queue(net, HZ);
 	return 0;
@@ -1381,6 +1461,8 @@ void nf_conntrack_cleanup_net(struct net *net)
 		ct->ct_general.use = 1;
 		nf_ct_put(ct);
 	}
+	nf_conntrack_helper_pernet_fini(net);
+	nf_conntrack_expect_pernet_fini(net);
 	free(cnet->hash);
 	cnet->hash = NULL;
 	cnet->htable_size = 0;

@@ -17,6 +17,8 @@
 #include "emu/observe.h"
 #include "conntrack/nf_conntrack.h"
 #include "conntrack/nf_conntrack_ecache.h"
+#include "conntrack/nf_conntrack_expect.h"
+#include "conntrack/nf_conntrack_helper.h"
 #include "conntrack/nf_conntrack_l4proto.h"
 #include "netstack/skbuff.h"
 
@@ -157,6 +159,28 @@ void nf_ct_deliver_cached_events(struct nf_conn *ct)
 	__nf_conntrack_eventmask_report(e, events, e->missed, &item);
 }
 
+void nf_ct_expect_event_report(enum ip_conntrack_expect_events event,
+			       struct nf_conntrack_expect *exp, u32 portid, int report)
+{
+	const struct nf_ct_event_notifier *notify = nf_ct_exp_net(exp)->ct.nf_conntrack_event_cb;
+	struct nf_conntrack_ecache *e;
+
+	if (!notify || !notify->exp_event)
+		return;
+	e = nf_ct_ecache_find(exp->master);
+	if (!e)
+		return;
+	if (e->expmask & (1 << event)) {
+		struct nf_exp_event item = {
+			.exp = exp,
+			.portid = portid,
+			.report = report,
+		};
+
+		notify->exp_event(1u << event, &item);
+	}
+}
+
 /* ------------------------------------------------------------------------------------------
  * The dying list and its work
  */
@@ -264,20 +288,45 @@ int nf_ct_describe(const struct nf_conn *ct, char *buf, size_t len)
 void nf_ct_observe(const struct nf_conn *ct, const struct sk_buff *skb, const char *fmt, ...)
 {
 	struct net *net = nf_ct_net(ct);
-	struct nfemu_event ev = { .type = NFEMU_EV_NOTE, .skb = skb };
+	struct nfemu_event ev = { .type = NFEMU_EV_CT, .skb = skb };
 	char text[240], desc[96];
 	va_list ap;
-	int n;
 
 	if (!net || !net->observer.event)
 		return;
 	if (!skb)
 		ev.skb = net->ct.emu_skb;
 	nf_ct_describe(ct, desc, sizeof(desc));
-	n = snprintf(text, sizeof(text), "ct %s: ", desc);
 	va_start(ap, fmt);
-	vsnprintf(text + n, sizeof(text) - (size_t)n, fmt, ap);
+	vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
+	ev.where = desc;
+	ev.text = text;
+	nfemu_observe(net, &ev);
+}
+
+void nf_ct_observe_exp(const struct nf_conntrack_expect *exp, const char *fmt, ...)
+{
+	const struct nf_conntrack_tuple *t = &exp->tuple;
+	struct net *net = nf_ct_exp_net(exp);
+	struct nfemu_event ev = { .type = NFEMU_EV_CT };
+	char text[240], desc[128], s[16], d[16], sp[8] = "*";
+	va_list ap;
+
+	if (!net || !net->observer.event)
+		return;
+	ev.skb = net->ct.emu_skb;
+	ip4_str(s, sizeof(s), t->src.u3.ip);
+	ip4_str(d, sizeof(d), t->dst.u3.ip);
+	if (exp->mask.src.u.all)
+		snprintf(sp, sizeof(sp), "%u", ntohs(t->src.u.all));
+	snprintf(desc, sizeof(desc), "expect %s %s:%s>%s:%u",
+		 t->dst.protonum == IPPROTO_TCP ? "tcp" : t->dst.protonum == IPPROTO_UDP ? "udp" : "proto",
+		 exp->mask.src.u3.ip ? s : "*", sp, d, ntohs(t->dst.u.all));
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	ev.where = desc;
 	ev.text = text;
 	nfemu_observe(net, &ev);
 }
@@ -303,9 +352,20 @@ void nf_ct_observe_events(struct nf_conn *ct, const struct sk_buff *skb)
 		n += snprintf(what + n, sizeof(what) - (size_t)n, " assured");
 	if (ev & (1u << IPCT_MARK))
 		n += snprintf(what + n, sizeof(what) - (size_t)n, " mark=%u", ct->mark);
-	if (ev & ((1u << IPCT_NEW) | (1u << IPCT_RELATED)))
-		nf_ct_observe(ct, skb, "[NEW]%s%s, confirmed into the hash", what,
-			      (ev & (1u << IPCT_RELATED)) ? " related" : "");
-	else
+	if (ev & (1u << IPCT_HELPER)) {
+		const struct nf_conn_help *help = nfct_help(ct);
+
+		n += snprintf(what + n, sizeof(what) - (size_t)n, " helper=%s",
+			      help && help->helper ? help->helper->name : "none");
+	}
+	if (ev & ((1u << IPCT_NEW) | (1u << IPCT_RELATED))) {
+		char master[96] = "";
+
+		if ((ev & (1u << IPCT_RELATED)) && ct->master) {
+			memcpy(master, " related to ", 12);
+			nf_ct_describe(ct->master, master + 12, sizeof(master) - 12);
+		}
+		nf_ct_observe(ct, skb, "[NEW]%s%s, confirmed into the hash", what, master);
+	} else
 		nf_ct_observe(ct, skb, "[UPDATE]%s", what);
 }

@@ -24,9 +24,19 @@ struct nf_ct_event {
 	int report;
 };
 
+struct nf_conntrack_expect;
+struct nf_exp_event {
+	struct nf_conntrack_expect *exp;
+	u32 portid;
+	int report;
+};
+
 struct nf_ct_event_notifier {
 	/* < 0: the event was not delivered (the listener's socket is full) */
 	int (*ct_event)(unsigned int events, const struct nf_ct_event *item);
+	/* IPEXP_NEW / IPEXP_DESTROY of an expectation whose master has an ecache extension
+	 * asking for them (expmask); NULL: not interested */
+	void (*exp_event)(unsigned int events, const struct nf_exp_event *item);
 };
 
 void nf_conntrack_register_notifier(struct net *net, const struct nf_ct_event_notifier *nb);
@@ -59,6 +69,9 @@ static inline int nf_conntrack_event(enum ip_conntrack_events event, struct nf_c
 	return 0;
 }
 
+void nf_ct_expect_event_report(enum ip_conntrack_expect_events event,
+			       struct nf_conntrack_expect *exp, u32 portid, int report);
+
 /* Schedule (DESTROY_FAIL) or hurry (DESTROY_SENT) the redelivery work. */
 void nf_conntrack_ecache_work(struct net *net, enum nf_ct_ecache_state state);
 /* EMU: run the redelivery work if its deadline has passed. */
@@ -66,9 +79,14 @@ void nf_conntrack_ecache_run(struct net *net);
 
 /* ---------------------------------------------------------------- EMU: the observer */
 
-/* A line about ct for the replay's trace and JSON Lines ("ct new tcp 10.0.0.1:1024>..."). */
+/* An NFEMU_EV_CT event about ct for the replay's --explain trace and JSON Lines: where is
+ * the entry ("tcp 10.0.0.1:1024>10.0.0.2:80"), text what happened ("new, on the unconfirmed
+ * list").  skb NULL: the packet conntrack is working on, if any. */
 __attribute__((format(printf, 3, 4)))
 void nf_ct_observe(const struct nf_conn *ct, const struct sk_buff *skb, const char *fmt, ...);
+/* The same about an expectation (where: "expect tcp 192.0.2.10:*>198.51.100.20:51210"). */
+__attribute__((format(printf, 2, 3)))
+void nf_ct_observe_exp(const struct nf_conntrack_expect *exp, const char *fmt, ...);
 /* Report the events cached for the observer since the last report ([NEW], [UPDATE]). */
 void nf_ct_observe_events(struct nf_conn *ct, const struct sk_buff *skb);
 /* "tcp 10.0.0.1:1024>10.0.0.2:80" / "icmp 10.0.0.1>10.0.0.2 type 8 id 7" */

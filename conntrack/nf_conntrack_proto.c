@@ -6,7 +6,8 @@
  * table) together with nf_defrag_ipv4, and removed by the last put; the L4 tracker table;
  * and invalid-packet logging.
  * EMU: IPv4 only (NFPROTO_INET/BRIDGE take the IPv4 part); helpers run in nf_confirm as in
- * Linux 6.x (no separate helper hook at priority 300); no SO_ORIGINAL_DST sockopt.
+ * Linux 6.x (no separate helper hook at priority 300); no SO_ORIGINAL_DST sockopt; no
+ * sequence adjustment yet (NAT).
  */
 #include <arpa/inet.h>
 #include <stdarg.h>
@@ -14,6 +15,8 @@
 #include <limits.h>
 #include "emu/net.h"
 #include "conntrack/nf_conntrack.h"
+#include "conntrack/nf_conntrack_ecache.h"
+#include "conntrack/nf_conntrack_helper.h"
 #include "conntrack/nf_conntrack_l4proto.h"
 #include "hooks/nf_log.h"
 #include "netstack/checksum.h"
@@ -88,6 +91,7 @@ static unsigned int __nf_confirm(void *priv, struct sk_buff *skb, const struct n
 {
 	const struct nf_conn_help *help;
 	enum ip_conntrack_info ctinfo;
+	unsigned int protoff;
 	bool seqadj_needed;
 	struct nf_conn *ct;
 
@@ -103,8 +107,24 @@ static unsigned int __nf_confirm(void *priv, struct sk_buff *skb, const struct n
 	/* helper->help() do not expect ICMP packets */
 	if (ctinfo == IP_CT_RELATED_REPLY)
 		return (unsigned int)nf_conntrack_confirm(skb);
-	/* EMU: helper->help() and nf_ct_seq_adjust() belong to issue #4 item 3 and NAT; an entry
-	 * with a helper is confirmed as it is. */
+
+	protoff = (unsigned int)skb_network_offset(skb) + ip_hdrlen(skb);
+	if (help) {
+		const struct nf_conntrack_helper *helper = help->helper;
+		int ret;
+
+		/* EMU: the stand-ins for helpers nfemu does not emulate have no help() */
+		if (helper && helper->help) {
+			ret = helper->help(skb, protoff, ct, ctinfo);
+			if (ret != NF_ACCEPT) {
+				if (ret == NF_DROP)
+					nf_ct_observe(ct, skb, "helper %s dropped the packet: not confirmed",
+						      helper->name);
+				return (unsigned int)ret;
+			}
+		}
+	}
+	/* EMU: nf_ct_seq_adjust() belongs to NAT (IPS_SEQ_ADJUST is never set yet) */
 	return (unsigned int)nf_conntrack_confirm(skb);
 }
 

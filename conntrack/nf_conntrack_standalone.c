@@ -16,6 +16,7 @@
 #include "emu/net.h"
 #include "conntrack/nf_conntrack.h"
 #include "conntrack/nf_conntrack_ecache.h"
+#include "conntrack/nf_conntrack_helper.h"
 #include "conntrack/nf_conntrack_l4proto.h"
 
 struct nf_ct_printbuf {
@@ -183,6 +184,14 @@ int nf_conntrack_print(const struct nf_conn *ct, enum nf_ct_print_style style, c
 		s64 delta = (s64)((proc ? now : stop) - tstamp->start);
 
 		pb_add(&p, "delta-time=%llu ", delta > 0 ? (unsigned long long)(delta / (s64)NSEC_PER_SEC) : 0ULL);
+	}
+	/* ctnetlink_dump_helpinfo: CTA_HELP with the helper's name, which conntrack-tools
+	 * prints as helper=NAME; /proc/net/nf_conntrack does not show it */
+	if (!proc) {
+		const struct nf_conn_help *help = nfct_help(ct);
+
+		if (help && help->helper)
+			pb_add(&p, "helper=%s ", help->helper->name);
 	}
 	/* the /proc walk holds a reference of its own while it prints; ctnetlink's does not */
 	pb_add(&p, "use=%u", ct->ct_general.use + (proc ? 1 : 0));

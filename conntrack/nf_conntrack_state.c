@@ -4,9 +4,12 @@
  * replay --state` writes the table back so that `nfemu conntrack -L` and the next replay see
  * it.  Saved: the capture clock, and each confirmed, live entry of the hash with its tuples,
  * status, mark, zone, the time it has left (jiffies, relative to the clock), the tracker's
- * state and the acct/tstamp extensions.  Unconfirmed and dying entries belong to packets in
- * flight and are not saved.  Payload (host byte order), inside emu/state.c's section:
- *   u32 version, u64 now_ns, u64 boot_ns, u32 count, count x record (see ct_put_record)
+ * state, the acct/tstamp extensions, its helper (name and private data) and, for an expected
+ * entry, its master (by original tuple); then the live expectations.  Unconfirmed and dying
+ * entries belong to packets in flight and are not saved.  Payload (host byte order), inside
+ * emu/state.c's section:
+ *   u32 version, u64 now_ns, u64 boot_ns, u32 count, count x record (see ct_put_record),
+ *   u32 nexp, nexp x expectation (see ct_put_expect)        -- version 2 on; 1 still reads
  * Loading checks every field a corrupt file could make dangerous and says which record.
  */
 #include <arpa/inet.h>
@@ -16,15 +19,21 @@
 #include "emu/net.h"
 #include "conntrack/nf_conntrack.h"
 #include "conntrack/nf_conntrack_ecache.h"
+#include "conntrack/nf_conntrack_expect.h"
+#include "conntrack/nf_conntrack_helper.h"
 #include "conntrack/nf_conntrack_state.h"
 
-#define NF_CT_STATE_VERSION 1u
+#define NF_CT_STATE_VERSION 2u
 /* bits a saved entry may carry: no DYING, TEMPLATE, UNTRACKED/NAT_CLASH or offload */
 #define NF_CT_STATE_STATUS_OK (IPS_EXPECTED | IPS_SEEN_REPLY | IPS_ASSURED | IPS_CONFIRMED | \
 			       IPS_SRC_NAT | IPS_DST_NAT | IPS_SEQ_ADJUST | IPS_SRC_NAT_DONE | \
 			       IPS_DST_NAT_DONE | IPS_FIXED_TIMEOUT | IPS_HELPER)
 #define NF_CT_STATE_EXT_ACCT 0x01
 #define NF_CT_STATE_EXT_TSTAMP 0x02
+#define NF_CT_STATE_EXT_HELPER 0x04     /* version 2: helper name, its data[] */
+#define NF_CT_STATE_EXT_MASTER 0x08     /* version 2: the master's original tuple and zone */
+#define NF_CT_STATE_EXT_ALL (NF_CT_STATE_EXT_ACCT | NF_CT_STATE_EXT_TSTAMP | \
+			     NF_CT_STATE_EXT_HELPER | NF_CT_STATE_EXT_MASTER)
 
 struct ct_wbuf {
 	unsigned char *data;
@@ -72,7 +81,10 @@ static void ct_put_record(struct ct_wbuf *b, const struct nf_conn *ct)
 	const struct nf_conn_acct *acct = nf_conn_acct_find(ct);
 	const struct nf_conn_tstamp *tstamp = nf_conn_tstamp_find(ct);
 	u32 now = nfct_time_stamp(nf_ct_net(ct));
-	u8 ext = (acct ? NF_CT_STATE_EXT_ACCT : 0) | (tstamp ? NF_CT_STATE_EXT_TSTAMP : 0);
+	const struct nf_conn_help *help = nfct_help(ct);
+	u8 ext = (acct ? NF_CT_STATE_EXT_ACCT : 0) | (tstamp ? NF_CT_STATE_EXT_TSTAMP : 0) |
+		 (help && help->helper ? NF_CT_STATE_EXT_HELPER : 0) |
+		 (ct->master ? NF_CT_STATE_EXT_MASTER : 0);
 
 	ct_put_tuple(b, &ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple);
 	ct_put_tuple(b, &ct->tuplehash[IP_CT_DIR_REPLY].tuple);
@@ -115,6 +127,47 @@ static void ct_put_record(struct ct_wbuf *b, const struct nf_conn *ct)
 		PUT(b, tstamp->start);
 		PUT(b, tstamp->stop);
 	}
+	if (ext & NF_CT_STATE_EXT_HELPER) {
+		char name[NF_CT_HELPER_NAME_LEN] = "";
+
+		snprintf(name, sizeof(name), "%s", help->helper->name);
+		ct_put(b, name, sizeof(name));
+		ct_put(b, help->data, sizeof(help->data));
+	}
+	if (ext & NF_CT_STATE_EXT_MASTER) {
+		ct_put_tuple(b, &ct->master->tuplehash[IP_CT_DIR_ORIGINAL].tuple);
+		PUT(b, ct->master->zone.id);
+		PUT(b, ct->master->zone.flags);
+		PUT(b, ct->master->zone.dir);
+	}
+}
+
+/* One expectation: tuple and mask, zone, flags, class, time left, master, helpers. */
+static void ct_put_expect(struct ct_wbuf *b, const struct nf_conntrack_expect *exp)
+{
+	char name[NF_CT_HELPER_NAME_LEN];
+
+	ct_put_tuple(b, &exp->tuple);
+	PUT(b, exp->mask.src.u3.ip);
+	PUT(b, exp->mask.src.u.all);
+	PUT(b, exp->zone.id);
+	PUT(b, exp->zone.flags);
+	PUT(b, exp->zone.dir);
+	PUT(b, (u32)exp->flags);
+	PUT(b, (u32)exp->class);
+	PUT(b, (s32)(exp->timeout - nfct_time_stamp(exp->net)));
+	ct_put_tuple(b, &exp->master->tuplehash[IP_CT_DIR_ORIGINAL].tuple);
+	PUT(b, exp->master->zone.id);
+	PUT(b, exp->master->zone.flags);
+	PUT(b, exp->master->zone.dir);
+	memset(name, 0, sizeof(name));
+	if (exp->helper)
+		snprintf(name, sizeof(name), "%s", exp->helper->name);
+	ct_put(b, name, sizeof(name));
+	memset(name, 0, sizeof(name));
+	if (exp->assign_helper)
+		snprintf(name, sizeof(name), "%s", exp->assign_helper->name);
+	ct_put(b, name, sizeof(name));
 }
 
 int nf_conntrack_state_save(struct net *net, unsigned char **bufp, size_t *lenp)
@@ -143,6 +196,23 @@ int nf_conntrack_state_save(struct net *net, unsigned char **bufp, size_t *lenp)
 			    nf_ct_is_expired(ct))
 				continue;
 			ct_put_record(&b, ct);
+			count++;
+		}
+	}
+	if (!b.err)
+		memcpy(b.data + count_at, &count, sizeof(count));
+	/* the expectations whose master was saved */
+	count_at = b.len;
+	count = 0;
+	PUT(&b, count);
+	for (unsigned int i = 0; net->ct.expect_hash && i < net->ct.expect_hsize; i++) {
+		const struct nf_conntrack_expect *exp;
+
+		hlist_for_each_entry(exp, &net->ct.expect_hash[i], hnode) {
+			if (nf_ct_exp_is_expired(exp) || !nf_ct_is_confirmed(exp->master) ||
+			    nf_ct_is_dying(exp->master) || nf_ct_is_expired(exp->master))
+				continue;
+			ct_put_expect(&b, exp);
 			count++;
 		}
 	}
@@ -202,8 +272,45 @@ static int ct_state_err(char *err, size_t errlen, const char *fmt, ...)
 	return -EINVAL;
 }
 
+/* An expected entry whose master is looked up once every entry is in. */
+struct ct_pending_master {
+	struct nf_conn *ct;             /* held */
+	struct nf_conntrack_tuple tuple;
+	struct nf_conntrack_zone zone;
+};
+
+struct ct_load {
+	u32 version;
+	struct ct_pending_master *pending;
+	size_t npending, cap;
+};
+
+static bool ct_zone_ok(const struct nf_conntrack_zone *zone)
+{
+	return !(zone->dir & ~NF_CT_DEFAULT_ZONE_DIR) && !(zone->flags & ~NF_CT_FLAG_MARK);
+}
+
+/* A helper name as saved: NUL-terminated within its field and registered (for l4proto). */
+static int ct_get_helper(struct net *net, struct ct_rbuf *r, u8 protonum, bool may_be_empty,
+			 const struct nf_conntrack_helper **hp)
+{
+	char name[NF_CT_HELPER_NAME_LEN];
+
+	GET(r, name);
+	*hp = NULL;
+	if (r->short_read)
+		return 0;
+	if (!memchr(name, '\0', sizeof(name)))
+		return -EINVAL;
+	if (!name[0])
+		return may_be_empty ? 0 : -EINVAL;
+	*hp = __nf_conntrack_helper_find(net, name, NFPROTO_IPV4, protonum);
+	return *hp ? 0 : -ENOENT;
+}
+
 /* Read one record into a fresh entry and insert it; 0 or -errno with err set. */
-static int ct_load_record(struct net *net, struct ct_rbuf *r, u32 i, char *err, size_t errlen)
+static int ct_load_record(struct net *net, struct ct_rbuf *r, u32 i, struct ct_load *ld,
+			  char *err, size_t errlen)
 {
 	struct nf_conntrack_tuple orig, repl, inv;
 	struct nf_conntrack_zone zone;
@@ -279,7 +386,8 @@ static int ct_load_record(struct net *net, struct ct_rbuf *r, u32 i, char *err, 
 		if (nf_ct_protonum(ct) == IPPROTO_UDP)
 			ct->proto.udp.stream_ts = nfemu_jiffies(net) + (unsigned long)(long)stream;
 	}
-	if (ext & ~(NF_CT_STATE_EXT_ACCT | NF_CT_STATE_EXT_TSTAMP)) {
+	if (ext & ~(ld->version >= 2 ? NF_CT_STATE_EXT_ALL :
+		    NF_CT_STATE_EXT_ACCT | NF_CT_STATE_EXT_TSTAMP)) {
 		ct_state_err(err, errlen, "entry %u at +%zu: unknown extensions 0x%x", i + 1, at, ext);
 		goto fail;
 	}
@@ -308,6 +416,54 @@ static int ct_load_record(struct net *net, struct ct_rbuf *r, u32 i, char *err, 
 			tstamp->stop = stop;
 		}
 	}
+	if (ext & NF_CT_STATE_EXT_HELPER) {
+		const struct nf_conntrack_helper *helper;
+		u8 data[sizeof(((struct nf_conn_help *)0)->data)];
+		struct nf_conn_help *help;
+
+		ret = ct_get_helper(net, r, nf_ct_protonum(ct), false, &helper);
+		GET(r, data);
+		if (ret) {
+			ct_state_err(err, errlen, "entry %u at +%zu: helper %s", i + 1, at,
+				     ret == -ENOENT ? "not registered (its module is not loaded)" :
+				     "name not terminated");
+			ret = -EINVAL;
+			goto fail;
+		}
+		help = helper ? nf_ct_helper_ext_add(ct) : NULL;
+		if (help) {
+			help->helper = helper;
+			memcpy(help->data, data, sizeof(data));
+		}
+	}
+	if (ext & NF_CT_STATE_EXT_MASTER) {
+		struct ct_pending_master pm = { 0 };
+
+		ct_get_tuple(r, &pm.tuple, IP_CT_DIR_ORIGINAL);
+		GET(r, pm.zone.id);
+		GET(r, pm.zone.flags);
+		GET(r, pm.zone.dir);
+		if (!r->short_read && (pm.tuple.src.l3num != NFPROTO_IPV4 || !ct_zone_ok(&pm.zone))) {
+			ct_state_err(err, errlen, "entry %u at +%zu: bad master", i + 1, at);
+			goto fail;
+		}
+		if (!r->short_read) {
+			if (ld->npending == ld->cap) {
+				size_t ncap = ld->cap ? ld->cap * 2 : 16;
+				struct ct_pending_master *np = realloc(ld->pending, ncap * sizeof(*np));
+
+				if (!np) {
+					ct_state_err(err, errlen, "out of memory");
+					ret = -ENOMEM;
+					goto fail;
+				}
+				ld->pending = np;
+				ld->cap = ncap;
+			}
+			pm.ct = ct;
+			ld->pending[ld->npending++] = pm;
+		}
+	}
 	if (r->short_read) {
 		ct_state_err(err, errlen, "entry %u at +%zu: truncated", i + 1, at);
 		goto fail;
@@ -322,26 +478,125 @@ static int ct_load_record(struct net *net, struct ct_rbuf *r, u32 i, char *err, 
 			     ret == -EEXIST ? "saved twice" : "hash chain too long");
 		goto fail;
 	}
-	nf_ct_put(ct);
+	/* a pending master fixup keeps the caller's reference until it is done */
+	if (!(ld->npending && ld->pending[ld->npending - 1].ct == ct))
+		nf_ct_put(ct);
 	return 0;
 fail:
+	if (ld->npending && ld->pending[ld->npending - 1].ct == ct)
+		ld->npending--;
 	ct->status &= ~(unsigned long)IPS_CONFIRMED;
 	nf_conntrack_free(ct);
 	return ret;
+}
+
+/* Give each expected entry its master (the entry holds a reference to it, as Linux's
+ * child does); a master that was not saved (expired) leaves the entry without one. */
+static void ct_load_masters(struct net *net, struct ct_load *ld)
+{
+	for (size_t i = 0; i < ld->npending; i++) {
+		struct ct_pending_master *pm = &ld->pending[i];
+		struct nf_conntrack_tuple_hash *h;
+
+		if (!nf_ct_is_dying(pm->ct) && !pm->ct->master) {
+			h = nf_conntrack_find_get(net, &pm->zone, &pm->tuple);
+			if (h && NF_CT_DIRECTION(h) == IP_CT_DIR_ORIGINAL &&
+			    nf_ct_tuplehash_to_ctrack(h) != pm->ct)
+				pm->ct->master = nf_ct_tuplehash_to_ctrack(h);
+			else if (h)
+				nf_ct_put(nf_ct_tuplehash_to_ctrack(h));
+		}
+		nf_ct_put(pm->ct);
+	}
+	ld->npending = 0;
+}
+
+/* Read one expectation and put it in the table; 0 or -errno with err set. */
+static int ct_load_expect(struct net *net, struct ct_rbuf *r, u32 i, char *err, size_t errlen)
+{
+	const struct nf_conntrack_helper *helper, *assign_helper;
+	struct nf_conntrack_tuple tuple, mtuple;
+	struct nf_conntrack_zone zone, mzone;
+	struct nf_conntrack_tuple_hash *h;
+	struct nf_conntrack_expect *exp;
+	struct nf_conn *master;
+	__be32 mask_ip;
+	__be16 mask_port;
+	u32 flags, class;
+	s32 left;
+	size_t at = r->off;
+	int ret, ret2;
+
+	ct_get_tuple(r, &tuple, IP_CT_DIR_ORIGINAL);
+	GET(r, mask_ip);
+	GET(r, mask_port);
+	GET(r, zone.id);
+	GET(r, zone.flags);
+	GET(r, zone.dir);
+	GET(r, flags);
+	GET(r, class);
+	GET(r, left);
+	ct_get_tuple(r, &mtuple, IP_CT_DIR_ORIGINAL);
+	GET(r, mzone.id);
+	GET(r, mzone.flags);
+	GET(r, mzone.dir);
+	ret = ct_get_helper(net, r, tuple.dst.protonum, true, &helper);
+	ret2 = ct_get_helper(net, r, tuple.dst.protonum, true, &assign_helper);
+	if (r->short_read)
+		return ct_state_err(err, errlen, "expectation %u at +%zu: truncated", i + 1, at);
+	if (ret || ret2)
+		return ct_state_err(err, errlen, "expectation %u at +%zu: helper not registered",
+				    i + 1, at);
+	if (tuple.src.l3num != NFPROTO_IPV4 || mtuple.src.l3num != NFPROTO_IPV4 ||
+	    !ct_zone_ok(&zone) || !ct_zone_ok(&mzone) || class >= NF_CT_MAX_EXPECT_CLASSES ||
+	    (flags & ~(u32)(NF_CT_EXPECT_PERMANENT | NF_CT_EXPECT_INACTIVE | NF_CT_EXPECT_USERSPACE)))
+		return ct_state_err(err, errlen, "expectation %u at +%zu: bad fields", i + 1, at);
+	h = nf_conntrack_find_get(net, &mzone, &mtuple);
+	if (!h)
+		return 0;       /* its master was not saved (expired): the expectation goes too */
+	master = nf_ct_tuplehash_to_ctrack(h);
+	if (!nfct_help(master)) {
+		nf_ct_put(master);
+		return ct_state_err(err, errlen, "expectation %u at +%zu: master has no helper",
+				    i + 1, at);
+	}
+	exp = nf_ct_expect_alloc(master);
+	if (!exp) {
+		nf_ct_put(master);
+		return ct_state_err(err, errlen, "out of memory");
+	}
+	exp->net = net;
+	exp->tuple = tuple;
+	exp->mask.src.u3.ip = mask_ip;
+	exp->mask.src.u.all = mask_port;
+	exp->zone = zone;
+	exp->flags = flags;
+	exp->class = class;
+	exp->helper = helper;
+	exp->assign_helper = assign_helper;
+	ret = nf_ct_expect_restore(exp, (u32)left);
+	nf_ct_expect_put(exp);
+	nf_ct_put(master);
+	if (ret)
+		return ct_state_err(err, errlen, "expectation %u at +%zu: %s", i + 1, at,
+				    ret == -EMFILE ? "table full (nf_conntrack_expect_max)" : "refused");
+	return 0;
 }
 
 int nf_conntrack_state_load(struct net *net, const unsigned char *buf, size_t len, char *err,
 			    size_t errlen)
 {
 	struct ct_rbuf r = { .p = buf, .len = len };
+	struct ct_load ld = { 0 };
 	u64 now_ns, boot_ns;
 	u32 version, count;
+	int ret = 0;
 
 	GET(&r, version);
 	if (r.short_read)
 		return ct_state_err(err, errlen, "truncated header");
-	if (version != NF_CT_STATE_VERSION)
-		return ct_state_err(err, errlen, "format version %u, this nfemu reads version %u",
+	if (version != NF_CT_STATE_VERSION && version != 1)
+		return ct_state_err(err, errlen, "format version %u, this nfemu reads versions 1 to %u",
 				    version, NF_CT_STATE_VERSION);
 	GET(&r, now_ns);
 	GET(&r, boot_ns);
@@ -356,11 +611,27 @@ int nf_conntrack_state_load(struct net *net, const unsigned char *buf, size_t le
 		return ct_state_err(err, errlen, "the table is not empty");
 	net->clock.now_ns = now_ns;
 	net->clock.boot_ns = boot_ns;
+	ld.version = version;
 	for (u32 i = 0; i < count; i++) {
-		int ret = ct_load_record(net, &r, i, err, errlen);
-
+		ret = ct_load_record(net, &r, i, &ld, err, errlen);
 		if (ret)
-			return ret;
+			break;
+	}
+	ct_load_masters(net, &ld);
+	free(ld.pending);
+	if (ret)
+		return ret;
+	if (version >= 2) {
+		u32 nexp;
+
+		GET(&r, nexp);
+		if (r.short_read)
+			return ct_state_err(err, errlen, "truncated after %u entries", count);
+		for (u32 i = 0; i < nexp; i++) {
+			ret = ct_load_expect(net, &r, i, err, errlen);
+			if (ret)
+				return ret;
+		}
 	}
 	if (r.off != len)
 		return ct_state_err(err, errlen, "%zu stray bytes after %u entries", len - r.off, count);

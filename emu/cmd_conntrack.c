@@ -1,7 +1,8 @@
-/* emu/cmd_conntrack.c - EMU: `nfemu conntrack [--state FILE] -L | -F | -C`.
+/* emu/cmd_conntrack.c - EMU: `nfemu conntrack [--state FILE] -L [expect] | -F | -C`.
  *
  * conntrack-tools' conntrack for the emulated kernel kept in the state file: -L lists the
- * table as `conntrack -L` prints it (the summary line on stderr), -F empties it and writes
+ * table as `conntrack -L` prints it (the summary line on stderr), `-L expect` the expectation
+ * table as `conntrack -L expect` does, -F empties it and writes
  * the state back, -C prints nf_conntrack_count.  No kernel counterpart (Linux answers these
  * over ctnetlink).  EMU: a kernel without nf_conntrack loaded shows an empty table; Linux would
  * load the module for the netlink request.
@@ -14,13 +15,15 @@
 #include "emu/net.h"
 #include "emu/state.h"
 #include "conntrack/nf_conntrack.h"
+#include "conntrack/nf_conntrack_expect.h"
 
 #define CONNTRACK_TOOL "conntrack v1.4.7 (conntrack-tools)"
 
 static void cmd_conntrack_usage(FILE *f)
 {
-	fprintf(f, "usage: nfemu conntrack [--state FILE] -L|--dump | -F|--flush | -C|--count\n"
+	fprintf(f, "usage: nfemu conntrack [--state FILE] -L|--dump [expect] | -F|--flush | -C|--count\n"
 		   "  -L  list the connection tracking table, as `conntrack -L` prints it\n"
+		   "      (-L expect: the expectation table, as `conntrack -L expect`)\n"
 		   "  -F  flush the table (written back to the state file)\n"
 		   "  -C  print the number of entries (nf_conntrack_count)\n");
 }
@@ -28,7 +31,7 @@ static void cmd_conntrack_usage(FILE *f)
 int cmd_conntrack(int argc, char **argv)
 {
 	const char *state = NULL;
-	enum { CT_NONE, CT_LIST, CT_FLUSH, CT_COUNT } op = CT_NONE;
+	enum { CT_NONE, CT_LIST, CT_LIST_EXPECT, CT_FLUSH, CT_COUNT } op = CT_NONE;
 	struct nfemu_state st;
 	struct net *net = NULL;
 	char err[1024];
@@ -37,8 +40,16 @@ int cmd_conntrack(int argc, char **argv)
 	while (i < argc) {
 		if (cli_state_opt(argc, argv, &i, &state))
 			continue;
-		if (!strcmp(argv[i], "-L") || !strcmp(argv[i], "--dump"))
+		if (!strcmp(argv[i], "-L") || !strcmp(argv[i], "--dump")) {
 			op = CT_LIST;
+			/* conntrack -L [table]: conntrack (default) or expect */
+			if (i + 1 < argc && (!strcmp(argv[i + 1], "expect") ||
+					     !strcmp(argv[i + 1], "conntrack"))) {
+				if (!strcmp(argv[i + 1], "expect"))
+					op = CT_LIST_EXPECT;
+				i++;
+			}
+		}
 		else if (!strcmp(argv[i], "-F") || !strcmp(argv[i], "--flush"))
 			op = CT_FLUSH;
 		else if (!strcmp(argv[i], "-C") || !strcmp(argv[i], "--count"))
@@ -75,6 +86,21 @@ int cmd_conntrack(int argc, char **argv)
 		fflush(stdout);
 		free(text);
 		fprintf(stderr, CONNTRACK_TOOL ": %u flow entries have been shown.\n", n);
+		break;
+	}
+	case CT_LIST_EXPECT: {
+		unsigned int n = 0;
+		char *text = nf_ct_expect_show(net, false, &n);
+
+		if (!text) {
+			fprintf(stderr, "nfemu conntrack: out of memory\n");
+			rc = 1;
+			break;
+		}
+		fputs(text, stdout);
+		fflush(stdout);
+		free(text);
+		fprintf(stderr, CONNTRACK_TOOL ": %u expectations have been shown.\n", n);
 		break;
 	}
 	case CT_FLUSH:

@@ -14,6 +14,7 @@
 #include "emu/state.h"
 #include "xtables/x_tables.h"
 #include "conntrack/nf_conntrack.h"
+#include "conntrack/nf_conntrack_expect.h"
 
 int cli_state_opt(int argc, char **argv, int *i, const char **path)
 {
@@ -218,6 +219,8 @@ int cmd_proc(int argc, char **argv)
 			text = xt_proc_show(k.net, NFPROTO_IPV4, what);
 	} else if (!strcmp(path, "net/nf_conntrack") && find_module(k.net, "nf_conntrack")) {
 		text = nf_conntrack_show(k.net, NF_CT_PRINT_PROC, NULL);
+	} else if (!strcmp(path, "net/nf_conntrack_expect") && find_module(k.net, "nf_conntrack")) {
+		text = nf_ct_expect_show(k.net, true, NULL);
 	}
 	if (!text) {
 		fprintf(stderr, "nfemu proc: /proc/%s: No such file or directory\n", path);

@@ -41,6 +41,7 @@
 struct replay_opts {
 	const char *topology, *rules, *state, *in, *trace, *jsonl, *egress, *capture;
 	bool trace_only_marked;
+	bool explain;
 	u64 seed;
 };
 
@@ -66,7 +67,8 @@ static void replay_usage(FILE *f)
 {
 	fprintf(f,
 		"usage: nfemu replay --topology FILE (--rules RULES.v4 | --state FILE) [--in IFACE]\n"
-		"                    [--trace FILE|-] [--trace-only-marked] [--jsonl FILE|-] [--egress DIR]\n"
+		"                    [--trace FILE|-] [--trace-only-marked] [--explain] [--jsonl FILE|-]\n"
+		"                    [--egress DIR]\n"
 		"                    [--seed N] CAPTURE\n"
 		"  Run every packet of CAPTURE (pcap or pcapng) through the emulated kernel: the\n"
 		"  topology's interfaces, addresses and routes, and the ruleset loaded by the real\n"
@@ -74,6 +76,8 @@ static void replay_usage(FILE *f)
 		"  are written back).\n"
 		"  --trace          kernel log lines (TRACE, LOG) and one fate line (\"#N ...\") per packet\n"
 		"  --trace-only-marked  trace only what the TRACE target marks (default: every packet)\n"
+		"  --explain        also what conntrack does, in the trace (\"#   ct: ...\" lines): entries\n"
+		"                   created, confirmed, destroyed and freed, events, expectations\n"
 		"  --jsonl          one JSON object per event (docs/replay.md)\n"
 		"  --egress DIR     DIR/IFACE.pcap per interface, DIR/dropped.pcap\n"
 		"  --in IFACE       the interface every packet arrives on (default: the pcapng interface,\n"
@@ -145,6 +149,11 @@ static int replay_parse(int argc, char **argv, struct replay_opts *o)
 				i++;
 				continue;
 			}
+			if (!strcmp(arg, "--explain")) {
+				o->explain = true;
+				i++;
+				continue;
+			}
 			for (size_t k = 0; k < ARRAY_SIZE(valued) && !taken; k++) {
 				r = replay_opt(argc, argv, &i, valued[k].name,
 					       (const char **)((char *)o + valued[k].off));
@@ -182,6 +191,10 @@ static int replay_parse(int argc, char **argv, struct replay_opts *o)
 	}
 	if (o->trace && o->jsonl && !strcmp(o->trace, "-") && !strcmp(o->jsonl, "-")) {
 		fprintf(stderr, "nfemu: replay: --trace - and --jsonl -: only one can go to stdout\n");
+		return -1;
+	}
+	if (o->explain && !o->trace) {
+		fprintf(stderr, "nfemu: replay: --explain adds lines to the trace: it needs --trace\n");
 		return -1;
 	}
 	if (!o->topology) {
@@ -679,6 +692,7 @@ static int replay_outputs_open(struct replay *r, const struct replay_opts *o)
 	if (o->jsonl && !(r->jsonl = replay_fopen(o->jsonl, "--jsonl")))
 		return -1;
 	oo.trace = r->trace;
+	oo.explain = o->explain;
 	oo.jsonl = r->jsonl;
 	oo.egress_dir = o->egress;
 	oo.summary = r->trace == stdout || r->jsonl == stdout ? stderr : stdout;

@@ -3,8 +3,8 @@
  *
  * They exist so that loading xt_conntrack pulls in nf_conntrack, xt_LOG pulls in
  * nf_log_syslog, and so on, with the holders and reference counts /proc/modules shows on
- * Linux.  EMU: their init does nothing yet; conntrack and NAT give theirs a body when
- * those subsystems land (conntrack/, nat/).
+ * Linux.  EMU: their init does nothing yet; NAT gives theirs a body when it lands (nat/).
+ * nf_conntrack_ftp and nf_conncount are real modules now (conntrack/).
  */
 #include "emu/module.h"
 
@@ -14,8 +14,6 @@
 STUB_MODULE(libcrc32c, 12288);
 STUB_MODULE(nf_defrag_ipv6, 24576);
 STUB_MODULE(nf_nat, 61440, .depends = MODULE_DEPS("nf_conntrack", "libcrc32c"));
-STUB_MODULE(nf_conntrack_ftp, 24576, .depends = MODULE_DEPS("nf_conntrack"),
-	    .aliases = MODULE_ALIASES("nfct-helper-ftp", "ip_conntrack_ftp"));
 STUB_MODULE(nf_nat_ftp, 16384, .depends = MODULE_DEPS("nf_conntrack_ftp", "nf_nat", "nf_conntrack"),
 	    .aliases = MODULE_ALIASES("ip_nat_ftp", "nf-nat-ftp"));
 STUB_MODULE(nfnetlink, 20480);
@@ -26,7 +24,6 @@ STUB_MODULE(nfnetlink_acct, 16384, .depends = MODULE_DEPS("nfnetlink"));
 STUB_MODULE(nfnetlink_osf, 16384, .depends = MODULE_DEPS("nfnetlink"));
 STUB_MODULE(ip_set, 61440, .depends = MODULE_DEPS("nfnetlink"));
 STUB_MODULE(nf_reject_ipv4, 16384);
-STUB_MODULE(nf_conncount, 24576, .depends = MODULE_DEPS("nf_conntrack"));
 STUB_MODULE(nf_synproxy_core, 24576, .depends = MODULE_DEPS("nf_conntrack"));
 STUB_MODULE(nf_tproxy_ipv4, 16384);
 STUB_MODULE(nf_socket_ipv4, 12288);

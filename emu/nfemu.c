@@ -24,7 +24,8 @@ static const struct {
 					"                                       whether replay emulates its packet semantics" },
 	{ "conntrack", cmd_conntrack, "conntrack [--state FILE] -L|-F       the connection tracking table, as conntrack-tools' conntrack" },
 	{ "proc", cmd_proc, "proc [--state FILE] PATH             print /proc/PATH: net/ip_tables_names, net/ip_tables_matches,\n"
-			    "                                       net/ip_tables_targets, modules" },
+			    "                                       net/ip_tables_targets, net/nf_conntrack,\n"
+			    "                                       net/nf_conntrack_expect, modules" },
 };
 
 static void usage(FILE *f)

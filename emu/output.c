@@ -547,11 +547,41 @@ static void fate_generated(struct nfemu_output *o, const struct nfemu_event *ev)
 	o->generated++;
 }
 
+/* A conntrack event (NFEMU_EV_CT): written when it happens, as kernel log lines are, so the
+ * trace shows it between the TRACE lines of the hooks around it; in the trace only with
+ * --explain.  Outside a packet (a state loaded, a gc at the end) it has no packet number. */
+static void out_ct_event(struct nfemu_output *o, const struct nfemu_event *ev)
+{
+	const struct fate *f = NULL;
+
+	if (o->in_packet)
+		f = fate_of(o, ev->skb);
+	if (o->opts.trace && o->opts.explain)
+		fprintf(o->opts.trace, "#   ct: %s%s%s\n", ev->where ? ev->where : "",
+			ev->where ? ": " : "", ev->text ? ev->text : "");
+	if (o->opts.jsonl) {
+		FILE *j = o->opts.jsonl;
+
+		fputs("{\"event\":\"ct\"", j);
+		if (f)
+			fprintf(j, ",\"packet\":%llu,\"id\":\"%s\"", (unsigned long long)o->n, f->id);
+		fputs(",\"ct\":", j);
+		json_str(j, ev->where ? ev->where : "");
+		fputs(",\"what\":", j);
+		json_str(j, ev->text ? ev->text : "");
+		fputs("}\n", j);
+	}
+}
+
 static void out_event(void *ctx, const struct nfemu_event *ev)
 {
 	struct nfemu_output *o = ctx;
 	struct fate *f;
 
+	if (ev->type == NFEMU_EV_CT) {
+		out_ct_event(o, ev);
+		return;
+	}
 	if (!o->in_packet)
 		return;         /* nothing runs outside a packet; ignore stray reports */
 	if (ev->type == NFEMU_EV_GENERATED) {
@@ -596,6 +626,7 @@ static void out_event(void *ctx, const struct nfemu_event *ev)
 	case NFEMU_EV_NOTE:
 		fate_note(f, ev->text);
 		return;
+	case NFEMU_EV_CT:               /* out_ct_event() */
 	case NFEMU_EV_GENERATED:
 		break;
 	}

@@ -1286,7 +1286,7 @@ static void t_state_roundtrip(void **state)
 		memcpy(bad, buf, len);
 		memcpy(bad, &v, 4);
 		assert_int_equal(nf_conntrack_state_load(net2, bad, len, err, sizeof(err)), -EINVAL);
-		assert_string_equal(err, "format version 99, this nfemu reads version 1");
+		assert_string_equal(err, "format version 99, this nfemu reads versions 1 to 2");
 		/* the first record's status (after the header and two 15-byte tuples) */
 		memcpy(bad, buf, len);
 		v = IPS_DYING | IPS_CONFIRMED;
@@ -1332,12 +1332,13 @@ static void t_state_file(void **state)
 	assert_memory_equal(img, img2, len);
 	free(img2);
 	net_free(net2);
-	/* flip the last entry's address family (records are 107 bytes here, l3num at +13): the
-	 * CRC is fixed up, the section is not */
+	/* flip the last entry's address family (records are 107 bytes here, l3num at +13, and
+	 * the section ends with the u32 count of expectations): the CRC is fixed up, the section
+	 * is not */
 	{
 		u32 crc, c = 0xffffffffu;
 
-		img[len - 107 + 13] ^= 0x40;
+		img[len - 4 - 107 + 13] ^= 0x40;
 		for (size_t i = 24; i < len; i++) {
 			c ^= img[i];
 			for (int k = 0; k < 8; k++)

@@ -1,11 +1,13 @@
 /* xtables/ext/xt_CT.c - the CT target (revisions 0-2: notrack, zone, events, helper,
  * timeout policy of new connections) and the NOTRACK target, raw table only.
  *
- * Mirrors net/netfilter/xt_CT.c with the lookups it makes into conntrack:
- * nf_conntrack_helper_try_module_get() (nf_conntrack_helper.c, which request_module()s
- * "nfct-helper-NAME") and nf_ct_set_timeout() (nf_conntrack_timeout.c).  Each rule's
- * conntrack template lives in the kernel-only tail of the targinfo (info->ct).
- * Leaves out: xt_ct_target/notrack_tg (need conntrack/); the template is a stand-in.
+ * Mirrors net/netfilter/xt_CT.c: each rule owns a conntrack template (nf_ct_tmpl_alloc:
+ * zone, ecache masks, helper found with nf_conntrack_helper_try_module_get(), which
+ * request_module()s "nfct-helper-NAME"), kept in the kernel-only tail of the targinfo
+ * (info->ct); the target attaches it to the packet (IP_CT_NEW) and init_conntrack copies it
+ * into the new entry; --notrack and NOTRACK mark the packet IP_CT_UNTRACKED, with no entry.
+ * Leaves out: timeout policies (no cttimeout objects: --timeout is refused, ENOENT, as for a
+ * name no policy has in a fresh netns); nf_queue_nf_hook_drop on destroy.
  */
 #include <stdlib.h>
 #include <netinet/in.h>
@@ -15,80 +17,46 @@
 #include "emu/net.h"
 #include "xtables/x_tables.h"
 #include "conntrack/nf_conntrack.h"
+#include "conntrack/nf_conntrack_ecache.h"
+#include "conntrack/nf_conntrack_helper.h"
+#include "netstack/skbuff.h"
 
-/* The conntrack helpers of Linux 6.18 by name and layer-4 protocol (each registers for
- * IPv4 and IPv6).  EMU: until conntrack/ keeps a helper registry, this table is it.  A
- * helper with a module is registered while that module is loaded (nfemu has
- * nf_conntrack_ftp); the others are built into the kernel this machine runs, so nfemu
- * treats them as always registered. */
-struct nf_conntrack_helper {
-	const char *name;
-	u8 protonum;
-	const char *module;     /* providing module, NULL = built in */
-};
-
-static const struct nf_conntrack_helper nf_ct_helpers[] = {
-	{ "ftp",        IPPROTO_TCP, "nf_conntrack_ftp" },
-	{ "irc",        IPPROTO_TCP, NULL },
-	{ "tftp",       IPPROTO_UDP, NULL },
-	{ "amanda",     IPPROTO_UDP, NULL },
-	{ "netbios-ns", IPPROTO_UDP, NULL },
-	{ "snmp",       IPPROTO_UDP, NULL },
-	{ "snmp_trap",  IPPROTO_UDP, NULL },
-	{ "pptp",       IPPROTO_TCP, NULL },
-	{ "sane",       IPPROTO_TCP, NULL },
-	{ "sip",        IPPROTO_UDP, NULL },
-	{ "sip",        IPPROTO_TCP, NULL },
-	{ "RAS",        IPPROTO_UDP, NULL },
-	{ "Q.931",      IPPROTO_TCP, NULL },
-	{ "H.245",      IPPROTO_UDP, NULL },
-};
-
-/* The conntrack template a CT rule attaches to new connections.
- * EMU: stands in for the template struct nf_conn of nf_ct_tmpl_alloc(); info->ct points to
- * one of these. */
-struct xt_ct_tmpl {
-	u16 zone;
-	u16 flags;                                      /* XT_CT_ZONE_* */
-	u32 ct_events, exp_events;
-	const struct nf_conntrack_helper *helper;       /* NULL: none */
-};
-
-static const struct nf_conntrack_helper *
-__nf_conntrack_helper_find(struct net *net, const char *name, u8 protonum)
+static inline unsigned int xt_ct_target(struct sk_buff *skb, struct nf_conn *ct)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(nf_ct_helpers); i++) {
-		const struct nf_conntrack_helper *h = &nf_ct_helpers[i];
-
-		if (strcmp(h->name, name) || h->protonum != protonum)
-			continue;
-		if (h->module && !find_module(net, h->module))
-			continue;       /* not registered: its module is not loaded */
-		return h;
+	/* Previously seen (loopback)? Ignore. */
+	if (skb->_nfct != 0)
+		return XT_CONTINUE;
+	if (ct) {
+		nf_conntrack_get(&ct->ct_general);
+		nf_ct_set(skb, ct, IP_CT_NEW);
+	} else {
+		nf_ct_set(skb, ct, IP_CT_UNTRACKED);
 	}
-	return NULL;
+	return XT_CONTINUE;
 }
 
-static const struct nf_conntrack_helper *
-nf_conntrack_helper_try_module_get(struct net *net, const char *name, u8 protonum)
+static unsigned int xt_ct_target_v0(struct sk_buff *skb, const struct xt_action_param *par)
 {
-	const struct nf_conntrack_helper *h;
+	const struct xt_ct_target_info *info = par->targinfo;
 
-	h = __nf_conntrack_helper_find(net, name, protonum);
-	if (!h) {
-		if (request_module(net, "nfct-helper-%s", name) != 0)
-			return NULL;
-		h = __nf_conntrack_helper_find(net, name, protonum);
-	}
-	if (h && h->module && !try_module_get(find_module(net, h->module)))
-		h = NULL;
-	return h;
+	return xt_ct_target(skb, info->ct);
 }
 
-static void nf_conntrack_helper_put(struct net *net, const struct nf_conntrack_helper *h)
+static unsigned int xt_ct_target_v1(struct sk_buff *skb, const struct xt_action_param *par)
 {
-	if (h && h->module)
-		module_put(find_module(net, h->module));
+	const struct xt_ct_target_info_v1 *info = par->targinfo;
+
+	return xt_ct_target(skb, info->ct);
+}
+
+static unsigned int notrack_tg(struct sk_buff *skb, const struct xt_action_param *par)
+{
+	(void)par;
+	/* Previously seen (loopback)? Ignore. */
+	if (skb->_nfct != 0)
+		return XT_CONTINUE;
+	nf_ct_set(skb, NULL, IP_CT_UNTRACKED);
+	return XT_CONTINUE;
 }
 
 static u8 xt_ct_find_proto(const struct xt_tgchk_param *par)
@@ -103,10 +71,11 @@ static u8 xt_ct_find_proto(const struct xt_tgchk_param *par)
 	return 0;
 }
 
-static int xt_ct_set_helper(struct xt_ct_tmpl *ct, const char *helper_name,
+static int xt_ct_set_helper(struct nf_conn *ct, const char *helper_name,
 			    const struct xt_tgchk_param *par)
 {
-	const struct nf_conntrack_helper *helper;
+	struct nf_conntrack_helper *helper;
+	struct nf_conn_help *help;
 	u8 proto;
 
 	proto = xt_ct_find_proto(par);
@@ -115,12 +84,18 @@ static int xt_ct_set_helper(struct xt_ct_tmpl *ct, const char *helper_name,
 		return -ENOENT;
 	}
 
-	helper = nf_conntrack_helper_try_module_get(par->net, helper_name, proto);
+	helper = nf_conntrack_helper_try_module_get(par->net, helper_name, par->family, proto);
 	if (helper == NULL) {
 		pr_info_ratelimited(par->net, "xt_CT: No such helper \"%s\"\n", helper_name);
 		return -ENOENT;
 	}
-	ct->helper = helper;
+
+	help = nf_ct_helper_ext_add(ct);
+	if (help == NULL) {
+		nf_conntrack_helper_put(helper);
+		return -ENOMEM;
+	}
+	help->helper = helper;
 	return 0;
 }
 
@@ -146,9 +121,30 @@ static int xt_ct_set_timeout(const struct xt_tgchk_param *par, const char *timeo
 	return nf_ct_set_timeout(par->net, timeout_name);
 }
 
+static u8 xt_ct_flags_to_dir(const struct xt_ct_target_info_v1 *info)
+{
+	switch (info->flags & (XT_CT_ZONE_DIR_ORIG | XT_CT_ZONE_DIR_REPL)) {
+	case XT_CT_ZONE_DIR_ORIG:
+		return NF_CT_ZONE_DIR_ORIG;
+	case XT_CT_ZONE_DIR_REPL:
+		return NF_CT_ZONE_DIR_REPL;
+	default:
+		return NF_CT_DEFAULT_ZONE_DIR;
+	}
+}
+
+static void xt_ct_put_helper(struct nf_conn_help *help)
+{
+	/* not yet exposed to other cpus, or ruleset already detached (post-replacement). */
+	if (help && help->helper)
+		nf_conntrack_helper_put((struct nf_conntrack_helper *)help->helper);
+}
+
 static int xt_ct_tg_check(const struct xt_tgchk_param *par, struct xt_ct_target_info_v1 *info)
 {
-	struct xt_ct_tmpl *ct;
+	struct nf_conntrack_zone zone;
+	struct nf_conn_help *help;
+	struct nf_conn *ct;
 	int ret;
 
 	if (info->flags & XT_CT_NOTRACK) {
@@ -161,16 +157,23 @@ static int xt_ct_tg_check(const struct xt_tgchk_param *par, struct xt_ct_target_
 	if (ret < 0)
 		goto err1;
 
-	ct = calloc(1, sizeof(*ct));                    /* nf_ct_tmpl_alloc() */
+	memset(&zone, 0, sizeof(zone));
+	zone.id = info->zone;
+	zone.dir = xt_ct_flags_to_dir(info);
+	if (info->flags & XT_CT_ZONE_MARK)
+		zone.flags |= NF_CT_FLAG_MARK;
+
+	ct = nf_ct_tmpl_alloc(par->net, &zone);
 	if (!ct) {
 		ret = -ENOMEM;
 		goto err2;
 	}
-	ct->zone = info->zone;
-	ct->flags = info->flags & (XT_CT_ZONE_DIR_ORIG | XT_CT_ZONE_DIR_REPL | XT_CT_ZONE_MARK);
-	/* nf_ct_ecache_ext_add() fails only for want of memory. */
-	ct->ct_events = info->ct_events;
-	ct->exp_events = info->exp_events;
+
+	if ((info->ct_events || info->exp_events) &&
+	    !nf_ct_ecache_ext_add(ct, (u16)info->ct_events, (u16)info->exp_events)) {
+		ret = -EINVAL;
+		goto err3;
+	}
 
 	if (info->helper[0]) {
 		if (strnlen(info->helper, sizeof(info->helper)) == sizeof(info->helper)) {
@@ -191,14 +194,16 @@ static int xt_ct_tg_check(const struct xt_tgchk_param *par, struct xt_ct_target_
 		if (ret < 0)
 			goto err4;
 	}
+	ct->status |= IPS_CONFIRMED;
 out:
-	info->ct = (struct nf_conn *)ct;
+	info->ct = ct;
 	return 0;
 
 err4:
-	nf_conntrack_helper_put(par->net, ct->helper);
+	help = nfct_help(ct);
+	xt_ct_put_helper(help);
 err3:
-	free(ct);                                       /* nf_ct_tmpl_free() */
+	nf_ct_tmpl_free(ct);
 err2:
 	nf_ct_netns_put(par->net, par->family);
 err1:
@@ -258,12 +263,13 @@ static int xt_ct_tg_check_v2(const struct xt_tgchk_param *par)
 
 static void xt_ct_tg_destroy(const struct xt_tgdtor_param *par, struct xt_ct_target_info_v1 *info)
 {
-	struct xt_ct_tmpl *ct = (struct xt_ct_tmpl *)info->ct;
+	struct nf_conn *ct = info->ct;
 
 	if (ct) {
-		nf_conntrack_helper_put(par->net, ct->helper);
+		/* nf_queue_nf_hook_drop(): EMU nothing waits in a queue between two calls */
+		xt_ct_put_helper(nfct_help(ct));
 		nf_ct_netns_put(par->net, par->family);
-		free(ct);                               /* nf_ct_put() of the template */
+		nf_ct_put(info->ct);    /* the rule's reference to its template */
 	}
 }
 
@@ -295,6 +301,7 @@ static const struct xt_target xt_ct_tg_reg[] = {
 		.name       = "NOTRACK",
 		.revision   = 0,
 		.family     = NFPROTO_IPV4,
+		.target     = notrack_tg,
 		.table      = "raw",
 	},
 	{
@@ -302,6 +309,7 @@ static const struct xt_target xt_ct_tg_reg[] = {
 		.family     = NFPROTO_IPV4,
 		.targetsize = sizeof(struct xt_ct_target_info),
 		.usersize   = offsetof(struct xt_ct_target_info, ct),
+		.target     = xt_ct_target_v0,
 		.checkentry = xt_ct_tg_check_v0,
 		.destroy    = xt_ct_tg_destroy_v0,
 		.table      = "raw",
@@ -312,6 +320,7 @@ static const struct xt_target xt_ct_tg_reg[] = {
 		.revision   = 1,
 		.targetsize = sizeof(struct xt_ct_target_info_v1),
 		.usersize   = offsetof(struct xt_ct_target_info, ct),
+		.target     = xt_ct_target_v1,
 		.checkentry = xt_ct_tg_check_v1,
 		.destroy    = xt_ct_tg_destroy_v1,
 		.table      = "raw",
@@ -322,6 +331,7 @@ static const struct xt_target xt_ct_tg_reg[] = {
 		.revision   = 2,
 		.targetsize = sizeof(struct xt_ct_target_info_v1),
 		.usersize   = offsetof(struct xt_ct_target_info, ct),
+		.target     = xt_ct_target_v1,
 		.checkentry = xt_ct_tg_check_v2,
 		.destroy    = xt_ct_tg_destroy_v1,
 		.table      = "raw",

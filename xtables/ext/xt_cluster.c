@@ -3,14 +3,68 @@
  *
  * Mirrors net/netfilter/xt_cluster.c (NFPROTO_IPV4 registration): checkentry refuses more
  * than XT_CLUSTER_NODES_MAX nodes (EINVAL) and a node mask naming nodes beyond the total
- * (EDOM), then takes a conntrack reference.
- * Leaves out: xt_cluster_mt (needs conntrack/).
+ * (EDOM), then takes a conntrack reference.  The match hashes the original source address of
+ * the packet's connection (its master's, for an expected one) with jhash_1word and the
+ * rule's seed, scales it to total_nodes and tests the node's bit; as Linux, it turns a
+ * unicast packet received as PACKET_MULTICAST into PACKET_HOST.
  */
 #include <linux/netfilter/xt_cluster.h>
 #include "emu/module.h"
 #include "emu/net.h"
 #include "xtables/x_tables.h"
 #include "conntrack/nf_conntrack.h"
+#include "lib/jhash.h"
+#include "netstack/route.h"
+#include "netstack/skbuff.h"
+
+static inline u32 nf_ct_orig_ipv4_src(const struct nf_conn *ct)
+{
+	return (u32)ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple.src.u3.ip;
+}
+
+static inline u32 xt_cluster_hash_ipv4(u32 ip, const struct xt_cluster_match_info *info)
+{
+	return jhash_1word(ip, info->hash_seed);
+}
+
+static inline u32 xt_cluster_hash(const struct nf_conn *ct, const struct xt_cluster_match_info *info)
+{
+	u32 hash = 0;
+
+	/* EMU: IPv4 only */
+	if (nf_ct_l3num(ct) == AF_INET)
+		hash = xt_cluster_hash_ipv4(nf_ct_orig_ipv4_src(ct), info);
+	return reciprocal_scale(hash, info->total_nodes);
+}
+
+static inline bool xt_cluster_is_multicast_addr(const struct sk_buff *skb)
+{
+	return ipv4_is_multicast(ip_hdr(skb)->daddr);
+}
+
+static bool xt_cluster_mt(const struct sk_buff *skb, struct xt_action_param *par)
+{
+	struct sk_buff *pskb = (struct sk_buff *)skb;
+	const struct xt_cluster_match_info *info = par->matchinfo;
+	const struct nf_conn *ct;
+	enum ip_conntrack_info ctinfo;
+	unsigned long hash;
+
+	/* This match assumes that all nodes see the same packets; cluster nodes may answer
+	 * ARP with a multicast MAC, so the link layer marks unicast IP packets
+	 * PACKET_MULTICAST, which TCP and others do not accept: the match mangles them back. */
+	if (!xt_cluster_is_multicast_addr(skb) && skb->pkt_type == PACKET_MULTICAST)
+		pskb->pkt_type = PACKET_HOST;
+
+	ct = nf_ct_get(skb, &ctinfo);
+	if (!ct || nf_ct_is_template(ct))
+		return false;
+	if (ct->master)
+		hash = xt_cluster_hash(ct->master, info);
+	else
+		hash = xt_cluster_hash(ct, info);
+	return !!((1u << hash) & info->node_mask) ^ !!(info->flags & XT_CLUSTER_F_INV);
+}
 
 static int xt_cluster_mt_checkentry(const struct xt_mtchk_param *par)
 {
@@ -45,6 +99,7 @@ static const struct xt_match xt_cluster_match[] = {
 		.name       = "cluster",
 		.family     = NFPROTO_IPV4,
 		.checkentry = xt_cluster_mt_checkentry,
+		.match      = xt_cluster_mt,
 		.matchsize  = sizeof(struct xt_cluster_match_info),
 		.destroy    = xt_cluster_mt_destroy,
 	},

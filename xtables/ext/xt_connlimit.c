@@ -1,11 +1,12 @@
 /* xtables/ext/xt_connlimit.c - the "connlimit" match: how many connections a source (or
  * destination) address or network has open.
  *
- * Mirrors net/netfilter/xt_connlimit.c (revision 1, NFPROTO_IPV4 registration) and the
- * checks of nf_conncount_init() in net/netfilter/nf_conncount.c: each rule gets its own
- * counting data, stored in the kernel-only tail of the matchinfo (info->data, hidden from
- * GET_ENTRIES by usersize).
- * Leaves out: connlimit_mt and the connection counting itself (needs conntrack/).
+ * Mirrors net/netfilter/xt_connlimit.c (revision 1, NFPROTO_IPV4 registration): each rule
+ * gets its own nf_conncount data (conntrack/nf_conncount.c), stored in the kernel-only tail of
+ * the matchinfo (info->data, hidden from GET_ENTRIES by usersize); the match counts the
+ * connections of the packet's source (or destination) address under the mask, in its zone,
+ * this packet's included, and compares with the limit; a count of 0 hotdrops.
+ * Leaves out: IPv6 (IPv4 tables only).
  */
 #include <stdlib.h>
 #include <linux/netfilter.h>
@@ -14,35 +15,40 @@
 #include "emu/net.h"
 #include "xtables/x_tables.h"
 #include "conntrack/nf_conntrack.h"
+#include "conntrack/nf_conntrack_count.h"
+#include "netstack/skbuff.h"
+#include "netstack/ip.h"
 
-/* The key is the (masked) address plus the conntrack zone id, in u32 words. */
-#define MAX_KEYLEN 5
-
-/* EMU: the per-rule data of nf_conncount (nf_conncount.c keeps an rbtree of connection
- * lists per key); until the packet path counts connections it only remembers its key
- * length.  It stays private to this file until nf_conncount gets its own. */
-struct nf_conncount_data {
-	unsigned int keylen;
-};
-
-static struct nf_conncount_data *nf_conncount_init(struct net *net, unsigned int keylen)
+static bool connlimit_mt(const struct sk_buff *skb, struct xt_action_param *par)
 {
-	struct nf_conncount_data *data;
+	struct net *net = xt_net(par);
+	const struct xt_connlimit_info *info = par->matchinfo;
+	const struct nf_conntrack_zone *zone = &nf_ct_zone_dflt;
+	enum ip_conntrack_info ctinfo;
+	const struct nf_conn *ct;
+	unsigned int connections;
+	const struct iphdr *iph;
+	u32 key[5];
 
-	(void)net;
-	if (keylen % sizeof(u32) || keylen / sizeof(u32) > MAX_KEYLEN || keylen == 0)
-		return ERR_PTR(-EINVAL);
-	data = calloc(1, sizeof(*data));
-	if (!data)
-		return ERR_PTR(-ENOMEM);
-	data->keylen = keylen;
-	return data;
-}
+	ct = nf_ct_get(skb, &ctinfo);
+	if (ct)
+		zone = nf_ct_zone(ct);
 
-static void nf_conncount_destroy(struct net *net, struct nf_conncount_data *data)
-{
-	(void)net;
-	free(data);
+	/* EMU: IPv4 tables only */
+	iph = ip_hdr(skb);
+	key[0] = (info->flags & XT_CONNLIMIT_DADDR) ? (u32)iph->daddr : (u32)iph->saddr;
+	key[0] &= (u32)info->mask.ip;
+	key[1] = zone->id;
+
+	connections = nf_conncount_count_skb(net, skb, xt_family(par), info->data, key);
+	if (connections == 0)
+		/* kmalloc failed or tuple couldn't be found, drop it entirely */
+		goto hotdrop;
+	return (connections > info->limit) ^ !!(info->flags & XT_CONNLIMIT_INVERT);
+
+hotdrop:
+	par->hotdrop = true;
+	return false;
 }
 
 static int connlimit_mt_check(const struct xt_mtchk_param *par)
@@ -67,7 +73,7 @@ static int connlimit_mt_check(const struct xt_mtchk_param *par)
 	/* init private data */
 	info->data = nf_conncount_init(par->net, keylen);
 	if (IS_ERR(info->data)) {
-		ret = PTR_ERR(info->data);
+		ret = (int)PTR_ERR(info->data);
 		info->data = NULL;
 		nf_ct_netns_put(par->net, par->family);
 		return ret;
@@ -89,6 +95,7 @@ static const struct xt_match connlimit_mt_reg[] = {
 		.revision   = 1,
 		.family     = NFPROTO_IPV4,
 		.checkentry = connlimit_mt_check,
+		.match      = connlimit_mt,
 		.matchsize  = sizeof(struct xt_connlimit_info),
 		.usersize   = offsetof(struct xt_connlimit_info, data),
 		.destroy    = connlimit_mt_destroy,

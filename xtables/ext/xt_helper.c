@@ -2,14 +2,41 @@
  * the named conntrack helper (e.g. ftp data connections).
  *
  * Mirrors net/netfilter/xt_helper.c: checkentry takes a conntrack reference and
- * NUL-terminates the helper name in place (which GET_ENTRIES then shows).
- * Leaves out: helper_mt (needs conntrack/ and helpers).
+ * NUL-terminates the helper name in place (which GET_ENTRIES then shows); the match is true
+ * for an entry whose master's helper has the name (compared over the helper name's length,
+ * so "ftp-" prefixes match too; an empty name matches any helper).
  */
 #include <linux/netfilter/xt_helper.h>
 #include "emu/module.h"
 #include "emu/net.h"
 #include "xtables/x_tables.h"
 #include "conntrack/nf_conntrack.h"
+#include "conntrack/nf_conntrack_helper.h"
+
+static bool helper_mt(const struct sk_buff *skb, struct xt_action_param *par)
+{
+	const struct xt_helper_info *info = par->matchinfo;
+	const struct nf_conn *ct;
+	const struct nf_conn_help *master_help;
+	const struct nf_conntrack_helper *helper;
+	enum ip_conntrack_info ctinfo;
+	bool ret = info->invert;
+
+	ct = nf_ct_get(skb, &ctinfo);
+	if (!ct || !ct->master)
+		return ret;
+	master_help = nfct_help(ct->master);
+	if (!master_help)
+		return ret;
+	helper = master_help->helper;
+	if (!helper)
+		return ret;
+	if (info->name[0] == '\0')
+		ret = !ret;
+	else
+		ret ^= !strncmp(helper->name, info->name, strlen(helper->name));
+	return ret;
+}
 
 static int helper_mt_check(const struct xt_mtchk_param *par)
 {
@@ -36,6 +63,7 @@ static const struct xt_match helper_mt_reg = {
 	.revision   = 0,
 	.family     = NFPROTO_UNSPEC,
 	.checkentry = helper_mt_check,
+	.match      = helper_mt,
 	.destroy    = helper_mt_destroy,
 	.matchsize  = sizeof(struct xt_helper_info),
 };

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 # The packet differential suite (issue 3): for each case folder in cases/ (topology, rules.v4,
 # packets.pcapng), what the real Linux kernel did to the packets -- nf_log TRACE/LOG lines,
-# `iptables-legacy-save -c` counters, frames that left each interface -- recorded in expected/,
-# and compared with a live kernel (--kernel) or with `nfemu replay` (--nfemu PATH).
+# `iptables-legacy-save -c` counters, frames that left each interface and, in conntrack cases,
+# the `conntrack -L` table at chosen points -- recorded in expected/, and compared with a live
+# kernel (--kernel) or with `nfemu replay` + `nfemu conntrack -L` (--nfemu PATH).
 # Format and usage: docs/testing-kernel.md. Exit 0 all identical, 1 a difference, 77 skipped.
 
 import argparse
@@ -41,17 +42,38 @@ class Case:
                         k, _, v = line.partition("=")
                         self.options[k.strip()] = v.strip()
         self.trace_all = self.options.get("trace", "all") == "all"
+        # conntrack=N,M,end: read the conntrack table after packets N and M and at the end;
+        # conntrack-expect=yes: the expectation table too.
+        self.ct_points = []
+        for w in self.options.get("conntrack", "").replace(",", " ").split():
+            if w != "end" and not w.isdigit():
+                raise TopologyError("%s/options: conntrack=: packet numbers or 'end', not %r"
+                                    % (path, w))
+            p = w if w == "end" else int(w)
+            if p not in self.ct_points:
+                self.ct_points.append(p)
+        self.ct_expect = self.options.get("conntrack-expect", "no") == "yes"
+        if self.ct_expect and not self.ct_points:
+            raise TopologyError("%s/options: conntrack-expect=yes needs conntrack=" % path)
 
     def frames(self):
         return pktlib.read_capture(self.pcap)
 
+    def snapshot_points(self, nframes):
+        """The conntrack snapshot points: sorted packet numbers below nframes, then "end"
+        (a point at the last packet is the end)."""
+        nums = sorted(p for p in self.ct_points if p != "end" and p < nframes)
+        end = "end" in self.ct_points or any(p != "end" and p >= nframes
+                                             for p in self.ct_points)
+        return nums + (["end"] if end else [])
+
     def hosts(self):
         return self.topo.host_addresses()
 
-    def render(self, trace, egress, save):
+    def render(self, trace, egress, save, conntrack=None):
         frames = self.frames()
         return outputs.render(trace, egress, save, sorted(self.topo.ifaces), self.hosts(),
-                              outputs.local_ids(frames, self.topo))
+                              outputs.local_ids(frames, self.topo), conntrack)
 
 
 def find_cases(names):
@@ -79,7 +101,7 @@ def record_kernel(case, verbose, attempt=0):
     frames = case.frames()
     with kernel.Router(case.topo, "%d" % attempt, trace_all=case.trace_all) as r:
         r.restore(case.rules)
-        rec = r.replay(frames)
+        rec = r.replay(frames, case.snapshot_points(len(frames)), case.ct_expect)
     if verbose:
         for n, late in rec.late:
             print("  %s: packet %d sent %.1f ms late" % (case.name, n, late * 1000))
@@ -88,7 +110,7 @@ def record_kernel(case, verbose, attempt=0):
     if any(late > 0.05 for _, late in rec.late):
         print("  %s: warning: packets sent up to %.0f ms behind the capture's pace"
               % (case.name, max(l for _, l in rec.late) * 1000))
-    return case.render(rec.trace, rec.egress, rec.save), rec
+    return case.render(rec.trace, rec.egress, rec.save, rec.conntrack), rec
 
 
 def show_by_packet(case, rec):
@@ -103,12 +125,35 @@ def show_by_packet(case, rec):
             for n, d in lst:
                 if n == i:
                     print("    -> %s: %s" % (name, pktlib.describe(d)))
+        point = "end" if i == len(frames) else i
+        if point in rec.conntrack:
+            table, exp = rec.conntrack[point]
+            print("  conntrack -L after packet %d%s:" % (i, " (end)" if point == "end" else ""))
+            for row in outputs.normalize_conntrack(table).splitlines():
+                print("    " + row)
+            if exp is not None:
+                print("  conntrack -L expect:")
+                for row in outputs.normalize_expect(exp).splitlines():
+                    print("    " + row)
 
 
 # -- nfemu -----------------------------------------------------------------------------------
-def nfemu_has_replay(nfemu):
+def nfemu_usage(nfemu):
     p = subprocess.run([nfemu], capture_output=True, text=True)
-    return "replay" in (p.stdout + p.stderr)
+    return p.stdout + p.stderr
+
+
+def nfemu_has_replay(nfemu):
+    return "replay" in nfemu_usage(nfemu)
+
+
+def nfemu_has_conntrack(nfemu):
+    import re
+    return re.search(r"(?m)^\s*nfemu conntrack\b", nfemu_usage(nfemu)) is not None
+
+
+NO_CONNTRACK = ("nfemu has no `conntrack -L` command yet (issue 4): this case's conntrack "
+                "table cannot be compared, so it fails")
 
 
 def parse_nfemu_trace(text):
@@ -128,12 +173,14 @@ def parse_nfemu_trace(text):
 
 
 def run_nfemu(case, nfemu, keep):
+    """Replay the case in nfemu; return (files, ignore, note). A conntrack case with
+    snapshots after packets N, M replays the capture in slices [1..N], [N+1..M], ... on the
+    same state file (nfemu's clock is the capture's, so the slices continue one another) and
+    reads `nfemu conntrack -L` after each; note says why a comparison could not be made."""
     tmp = tempfile.mkdtemp(prefix="nfemu-pkt-")
     try:
         env = dict(os.environ, XTABLES_LOCKFILE=os.path.join(tmp, "lock"))
         state = os.path.join(tmp, "state")
-        egress = os.path.join(tmp, "egress")
-        os.mkdir(egress)
 
         def sh(argv, what):
             p = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=300)
@@ -143,33 +190,63 @@ def run_nfemu(case, nfemu, keep):
 
         sh([nfemu, "exec", "--state", state, "--", "iptables-legacy-restore", case.rules],
            "nfemu exec -- iptables-legacy-restore")
-        argv = [nfemu, "replay", "--topology", os.path.join(case.path, "topology"),
-                "--state", state, "--trace", "-", "--egress", egress]
-        if not case.trace_all:
-            argv.append("--trace-only-marked")
-        argv.append(case.pcap)
-        tr = sh(argv, "nfemu replay")
+        frames = case.frames()
+        points = case.snapshot_points(len(frames))
+        note = None
+        has_ct = bool(points) and nfemu_has_conntrack(nfemu)
+        if points and not has_ct:
+            note = NO_CONNTRACK
+        # Slices of the capture: [(first index, last index + 1, snapshot point or None)].
+        slices, first = [], 0
+        for pt in points if has_ct else []:
+            last = len(frames) if pt == "end" else pt
+            slices.append((first, last, pt))
+            first = last
+        if first < len(frames) or not slices:
+            slices.append((first, len(frames), None))
+        lines, conntrack = [], {}
+        egress_dirs = []
+        for k, (a, b, pt) in enumerate(slices):
+            egress = os.path.join(tmp, "egress%d" % k)
+            os.mkdir(egress)
+            egress_dirs.append(egress)
+            if (a, b) == (0, len(frames)):
+                pcap = case.pcap
+            else:
+                pcap = os.path.join(tmp, "slice%d.pcapng" % k)
+                pktlib.write_frames(pcap, frames[a:b])
+            if b > a:
+                argv = [nfemu, "replay", "--topology", os.path.join(case.path, "topology"),
+                        "--state", state, "--trace", "-", "--egress", egress]
+                if not case.trace_all:
+                    argv.append("--trace-only-marked")
+                argv.append(pcap)
+                lines += parse_nfemu_trace(sh(argv, "nfemu replay (packets %d-%d)" % (a + 1, b)))
+            if pt is not None:
+                table = sh([nfemu, "conntrack", "-L", "--state", state],
+                           "nfemu conntrack -L")
+                exp = sh([nfemu, "conntrack", "-L", "expect", "--state", state],
+                         "nfemu conntrack -L expect") if case.ct_expect else None
+                conntrack[pt] = (table, exp)
         save = sh([nfemu, "exec", "--state", state, "--", "iptables-legacy-save", "-c"],
                   "nfemu exec -- iptables-legacy-save -c")
         save = "".join(l + "\n" for l in save.splitlines() if not l.startswith("#"))
-        lines = parse_nfemu_trace(tr)
         trace = [(None, lvl, msg) for lvl, msg in lines]
-        frames = case.frames()
         stamps = [fr.ts for fr in frames]
         eg, timed = {}, True
         for name in case.topo.ifaces:
-            for fn in (name + ".pcap", name + ".pcapng", "egress-%s.pcap" % name,
-                       "egress-%s.pcapng" % name):
-                p = os.path.join(egress, fn)
-                if os.path.exists(p):
-                    lst = []
-                    for fr in pktlib.read_capture(p):
-                        n = sum(1 for t in stamps if fr.ts is not None and t <= fr.ts)
-                        if fr.ts is None or fr.ts not in stamps:
-                            timed = False
-                        lst.append((n, fr.data))
-                    eg[name] = lst
-                    break
+            for egress in egress_dirs:
+                for fn in (name + ".pcap", name + ".pcapng", "egress-%s.pcap" % name,
+                           "egress-%s.pcapng" % name):
+                    p = os.path.join(egress, fn)
+                    if os.path.exists(p):
+                        lst = eg.setdefault(name, [])
+                        for fr in pktlib.read_capture(p):
+                            n = sum(1 for t in stamps if fr.ts is not None and t <= fr.ts)
+                            if fr.ts is None or fr.ts not in stamps:
+                                timed = False
+                            lst.append((n, fr.data))
+                        break
         if not timed:
             for name in eg:
                 eg[name] = [(None, d) for _, d in eg[name]]
@@ -180,7 +257,7 @@ def run_nfemu(case, nfemu, keep):
             ignore.add("pktno")
         if keep:
             print("  nfemu outputs kept in %s" % tmp)
-        return case.render(trace, eg, save), ignore
+        return case.render(trace, eg, save, conntrack), ignore, note
     finally:
         if not keep:
             shutil.rmtree(tmp, ignore_errors=True)
@@ -314,8 +391,10 @@ def main():
                 passed += 1
         if a.nfemu:
             try:
-                got, ignore = run_nfemu(c, a.nfemu, a.keep)
+                got, ignore, note = run_nfemu(c, a.nfemu, a.keep)
                 d = outputs.diff(outputs.read(expected_dir), got, ignore)
+                if note:
+                    d = note + "\n" + d
             except Exception as e:          # noqa: BLE001
                 d = "%s: %s\n" % (type(e).__name__, e)
                 ignore = ()

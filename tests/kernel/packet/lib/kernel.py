@@ -3,7 +3,8 @@
 # netns W), loads rules.v4 with iptables-legacy-restore, sends the capture's frames (from W by
 # AF_PACKET; locally generated ones from a raw IP_HDRINCL socket in R) at the capture's pace,
 # and records the nf_log lines (TRACE and LOG) from /dev/kmsg, the frames that left each
-# interface (captured in W) and `iptables-legacy-save -c`. Leaves out: IPv6 (disabled in both
+# interface (captured in W), `iptables-legacy-save -c` and, for conntrack cases, `conntrack -L`
+# (and `conntrack -L expect`) at the points the case names. Leaves out: IPv6 (disabled in both
 # namespaces), NFLOG/NFQUEUE listeners (none run), anything that needs a process in R.
 
 import ctypes
@@ -11,6 +12,7 @@ import errno
 import os
 import re
 import select
+import shutil
 import socket
 import struct
 import subprocess
@@ -25,6 +27,8 @@ NF_LOG_RE = re.compile(r"IN=(\S*) OUT=(\S*) ")
 # Outputs of one packet are collected until the next packet is due, and at least this long.
 MIN_WAIT = 0.02
 TAIL_WAIT = 0.4
+# A conntrack snapshot "after packet N" is taken this long before packet N+1 is due.
+SNAP_LEAD = 0.05
 CMD_TIMEOUT = 60
 
 _libc = ctypes.CDLL(None, use_errno=True)
@@ -120,6 +124,7 @@ class Recording:
         self.trace = []         # (packet number, level, message)
         self.egress = {}        # iface -> [(packet number, bytes)]
         self.save = ""
+        self.conntrack = {}     # snapshot point (packet number or "end") -> (table, expect)
         self.noise = []         # kmsg lines that were not ours
         self.late = []          # (packet number, seconds late) of sends behind schedule
         self.sent = 0
@@ -232,8 +237,20 @@ class Router:
             else:
                 rec.noise.append(msg)
 
-    def replay(self, frames):
-        """Send frames (pktlib.Frame list) at the capture's pace; return a Recording."""
+    def conntrack_snapshot(self, expect):
+        """(`conntrack -L` stdout, `conntrack -L expect` stdout or None) in R, run from this
+        process switched into R (cheaper than ip netns exec: it runs between paced packets)."""
+        if shutil.which("conntrack") is None:
+            raise KernelError("conntrack (conntrack-tools) not found: needed by conntrack cases")
+        with in_netns(self.r):
+            table = run(["conntrack", "-L"])
+            exp = run(["conntrack", "-L", "expect"]) if expect else None
+        return table, exp
+
+    def replay(self, frames, ct_points=(), ct_expect=False):
+        """Send frames (pktlib.Frame list) at the capture's pace; return a Recording.
+        ct_points: packet numbers N after which (SNAP_LEAD before packet N+1 is due) the
+        conntrack table is read, and/or "end" (after the last packet's tail wait)."""
         rec = Recording()
         ours = set(self.topo.ifaces) | {"", "lo"}
         self.kmsg = Kmsg()
@@ -242,10 +259,16 @@ class Router:
         t0 = frames[0].ts if frames else 0
         for i, fr in enumerate(frames):
             due = start + (fr.ts - t0) / 1e6 if fr.ts is not None else time.monotonic()
-            # Wait for the previous packet's outputs until this one is due.
+            # Wait for the previous packet's outputs until this one is due (reading the
+            # conntrack table shortly before, if the case asks for it after packet i).
+            snap = i in ct_points
             while True:
                 self._collect(rec, i, ours)
                 left = due - time.monotonic()
+                if snap and left <= SNAP_LEAD:
+                    rec.conntrack[i] = self.conntrack_snapshot(ct_expect)
+                    snap = False
+                    continue
                 if left <= 0:
                     break
                 select.select(fds, [], [], min(left, MIN_WAIT))
@@ -264,6 +287,8 @@ class Router:
             select.select(fds, [], [], 0.05)
             self._collect(rec, len(frames), ours)
         self._collect(rec, len(frames), ours)
+        if "end" in ct_points or len(frames) in ct_points:
+            rec.conntrack["end"] = self.conntrack_snapshot(ct_expect)
         rec.save = self.save()
         if self.kmsg.lost:
             raise KernelError("%d kernel log records were overwritten before being read"

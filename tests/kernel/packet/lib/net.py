@@ -7,7 +7,7 @@
 import os
 import sys
 
-from pktlib import (Capture, ether, ipv4, tcp, udp, echo, icmp,  # noqa: F401 (re-export)
+from pktlib import (Capture, ether, ipv4, tcp, udp, echo, icmp, csum,  # noqa: F401 (re-export)
                     FIN, SYN, RST, PSH, ACK, URG, ECE, CWR,
                     opt_mss, opt_wscale, opt_sackok, opt_ts)
 
@@ -61,3 +61,45 @@ def write(cap):
     """Write the capture next to the calling packets.py."""
     here = os.path.dirname(os.path.abspath(sys.argv[0]))
     cap.write(os.path.join(here, "packets.pcapng"))
+
+
+class TcpFlow:
+    """One TCP connection for the conntrack cases: the generator sends its segments in order
+    and the flow keeps each side's next sequence number, so every segment carries the right
+    SEQ and ACK (SYN and FIN count one). send_c / send_s put a client / server packet into the
+    capture, e.g. `lambda cap, p, **kw: lan(cap, p, **kw)`."""
+
+    def __init__(self, cap, client, cport, server, sport, send_c, send_s, cisn=1000,
+                 sisn=5000, win=64240):
+        self.cap, self.client, self.cport, self.server, self.sport = \
+            cap, client, cport, server, sport
+        self.send_c, self.send_s = send_c, send_s
+        self.nxt = {"c": cisn, "s": sisn}     # next sequence number each side sends
+        self.acked = {"c": False, "s": False}  # whether that side has seen the other's SYN
+        self.win = win
+
+    def _seg(self, who, flags, payload=b"", seq=None, ack=None, win=None, options=b"",
+             consume=True, **kw):
+        other = "s" if who == "c" else "c"
+        if seq is None:
+            seq = self.nxt[who]
+        if ack is None:
+            ack = self.nxt[other] if flags & ACK else 0
+        src, dst, sp, dp = ((self.client, self.server, self.cport, self.sport) if who == "c"
+                            else (self.server, self.client, self.sport, self.cport))
+        pkt = tcp_pkt(src, dst, sp, dp, flags, seq=seq, ack=ack,
+                      win=self.win if win is None else win, options=options, payload=payload,
+                      **{k: v for k, v in kw.items() if k in ("ident", "ttl", "tos", "df")})
+        send = self.send_c if who == "c" else self.send_s
+        send(self.cap, pkt, **{k: v for k, v in kw.items() if k in ("gap", "at")})
+        if consume:
+            self.nxt[who] = (seq + len(payload) + (1 if flags & (SYN | FIN) else 0)) & 0xFFFFFFFF
+        return pkt
+
+    def c(self, flags, payload=b"", **kw):
+        """A segment from the client."""
+        return self._seg("c", flags, payload, **kw)
+
+    def s(self, flags, payload=b"", **kw):
+        """A segment from the server."""
+        return self._seg("s", flags, payload, **kw)

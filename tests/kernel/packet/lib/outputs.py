@@ -1,8 +1,10 @@
 # What a packet case compares, as text: trace.txt (nf_log lines, "<level>message"), save.txt
 # (`iptables-legacy-save -c` without its comment lines) and egress-IFACE.txt ("N HEX" per
 # frame that left IFACE, N = the number of the input packet last sent before it), with the
-# fields that vary from run to run on the real kernel masked the same way on both sides.
-# Leaves out: NFLOG/NFQUEUE payloads (no listener runs), the kernel's timestamps.
+# fields that vary from run to run on the real kernel masked the same way on both sides; for
+# conntrack cases conntrack[-N].txt (`conntrack -L` rows, timeout column removed, sorted) and
+# expect[-N].txt (`conntrack -L expect`, likewise).
+# Leaves out: NFLOG/NFQUEUE payloads (no listener runs), the kernel's timestamps, conntrack ids.
 
 import difflib
 import os
@@ -64,9 +66,47 @@ def local_ids(frames, topo):
     return out
 
 
-def render(trace, egress, save, ifaces, hosts, lids):
+# conntrack-tools' plain output: "tcp      6 431999 ESTABLISHED src=..." -- the third column
+# is the seconds left before the entry expires; an expectation line starts with them.
+_CT_TIMEOUT_RE = re.compile(r"^(\S+\s+\d+\s+)\d+ ")
+_EXP_TIMEOUT_RE = re.compile(r"^\d+ (?=proto=)")
+# The conntrack id varies from run to run; plain `conntrack -L` does not print it (only
+# `-o id` does), so the id= left in a row is an ICMP echo id, part of the tuple.
+
+
+def normalize_conntrack(text):
+    """`conntrack -L` stdout -> its rows without the timeout column, sorted (the dump walks
+    the hash table, whose order depends on a per-netns random seed)."""
+    rows = []
+    for line in text.splitlines():
+        line = line.rstrip()
+        if not line or line.startswith("conntrack v"):
+            continue
+        rows.append(_CT_TIMEOUT_RE.sub(r"\1", line))
+    return "".join(r + "\n" for r in sorted(rows))
+
+
+def normalize_expect(text):
+    """`conntrack -L expect` stdout -> rows without the leading timeout, sorted."""
+    rows = []
+    for line in text.splitlines():
+        line = line.rstrip()
+        if not line or line.startswith("conntrack v"):
+            continue
+        rows.append(_EXP_TIMEOUT_RE.sub("", line))
+    return "".join(r + "\n" for r in sorted(rows))
+
+
+def conntrack_files(point):
+    """File names of a conntrack snapshot point (packet number or "end")."""
+    suffix = "" if point == "end" else "-%d" % point
+    return "conntrack%s.txt" % suffix, "expect%s.txt" % suffix
+
+
+def render(trace, egress, save, ifaces, hosts, lids, conntrack=None):
     """{filename: text} of a recording. trace: [(pktno, level or None, msg)];
-    egress: {iface: [(pktno or None, bytes)]}."""
+    egress: {iface: [(pktno or None, bytes)]}; conntrack: {point: (table text or None,
+    expect text or None)}, raw `conntrack -L [expect]` output (None: not available)."""
     files = {}
     files["trace.txt"] = "".join(
         ("<%d>" % lvl if lvl is not None else "") + mask_trace_line(msg, hosts, lids) + "\n"
@@ -76,6 +116,12 @@ def render(trace, egress, save, ifaces, hosts, lids):
         files["egress-%s.txt" % name] = "".join(
             ("%s " % n if n is not None else "") + mask_frame(d, hosts, lids) + "\n"
             for n, d in egress.get(name, []))
+    for point, (table, exp) in (conntrack or {}).items():
+        ctname, expname = conntrack_files(point)
+        if table is not None:
+            files[ctname] = normalize_conntrack(table)
+        if exp is not None:
+            files[expname] = normalize_expect(exp)
     return files
 
 

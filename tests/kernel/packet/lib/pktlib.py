@@ -170,6 +170,18 @@ def pcapng_bytes(ifaces, frames):
     return b"".join(out)
 
 
+def write_frames(path, frames):
+    """Write Frame objects (as read_capture returns them) as pcapng, keeping their interface
+    names and timestamps: a slice of a capture."""
+    ifaces = []
+    for fr in frames:
+        if fr.iface not in ifaces:
+            ifaces.append(fr.iface)
+    with open(path, "wb") as f:
+        f.write(pcapng_bytes([i or "eth0" for i in ifaces],
+                             [(ifaces.index(fr.iface), fr.ts, fr.data) for fr in frames]))
+
+
 class Frame:
     __slots__ = ("iface", "ts", "data", "linktype")
 
