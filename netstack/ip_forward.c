@@ -42,6 +42,9 @@ static bool ip_exceeds_mtu(const struct sk_buff *skb, unsigned int mtu)
 		return false;
 	if ((ip_hdr(skb)->frag_off & htons(IP_DF)) == 0)
 		return false;
+	/* original fragment exceeds mtu and DF is set */
+	if (skb->frag_max_size > mtu)
+		return true;
 	if (skb->local_df)      /* skb->ignore_df */
 		return false;
 	return true;

@@ -319,6 +319,7 @@ static struct sk_buff *ip_frag_reasm(struct net *net, struct ipq *qp, struct sk_
 		memcpy(skb_put(skb, f->end - f->offset), f->skb->data, f->end - f->offset);
 	skb->transport_header = skb->network_header + ihl;
 
+	skb->frag_max_size = (u16)(qp->max_df_size > qp->max_size ? qp->max_df_size : qp->max_size);
 	iph = ip_hdr(skb);
 	iph->tot_len = htons((u16)len);
 	iph->tos |= ecn;

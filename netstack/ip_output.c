@@ -118,6 +118,9 @@ int ip_do_fragment(struct net *net, struct sock *sk, struct sk_buff *skb,
 	bool not_last_frag;
 	int err = 0;
 
+	/* A reassembled datagram leaves in fragments no larger than it arrived in. */
+	if (skb->frag_max_size && skb->frag_max_size < mtu)
+		mtu = skb->frag_max_size;
 	if (mtu < hlen + 8) {
 		err = -EINVAL;
 		goto fail;
@@ -197,7 +200,7 @@ static int ip_fragment(struct net *net, struct sock *sk, struct sk_buff *skb, un
 
 	if ((iph->frag_off & htons(IP_DF)) == 0)
 		return ip_do_fragment(net, sk, skb, output);
-	if (!skb->local_df) {
+	if (!skb->local_df || (skb->frag_max_size && skb->frag_max_size > mtu)) {
 		net->ipv4.mib.ip_frag_fails++;
 		icmp_send(skb, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED, htonl(mtu));
 		nfemu_kfree_skb_at(skb, SKB_DROP_REASON_NOT_SPECIFIED, "ip_fragment");
@@ -212,7 +215,7 @@ static int ip_finish_output(struct net *net, struct sock *sk, struct sk_buff *sk
 	/* ip_skb_dst_mtu(): forwarded packets and kernel sockets use the route's MTU */
 	unsigned int mtu = ip_dst_mtu_maybe_forward(rt, rt->rt_is_input && !skb->sk);
 
-	if (skb->len > mtu)
+	if (skb->len > mtu || skb->frag_max_size)
 		return ip_fragment(net, sk, skb, mtu, ip_finish_output2);
 	return ip_finish_output2(net, sk, skb);
 }

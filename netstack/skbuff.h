@@ -54,6 +54,9 @@ struct sk_buff {
 	u8 local_df:1;                  /* may fragment regardless of DF (EMU: ignore_df) */
 	u32 mark;
 	u32 priority;
+	/* IPCB(skb)->frag_max_size: the largest fragment a reassembled datagram arrived in, so
+	 * forwarding splits it again the way it came (EMU: the one control-block field kept). */
+	u16 frag_max_size;
 	int skb_iif;                    /* ifindex it arrived on */
 	struct net_device *dev;         /* the device it arrived on / leaves by */
 	struct rtable *rt;              /* skb_dst(): the routing decision */
