@@ -292,7 +292,7 @@ void nf_ct_observe(const struct nf_conn *ct, const struct sk_buff *skb, const ch
 	char text[240], desc[96];
 	va_list ap;
 
-	if (!net || !net->observer.event)
+	if (!net || !net->observer.event || !net->observer.ct_events)
 		return;
 	if (!skb)
 		ev.skb = net->ct.emu_skb;
@@ -313,7 +313,7 @@ void nf_ct_observe_exp(const struct nf_conntrack_expect *exp, const char *fmt, .
 	char text[240], desc[128], s[16], d[16], sp[8] = "*";
 	va_list ap;
 
-	if (!net || !net->observer.event)
+	if (!net || !net->observer.event || !net->observer.ct_events)
 		return;
 	ev.skb = net->ct.emu_skb;
 	ip4_str(s, sizeof(s), t->src.u3.ip);
@@ -341,6 +341,8 @@ void nf_ct_observe_events(struct nf_conn *ct, const struct sk_buff *skb)
 	if (!ev)
 		return;
 	ct->emu_events = 0;
+	if (!nf_ct_net(ct)->observer.ct_events)
+		return;
 	/* as nf_ct_deliver_cached_events: a dying entry's updates are not sent */
 	if (!nf_ct_is_confirmed(ct) || nf_ct_is_dying(ct))
 		return;

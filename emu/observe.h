@@ -41,6 +41,8 @@ struct nfemu_event {
 struct nfemu_observer {
 	void (*event)(void *ctx, const struct nfemu_event *ev);
 	void *ctx;
+	/* NFEMU_EV_CT events are wanted (conntrack only formats them then: four per new flow) */
+	bool ct_events;
 };
 
 #endif

@@ -931,6 +931,7 @@ int nfemu_output_open(struct nfemu_output **op, struct net *net, const struct nf
 	o->printk_seq = net->printk.seq;
 	net->observer.event = out_event;
 	net->observer.ctx = o;
+	net->observer.ct_events = (opts->trace && opts->explain) || opts->jsonl;
 	net->nf.log.sink = out_sink;
 	net->nf.log.sink_ctx = o;
 	clock_gettime(CLOCK_MONOTONIC, &o->start);
@@ -1157,6 +1158,7 @@ int nfemu_output_close(struct nfemu_output *o, char *err, size_t errlen)
 	if (o->net->observer.ctx == o) {
 		o->net->observer.event = NULL;
 		o->net->observer.ctx = NULL;
+		o->net->observer.ct_events = false;
 	}
 	if (o->net->nf.log.sink_ctx == o) {
 		o->net->nf.log.sink = NULL;
