@@ -38,6 +38,7 @@
 #include "netstack/inet.h"
 #include "netstack/skbuff.h"
 #include "xtables/x_tables.h"
+#include "pktutil.h"
 
 #define IP(a, b, c, d) __cpu_to_be32(((u32)(a) << 24) | ((u32)(b) << 16) | ((u32)(c) << 8) | (u32)(d))
 #define A IP(192, 0, 2, 10)             /* the client */
@@ -57,34 +58,6 @@ struct pkt {
 	u8 b[2048];
 	unsigned int len;
 };
-
-static u32 sum16(const u8 *p, unsigned int len, u32 s)
-{
-	for (unsigned int i = 0; i + 1 < len; i += 2)
-		s += (u32)p[i] << 8 | p[i + 1];
-	if (len & 1)
-		s += (u32)p[len - 1] << 8;
-	return s;
-}
-
-static u16 fold(u32 s)
-{
-	while (s >> 16)
-		s = (s & 0xffff) + (s >> 16);
-	return (u16)~s;
-}
-
-static void put16(u8 *p, u16 v)
-{
-	p[0] = (u8)(v >> 8);
-	p[1] = (u8)v;
-}
-
-static void put32(u8 *p, u32 v)
-{
-	put16(p, (u16)(v >> 16));
-	put16(p + 2, (u16)v);
-}
 
 static void ip_fill(struct pkt *p, __be32 s, __be32 d, u8 proto, unsigned int l4len)
 {

@@ -55,6 +55,7 @@
 #include "sockopt_shim/nf_sockopt.h"
 #include "tests/unit/blob.h"
 #include "xtables/x_tables.h"
+#include "pktutil.h"
 
 #define IP(a, b, c, d) __cpu_to_be32(((u32)(a) << 24) | ((u32)(b) << 16) | ((u32)(c) << 8) | (u32)(d))
 #define H1 IP(192, 0, 2, 10)
@@ -189,12 +190,6 @@ static int teardown(void **state)
 }
 
 /* ------------------------------------------------------------------ packets */
-
-static void put16(u8 *p, u16 v)
-{
-	p[0] = v >> 8;
-	p[1] = v & 0xff;
-}
 
 /* An IPv4 packet (no options) of protocol proto with `l4len` bytes after the header: for TCP
  * and UDP the ports come first; the header checksum is right, the transport's is not set. */

@@ -71,6 +71,7 @@ struct ipt_ttl_info {
 #include "netstack/route.h"
 #include "netstack/skbuff.h"
 #include "xtables/x_tables.h"
+#include "pktutil.h"
 
 #define IP(a, b, c, d) __cpu_to_be32(((u32)(a) << 24) | ((u32)(b) << 16) | ((u32)(c) << 8) | (u32)(d))
 #define SRC IP(192, 0, 2, 1)
@@ -139,20 +140,6 @@ struct ipspec {
 	unsigned int optlen;
 	int tot_len_delta;      /* claim a tot_len this much off the real length */
 };
-
-static void put16(u8 *p, u16 v)
-{
-	p[0] = v >> 8;
-	p[1] = v & 0xff;
-}
-
-static void put32(u8 *p, u32 v)
-{
-	p[0] = v >> 24;
-	p[1] = v >> 16;
-	p[2] = v >> 8;
-	p[3] = v;
-}
 
 /* Fill the IP header in front of a payload already at p->b + 20 + optlen. */
 static void ip_finish(struct pkt *p, const struct ipspec *s, unsigned int l4len)
