@@ -42,6 +42,7 @@ struct replay_opts {
 	const char *topology, *rules, *state, *in, *trace, *jsonl, *egress, *capture;
 	bool trace_only_marked;
 	bool explain;
+	bool trace_levels;
 	u64 seed;
 };
 
@@ -67,7 +68,7 @@ static void replay_usage(FILE *f)
 {
 	fprintf(f,
 		"usage: nfemu replay --topology FILE (--rules RULES.v4 | --state FILE) [--in IFACE]\n"
-		"                    [--trace FILE|-] [--trace-only-marked] [--explain] [--jsonl FILE|-]\n"
+		"                    [--trace FILE|-] [--trace-levels] [--trace-only-marked] [--explain] [--jsonl FILE|-]\n"
 		"                    [--egress DIR]\n"
 		"                    [--seed N] CAPTURE\n"
 		"  Run every packet of CAPTURE (pcap or pcapng) through the emulated kernel: the\n"
@@ -76,6 +77,8 @@ static void replay_usage(FILE *f)
 		"  are written back).\n"
 		"  --trace          kernel log lines (TRACE, LOG) and one fate line (\"#N ...\") per packet\n"
 		"  --trace-only-marked  trace only what the TRACE target marks (default: every packet)\n"
+		"  --trace-levels   prefix kernel log lines with their printk level, as dmesg -r does\n"
+		"                   (\"<4>TRACE: ...\", \"<6>in-drop: ...\" for LOG --log-level 6)\n"
 		"  --explain        also what conntrack does, in the trace (\"#   ct: ...\" lines): entries\n"
 		"                   created, confirmed, destroyed and freed, events, expectations\n"
 		"  --jsonl          one JSON object per event (docs/replay.md)\n"
@@ -151,6 +154,11 @@ static int replay_parse(int argc, char **argv, struct replay_opts *o)
 			}
 			if (!strcmp(arg, "--explain")) {
 				o->explain = true;
+				i++;
+				continue;
+			}
+			if (!strcmp(arg, "--trace-levels")) {
+				o->trace_levels = true;
 				i++;
 				continue;
 			}
@@ -693,6 +701,7 @@ static int replay_outputs_open(struct replay *r, const struct replay_opts *o)
 		return -1;
 	oo.trace = r->trace;
 	oo.explain = o->explain;
+	oo.trace_levels = o->trace_levels;
 	oo.jsonl = r->jsonl;
 	oo.egress_dir = o->egress;
 	oo.summary = r->trace == stdout || r->jsonl == stdout ? stderr : stdout;

@@ -637,7 +637,9 @@ static void out_event(void *ctx, const struct nfemu_event *ev)
 
 static void out_log_line(struct nfemu_output *o, int level, const char *line)
 {
-	if (o->opts.trace)
+	if (o->opts.trace && o->opts.trace_levels && level >= 0)
+		fprintf(o->opts.trace, "<%d>%s\n", level, line);
+	else if (o->opts.trace)
 		fprintf(o->opts.trace, "%s\n", line);
 	if (o->opts.jsonl) {
 		fputs("{\"event\":\"log\"", o->opts.jsonl);

@@ -217,7 +217,7 @@ def run_nfemu(case, nfemu, keep):
                 pktlib.write_frames(pcap, frames[a:b])
             if b > a:
                 argv = [nfemu, "replay", "--topology", os.path.join(case.path, "topology"),
-                        "--state", state, "--trace", "-", "--egress", egress]
+                        "--state", state, "--trace", "-", "--trace-levels", "--egress", egress]
                 if not case.trace_all:
                     argv.append("--trace-only-marked")
                 argv.append(pcap)
