@@ -739,43 +739,14 @@ static void cleanup_entry(struct ipt_entry *e, struct net *net)
 	module_put(par.target->me);
 }
 
-static const char *hook_order_problem(const struct xt_table_info *info, unsigned int valid_hooks,
-				      unsigned int *hookp)
-{
-	unsigned int i, max_uflow = 0, max_entry = 0;
-	bool check = false;
-
-	for (i = 0; i < NF_INET_NUMHOOKS; i++) {
-		if (!(valid_hooks & (1 << i)))
-			continue;
-		*hookp = i;
-		if (info->hook_entry[i] == 0xFFFFFFFF)
-			return "hook_entry does not start an entry";
-		if (info->underflow[i] == 0xFFFFFFFF)
-			return "underflow does not start an entry";
-		if (check) {
-			if (max_uflow > info->underflow[i])
-				return "unsorted underflow";
-			if (max_uflow == info->underflow[i])
-				return "duplicate underflow";
-			if (max_entry > info->hook_entry[i])
-				return "unsorted entry";
-			if (max_entry == info->hook_entry[i])
-				return "duplicate entry";
-		}
-		max_entry = info->hook_entry[i];
-		max_uflow = info->underflow[i];
-		check = true;
-	}
-	return "hooks";
-}
-
 /* Checks and translates the user-supplied table segment (held in newinfo). */
 static int translate_table(struct net *net, struct xt_table_info *newinfo, void *entry0,
 			   const struct ipt_replace *repl)
 {
 	const struct translate_where w = { entry0, repl->size, repl->hook_entry, repl->valid_hooks };
 	const struct ipt_entry *bad = entry0;
+	const char *why = NULL;
+	unsigned int h = 0;
 	struct ipt_entry *iter;
 	unsigned int *offsets;
 	unsigned int i;
@@ -816,11 +787,8 @@ static int translate_table(struct net *net, struct xt_table_info *newinfo, void 
 		goto out_free;
 	}
 
-	ret = xt_check_table_hooks(newinfo, repl->valid_hooks);
+	ret = xt_check_table_hooks(newinfo, repl->valid_hooks, &why, &h);
 	if (ret) {
-		unsigned int h = 0;
-		const char *why = hook_order_problem(newinfo, repl->valid_hooks, &h);
-
 		nfemu_set_error(net, "%s at hook %u (%s): hook_entry %u, underflow %u", why, h, hooknames[h],
 				repl->hook_entry[h], repl->underflow[h]);
 		goto out_free;

@@ -475,8 +475,13 @@ int xt_check_entry_offsets(const void *base, const char *elems, unsigned int tar
 	return xt_check_entry_match(elems, e + target_offset, __alignof__(struct xt_entry_match));
 }
 
-/* Hook entries and underflows must exist for every valid hook and be strictly increasing. */
-int xt_check_table_hooks(const struct xt_table_info *info, unsigned int valid_hooks)
+/*
+ * Hook entries and underflows must exist for every valid hook and be strictly increasing.
+ * EMU: Linux prints "%s at hook %d" itself; with no net here, the words and the hook go back
+ * to the caller (*why, *hookp), which has the net and the blob to report them.
+ */
+int xt_check_table_hooks(const struct xt_table_info *info, unsigned int valid_hooks,
+			 const char **why, unsigned int *hookp)
 {
 	const char *err = "unsorted underflow";
 	unsigned int i, max_uflow = 0, max_entry = 0;
@@ -485,10 +490,14 @@ int xt_check_table_hooks(const struct xt_table_info *info, unsigned int valid_ho
 	for (i = 0; i < ARRAY_SIZE(info->hook_entry); i++) {
 		if (!(valid_hooks & (1 << i)))
 			continue;
-		if (info->hook_entry[i] == 0xFFFFFFFF)
-			return -EINVAL;
-		if (info->underflow[i] == 0xFFFFFFFF)
-			return -EINVAL;
+		if (info->hook_entry[i] == 0xFFFFFFFF) {
+			err = "hook_entry does not start an entry";
+			goto error;
+		}
+		if (info->underflow[i] == 0xFFFFFFFF) {
+			err = "underflow does not start an entry";
+			goto error;
+		}
 		if (check_hooks) {
 			if (max_uflow > info->underflow[i])
 				goto error;
@@ -511,8 +520,8 @@ int xt_check_table_hooks(const struct xt_table_info *info, unsigned int valid_ho
 	}
 	return 0;
 error:
-	/* EMU: no net here; the caller reports the hook. */
-	(void)err;
+	*why = err;
+	*hookp = i;
 	return -EINVAL;
 }
 

@@ -196,7 +196,8 @@ int xt_check_entry_offsets(const void *base, const char *elems, unsigned int tar
 			   unsigned int next_offset);
 /* EMU: static in Linux; ip_tables.c uses it to word its refusal lines. */
 bool verdict_ok(int verdict);
-int xt_check_table_hooks(const struct xt_table_info *info, unsigned int valid_hooks);
+int xt_check_table_hooks(const struct xt_table_info *info, unsigned int valid_hooks,
+			 const char **why, unsigned int *hookp);
 int xt_check_proc_name(const char *name, unsigned int size);
 unsigned int *xt_alloc_entry_offsets(unsigned int size);
 bool xt_find_jump_offset(const unsigned int *offsets, unsigned int target, unsigned int size);
