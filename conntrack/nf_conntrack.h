@@ -117,6 +117,25 @@ struct nf_conn_timeout {
 	const unsigned int *timeouts;   /* a timeout policy's per-state values (jiffies) */
 };
 
+/* NAT's per-connection data (include/net/netfilter/nf_nat.h struct nf_conn_nat: defined here
+ * so that the extension area can hold it; nat/ owns it).  masq_index: the device MASQUERADE
+ * chose the source of (CONFIG_NF_NAT_MASQUERADE), 0 for other bindings. */
+struct nf_conn_nat {
+	int masq_index;
+};
+
+/* TCP sequence adjustment after a helper changed a payload's length
+ * (include/net/netfilter/nf_conntrack_seqadj.h). */
+struct nf_ct_seqadj {
+	u32 correction_pos;
+	s32 offset_before;
+	s32 offset_after;
+};
+
+struct nf_conn_seqadj {
+	struct nf_ct_seqadj seq[IP_CT_DIR_MAX];
+};
+
 /* EMU: the kernel's struct nf_ct_ext is a header plus variable-offset areas. */
 struct nf_ct_ext {
 	u16 present;                    /* bit per enum nf_ct_ext_id */
@@ -126,6 +145,8 @@ struct nf_ct_ext {
 	struct nf_conn_tstamp tstamp;
 	struct nf_conn_timeout timeout;
 	struct nf_conn_labels labels;
+	struct nf_conn_nat nat;
+	struct nf_conn_seqadj seqadj;
 };
 
 /* ---------------------------------------------------------------- the connection */
@@ -144,6 +165,9 @@ struct nf_conn {
 	struct list_head emu_list;
 	u32 emu_hash;                   /* Linux saves it in tuplehash[REPLY].hnnode.pprev */
 	u16 emu_events;                 /* EMU: events not reported to the observer yet */
+	/* NAT (CONFIG_NF_NAT): in the bysource hash once a source binding is set up
+	 * (IPS_SRC_NAT_DONE), so a later connection from the same source finds its mapping */
+	struct hlist_node nat_bysource;
 	/* all members below are zeroed at allocation (__nfct_init_offset) */
 	struct nf_conn *master;         /* if we were expected by an expectation */
 	u32 mark;
@@ -312,6 +336,16 @@ static inline struct nf_conn_labels *nf_ct_labels_find(const struct nf_conn *ct)
 }
 
 /* The timeout policy attached by a CT --timeout template, or NULL for the sysctl values. */
+static inline struct nf_conn_seqadj *nfct_seqadj(const struct nf_conn *ct)
+{
+	return nf_ct_ext_find(ct, NF_CT_EXT_SEQADJ);
+}
+
+static inline struct nf_conn_seqadj *nfct_seqadj_ext_add(struct nf_conn *ct)
+{
+	return nf_ct_ext_add(ct, NF_CT_EXT_SEQADJ);
+}
+
 static inline const unsigned int *nf_ct_timeout_lookup(const struct nf_conn *ct)
 {
 	const struct nf_conn_timeout *t = nf_ct_ext_find(ct, NF_CT_EXT_TIMEOUT);
@@ -337,6 +371,8 @@ struct nf_conn *nf_conntrack_alloc(struct net *net, const struct nf_conntrack_zo
 				   const struct nf_conntrack_tuple *repl);
 void nf_conntrack_free(struct nf_conn *ct);
 int nf_conntrack_hash_check_insert(struct nf_conn *ct);
+/* NAT changed where replies come from: give the (unconfirmed) entry its new reply tuple. */
+void nf_conntrack_alter_reply(struct nf_conn *ct, const struct nf_conntrack_tuple *newreply);
 bool nf_ct_delete(struct nf_conn *ct, u32 portid, int report);
 void __nf_ct_refresh_acct(struct nf_conn *ct, enum ip_conntrack_info ctinfo, u32 extra_jiffies,
 			  unsigned int bytes);

@@ -210,6 +210,8 @@ static const size_t nf_ct_ext_offset[NF_CT_EXT_NUM] = {
 	[NF_CT_EXT_TSTAMP] = offsetof(struct nf_ct_ext, tstamp),
 	[NF_CT_EXT_TIMEOUT] = offsetof(struct nf_ct_ext, timeout),
 	[NF_CT_EXT_LABELS] = offsetof(struct nf_ct_ext, labels),
+	[NF_CT_EXT_NAT] = offsetof(struct nf_ct_ext, nat),
+	[NF_CT_EXT_SEQADJ] = offsetof(struct nf_ct_ext, seqadj),
 };
 
 static const size_t nf_ct_ext_size[NF_CT_EXT_NUM] = {
@@ -219,6 +221,8 @@ static const size_t nf_ct_ext_size[NF_CT_EXT_NUM] = {
 	[NF_CT_EXT_TSTAMP] = sizeof(struct nf_conn_tstamp),
 	[NF_CT_EXT_TIMEOUT] = sizeof(struct nf_conn_timeout),
 	[NF_CT_EXT_LABELS] = sizeof(struct nf_conn_labels),
+	[NF_CT_EXT_NAT] = sizeof(struct nf_conn_nat),
+	[NF_CT_EXT_SEQADJ] = sizeof(struct nf_conn_seqadj),
 };
 
 void *nf_ct_ext_find(const struct nf_conn *ct, enum nf_ct_ext_id id)
@@ -358,6 +362,7 @@ static struct nf_conn *__nf_conntrack_alloc(struct net *net, const struct nf_con
 	INIT_HLIST_NODE(&ct->tuplehash[IP_CT_DIR_ORIGINAL].hnnode);
 	INIT_HLIST_NODE(&ct->tuplehash[IP_CT_DIR_REPLY].hnnode);
 	INIT_LIST_HEAD(&ct->emu_list);
+	INIT_HLIST_NODE(&ct->nat_bysource);
 	/* save hash for reusing when confirming */
 	ct->emu_hash = hash;
 	ct->ct_net = net;
@@ -379,6 +384,9 @@ void nf_conntrack_free(struct nf_conn *ct)
 	struct net *net = nf_ct_net(ct);
 
 	nf_ct_observe(ct, NULL, "%s", nf_ct_is_confirmed(ct) ? "freed" : "freed, never confirmed");
+	/* a source binding leaves NAT's bysource hash with the entry */
+	if ((ct->status & IPS_SRC_NAT_DONE) && net->nf.nat_hook)
+		net->nf.nat_hook->remove_nat_bysrc(ct);
 	/* EMU: off the unconfirmed (or dying) list */
 	if (!list_empty(&ct->emu_list))
 		list_del_init(&ct->emu_list);
@@ -810,6 +818,23 @@ int nf_conntrack_confirm(struct sk_buff *skb)
 			nf_ct_observe(ct, skb, "not confirmed: the packet is dropped");
 	}
 	return ret;
+}
+
+/* NAT rewrote what the replies will look like: the entry is not in the hash yet, so only its
+ * reply tuple changes.  A helper is looked for again (the kernel's "Now, a helper may want
+ * the new tuple" hook): EMU, as in 6.x, only templates assign helpers, so with no template
+ * this changes nothing. */
+void nf_conntrack_alter_reply(struct nf_conn *ct, const struct nf_conntrack_tuple *newreply)
+{
+	struct nf_conn_help *help = nfct_help(ct);
+
+	/* Should be unconfirmed, so not in hash table yet */
+	if (nf_ct_is_confirmed(ct))
+		return;
+	ct->tuplehash[IP_CT_DIR_REPLY].tuple = *newreply;
+	if (ct->master || (help && !list_empty(&help->expectations)))
+		return;
+	__nf_ct_try_assign_helper(ct, NULL);
 }
 
 /* Is this tuple taken?  (ignoring any belonging to the given conntrack; for NAT) */

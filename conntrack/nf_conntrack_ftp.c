@@ -23,6 +23,7 @@
 #include "conntrack/nf_conntrack_expect.h"
 #include "conntrack/nf_conntrack_helper.h"
 #include "netstack/skbuff.h"
+#include "netstack/tcp.h"
 
 #define HELPER_NAME "ftp"
 #define FTP_PORT 21
@@ -45,12 +46,6 @@ _Static_assert(sizeof(struct nf_ct_ftp_master) <= sizeof(((struct nf_conn_help *
 
 /* EMU: module parameters; nfemu loads modules without any, so these are their defaults. */
 static const bool loose;
-
-static inline bool before(u32 seq1, u32 seq2)
-{
-	return (s32)(seq1 - seq2) < 0;
-}
-#define after(seq2, seq1) before(seq1, seq2)
 
 typedef int (*ftp_getnum_t)(const char *, size_t, struct nf_conntrack_man *, char, unsigned int *);
 

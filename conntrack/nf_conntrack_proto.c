@@ -6,8 +6,8 @@
  * table) together with nf_defrag_ipv4, and removed by the last put; the L4 tracker table;
  * and invalid-packet logging.
  * EMU: IPv4 only (NFPROTO_INET/BRIDGE take the IPv4 part); helpers run in nf_confirm as in
- * Linux 6.x (no separate helper hook at priority 300); no SO_ORIGINAL_DST sockopt; no
- * sequence adjustment yet (NAT).
+ * Linux 6.x (no separate helper hook at priority 300), then NAT's sequence adjustment
+ * (nf_ct_seq_adjust); no SO_ORIGINAL_DST sockopt.
  */
 #include <arpa/inet.h>
 #include <stdarg.h>
@@ -18,6 +18,7 @@
 #include "conntrack/nf_conntrack_ecache.h"
 #include "conntrack/nf_conntrack_helper.h"
 #include "conntrack/nf_conntrack_l4proto.h"
+#include "conntrack/nf_conntrack_seqadj.h"
 #include "hooks/nf_log.h"
 #include "netstack/checksum.h"
 #include "netstack/ip.h"
@@ -124,7 +125,11 @@ static unsigned int __nf_confirm(void *priv, struct sk_buff *skb, const struct n
 			}
 		}
 	}
-	/* EMU: nf_ct_seq_adjust() belongs to NAT (IPS_SEQ_ADJUST is never set yet) */
+	if (seqadj_needed && !nf_ct_seq_adjust(skb, ct, ctinfo, protoff)) {
+		state->net->ct.stat.drop++;
+		return NF_DROP;
+	}
+	/* We've seen it coming out the other side: confirm it */
 	return (unsigned int)nf_conntrack_confirm(skb);
 }
 

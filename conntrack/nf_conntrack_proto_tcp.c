@@ -6,7 +6,8 @@
  * pick-up of connections seen mid-stream); RSTs are checked against the last ACK, a SYN in
  * TIME_WAIT kills the entry and asks the core to start afresh (-NF_REPEAT); retransmissions
  * shorten the timeout.  Bad flags, truncated headers and bad checksums make packets INVALID.
- * EMU: no SYN proxy and no NAT sequence adjustment (offset 0) yet; no ctnetlink attributes.
+ * NAT's sequence adjustment (nf_conntrack_seqadj.c) is taken into account for acknowledgements.
+ * EMU: no SYN proxy; no ctnetlink attributes.
  */
 #include <arpa/inet.h>
 #include <linux/tcp.h>
@@ -14,38 +15,10 @@
 #include "conntrack/nf_conntrack.h"
 #include "conntrack/nf_conntrack_ecache.h"
 #include "conntrack/nf_conntrack_l4proto.h"
+#include "conntrack/nf_conntrack_seqadj.h"
 #include "netstack/skbuff.h"
+#include "netstack/tcp.h"
 
-#define TCPOPT_NOP 1
-#define TCPOPT_EOL 0
-#define TCPOPT_WINDOW 3
-#define TCPOPT_SACK_PERM 4
-#define TCPOPT_SACK 5
-#define TCPOPT_TIMESTAMP 8
-#define TCPOLEN_WINDOW 3
-#define TCPOLEN_SACK_PERM 2
-#define TCPOLEN_TIMESTAMP 10
-#define TCPOLEN_TSTAMP_ALIGNED 12
-#define TCPOLEN_SACK_BASE 2
-#define TCPOLEN_SACK_PERBLOCK 8
-#define TCP_MAX_WSCALE 14U
-
-#define TCPHDR_FIN 0x01
-#define TCPHDR_SYN 0x02
-#define TCPHDR_RST 0x04
-#define TCPHDR_PSH 0x08
-#define TCPHDR_ACK 0x10
-#define TCPHDR_URG 0x20
-#define TCPHDR_ECE 0x40
-#define TCPHDR_CWR 0x80
-
-#define tcp_flag_byte(th) (((const u8 *)(th))[13])
-
-static inline bool before(u32 seq1, u32 seq2)
-{
-	return (s32)(seq1 - seq2) < 0;
-}
-#define after(seq2, seq1) before(seq1, seq2)
 
 static const char *const tcp_conntrack_names[] = {
 	"NONE",
@@ -379,15 +352,6 @@ static void nf_tcp_log_invalid(const struct sk_buff *skb, const struct nf_conn *
 	case NF_TCP_LOG_NONE:
 		break;
 	}
-}
-
-/* NAT's sequence adjustment (nf_ct_seq_offset).  EMU: not emulated yet: no offset. */
-static s32 nf_ct_seq_offset(const struct nf_conn *ct, enum ip_conntrack_dir dir, u32 seq)
-{
-	(void)ct;
-	(void)dir;
-	(void)seq;
-	return 0;
 }
 
 static enum nf_ct_tcp_action tcp_in_window(struct nf_conn *ct, enum ip_conntrack_dir dir,

@@ -13,7 +13,6 @@
 
 STUB_MODULE(libcrc32c, 12288);
 STUB_MODULE(nf_defrag_ipv6, 24576);
-STUB_MODULE(nf_nat, 61440, .depends = MODULE_DEPS("nf_conntrack", "libcrc32c"));
 STUB_MODULE(nf_nat_ftp, 16384, .depends = MODULE_DEPS("nf_conntrack_ftp", "nf_nat", "nf_conntrack"),
 	    .aliases = MODULE_ALIASES("ip_nat_ftp", "nf-nat-ftp"));
 STUB_MODULE(nfnetlink, 20480);

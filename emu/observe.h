@@ -25,6 +25,33 @@ enum nfemu_event_type {
 	NFEMU_EV_CT,            /* conntrack: a list move, an event, an expectation; where = the
 				 * entry ("tcp 192.0.2.10:40000>203.0.113.5:80"), text = what
 				 * ("[NEW] SYN_SENT, confirmed into the hash"); skb may be NULL */
+	NFEMU_EV_NAT,           /* nf_nat_setup_info bound a connection: nat = the decision */
+};
+
+struct nf_conntrack_tuple;
+struct nf_nat_range2;
+
+/* How get_unique_tuple found the tuple it returned (NFEMU_EV_NAT). */
+enum nfemu_nat_how {
+	NFEMU_NAT_KEPT,         /* the packet's own tuple: in the range and not in use */
+	NFEMU_NAT_BYSOURCE,     /* the mapping an earlier connection from this source has */
+	NFEMU_NAT_RANGE,        /* the address taken from the range; ports as they were */
+	NFEMU_NAT_SEARCH,       /* the port (ICMP id) searched for in the range */
+	NFEMU_NAT_EXHAUSTED,    /* no free tuple in the range: confirm will drop the packet */
+};
+
+/* One binding, in binary: the observer formats it (emu/output.c). */
+struct nfemu_nat_event {
+	u8 hook;                        /* NF_INET_* of the decision */
+	u8 manip;                       /* NF_NAT_MANIP_SRC / _DST */
+	u8 how;                         /* enum nfemu_nat_how */
+	bool null_binding;              /* no rule chose: nf_nat_alloc_null_binding */
+	bool bysource_hit;              /* the bysource hash had this source (used or not) */
+	bool clash;                     /* a candidate in the range was in use by another entry */
+	u32 tried;                      /* tuples the port search looked at */
+	const struct nf_conntrack_tuple *from;  /* the tuple before (curr_tuple) */
+	const struct nf_conntrack_tuple *to;    /* the tuple chosen */
+	const struct nf_nat_range2 *range;
 };
 
 struct nfemu_event {
@@ -36,6 +63,7 @@ struct nfemu_event {
 	const unsigned char *frame;
 	unsigned int frame_len;
 	const char *text;
+	const struct nfemu_nat_event *nat;      /* NFEMU_EV_NAT */
 };
 
 struct nfemu_observer {

@@ -4,6 +4,7 @@
  * lines follow each capture packet.  Memory is bounded by one packet's children and the
  * distinct rules, interfaces and reasons of the summary, not by the capture's size.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -17,6 +18,8 @@
 #include "emu/capture.h"
 #include "emu/net.h"
 #include "emu/output.h"
+#include "conntrack/nf_conntrack_tuple.h"
+#include "nat/nf_nat.h"
 #include "netstack/netdevice.h"
 #include "netstack/skbuff.h"
 
@@ -84,6 +87,7 @@ struct pkt_facts {
 	u8 proto;
 	int sport, dport;               /* -1: none (not TCP/UDP, a later fragment, truncated) */
 	int icmp_type, icmp_code;       /* -1: none */
+	int icmp_id;                    /* echo request/reply identifier, -1: none */
 	u8 tcp_flags;
 	bool tcp;
 	unsigned int frag_off;          /* bytes */
@@ -172,7 +176,7 @@ static void facts_parse(const unsigned char *p, unsigned int len, struct pkt_fac
 	int n;
 
 	memset(f, 0, sizeof(*f));
-	f->sport = f->dport = f->icmp_type = f->icmp_code = -1;
+	f->sport = f->dport = f->icmp_type = f->icmp_code = f->icmp_id = -1;
 	f->len = len;
 	if (len < 20) {
 		snprintf(f->desc, sizeof(f->desc), "IPv4 truncated header (%u bytes)", len);
@@ -231,9 +235,11 @@ static void facts_parse(const unsigned char *p, unsigned int len, struct pkt_fac
 	} else if (f->icmp_type >= 0) {
 		n += snprintf(f->desc + n, sizeof(f->desc) - n, " %s",
 			      icmp_name(f->icmp_type, f->icmp_code, icmpbuf, sizeof(icmpbuf)));
-		if ((f->icmp_type == 0 || f->icmp_type == 8) && len >= off + 8 && (size_t)n < sizeof(f->desc))
+		if ((f->icmp_type == 0 || f->icmp_type == 8) && len >= off + 8 && (size_t)n < sizeof(f->desc)) {
+			f->icmp_id = rd16(th + 4);
 			n += snprintf(f->desc + n, sizeof(f->desc) - n, " id %u seq %u", rd16(th + 4),
 				      rd16(th + 6));
+		}
 	}
 	if ((size_t)n < sizeof(f->desc))
 		snprintf(f->desc + n, sizeof(f->desc) - n, "%s len %u", fragbuf, tot);
@@ -277,6 +283,9 @@ struct fate {
 	char stolen_where[64];
 	unsigned int nqueued;
 	char notes[256];
+	/* the headers as the packet left (or was delivered), when NAT changed them */
+	bool xlat_seen, xlat;
+	struct pkt_facts out;
 };
 
 struct egress_file {
@@ -519,6 +528,36 @@ static void fate_add_egress(struct fate *f, const char *name)
 	f->negress++;
 }
 
+/* The first time a packet leaves or is delivered, note whether NAT rewrote its addresses,
+ * ports or ICMP id (the fate line then says "as ..."). */
+static void fate_xlat(struct fate *f, const struct sk_buff *skb)
+{
+	const unsigned char *l3;
+	unsigned int l3len;
+
+	if (f->xlat_seen || !skb)
+		return;
+	f->xlat_seen = true;
+	skb_l3(skb, &l3, &l3len);
+	facts_parse(l3, l3len, &f->out);
+	if (!f->out.ipv4 || !f->facts.ipv4)
+		return;
+	f->xlat = strcmp(f->out.src, f->facts.src) || strcmp(f->out.dst, f->facts.dst) ||
+		  f->out.sport != f->facts.sport || f->out.dport != f->facts.dport ||
+		  f->out.icmp_id != f->facts.icmp_id;
+}
+
+/* "198.51.100.1:40000 > 203.0.113.5:80", "198.51.100.1 > 203.0.113.5 id 7" */
+static void facts_endpoints(const struct pkt_facts *t, char *buf, size_t len)
+{
+	if (t->sport >= 0)
+		snprintf(buf, len, "%s:%d > %s:%d", t->src, t->sport, t->dst, t->dport);
+	else if (t->icmp_id >= 0)
+		snprintf(buf, len, "%s > %s id %d", t->src, t->dst, t->icmp_id);
+	else
+		snprintf(buf, len, "%s > %s", t->src, t->dst);
+}
+
 static void fate_generated(struct nfemu_output *o, const struct nfemu_event *ev)
 {
 	struct fate *c;
@@ -573,6 +612,182 @@ static void out_ct_event(struct nfemu_output *o, const struct nfemu_event *ev)
 	}
 }
 
+/* ---------------------------------------------------------------- NAT decisions */
+
+static const char *const hook_names[NF_INET_NUMHOOKS] = {
+	[NF_INET_PRE_ROUTING] = "PREROUTING",
+	[NF_INET_LOCAL_IN] = "INPUT",
+	[NF_INET_FORWARD] = "FORWARD",
+	[NF_INET_LOCAL_OUT] = "OUTPUT",
+	[NF_INET_POST_ROUTING] = "POSTROUTING",
+};
+
+static const char *nat_how_name(enum nfemu_nat_how how)
+{
+	switch (how) {
+	case NFEMU_NAT_KEPT: return "kept";
+	case NFEMU_NAT_BYSOURCE: return "bysource";
+	case NFEMU_NAT_RANGE: return "range";
+	case NFEMU_NAT_SEARCH: return "search";
+	case NFEMU_NAT_EXHAUSTED: return "exhausted";
+	}
+	return "?";
+}
+
+/* "tcp 192.0.2.10:40000 > 203.0.113.5:80" (a tuple as the packet carries it) */
+static void tuple_str(const struct nf_conntrack_tuple *t, char *buf, size_t len)
+{
+	const u8 *s = (const u8 *)&t->src.u3.ip, *d = (const u8 *)&t->dst.u3.ip;
+	const char *p = proto_name(t->dst.protonum);
+	char pn[16];
+
+	if (!p) {
+		snprintf(pn, sizeof(pn), "proto %u", t->dst.protonum);
+		p = pn;
+	}
+	switch (t->dst.protonum) {
+	case IPPROTO_TCP:
+	case IPPROTO_UDP:
+	case IPPROTO_UDPLITE:
+	case IPPROTO_SCTP:
+		snprintf(buf, len, "%s %u.%u.%u.%u:%u > %u.%u.%u.%u:%u", p, s[0], s[1], s[2], s[3],
+			 ntohs(t->src.u.all), d[0], d[1], d[2], d[3], ntohs(t->dst.u.all));
+		break;
+	case IPPROTO_ICMP:
+		snprintf(buf, len, "%s %u.%u.%u.%u > %u.%u.%u.%u id %u", p, s[0], s[1], s[2], s[3],
+			 d[0], d[1], d[2], d[3], ntohs(t->src.u.icmp.id));
+		break;
+	default:
+		snprintf(buf, len, "%s %u.%u.%u.%u > %u.%u.%u.%u", p, s[0], s[1], s[2], s[3],
+			 d[0], d[1], d[2], d[3]);
+	}
+}
+
+/* The manipulated half of a tuple: "198.51.100.1:40000" */
+static void tuple_half(const struct nf_conntrack_tuple *t, bool src, char *buf, size_t len)
+{
+	const u8 *a = (const u8 *)(src ? &t->src.u3.ip : &t->dst.u3.ip);
+	bool ports = t->dst.protonum == IPPROTO_TCP || t->dst.protonum == IPPROTO_UDP ||
+		     t->dst.protonum == IPPROTO_UDPLITE || t->dst.protonum == IPPROTO_SCTP;
+
+	if (ports)
+		snprintf(buf, len, "%u.%u.%u.%u:%u", a[0], a[1], a[2], a[3],
+			 ntohs(src ? t->src.u.all : t->dst.u.all));
+	else if (t->dst.protonum == IPPROTO_ICMP && src)
+		snprintf(buf, len, "%u.%u.%u.%u id %u", a[0], a[1], a[2], a[3], ntohs(t->src.u.icmp.id));
+	else
+		snprintf(buf, len, "%u.%u.%u.%u", a[0], a[1], a[2], a[3]);
+}
+
+/* The range a rule gave, as iptables-save words it: "198.51.100.1-198.51.100.3:10000-10010" */
+static void range_str(const struct nf_nat_range2 *r, char *buf, size_t len)
+{
+	const u8 *lo = (const u8 *)&r->min_addr.ip, *hi = (const u8 *)&r->max_addr.ip;
+	size_t n = 0;
+
+	buf[0] = '\0';
+	if (r->flags & NF_NAT_RANGE_MAP_IPS) {
+		n += (size_t)snprintf(buf + n, len - n, "%u.%u.%u.%u", lo[0], lo[1], lo[2], lo[3]);
+		if (r->min_addr.ip != r->max_addr.ip && n < len)
+			n += (size_t)snprintf(buf + n, len - n, "-%u.%u.%u.%u", hi[0], hi[1], hi[2], hi[3]);
+	}
+	if ((r->flags & NF_NAT_RANGE_PROTO_SPECIFIED) && n < len) {
+		n += (size_t)snprintf(buf + n, len - n, ":%u", ntohs(r->min_proto.all));
+		if (r->min_proto.all != r->max_proto.all && n < len)
+			n += (size_t)snprintf(buf + n, len - n, "-%u", ntohs(r->max_proto.all));
+	}
+	if ((r->flags & NF_NAT_RANGE_PROTO_RANDOM_FULLY) && n < len)
+		n += (size_t)snprintf(buf + n, len - n, " random-fully");
+	else if ((r->flags & NF_NAT_RANGE_PROTO_RANDOM) && n < len)
+		n += (size_t)snprintf(buf + n, len - n, " random");
+	if ((r->flags & NF_NAT_RANGE_PERSISTENT) && n < len)
+		snprintf(buf + n, len - n, " persistent");
+}
+
+static void nat_why_str(const struct nfemu_nat_event *ne, char *buf, size_t len)
+{
+	const struct nf_nat_range2 *r = ne->range;
+	bool icmp = ne->from->dst.protonum == IPPROTO_ICMP;
+	const char *key = icmp ? "ICMP id" : "port";
+	const char *was = ne->clash ? "in use by another connection" : "not in the range";
+
+	switch (ne->how) {
+	case NFEMU_NAT_KEPT:
+		snprintf(buf, len, "%s as it was (in the range, not in use)", icmp ? "id" : "port");
+		break;
+	case NFEMU_NAT_BYSOURCE:
+		snprintf(buf, len, "bysource: the mapping this source already has for another connection");
+		break;
+	case NFEMU_NAT_RANGE:
+		if (ne->null_binding)
+			snprintf(buf, len, "unchanged");
+		else if (!(r->flags & NF_NAT_RANGE_MAP_IPS) || r->min_addr.ip == r->max_addr.ip)
+			snprintf(buf, len, "%s kept", key);
+		else
+			snprintf(buf, len, "address picked from the range by jhash of the addresses, %s kept",
+				 key);
+		break;
+	case NFEMU_NAT_SEARCH:
+		if (r->flags & NF_NAT_RANGE_PROTO_RANDOM_ALL)
+			snprintf(buf, len, "%s drawn at random (--random%s): %u tried", key,
+				 r->flags & NF_NAT_RANGE_PROTO_RANDOM_FULLY ? "-fully" : "", ne->tried);
+		else if (!ne->tried)
+			snprintf(buf, len, "%s %s, kept: a destination binding without a port range "
+				 "cannot change it", key, was);
+		else
+			snprintf(buf, len, "%s %s: searched the range, %u tried", key, was, ne->tried);
+		break;
+	case NFEMU_NAT_EXHAUSTED:
+		snprintf(buf, len, "no free %s in the range after %u tries: confirm will drop the packet",
+			 key, ne->tried);
+		break;
+	}
+}
+
+/* A NAT binding (NFEMU_EV_NAT): with --explain, "#   nat: ..."; in JSON Lines, an object. */
+static void out_nat_event(struct nfemu_output *o, const struct nfemu_event *ev)
+{
+	const struct nfemu_nat_event *ne = ev->nat;
+	const struct fate *f = NULL;
+	bool src = ne->manip == NF_NAT_MANIP_SRC;
+	const char *kind = ne->null_binding ? (src ? "null SNAT binding" : "null DNAT binding") :
+			   src ? "SNAT" : "DNAT";
+	const char *hook = ne->hook < NF_INET_NUMHOOKS && hook_names[ne->hook] ? hook_names[ne->hook] : "?";
+	char from[96], to[48], why[160], range[96];
+
+	if (!o->opts.jsonl && !(o->opts.trace && o->opts.explain))
+		return;
+	if (o->in_packet)
+		f = fate_of(o, ev->skb);
+	tuple_str(ne->from, from, sizeof(from));
+	tuple_half(ne->to, src, to, sizeof(to));
+	nat_why_str(ne, why, sizeof(why));
+	range_str(ne->range, range, sizeof(range));
+	if (o->opts.trace && o->opts.explain)
+		fprintf(o->opts.trace, "#   nat: %s %s %s -> %s%s%s%s: %s\n", hook, kind, from, to,
+			range[0] && !ne->null_binding ? " (to " : "", ne->null_binding ? "" : range,
+			range[0] && !ne->null_binding ? ")" : "", why);
+	if (o->opts.jsonl) {
+		FILE *j = o->opts.jsonl;
+		char tofull[96];
+
+		tuple_str(ne->to, tofull, sizeof(tofull));
+		fputs("{\"event\":\"nat\"", j);
+		if (f)
+			fprintf(j, ",\"packet\":%llu,\"id\":\"%s\"", (unsigned long long)o->n, f->id);
+		fprintf(j, ",\"hook\":\"%s\",\"type\":\"%s\",\"null_binding\":%s,\"how\":\"%s\"", hook,
+			src ? "SNAT" : "DNAT", ne->null_binding ? "true" : "false", nat_how_name(ne->how));
+		fputs(",\"from\":", j);
+		json_str(j, from);
+		fputs(",\"to\":", j);
+		json_str(j, tofull);
+		fputs(",\"range\":", j);
+		json_str(j, range);
+		fprintf(j, ",\"bysource_hit\":%s,\"tried\":%u}\n", ne->bysource_hit ? "true" : "false",
+			ne->tried);
+	}
+}
+
 static void out_event(void *ctx, const struct nfemu_event *ev)
 {
 	struct nfemu_output *o = ctx;
@@ -580,6 +795,10 @@ static void out_event(void *ctx, const struct nfemu_event *ev)
 
 	if (ev->type == NFEMU_EV_CT) {
 		out_ct_event(o, ev);
+		return;
+	}
+	if (ev->type == NFEMU_EV_NAT) {
+		out_nat_event(o, ev);
 		return;
 	}
 	if (!o->in_packet)
@@ -615,10 +834,12 @@ static void out_event(void *ctx, const struct nfemu_event *ev)
 		fate_note(f, ev->text);
 		break;
 	case NFEMU_EV_XMIT:
+		fate_xlat(f, ev->skb);
 		fate_add_egress(f, ev->dev ? ev->dev->name : "?");
 		egress_write(o, (struct net_device *)ev->dev, ev->frame, ev->frame_len);
 		break;
 	case NFEMU_EV_DELIVER:
+		fate_xlat(f, ev->skb);
 		f->ndeliver++;
 		snprintf(f->deliver_where, sizeof(f->deliver_where), "%s",
 			 ev->where ? ev->where : ev->text ? ev->text : "");
@@ -627,6 +848,7 @@ static void out_event(void *ctx, const struct nfemu_event *ev)
 		fate_note(f, ev->text);
 		return;
 	case NFEMU_EV_CT:               /* out_ct_event() */
+	case NFEMU_EV_NAT:              /* out_nat_event() */
 	case NFEMU_EV_GENERATED:
 		break;
 	}
@@ -707,11 +929,23 @@ static void fate_outcome(const struct fate *f, char *buf, size_t len)
 			if (f->egress_n[i] > 1)
 				ADD(" (%u frames)", f->egress_n[i]);
 		}
+		if (f->xlat) {
+			char as[96];
+
+			facts_endpoints(&f->out, as, sizeof(as));
+			ADD(" as %s", as);
+		}
 	}
 	if (f->ndeliver) {
 		ADD("%sDELIVER local", n ? ", " : "");
 		if (f->deliver_where[0])
 			ADD(" (%s)", f->deliver_where);
+		if (f->xlat && !f->nxmit) {
+			char as[96];
+
+			facts_endpoints(&f->out, as, sizeof(as));
+			ADD(" as %s", as);
+		}
 	}
 	if (f->ndrop) {
 		if (is_netfilter_drop(f))
@@ -823,6 +1057,17 @@ static void fate_json(struct nfemu_output *o, const struct fate *f)
 	}
 	fprintf(j, ",\"stolen\":%s,\"queued\":%s", f->nstolen ? "true" : "false",
 		f->nqueued ? "true" : "false");
+	fputs(",\"translated\":", j);
+	if (f->xlat) {
+		fprintf(j, "{\"src\":\"%s\",\"dst\":\"%s\"", f->out.src, f->out.dst);
+		if (f->out.sport >= 0)
+			fprintf(j, ",\"sport\":%d,\"dport\":%d", f->out.sport, f->out.dport);
+		if (f->out.icmp_id >= 0)
+			fprintf(j, ",\"icmp_id\":%d", f->out.icmp_id);
+		fputc('}', j);
+	} else {
+		fputs("null", j);
+	}
 	if (!f->generated) {
 		fputs(",\"children\":[", j);
 		for (unsigned int i = 0; i < o->nchildren; i++)

@@ -17,13 +17,10 @@ static struct nf_hook_entries *nf_hook_entry_head(struct net *net, int pf, unsig
 	return &net->nf.hooks_ipv4[hooknum];
 }
 
-int nf_register_net_hook(struct net *net, const struct nf_hook_ops *reg)
+int nf_hook_entries_insert_raw(struct nf_hook_entries *e, const struct nf_hook_ops *reg)
 {
-	struct nf_hook_entries *e = nf_hook_entry_head(net, reg->pf, reg->hooknum);
 	unsigned int i;
 
-	if (!e)
-		return -EINVAL;
 	if (e->num_hook_entries >= NF_MAX_HOOK_ENTRIES)
 		return -E2BIG;
 	for (i = 0; i < e->num_hook_entries; i++)
@@ -35,12 +32,8 @@ int nf_register_net_hook(struct net *net, const struct nf_hook_ops *reg)
 	return 0;
 }
 
-void nf_unregister_net_hook(struct net *net, const struct nf_hook_ops *reg)
+void nf_hook_entries_delete_raw(struct nf_hook_entries *e, const struct nf_hook_ops *reg)
 {
-	struct nf_hook_entries *e = nf_hook_entry_head(net, reg->pf, reg->hooknum);
-
-	if (!e)
-		return;
 	for (unsigned int i = 0; i < e->num_hook_entries; i++) {
 		if (e->ops[i] != reg)
 			continue;
@@ -48,6 +41,23 @@ void nf_unregister_net_hook(struct net *net, const struct nf_hook_ops *reg)
 		e->num_hook_entries--;
 		return;
 	}
+}
+
+int nf_register_net_hook(struct net *net, const struct nf_hook_ops *reg)
+{
+	struct nf_hook_entries *e = nf_hook_entry_head(net, reg->pf, reg->hooknum);
+
+	if (!e)
+		return -EINVAL;
+	return nf_hook_entries_insert_raw(e, reg);
+}
+
+void nf_unregister_net_hook(struct net *net, const struct nf_hook_ops *reg)
+{
+	struct nf_hook_entries *e = nf_hook_entry_head(net, reg->pf, reg->hooknum);
+
+	if (e)
+		nf_hook_entries_delete_raw(e, reg);
 }
 
 int nf_register_net_hooks(struct net *net, const struct nf_hook_ops *reg, unsigned int n)

@@ -47,9 +47,20 @@ struct nf_hook_entries {
 	const struct nf_hook_ops *ops[NF_MAX_HOOK_ENTRIES];
 };
 
+struct nf_conn;
+
+/* What conntrack calls in NAT (include/linux/netfilter.h struct nf_nat_hook), set while
+ * nf_nat is loaded.  EMU: per net (Linux: the global nf_nat_hook); add_nat_bysrc puts an entry
+ * restored from the state file back into the bysource hash. */
+struct nf_nat_hook {
+	void (*remove_nat_bysrc)(struct nf_conn *ct);
+	void (*add_nat_bysrc)(struct nf_conn *ct);
+};
+
 struct netns_nf {
 	struct nf_hook_entries hooks_ipv4[NF_INET_NUMHOOKS];
 	struct netns_nf_log log;
+	const struct nf_nat_hook *nat_hook;
 };
 
 static inline void nf_hook_state_init(struct nf_hook_state *p, unsigned int hook, u8 pf,
@@ -75,6 +86,11 @@ int NF_HOOK(u8 pf, unsigned int hook, struct net *net, struct sock *sk, struct s
 /* nf_hook: run the hooks only (1 = continue, as in Linux). */
 int nf_hook(u8 pf, unsigned int hook, struct net *net, struct sock *sk, struct sk_buff *skb,
 	    struct net_device *in, struct net_device *out, nf_okfn_t okfn);
+
+/* Insert ops into (or take it out of) a list that is not one of the net's hook points, kept in
+ * priority order: NAT's lookup hooks (nf_hook_entries_insert_raw/_delete_raw). */
+int nf_hook_entries_insert_raw(struct nf_hook_entries *e, const struct nf_hook_ops *reg);
+void nf_hook_entries_delete_raw(struct nf_hook_entries *e, const struct nf_hook_ops *reg);
 
 int nf_register_net_hook(struct net *net, const struct nf_hook_ops *ops);
 void nf_unregister_net_hook(struct net *net, const struct nf_hook_ops *ops);

@@ -1396,8 +1396,9 @@ int ipt_table_init_net(struct net *net, const struct xt_table *tmpl, const char 
 		return -ENOMEM;
 	if (fixup)
 		fixup(repl);
-	ops = xt_hook_ops_alloc(&table, fn, prio);
-	if (!ops) {
+	/* No hook function: the table's chains are called by someone else (the NAT core). */
+	ops = fn ? xt_hook_ops_alloc(&table, fn, prio) : NULL;
+	if (fn && !ops) {
 		free(repl);
 		return -ENOMEM;
 	}

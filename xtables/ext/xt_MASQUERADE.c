@@ -4,14 +4,15 @@
  * Mirrors the IPv4 half of net/netfilter/xt_MASQUERADE.c: checkentry refuses a range with
  * addresses (NF_NAT_RANGE_MAP_IPS) or more than one range, then takes a conntrack
  * reference.
- * Leaves out: masquerade_tg and the netdevice/inetaddr notifiers that forget masqueraded
- * connections when an interface goes down (need nat/ and devices).
+ * masquerade_tg hands the port range to nf_nat_masquerade_ipv4 (nat/nf_nat_masquerade.c),
+ * whose notifiers forget masqueraded connections when their device or address goes away.
  */
 #include <linux/netfilter/nf_nat.h>
 #include "emu/module.h"
 #include "emu/net.h"
 #include "xtables/x_tables.h"
 #include "conntrack/nf_conntrack.h"
+#include "nat/nf_nat_masquerade.h"
 
 static int masquerade_tg_check(const struct xt_tgchk_param *par)
 {
@@ -34,6 +35,19 @@ static void masquerade_tg_destroy(const struct xt_tgdtor_param *par)
 	nf_ct_netns_put(par->net, par->family);
 }
 
+static unsigned int masquerade_tg(struct sk_buff *skb, const struct xt_action_param *par)
+{
+	const struct nf_nat_ipv4_multi_range_compat *mr = par->targinfo;
+	struct nf_nat_range2 range;
+
+	memset(&range, 0, sizeof(range));
+	range.flags = mr->range[0].flags;
+	range.min_proto = mr->range[0].min;
+	range.max_proto = mr->range[0].max;
+
+	return nf_nat_masquerade_ipv4(skb, xt_hooknum(par), &range, xt_out(par));
+}
+
 static const struct xt_target masquerade_tg_reg[] = {
 	{
 		.name       = "MASQUERADE",
@@ -41,6 +55,7 @@ static const struct xt_target masquerade_tg_reg[] = {
 		.targetsize = sizeof(struct nf_nat_ipv4_multi_range_compat),
 		.table      = "nat",
 		.hooks      = 1 << NF_INET_POST_ROUTING,
+		.target     = masquerade_tg,
 		.checkentry = masquerade_tg_check,
 		.destroy    = masquerade_tg_destroy,
 	},
@@ -48,7 +63,7 @@ static const struct xt_target masquerade_tg_reg[] = {
 
 static int masquerade_tg_init(struct net *net, struct module *mod)
 {
-	/* EMU: nf_nat_masquerade_inet_register_notifiers() has nothing to watch yet. */
+	/* EMU: no notifier chains to register with: the stack calls the notifiers directly. */
 	return xt_register_targets(net, mod, masquerade_tg_reg, ARRAY_SIZE(masquerade_tg_reg));
 }
 

@@ -4,13 +4,14 @@
  * Mirrors the IPv4 half of net/netfilter/xt_REDIRECT.c: checkentry refuses a range with
  * addresses (NF_NAT_RANGE_MAP_IPS) or more than one range, then takes a conntrack
  * reference.
- * Leaves out: redirect_tg4 (needs conntrack/, nat/ and interface addresses).
+ * redirect_tg4 hands the range to nf_nat_redirect_ipv4 (nat/nf_nat_redirect.c).
  */
 #include <linux/netfilter/nf_nat.h>
 #include "emu/module.h"
 #include "emu/net.h"
 #include "xtables/x_tables.h"
 #include "conntrack/nf_conntrack.h"
+#include "nat/nf_nat_redirect.h"
 
 static void redirect_tg_destroy(const struct xt_tgdtor_param *par)
 {
@@ -33,12 +34,25 @@ static int redirect_tg4_check(const struct xt_tgchk_param *par)
 	return nf_ct_netns_get(par->net, par->family);
 }
 
+static unsigned int redirect_tg4(struct sk_buff *skb, const struct xt_action_param *par)
+{
+	const struct nf_nat_ipv4_multi_range_compat *mr = par->targinfo;
+	struct nf_nat_range2 range = {
+		.flags = mr->range[0].flags,
+		.min_proto = mr->range[0].min,
+		.max_proto = mr->range[0].max,
+	};
+
+	return nf_nat_redirect_ipv4(skb, &range, xt_hooknum(par));
+}
+
 static const struct xt_target redirect_tg_reg[] = {
 	{
 		.name       = "REDIRECT",
 		.family     = NFPROTO_IPV4,
 		.revision   = 0,
 		.table      = "nat",
+		.target     = redirect_tg4,
 		.checkentry = redirect_tg4_check,
 		.destroy    = redirect_tg_destroy,
 		.targetsize = sizeof(struct nf_nat_ipv4_multi_range_compat),
