@@ -14,7 +14,10 @@
 #include "emu/list.h"
 #include "conntrack/nf_conntrack_common.h"
 
+#include <linux/netfilter/nf_conntrack_ftp.h>
+
 struct hlist_head;
+struct nf_conntrack_expect;
 struct nf_ct_event_notifier;
 struct nf_conntrack_helper;
 struct sk_buff;
@@ -68,6 +71,11 @@ struct netns_ct {
 	} ecache_dwork;
 	bool ecache_dwork_pending;
 	const struct nf_ct_event_notifier *nf_conntrack_event_cb;
+	/* nf_conntrack_ftp.h nf_nat_ftp_hook: set while nf_nat_ftp is loaded (EMU: per net) */
+	unsigned int (*nf_nat_ftp_hook)(struct sk_buff *skb, enum ip_conntrack_info ctinfo,
+					enum nf_ct_ftp_type type, unsigned int protoff,
+					unsigned int matchoff, unsigned int matchlen,
+					struct nf_conntrack_expect *exp);
 	struct conntrack_gc_work gc_work;
 	struct ip_conntrack_stat stat;
 	/* EMU: cause of the destroy in progress, for the observer ("timeout", "early drop") */

@@ -8,8 +8,9 @@
  * announced address must be the sender's, unless loose=1); a command cut in the middle drops
  * the packet ("partial matching"), as does a refused expectation.  Policy: 1 expectation,
  * 300 s.  Registered for port 21 (the `ports=` default).
- * EMU: IPv4 only (no EPRT |2| addresses); no module parameters (ports=21, loose=0); no
- * nf_nat_ftp hook yet (NAT is its own work): expectations are always added as they are.
+ * When the connection is NATed and nf_nat_ftp is loaded, that module rewrites the command and
+ * registers the expectation itself (net->ct.nf_nat_ftp_hook).
+ * EMU: IPv4 only (no EPRT |2| addresses); no module parameters (ports=21, loose=0).
  */
 #include <arpa/inet.h>
 #include <stdlib.h>
@@ -423,13 +424,18 @@ skip_nl_seq:
 			  &ct->tuplehash[!dir].tuple.src.u3, daddr, IPPROTO_TCP, NULL, &cmd.u.tcp.port);
 
 	/* Now, NAT might want to mangle the packet, and register the (possibly changed)
-	 * expectation itself.  EMU: no nf_nat_ftp_hook yet. */
-	/* Can't expect this?  Best to drop packet now. */
-	if (nf_ct_expect_related(exp, 0) != 0) {
-		nf_ct_helper_log(skb, ct, "cannot add expectation");
-		ret = NF_DROP;
+	 * expectation itself. */
+	if (nf_ct_net(ct)->ct.nf_nat_ftp_hook && (ct->status & IPS_NAT_MASK)) {
+		ret = (int)nf_ct_net(ct)->ct.nf_nat_ftp_hook(skb, ctinfo, search[dir][i].ftptype,
+							     protoff, matchoff, matchlen, exp);
 	} else {
-		ret = NF_ACCEPT;
+		/* Can't expect this?  Best to drop packet now. */
+		if (nf_ct_expect_related(exp, 0) != 0) {
+			nf_ct_helper_log(skb, ct, "cannot add expectation");
+			ret = NF_DROP;
+		} else {
+			ret = NF_ACCEPT;
+		}
 	}
 
 out_put_expect:

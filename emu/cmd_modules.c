@@ -299,12 +299,12 @@ int cmd_extensions(int argc, char **argv)
 		list_for_each_entry_reverse(m, &net->xt.match[af], list)
 			if (n < ARRAY_SIZE(rows))
 				ext_add(rows, &n, 'm', m->name, m->revision, m->me ? m->me->name : "ip_tables",
-					m->match != NULL);
+					m->match != xt_unemulated_match);
 		list_for_each_entry_reverse(t, &net->xt.target[af], list)
 			if (n < ARRAY_SIZE(rows))
 				ext_add(rows, &n, 't', *t->name ? t->name : "(standard)", t->revision,
 					t->me ? t->me->name : "ip_tables",
-					t->target != NULL || !*t->name);
+					t->target != xt_unemulated_target);
 	}
 	qsort(rows, n, sizeof(rows[0]), ext_row_cmp);
 	if (md)

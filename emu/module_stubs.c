@@ -3,8 +3,8 @@
  *
  * They exist so that loading xt_conntrack pulls in nf_conntrack, xt_LOG pulls in
  * nf_log_syslog, and so on, with the holders and reference counts /proc/modules shows on
- * Linux.  EMU: their init does nothing yet; NAT gives theirs a body when it lands (nat/).
- * nf_conntrack_ftp and nf_conncount are real modules now (conntrack/).
+ * Linux.  EMU: their init does nothing.  nf_nat and nf_nat_ftp (nat/), nf_conntrack_ftp and
+ * nf_conncount (conntrack/) are real modules.
  */
 #include "emu/module.h"
 
@@ -13,8 +13,6 @@
 
 STUB_MODULE(libcrc32c, 12288);
 STUB_MODULE(nf_defrag_ipv6, 24576);
-STUB_MODULE(nf_nat_ftp, 16384, .depends = MODULE_DEPS("nf_conntrack_ftp", "nf_nat", "nf_conntrack"),
-	    .aliases = MODULE_ALIASES("ip_nat_ftp", "nf-nat-ftp"));
 STUB_MODULE(nfnetlink, 20480);
 STUB_MODULE(nfnetlink_log, 24576, .depends = MODULE_DEPS("nfnetlink"),
 	    .aliases = MODULE_ALIASES("nf-logger-2-1"));

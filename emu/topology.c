@@ -12,7 +12,9 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <linux/netlink.h>
+#include "emu/module.h"
 #include "emu/net.h"
 #include "emu/topology.h"
 #include "netstack/inet.h"
@@ -830,6 +832,88 @@ static int topo_sysctl(struct topo_line *l)
 	return 0;
 }
 
+/* ethtool -K DEV FEATURE on|off...: the checksum offload is the feature nfemu acts on (see
+ * NETIF_F_HW_CSUM); the segmentation/receive offloads are accepted and change nothing, since
+ * nfemu's packets are never segmented by a device. */
+static int topo_ethtool(struct topo_line *l)
+{
+	static const char *const csum[] = { "tx", "tx-checksumming", "tx-checksum-ip-generic" };
+	static const char *const noop[] = { "rx", "rx-checksumming", "sg", "scatter-gather", "tso",
+					    "tcp-segmentation-offload", "gso",
+					    "generic-segmentation-offload", "gro",
+					    "generic-receive-offload", "lro", "large-receive-offload" };
+	struct net_device *dev;
+	const char *opt, *name;
+	int oat = l->pos;
+	u64 features;
+	bool any = false;
+
+	if (topo_need(l, "-K", &opt))
+		return -EINVAL;
+	if (strcmp(opt, "-K") && strcmp(opt, "--features") && strcmp(opt, "--offload"))
+		return topo_error(l, oat, "unsupported ethtool option \"%s\" (-K DEV FEATURE on|off)", opt);
+	if (topo_need(l, "device name", &name))
+		return -EINVAL;
+	if (topo_dev(l, l->pos - 1, &dev))
+		return -EINVAL;
+	features = dev->features;
+	while (topo_more(l)) {
+		const char *feat = topo_peek(l), *val;
+		int fat = l->pos++;
+		bool is_csum = false, known = false, on;
+
+		for (size_t i = 0; i < ARRAY_SIZE(csum); i++)
+			if (!strcmp(feat, csum[i]))
+				is_csum = known = true;
+		for (size_t i = 0; i < ARRAY_SIZE(noop); i++)
+			if (!strcmp(feat, noop[i]))
+				known = true;
+		if (!known)
+			return topo_error(l, fat, "unsupported feature \"%s\" (tx, rx, sg, tso, gso, gro, lro)",
+					  feat);
+		if (topo_need(l, "on or off", &val))
+			return -EINVAL;
+		if (strcmp(val, "on") && strcmp(val, "off"))
+			return topo_error(l, l->pos - 1, "expected on or off, not \"%s\"", val);
+		on = !strcmp(val, "on");
+		if (is_csum)
+			features = on ? features | NETIF_F_HW_CSUM : features & ~NETIF_F_HW_CSUM;
+		any = true;
+	}
+	if (!any)
+		return topo_error(l, l->n, "missing FEATURE on|off");
+	netdev_set_features(dev, features);
+	return 0;
+}
+
+/* modprobe [-q] [-a] NAME...: load a module (and what it depends on) as the kernel's
+ * request_module would; e.g. nf_nat_ftp, which no rule loads on its own. */
+static int topo_modprobe(struct topo_line *l)
+{
+	bool any = false;
+
+	while (topo_more(l)) {
+		const char *name = topo_peek(l);
+		int at = l->pos++;
+		int err;
+
+		if (!strcmp(name, "-q") || !strcmp(name, "-a") || !strcmp(name, "--all"))
+			continue;
+		if (name[0] == '-')
+			return topo_error(l, at, "unsupported modprobe option \"%s\" (-q, -a)", name);
+		if (!module_info_find(name))
+			return topo_error(l, at, "modprobe: FATAL: Module %s not found (nfemu emulates "
+					  "the netfilter modules `nfemu lsmod` can list)", name);
+		err = request_module(l->net, "%s", name);
+		if (err)
+			return topo_error(l, at, "modprobe %s: %s", name, strerror(-err));
+		any = true;
+	}
+	if (!any)
+		return topo_error(l, l->n, "missing module name");
+	return 0;
+}
+
 static int topo_command(struct topo_line *l)
 {
 	const char *cmd = NULL;
@@ -841,7 +925,11 @@ static int topo_command(struct topo_line *l)
 		return topo_ip(l);
 	if (!strcmp(cmd, "sysctl"))
 		return topo_sysctl(l);
-	return topo_error(l, at, "unknown command \"%s\" (expected ip or sysctl)", cmd);
+	if (!strcmp(cmd, "ethtool"))
+		return topo_ethtool(l);
+	if (!strcmp(cmd, "modprobe"))
+		return topo_modprobe(l);
+	return topo_error(l, at, "unknown command \"%s\" (expected ip, sysctl, ethtool or modprobe)", cmd);
 }
 
 int nfemu_topology_load_string(struct net *net, const char *name, const char *text, char *err,

@@ -76,6 +76,8 @@ static void ether_setup(struct net_device *dev)
 	dev->addr_len = ETH_ALEN;
 	dev->flags = IFF_BROADCAST | IFF_MULTICAST;
 	memset(dev->broadcast, 0xff, ETH_ALEN);
+	/* veth_setup()/dummy_setup(): VETH_FEATURES / DUMMY_FEATURES include NETIF_F_HW_CSUM */
+	dev->features = NETIF_F_HW_CSUM;
 }
 
 /* loopback_setup() */
@@ -86,6 +88,7 @@ static void loopback_setup(struct net_device *dev)
 	dev->mtu = 64 * 1024;
 	dev->addr_len = ETH_ALEN;
 	dev->flags = IFF_LOOPBACK;
+	dev->features = NETIF_F_HW_CSUM;        /* LOOPBACK_FEATURES */
 }
 
 /* register_netdevice(): an ifindex, an in_device with the net's default sysctls. */
@@ -408,6 +411,11 @@ static int loopback_xmit(struct sk_buff *skb, struct net_device *dev)
  * dev_queue_xmit(): the frame (skb->data at the link-layer header) leaves by skb->dev.  The
  * observer gets NFEMU_EV_XMIT with the bytes; lo loops it back into the receive path.
  */
+void netdev_set_features(struct net_device *dev, u64 features)
+{
+	dev->features = features;
+}
+
 int dev_queue_xmit(struct sk_buff *skb)
 {
 	struct net_device *dev = skb->dev;
@@ -424,6 +432,9 @@ int dev_queue_xmit(struct sk_buff *skb)
 		nfemu_kfree_skb_at(skb, SKB_DROP_REASON_NOT_SPECIFIED, "__dev_queue_xmit");
 		return -ENETDOWN;
 	}
+	/* validate_xmit_skb(): a device that does not finish checksums gets them finished */
+	if (skb->ip_summed == CHECKSUM_PARTIAL && !(dev->features & NETIF_F_HW_CSUM))
+		skb_checksum_help(skb);
 	dev->emu_tx_packets++;
 	nfemu_observe(net, &ev);
 	if (dev->flags & IFF_LOOPBACK)

@@ -29,6 +29,12 @@ struct net;
 
 struct in_device;
 
+/* dev->features (include/linux/netdev_features.h): the one offload nfemu acts on.  A device
+ * with NETIF_F_HW_CSUM finishes CHECKSUM_PARTIAL checksums itself, so on a veth such frames
+ * leave with only the pseudo-header sum in the field (what a capture on its peer shows);
+ * `ethtool -K DEV tx off` clears it and the stack finishes them (skb_checksum_help). */
+#define NETIF_F_HW_CSUM (1ULL << 3)
+
 /* One IPv4 address on a device (`ip addr add A/N dev D [broadcast B]`). */
 struct in_ifaddr {
 	struct list_head list;          /* in_dev->ifa_list: primaries first, then secondaries */
@@ -69,6 +75,7 @@ struct net_device {
 	unsigned char broadcast[MAX_ADDR_LEN];
 	unsigned short hard_header_len;
 	u32 group;                      /* devgroup match */
+	u64 features;                   /* NETIF_F_* */
 	struct in_device *ip_ptr;
 	/* EMU: the other end of a veth (`peer name P`): a device outside the emulated host that
 	 * the differential harness puts in its own namespace.  Empty when not given. */
@@ -142,6 +149,8 @@ int nfemu_dev_add_ether(struct net *net, const char *name, const u8 *mac, unsign
 int dev_change_flags(struct net_device *dev, unsigned int flags);
 int dev_set_mtu(struct net_device *dev, unsigned int mtu);
 int dev_set_mac_address(struct net_device *dev, const u8 *mac);
+/* `ethtool -K DEV tx on|off`: the checksum offload (NETIF_F_HW_CSUM). */
+void netdev_set_features(struct net_device *dev, u64 features);
 struct sk_buff;
 /* Transmit a frame (skb->data at the link-layer header) by skb->dev; lo loops it back. */
 int dev_queue_xmit(struct sk_buff *skb);

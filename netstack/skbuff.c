@@ -4,6 +4,7 @@
  */
 #include <stdlib.h>
 #include "emu/net.h"
+#include "netstack/checksum.h"
 #include "netstack/skbuff.h"
 #include "conntrack/nf_conntrack_common.h"
 
@@ -141,5 +142,35 @@ int pskb_expand_head(struct sk_buff *skb, unsigned int nhead, unsigned int ntail
 	free(skb->head);
 	skb->head = data;
 	skb->end = size;
+	return 0;
+}
+
+/* skb_checksum_help(): sum from csum_start to the end (the field holds the pseudo-header
+ * part) and store the folded result at csum_offset, 0 sent as 0xffff.  EMU: nfemu's sk_buff
+ * has no csum_start/csum_offset: they are the transport header and the TCP/UDP check field. */
+int skb_checksum_help(struct sk_buff *skb)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+	unsigned int start = iph->ihl * 4, offset;
+	unsigned int len = (unsigned int)(skb_tail_pointer(skb) - skb_network_header(skb));
+	__sum16 sum;
+
+	switch (iph->protocol) {
+	case IPPROTO_TCP:
+		offset = 16;            /* offsetof(struct tcphdr, check) */
+		break;
+	case IPPROTO_UDP:
+		offset = 6;             /* offsetof(struct udphdr, check) */
+		break;
+	default:
+		return -EINVAL;
+	}
+	if (start + offset + sizeof(sum) > len)
+		return -EINVAL;
+	sum = csum_fold(csum_partial(skb_network_header(skb) + start, (int)(len - start), 0));
+	if (sum == 0)
+		sum = CSUM_MANGLED_0;
+	memcpy(skb_network_header(skb) + start + offset, &sum, sizeof(sum));
+	skb->ip_summed = CHECKSUM_NONE;
 	return 0;
 }

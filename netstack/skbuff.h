@@ -92,6 +92,8 @@ unsigned char *skb_put(struct sk_buff *skb, unsigned int len);
 unsigned char *skb_push(struct sk_buff *skb, unsigned int len);
 unsigned char *skb_pull(struct sk_buff *skb, unsigned int len);
 void skb_trim(struct sk_buff *skb, unsigned int len);
+/* Finish a CHECKSUM_PARTIAL packet's TCP/UDP checksum (-EINVAL: not TCP/UDP, too short). */
+int skb_checksum_help(struct sk_buff *skb);
 /* Grow the tail room (for options added by TCPMSS and friends); 0 or -ENOMEM. */
 int pskb_expand_head(struct sk_buff *skb, unsigned int nhead, unsigned int ntail);
 

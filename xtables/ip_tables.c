@@ -1418,7 +1418,7 @@ void ipt_table_fini_net(struct net *net, const char *name)
 
 /*
  * EMU: before a replay, find a rule whose match or target nfemu validates but does not
- * emulate at run time (a NULL .match/.target; for targets, other than the standard one).
+ * emulate at run time (xt_unemulated_match/xt_unemulated_target).
  * Returns 0 if every rule of every table can run, else -EOPNOTSUPP with one line in buf
  * naming the table, chain, rule and extension.
  */
@@ -1452,11 +1452,11 @@ int ipt_check_emulated(struct net *net, char *buf, size_t len)
 			}
 			rule++;
 			xt_ematch_foreach(m, e)
-				if (!m->u.kernel.match->match && !what) {
+				if (m->u.kernel.match->match == xt_unemulated_match && !what) {
 					snprintf(name, sizeof(name), "-m %s", m->u.kernel.match->name);
 					what = name;
 				}
-			if (!what && !target->target && strcmp(target->name, XT_STANDARD_TARGET) != 0) {
+			if (!what && target->target == xt_unemulated_target) {
 				snprintf(name, sizeof(name), "-j %s", target->name);
 				what = name;
 			}

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include "emu/net.h"
 #include "xtables/x_tables.h"
+#include "netstack/ip.h"
 
 #define XT_MAX_TABLE_SIZE (512 * 1024 * 1024)
 
@@ -837,3 +838,20 @@ const struct module_info module_info_x_tables = {
 	.name = "x_tables",
 	.size = 65536,
 };
+
+/* ------------------------------------------------------------ checked-only extensions */
+
+bool xt_unemulated_match(const struct sk_buff *skb, struct xt_action_param *par)
+{
+	nfemu_note(xt_net(par), skb, NULL, "match '%s' is not emulated at run time: packet dropped",
+		   par->match->name);
+	par->hotdrop = true;
+	return false;
+}
+
+unsigned int xt_unemulated_target(struct sk_buff *skb, const struct xt_action_param *par)
+{
+	nfemu_note(xt_net(par), skb, NULL, "target '%s' is not emulated at run time: packet dropped",
+		   par->target->name);
+	return NF_DROP;
+}

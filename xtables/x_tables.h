@@ -224,4 +224,12 @@ struct xt_table_info *xt_replace_table(struct xt_table *table, unsigned int num_
 /* /proc/net/ip_tables_{names,matches,targets}; malloc'd, NUL-terminated. */
 char *xt_proc_show(struct net *net, u8 af, const char *what);
 
+/* EMU: the .match and .target of an extension nfemu checks and stores but whose packet
+ * semantics it does not emulate (bpf, socket, TEE, ...).  Never NULL: Linux reads a NULL
+ * .target as the standard target (its data a verdict) and calls .match unconditionally.
+ * Replay refuses rulesets that use them; should a packet reach one anyway, it is dropped
+ * (the match hotdrops) with a note naming the extension. */
+bool xt_unemulated_match(const struct sk_buff *skb, struct xt_action_param *par);
+unsigned int xt_unemulated_target(struct sk_buff *skb, const struct xt_action_param *par);
+
 #endif

@@ -52,6 +52,7 @@ static void synproxy_tg4_destroy(const struct xt_tgdtor_param *par)
 
 static const struct xt_target synproxy_tg4_reg = {
 	.name       = "SYNPROXY",
+	.target    = xt_unemulated_target,
 	.family     = NFPROTO_IPV4,
 	.hooks      = (1 << NF_INET_LOCAL_IN) | (1 << NF_INET_FORWARD),
 	.targetsize = sizeof(struct xt_synproxy_info),

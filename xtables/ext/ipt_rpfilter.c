@@ -35,6 +35,7 @@ static int rpfilter_check(const struct xt_mtchk_param *par)
 
 static const struct xt_match rpfilter_mt_reg = {
 	.name		= "rpfilter",
+	.match		= xt_unemulated_match,
 	.family		= NFPROTO_IPV4,
 	.checkentry	= rpfilter_check,
 	.matchsize	= sizeof(struct xt_rpfilter_info),

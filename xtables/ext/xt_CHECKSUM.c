@@ -1,8 +1,8 @@
 /* xtables/ext/xt_CHECKSUM.c - the "CHECKSUM" target (mangle): fill in a missing checksum.
  *
  * Mirrors net/netfilter/xt_CHECKSUM.c: mangle only (xt_check_target), --checksum-fill only;
- * checksum_tg completes CHECKSUM_PARTIAL packets (in nfemu: REJECT's resets) as
- * skb_checksum_help does.  Leaves out: the once-per-boot advice (see checksum_tg_check), IPv6.
+ * checksum_tg completes CHECKSUM_PARTIAL packets (REJECT's resets, NAT-helper rewrites) with
+ * skb_checksum_help (netstack/skbuff.c).  Leaves out: the once-per-boot advice (see checksum_tg_check), IPv6.
  */
 #include <linux/netfilter/xt_CHECKSUM.h>
 
@@ -10,36 +10,6 @@
 #include "netstack/checksum.h"
 #include "netstack/skbuff.h"
 #include "xtables/x_tables.h"
-
-/* skb_checksum_help(): sum from csum_start to the end (the field holds the pseudo-header
- * part) and store the folded result at csum_offset, 0 sent as 0xffff.  EMU: nfemu's sk_buff
- * has no csum_start/csum_offset: they are the transport header and the TCP/UDP check field. */
-static int skb_checksum_help(struct sk_buff *skb)
-{
-	const struct iphdr *iph = ip_hdr(skb);
-	unsigned int start = iph->ihl * 4, offset;
-	unsigned int len = (unsigned int)(skb_tail_pointer(skb) - skb_network_header(skb));
-	__sum16 sum;
-
-	switch (iph->protocol) {
-	case IPPROTO_TCP:
-		offset = 16;            /* offsetof(struct tcphdr, check) */
-		break;
-	case IPPROTO_UDP:
-		offset = 6;             /* offsetof(struct udphdr, check) */
-		break;
-	default:
-		return -EINVAL;
-	}
-	if (start + offset + sizeof(sum) > len)
-		return -EINVAL;
-	sum = csum_fold(csum_partial(skb_network_header(skb) + start, (int)(len - start), 0));
-	if (sum == 0)
-		sum = CSUM_MANGLED_0;
-	memcpy(skb_network_header(skb) + start + offset, &sum, sizeof(sum));
-	skb->ip_summed = CHECKSUM_NONE;
-	return 0;
-}
 
 static unsigned int checksum_tg(struct sk_buff *skb, const struct xt_action_param *par)
 {

@@ -54,6 +54,7 @@ static int secmark_tg_check_v1(const struct xt_tgchk_param *par)
 static const struct xt_target secmark_tg_reg[] = {
 	{
 		.name = "SECMARK",
+		.target    = xt_unemulated_target,
 		.revision = 0,
 		.family = NFPROTO_IPV4,
 		.checkentry = secmark_tg_check_v0,
@@ -61,6 +62,7 @@ static const struct xt_target secmark_tg_reg[] = {
 	},
 	{
 		.name = "SECMARK",
+		.target    = xt_unemulated_target,
 		.revision = 1,
 		.family = NFPROTO_IPV4,
 		.checkentry = secmark_tg_check_v1,

@@ -63,6 +63,7 @@ static void tee_tg_destroy(const struct xt_tgdtor_param *par)
 static const struct xt_target tee_tg_reg[] = {
 	{
 		.name		= "TEE",
+		.target		= xt_unemulated_target,
 		.revision	= 1,
 		.family		= NFPROTO_IPV4,
 		.targetsize	= sizeof(struct xt_tee_tginfo),

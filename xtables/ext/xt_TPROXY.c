@@ -43,6 +43,7 @@ static void tproxy_tg4_destroy(const struct xt_tgdtor_param *par)
 static const struct xt_target tproxy_tg_reg[] = {
 	{
 		.name       = "TPROXY",
+		.target    = xt_unemulated_target,
 		.family     = NFPROTO_IPV4,
 		.table      = "mangle",
 		.revision   = 0,
@@ -53,6 +54,7 @@ static const struct xt_target tproxy_tg_reg[] = {
 	},
 	{
 		.name       = "TPROXY",
+		.target    = xt_unemulated_target,
 		.family     = NFPROTO_IPV4,
 		.table      = "mangle",
 		.revision   = 1,

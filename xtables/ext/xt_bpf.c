@@ -305,6 +305,7 @@ static void bpf_mt_destroy_v1(const struct xt_mtdtor_param *par)
 static const struct xt_match bpf_mt_reg[] = {
 	{
 		.name		= "bpf",
+		.match		= xt_unemulated_match,
 		.revision	= 0,
 		.family		= NFPROTO_UNSPEC,
 		.checkentry	= bpf_mt_check,
@@ -314,6 +315,7 @@ static const struct xt_match bpf_mt_reg[] = {
 	},
 	{
 		.name		= "bpf",
+		.match		= xt_unemulated_match,
 		.revision	= 1,
 		.family		= NFPROTO_UNSPEC,
 		.checkentry	= bpf_mt_check_v1,

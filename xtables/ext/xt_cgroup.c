@@ -178,6 +178,7 @@ static void cgroup_mt_destroy_v2(const struct xt_mtdtor_param *par)
 static const struct xt_match cgroup_mt_reg[] = {
 	{
 		.name		= "cgroup",
+		.match		= xt_unemulated_match,
 		.revision	= 0,
 		.family		= NFPROTO_UNSPEC,
 		.checkentry	= cgroup_mt_check_v0,
@@ -188,6 +189,7 @@ static const struct xt_match cgroup_mt_reg[] = {
 	},
 	{
 		.name		= "cgroup",
+		.match		= xt_unemulated_match,
 		.revision	= 1,
 		.family		= NFPROTO_UNSPEC,
 		.checkentry	= cgroup_mt_check_v1,
@@ -200,6 +202,7 @@ static const struct xt_match cgroup_mt_reg[] = {
 	},
 	{
 		.name		= "cgroup",
+		.match		= xt_unemulated_match,
 		.revision	= 2,
 		.family		= NFPROTO_UNSPEC,
 		.checkentry	= cgroup_mt_check_v2,

@@ -78,6 +78,7 @@ static void connlabel_mt_destroy(const struct xt_mtdtor_param *par)
 
 static const struct xt_match connlabels_mt_reg = {
 	.name       = "connlabel",
+	.match     = xt_unemulated_match,
 	.family     = NFPROTO_UNSPEC,
 	.checkentry = connlabel_mt_check,
 	.matchsize  = sizeof(struct xt_connlabel_mtinfo),

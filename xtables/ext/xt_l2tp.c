@@ -72,6 +72,7 @@ static int l2tp_mt_check4(const struct xt_mtchk_param *par)
 static const struct xt_match l2tp_mt_reg[] = {
 	{
 		.name = "l2tp",
+		.match     = xt_unemulated_match,
 		.revision = 0,
 		.family = NFPROTO_IPV4,
 		.matchsize = XT_ALIGN(sizeof(struct xt_l2tp_info)),

@@ -50,6 +50,7 @@ static void nfacct_mt_destroy(const struct xt_mtdtor_param *par)
 static const struct xt_match nfacct_mt_reg[] = {
 	{
 		.name		= "nfacct",
+		.match		= xt_unemulated_match,
 		.revision	= 0,
 		.family		= NFPROTO_UNSPEC,
 		.checkentry	= nfacct_mt_checkentry,
@@ -59,6 +60,7 @@ static const struct xt_match nfacct_mt_reg[] = {
 	},
 	{
 		.name		= "nfacct",
+		.match		= xt_unemulated_match,
 		.revision	= 1,
 		.family		= NFPROTO_UNSPEC,
 		.checkentry	= nfacct_mt_checkentry,

@@ -10,6 +10,7 @@
 
 static const struct xt_match xt_osf_match = {
 	.name		= "osf",
+	.match		= xt_unemulated_match,
 	.revision	= 0,
 	.family		= NFPROTO_IPV4,
 	.proto		= IPPROTO_TCP,

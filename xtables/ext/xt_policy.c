@@ -42,6 +42,7 @@ err:
 static const struct xt_match policy_mt_reg[] = {
 	{
 		.name		= "policy",
+		.match		= xt_unemulated_match,
 		.family		= NFPROTO_IPV4,
 		.checkentry	= policy_mt_check,
 		.matchsize	= sizeof(struct xt_policy_info),

@@ -305,6 +305,7 @@ static void set_target_v3_destroy(const struct xt_tgdtor_param *par)
 static const struct xt_match set_matches[] = {
 	{
 		.name		= "set",
+		.match		= xt_unemulated_match,
 		.family		= NFPROTO_IPV4,
 		.revision	= 0,
 		.matchsize	= sizeof(struct xt_set_info_match_v0),
@@ -313,6 +314,7 @@ static const struct xt_match set_matches[] = {
 	},
 	{
 		.name		= "set",
+		.match		= xt_unemulated_match,
 		.family		= NFPROTO_IPV4,
 		.revision	= 1,
 		.matchsize	= sizeof(struct xt_set_info_match_v1),
@@ -322,6 +324,7 @@ static const struct xt_match set_matches[] = {
 	/* --return-nomatch flag support */
 	{
 		.name		= "set",
+		.match		= xt_unemulated_match,
 		.family		= NFPROTO_IPV4,
 		.revision	= 2,
 		.matchsize	= sizeof(struct xt_set_info_match_v1),
@@ -331,6 +334,7 @@ static const struct xt_match set_matches[] = {
 	/* counters support: update, match */
 	{
 		.name		= "set",
+		.match		= xt_unemulated_match,
 		.family		= NFPROTO_IPV4,
 		.revision	= 3,
 		.matchsize	= sizeof(struct xt_set_info_match_v3),
@@ -340,6 +344,7 @@ static const struct xt_match set_matches[] = {
 	/* new revision for counters support: update, match */
 	{
 		.name		= "set",
+		.match		= xt_unemulated_match,
 		.family		= NFPROTO_IPV4,
 		.revision	= 4,
 		.matchsize	= sizeof(struct xt_set_info_match_v4),

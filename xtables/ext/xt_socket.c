@@ -56,6 +56,7 @@ static void socket_mt_destroy(const struct xt_mtdtor_param *par)
 static const struct xt_match socket_mt_reg[] = {
 	{
 		.name		= "socket",
+		.match		= xt_unemulated_match,
 		.revision	= 0,
 		.family		= NFPROTO_IPV4,
 		.hooks		= (1 << NF_INET_PRE_ROUTING) |
@@ -63,6 +64,7 @@ static const struct xt_match socket_mt_reg[] = {
 	},
 	{
 		.name		= "socket",
+		.match		= xt_unemulated_match,
 		.revision	= 1,
 		.family		= NFPROTO_IPV4,
 		.destroy	= socket_mt_destroy,
@@ -73,6 +75,7 @@ static const struct xt_match socket_mt_reg[] = {
 	},
 	{
 		.name		= "socket",
+		.match		= xt_unemulated_match,
 		.revision	= 2,
 		.family		= NFPROTO_IPV4,
 		.checkentry	= socket_mt_v2_check,
@@ -83,6 +86,7 @@ static const struct xt_match socket_mt_reg[] = {
 	},
 	{
 		.name		= "socket",
+		.match		= xt_unemulated_match,
 		.revision	= 3,
 		.family		= NFPROTO_IPV4,
 		.checkentry	= socket_mt_v3_check,
