@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "emu/clock.h"
+#include "emu/module.h"
 #include "emu/net.h"
 #include "emu/topology.h"
 #include "netstack/icmp.h"
@@ -788,7 +789,7 @@ static void test_topology_errors(void **state)
 		{ "ip route add 10.0.0.1/24 dev lo\n",
 		  "t:1:14: Error: Invalid prefix for given prefix length.\n  ip route add 10.0.0.1/24 dev lo\n               ^~~~~~~~~~~" },
 		{ "  iptables -A INPUT\n",
-		  "t:1:3: unknown command \"iptables\" (expected ip or sysctl)\n    iptables -A INPUT\n    ^~~~~~~~" },
+		  "t:1:3: unknown command \"iptables\" (expected ip, sysctl, ethtool or modprobe)\n    iptables -A INPUT\n    ^~~~~~~~" },
 		{ "sysctl -w net.ipv4.nope=1\n",
 		  "t:1:11: sysctl: cannot stat /proc/sys/net/ipv4/nope: No such file or directory\n  sysctl -w net.ipv4.nope=1\n            ^~~~~~~~~~~~~" },
 		{ "ip link add a type veth\nip link add a type veth\n",
@@ -798,6 +799,14 @@ static void test_topology_errors(void **state)
 		  "t:4:14: Error: Nexthop has invalid gateway.\n  ip route add 10.5.0.0/16 via 10.9.9.9\n               ^~~~~~~~~~~" },
 		{ "ip route add 10.0.0.0/8 via 1.2.3\n",
 		  "t:1:29: \"1.2.3\" is not an IPv4 address\n  ip route add 10.0.0.0/8 via 1.2.3\n                              ^~~~~" },
+		{ "ip link add a type veth\nethtool -K a rxvlan off\n",
+		  "t:2:14: unsupported feature \"rxvlan\" (tx, rx, sg, tso, gso, gro, lro)\n  ethtool -K a rxvlan off\n               ^~~~~~" },
+		{ "ip link add a type veth\nethtool -K a tx maybe\n",
+		  "t:2:17: expected on or off, not \"maybe\"\n  ethtool -K a tx maybe\n                  ^~~~~" },
+		{ "ethtool -K eth7 tx off\n",
+		  "t:1:12: Cannot find device \"eth7\"\n  ethtool -K eth7 tx off\n             ^~~~" },
+		{ "modprobe -q nf_nat_nope\n",
+		  "t:1:13: modprobe: FATAL: Module nf_nat_nope not found (nfemu emulates the netfilter modules `nfemu lsmod` can list)\n  modprobe -q nf_nat_nope\n              ^~~~~~~~~~~" },
 		{ "ip route add 10.0.0.0/8 dev lo \"unterminated\n",
 		  "t:1:32: unterminated quote\n  ip route add 10.0.0.0/8 dev lo \"unterminated\n                                 ^" },
 	};
@@ -813,6 +822,35 @@ static void test_topology_errors(void **state)
 		inet_net_exit(net);
 		net_free(net);
 	}
+}
+
+/* ethtool -K DEV tx off clears the checksum offload; modprobe loads a module and what it
+ * depends on. */
+static void test_topology_ethtool_modprobe(void **state)
+{
+	struct net *net = net_alloc();
+	struct net_device *a, *b;
+	char err[1024];
+
+	(void)state;
+	assert_int_equal(net_boot(net), 0);
+	assert_int_equal(nfemu_topology_load_string(net, "t",
+		"ip link add a type veth\nip link add b type dummy\n"
+		"ethtool -K a tx off gro on\n"
+		"ethtool --offload b tx-checksumming off\nethtool -K b tx on\n"
+		"modprobe nf_nat_ftp\n", err, sizeof(err)), 0);
+	a = dev_get_by_name(net, "a");
+	b = dev_get_by_name(net, "b");
+	assert_non_null(a);
+	assert_non_null(b);
+	assert_false(a->features & NETIF_F_HW_CSUM);
+	assert_true(b->features & NETIF_F_HW_CSUM);
+	assert_true(dev_get_by_name(net, "lo")->features & NETIF_F_HW_CSUM);
+	assert_non_null(find_module(net, "nf_nat_ftp"));
+	assert_non_null(find_module(net, "nf_nat"));
+	assert_non_null(find_module(net, "nf_conntrack_ftp"));
+	inet_net_exit(net);
+	net_free(net);
 }
 
 static void test_topology_forms(void **state)
@@ -880,6 +918,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_icmp_ratelimit, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_port_unreach_burst, fx_setup, fx_teardown),
 		cmocka_unit_test(test_topology_errors),
+		cmocka_unit_test(test_topology_ethtool_modprobe),
 		cmocka_unit_test(test_topology_forms),
 	};
 
