@@ -58,6 +58,8 @@ struct netns_ct {
 	 * (EMU: per net, a list; Linux: the global nf_ct_helper_hash) */
 	struct list_head helpers;
 	struct nf_conntrack_helper *builtin_helpers;    /* EMU: the stand-ins, see the helper file */
+	/* struct nf_ct_helper_expectfn.head: expectfns by name (nf_ct_helper_expectfn_register) */
+	struct list_head expectfn_list;
 	/* nf_conntrack_acct.c: accounting forced on by xt_connbytes (nf_ct_set_acct).
 	 * EMU: Linux writes the sysctl (net->ct.sysctl_acct); nfemu's sysctls are reset when the
 	 * IPv4 stack of a replay is set up after the ruleset was loaded, so the force is kept

@@ -1441,6 +1441,7 @@ int nf_conntrack_init_net(struct net *net)
 	INIT_LIST_HEAD(&cnet->unconfirmed);
 	INIT_LIST_HEAD(&cnet->dying);
 	INIT_LIST_HEAD(&cnet->helpers);
+	INIT_LIST_HEAD(&cnet->expectfn_list);
 	if (nf_conntrack_expect_pernet_init(net)) {
 		free(cnet->hash);
 		cnet->hash = NULL;

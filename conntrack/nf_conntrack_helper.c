@@ -4,9 +4,9 @@
  * Mirrors net/netfilter/nf_conntrack_helper.c (Linux 6.x: no automatic assignment by port, so
  * a helper reaches a connection only through a template, CT --helper, or an expectation's
  * assign_helper).  Helpers run from nf_confirm (nf_conntrack_proto.c).
- * EMU: the registry is a per-net list (Linux: the global nf_ct_helper_hash); no NAT helpers
- * (nf_nat_helper_try_module_get), no userspace helpers (nfnetlink_cthelper), no expectfn
- * registry.  The helpers this machine's kernel has built in but nfemu does not emulate are
+ * EMU: the registry (and the expectfn registry) are per-net lists (Linux: the global
+ * nf_ct_helper_hash); no nf_nat_helper_try_module_get (iptables' CT target never calls it);
+ * no userspace helpers (nfnetlink_cthelper).  The helpers this machine's kernel has built in but nfemu does not emulate are
  * registered as stand-ins with no help(): `CT --helper irc` is accepted and the entry lists
  * helper=irc, but no expectation is ever made.
  */
@@ -317,4 +317,38 @@ void nf_conntrack_helper_pernet_fini(struct net *net)
 	nf_conntrack_helpers_unregister(net, h, ARRAY_SIZE(nf_ct_builtin_helpers));
 	free(h);
 	net->ct.builtin_helpers = NULL;
+}
+
+/* ------------------------------------------------------------------------ expectfn registry */
+
+void nf_ct_helper_expectfn_register(struct net *net, struct nf_ct_helper_expectfn *n)
+{
+	list_add(&n->head, &net->ct.expectfn_list);
+}
+
+void nf_ct_helper_expectfn_unregister(struct net *net, struct nf_ct_helper_expectfn *n)
+{
+	(void)net;
+	list_del_init(&n->head);
+}
+
+struct nf_ct_helper_expectfn *nf_ct_helper_expectfn_find_by_name(struct net *net, const char *name)
+{
+	struct nf_ct_helper_expectfn *cur;
+
+	list_for_each_entry(cur, &net->ct.expectfn_list, head)
+		if (!strcmp(cur->name, name))
+			return cur;
+	return NULL;
+}
+
+struct nf_ct_helper_expectfn *nf_ct_helper_expectfn_find_by_symbol(struct net *net,
+								   const void *symbol)
+{
+	struct nf_ct_helper_expectfn *cur;
+
+	list_for_each_entry(cur, &net->ct.expectfn_list, head)
+		if ((const void *)cur->expectfn == symbol)
+			return cur;
+	return NULL;
 }

@@ -88,4 +88,18 @@ void nf_ct_helper_log(struct sk_buff *skb, const struct nf_conn *ct, const char 
 int nf_conntrack_helper_pernet_init(struct net *net);
 void nf_conntrack_helper_pernet_fini(struct net *net);
 
+/* A function an expectation runs when its connection arrives, registered by name so that
+ * it can be named outside the kernel (ctnetlink's CTA_EXPECT_FN; EMU: the state file). */
+struct nf_ct_helper_expectfn {
+	struct list_head head;          /* net->ct.expectfn_list */
+	const char *name;
+	void (*expectfn)(struct nf_conn *ct, struct nf_conntrack_expect *exp);
+};
+
+void nf_ct_helper_expectfn_register(struct net *net, struct nf_ct_helper_expectfn *n);
+void nf_ct_helper_expectfn_unregister(struct net *net, struct nf_ct_helper_expectfn *n);
+struct nf_ct_helper_expectfn *nf_ct_helper_expectfn_find_by_name(struct net *net, const char *name);
+struct nf_ct_helper_expectfn *nf_ct_helper_expectfn_find_by_symbol(struct net *net,
+								   const void *symbol);
+
 #endif

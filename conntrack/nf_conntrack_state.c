@@ -10,6 +10,9 @@
  * emu/state.c's section:
  *   u32 version, u64 now_ns, u64 boot_ns, u32 count, count x record (see ct_put_record),
  *   u32 nexp, nexp x expectation (see ct_put_expect)        -- version 2 on; 1 still reads
+ * Version 3 adds NAT: the nat (masquerade device) and seqadj extensions of an entry, and an
+ * expectation's NAT fields (saved address/port, direction, its expectfn by name); an entry
+ * with a source binding goes back into NAT's bysource hash.
  * Loading checks every field a corrupt file could make dangerous and says which record.
  */
 #include <arpa/inet.h>
@@ -23,7 +26,7 @@
 #include "conntrack/nf_conntrack_helper.h"
 #include "conntrack/nf_conntrack_state.h"
 
-#define NF_CT_STATE_VERSION 2u
+#define NF_CT_STATE_VERSION 3u
 /* bits a saved entry may carry: no DYING, TEMPLATE, UNTRACKED/NAT_CLASH or offload */
 #define NF_CT_STATE_STATUS_OK (IPS_EXPECTED | IPS_SEEN_REPLY | IPS_ASSURED | IPS_CONFIRMED | \
 			       IPS_SRC_NAT | IPS_DST_NAT | IPS_SEQ_ADJUST | IPS_SRC_NAT_DONE | \
@@ -32,8 +35,12 @@
 #define NF_CT_STATE_EXT_TSTAMP 0x02
 #define NF_CT_STATE_EXT_HELPER 0x04     /* version 2: helper name, its data[] */
 #define NF_CT_STATE_EXT_MASTER 0x08     /* version 2: the master's original tuple and zone */
-#define NF_CT_STATE_EXT_ALL (NF_CT_STATE_EXT_ACCT | NF_CT_STATE_EXT_TSTAMP | \
-			     NF_CT_STATE_EXT_HELPER | NF_CT_STATE_EXT_MASTER)
+#define NF_CT_STATE_EXT_NAT 0x10        /* version 3: nf_conn_nat.masq_index */
+#define NF_CT_STATE_EXT_SEQADJ 0x20     /* version 3: both directions' nf_ct_seqadj */
+#define NF_CT_STATE_EXT_V2 (NF_CT_STATE_EXT_ACCT | NF_CT_STATE_EXT_TSTAMP | \
+			    NF_CT_STATE_EXT_HELPER | NF_CT_STATE_EXT_MASTER)
+#define NF_CT_STATE_EXT_ALL (NF_CT_STATE_EXT_V2 | NF_CT_STATE_EXT_NAT | NF_CT_STATE_EXT_SEQADJ)
+#define NF_CT_EXPFN_NAME_LEN 32
 
 struct ct_wbuf {
 	unsigned char *data;
@@ -82,9 +89,12 @@ static void ct_put_record(struct ct_wbuf *b, const struct nf_conn *ct)
 	const struct nf_conn_tstamp *tstamp = nf_conn_tstamp_find(ct);
 	u32 now = nfct_time_stamp(nf_ct_net(ct));
 	const struct nf_conn_help *help = nfct_help(ct);
+	const struct nf_conn_nat *nat = nf_ct_ext_find(ct, NF_CT_EXT_NAT);
+	const struct nf_conn_seqadj *seqadj = nfct_seqadj(ct);
 	u8 ext = (acct ? NF_CT_STATE_EXT_ACCT : 0) | (tstamp ? NF_CT_STATE_EXT_TSTAMP : 0) |
 		 (help && help->helper ? NF_CT_STATE_EXT_HELPER : 0) |
-		 (ct->master ? NF_CT_STATE_EXT_MASTER : 0);
+		 (ct->master ? NF_CT_STATE_EXT_MASTER : 0) | (nat ? NF_CT_STATE_EXT_NAT : 0) |
+		 (seqadj ? NF_CT_STATE_EXT_SEQADJ : 0);
 
 	ct_put_tuple(b, &ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple);
 	ct_put_tuple(b, &ct->tuplehash[IP_CT_DIR_REPLY].tuple);
@@ -140,11 +150,22 @@ static void ct_put_record(struct ct_wbuf *b, const struct nf_conn *ct)
 		PUT(b, ct->master->zone.flags);
 		PUT(b, ct->master->zone.dir);
 	}
+	if (nat)
+		PUT(b, (s32)nat->masq_index);
+	if (seqadj)
+		for (int dir = 0; dir < 2; dir++) {
+			PUT(b, seqadj->seq[dir].correction_pos);
+			PUT(b, seqadj->seq[dir].offset_before);
+			PUT(b, seqadj->seq[dir].offset_after);
+		}
 }
 
-/* One expectation: tuple and mask, zone, flags, class, time left, master, helpers. */
+/* One expectation: tuple and mask, zone, flags, class, time left, master, helpers, NAT. */
 static void ct_put_expect(struct ct_wbuf *b, const struct nf_conntrack_expect *exp)
 {
+	const struct nf_ct_helper_expectfn *fn = exp->expectfn ?
+		nf_ct_helper_expectfn_find_by_symbol(exp->net, (const void *)exp->expectfn) : NULL;
+	char fnname[NF_CT_EXPFN_NAME_LEN] = "";
 	char name[NF_CT_HELPER_NAME_LEN];
 
 	ct_put_tuple(b, &exp->tuple);
@@ -168,6 +189,12 @@ static void ct_put_expect(struct ct_wbuf *b, const struct nf_conntrack_expect *e
 	if (exp->assign_helper)
 		snprintf(name, sizeof(name), "%s", exp->assign_helper->name);
 	ct_put(b, name, sizeof(name));
+	if (fn)
+		snprintf(fnname, sizeof(fnname), "%s", fn->name);
+	ct_put(b, fnname, sizeof(fnname));
+	PUT(b, exp->saved_addr.ip);
+	PUT(b, exp->saved_proto.all);
+	PUT(b, (u8)exp->dir);
 }
 
 int nf_conntrack_state_save(struct net *net, unsigned char **bufp, size_t *lenp)
@@ -386,7 +413,7 @@ static int ct_load_record(struct net *net, struct ct_rbuf *r, u32 i, struct ct_l
 		if (nf_ct_protonum(ct) == IPPROTO_UDP)
 			ct->proto.udp.stream_ts = nfemu_jiffies(net) + (unsigned long)(long)stream;
 	}
-	if (ext & ~(ld->version >= 2 ? NF_CT_STATE_EXT_ALL :
+	if (ext & ~(ld->version >= 3 ? NF_CT_STATE_EXT_ALL : ld->version == 2 ? NF_CT_STATE_EXT_V2 :
 		    NF_CT_STATE_EXT_ACCT | NF_CT_STATE_EXT_TSTAMP)) {
 		ct_state_err(err, errlen, "entry %u at +%zu: unknown extensions 0x%x", i + 1, at, ext);
 		goto fail;
@@ -464,8 +491,35 @@ static int ct_load_record(struct net *net, struct ct_rbuf *r, u32 i, struct ct_l
 			ld->pending[ld->npending++] = pm;
 		}
 	}
+	if (ext & NF_CT_STATE_EXT_NAT) {
+		struct nf_conn_nat *nat = nf_ct_ext_add(ct, NF_CT_EXT_NAT);
+		s32 masq_index;
+
+		GET(r, masq_index);
+		if (nat)
+			nat->masq_index = masq_index;
+	}
+	if (ext & NF_CT_STATE_EXT_SEQADJ) {
+		struct nf_conn_seqadj *seqadj = nfct_seqadj_ext_add(ct);
+
+		for (int dir = 0; dir < 2; dir++) {
+			struct nf_ct_seqadj s;
+
+			GET(r, s.correction_pos);
+			GET(r, s.offset_before);
+			GET(r, s.offset_after);
+			if (seqadj)
+				seqadj->seq[dir] = s;
+		}
+	}
 	if (r->short_read) {
 		ct_state_err(err, errlen, "entry %u at +%zu: truncated", i + 1, at);
+		goto fail;
+	}
+	/* NAT bindings live as long as nf_nat is loaded (its unload kills or unbinds them) */
+	if ((status & (IPS_NAT_MASK | IPS_NAT_DONE_MASK)) && !net->nf.nat_hook) {
+		ct_state_err(err, errlen, "entry %u at +%zu: a NAT binding, but nf_nat is not loaded",
+			     i + 1, at);
 		goto fail;
 	}
 	/* confirmed last: extensions are only added to unconfirmed entries */
@@ -478,6 +532,9 @@ static int ct_load_record(struct net *net, struct ct_rbuf *r, u32 i, struct ct_l
 			     ret == -EEXIST ? "saved twice" : "hash chain too long");
 		goto fail;
 	}
+	/* back into the bysource hash, where nf_nat_setup_info put it */
+	if (status & IPS_SRC_NAT_DONE)
+		net->nf.nat_hook->add_nat_bysrc(ct);
 	/* a pending master fixup keeps the caller's reference until it is done */
 	if (!(ld->npending && ld->pending[ld->npending - 1].ct == ct))
 		nf_ct_put(ct);
@@ -512,8 +569,14 @@ static void ct_load_masters(struct net *net, struct ct_load *ld)
 }
 
 /* Read one expectation and put it in the table; 0 or -errno with err set. */
-static int ct_load_expect(struct net *net, struct ct_rbuf *r, u32 i, char *err, size_t errlen)
+static int ct_load_expect(struct net *net, struct ct_rbuf *r, u32 i, u32 version, char *err,
+			  size_t errlen)
 {
+	const struct nf_ct_helper_expectfn *fn = NULL;
+	char fnname[NF_CT_EXPFN_NAME_LEN] = "";
+	union nf_inet_addr saved_addr = {};
+	union nf_conntrack_man_proto saved_proto = {};
+	u8 dir = 0;
 	const struct nf_conntrack_helper *helper, *assign_helper;
 	struct nf_conntrack_tuple tuple, mtuple;
 	struct nf_conntrack_zone zone, mzone;
@@ -542,8 +605,22 @@ static int ct_load_expect(struct net *net, struct ct_rbuf *r, u32 i, char *err, 
 	GET(r, mzone.dir);
 	ret = ct_get_helper(net, r, tuple.dst.protonum, true, &helper);
 	ret2 = ct_get_helper(net, r, tuple.dst.protonum, true, &assign_helper);
+	if (version >= 3) {
+		GET(r, fnname);
+		GET(r, saved_addr.ip);
+		GET(r, saved_proto.all);
+		GET(r, dir);
+	}
 	if (r->short_read)
 		return ct_state_err(err, errlen, "expectation %u at +%zu: truncated", i + 1, at);
+	if (!memchr(fnname, '\0', sizeof(fnname)) || dir > IP_CT_DIR_REPLY)
+		return ct_state_err(err, errlen, "expectation %u at +%zu: bad NAT fields", i + 1, at);
+	if (fnname[0]) {
+		fn = nf_ct_helper_expectfn_find_by_name(net, fnname);
+		if (!fn)
+			return ct_state_err(err, errlen, "expectation %u at +%zu: %s not registered "
+					    "(its module is not loaded)", i + 1, at, fnname);
+	}
 	if (ret || ret2)
 		return ct_state_err(err, errlen, "expectation %u at +%zu: helper not registered",
 				    i + 1, at);
@@ -574,6 +651,10 @@ static int ct_load_expect(struct net *net, struct ct_rbuf *r, u32 i, char *err, 
 	exp->class = class;
 	exp->helper = helper;
 	exp->assign_helper = assign_helper;
+	exp->expectfn = fn ? fn->expectfn : NULL;
+	exp->saved_addr = saved_addr;
+	exp->saved_proto = saved_proto;
+	exp->dir = dir;
 	ret = nf_ct_expect_restore(exp, (u32)left);
 	nf_ct_expect_put(exp);
 	nf_ct_put(master);
@@ -595,7 +676,7 @@ int nf_conntrack_state_load(struct net *net, const unsigned char *buf, size_t le
 	GET(&r, version);
 	if (r.short_read)
 		return ct_state_err(err, errlen, "truncated header");
-	if (version != NF_CT_STATE_VERSION && version != 1)
+	if (version < 1 || version > NF_CT_STATE_VERSION)
 		return ct_state_err(err, errlen, "format version %u, this nfemu reads versions 1 to %u",
 				    version, NF_CT_STATE_VERSION);
 	GET(&r, now_ns);
@@ -628,7 +709,7 @@ int nf_conntrack_state_load(struct net *net, const unsigned char *buf, size_t le
 		if (r.short_read)
 			return ct_state_err(err, errlen, "truncated after %u entries", count);
 		for (u32 i = 0; i < nexp; i++) {
-			ret = ct_load_expect(net, &r, i, err, errlen);
+			ret = ct_load_expect(net, &r, i, version, err, errlen);
 			if (ret)
 				return ret;
 		}

@@ -15,6 +15,7 @@
 #include <linux/netfilter/nf_nat.h>
 #include "conntrack/hlist.h"
 #include "conntrack/nf_conntrack.h"
+#include "conntrack/nf_conntrack_helper.h"
 #include "hooks/netfilter.h"
 
 enum nf_nat_manip_type {
@@ -96,6 +97,8 @@ struct nat_net {
 	const struct sk_buff *emu_skb;
 	u8 emu_hook;
 	bool emu_null;
+	/* follow_master_nat: nf_nat_follow_master registered by name */
+	struct nf_ct_helper_expectfn follow_master_nat;
 };
 
 static inline struct nat_net *nf_nat_pernet(const struct net *net);

@@ -890,6 +890,7 @@ static int nf_nat_proto_clean(struct nf_conn *ct, void *data)
 	return 0;
 }
 
+/* EMU: Linux's follow_master_nat is a static of the module; here one per net, in nat_net. */
 static const struct nf_nat_hook nat_hook = {
 	.remove_nat_bysrc = nf_nat_cleanup_conntrack,
 	.add_nat_bysrc = nf_nat_restore_conntrack,
@@ -914,6 +915,11 @@ static int nf_nat_init(struct net *net, struct module *mod)
 		return -ENOMEM;
 	}
 	nat_net->htable_size = size;
+	nat_net->follow_master_nat.name = "nat-follow-master";
+	nat_net->follow_master_nat.expectfn = nf_nat_follow_master;
+	INIT_LIST_HEAD(&nat_net->follow_master_nat.head);
+	if (net->ct.ready)
+		nf_ct_helper_expectfn_register(net, &nat_net->follow_master_nat);
 	net->gen[NET_GENERIC_NAT] = nat_net;
 	net->nf.nat_hook = &nat_hook;
 	return 0;
@@ -942,6 +948,7 @@ static void nf_nat_exit(struct net *net, struct module *mod)
 		return;
 	nf_ct_iterate_cleanup_net(nf_nat_proto_clean, &iter_data);
 	nf_nat_clean_unconfirmed(net);
+	nf_ct_helper_expectfn_unregister(net, &nat_net->follow_master_nat);
 	net->nf.nat_hook = NULL;
 	free(nat_net->bysource);
 	free(nat_net);

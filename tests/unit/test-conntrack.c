@@ -1259,7 +1259,7 @@ static void t_state_roundtrip(void **state)
 		memcpy(bad, buf, len);
 		memcpy(bad, &v, 4);
 		assert_int_equal(nf_conntrack_state_load(net2, bad, len, err, sizeof(err)), -EINVAL);
-		assert_string_equal(err, "format version 99, this nfemu reads versions 1 to 2");
+		assert_string_equal(err, "format version 99, this nfemu reads versions 1 to 3");
 		/* the first record's status (after the header and two 15-byte tuples) */
 		memcpy(bad, buf, len);
 		v = IPS_DYING | IPS_CONFIRMED;
