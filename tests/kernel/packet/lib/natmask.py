@@ -15,8 +15,8 @@ import struct
 import pktlib
 
 PROTOS = {"tcp": 6, "udp": 17, "icmp": 1}
-SPEC_RE = re.compile(r"^(tcp|udp|icmp)\s+(\d+\.\d+\.\d+\.\d+):(\d+)\s+(src|dst)\s+"
-                     r"(\d+)-(\d+)$")
+SPEC_RE = re.compile(r"^(tcp|udp|icmp)\s+(\d+\.\d+\.\d+\.\d+):(\d+)"
+                     r"(?:>(\d+\.\d+\.\d+\.\d+):(\d+))?\s+(src|dst)\s+(\d+)-(\d+)$")
 
 
 class MaskError(Exception):
@@ -24,25 +24,39 @@ class MaskError(Exception):
 
 
 class PortMask:
-    """One declaration: the flow whose capture packets come from addr:port (proto), whose
-    source (src) or destination (dst) port NAT picks at random in lo..hi."""
+    """One declaration: the flow whose capture packets come from addr:port (proto; for ICMP
+    the port is the echo id), optionally only those to daddr:dport, and whose source (src)
+    or destination (dst) port NAT picks at random in lo..hi."""
 
     def __init__(self, index, spec):
         m = SPEC_RE.match(spec.strip())
         if not m:
-            raise MaskError("nat-port-mask=%s: want 'tcp|udp|icmp ADDR:PORT src|dst LO-HI'"
-                            % spec)
+            raise MaskError("nat-port-mask=%s: want 'tcp|udp|icmp ADDR:PORT[>ADDR:PORT] "
+                            "src|dst LO-HI'" % spec)
         self.index = index
         self.spec = " ".join(spec.split())
         self.proto = PROTOS[m.group(1)]
         self.addr, self.port = m.group(2), int(m.group(3))
-        self.side = m.group(4)
-        self.lo, self.hi = int(m.group(5)), int(m.group(6))
+        self.daddr = m.group(4)
+        self.dport = int(m.group(5)) if m.group(5) else None
+        self.side = m.group(6)
+        self.lo, self.hi = int(m.group(7)), int(m.group(8))
         if self.proto == 1 and self.side != "src":
             raise MaskError("nat-port-mask=%s: an ICMP echo id is 'src'" % spec)
         self.name = "p%03d" % index
-        self.key = None         # (proto, X addr, X port, Y addr, Y port or None)
+        self.keys = set()       # {(proto, X addr, X port, Y addr, Y port or None)}
         self.problems = []
+
+    def owns(self, frame_data):
+        """Whether a capture frame is a packet of this flow."""
+        if len(frame_data) < 34 or frame_data[12:14] != b"\x08\x00":
+            return False
+        t = _l4(frame_data[14:])
+        if t is None or (t[0], t[1], t[3]) != (self.proto, self.addr, self.port):
+            return False
+        if self.daddr is not None and t[2] != self.daddr:
+            return False
+        return self.dport is None or self.proto == 1 or t[4] == self.dport
 
 
 def _l4(ip):
@@ -62,71 +76,51 @@ def _l4(ip):
     return proto, src, dst, sp, dp, ihl
 
 
-def _flow_of(frame_data):
-    """(proto, src, sport) of a capture frame, or None."""
-    if len(frame_data) < 34 or frame_data[12:14] != b"\x08\x00":
-        return None
-    t = _l4(frame_data[14:])
-    if t is None or t[3] is None:
-        return None
-    return t[0], t[1], t[3]
-
-
 def learn(masks, capture, egress):
     """Find each declared flow's random value in the egress frames ({iface: [(pktno,
-    bytes)]}) caused by its capture packets (capture: pktlib Frames); set mask.key, and
-    mask.problems for anything that breaks the declaration."""
-    caused = []     # (pktno, iface, ip bytes) of every egress IPv4 frame with a packet number
+    bytes)]}) caused by its capture packets (capture: pktlib Frames); fill mask.keys, and
+    mask.problems with anything that breaks the declaration."""
+    caused = []     # (pktno, ip bytes) of every egress IPv4 frame with a packet number
     for iface, lst in sorted(egress.items()):
         for n, d in lst:
-            if n is not None and len(d) >= 34 and d[12:14] == b"\x08\x00":
-                caused.append((n, iface, d[14:]))
+            if n is not None and 1 <= n <= len(capture) and len(d) >= 34 and \
+                    d[12:14] == b"\x08\x00":
+                caused.append((n, d[14:]))
     for m in masks:
-        seen = set()
-        for n, _iface, ip in caused:
-            if not 1 <= n <= len(capture):
-                continue
-            if _flow_of(capture[n - 1].data) != (m.proto, m.addr, m.port):
+        for n, ip in caused:
+            if not m.owns(capture[n - 1].data):
                 continue
             src = _l4(capture[n - 1].data[14:])
             out = _l4(ip)
             if out is None or out[0] != m.proto or out[3] is None:
                 continue
             if m.proto == 1:
-                if ip[out[5]] != 8 or out[2] != src[2]:
-                    continue
-                seen.add((1, out[1], out[3], out[2], None))
+                if ip[out[5]] == 8 and out[2] == src[2]:
+                    m.keys.add((1, out[1], out[3], out[2], None))
             elif m.side == "src":
-                if (out[2], out[4]) != (src[2], src[4]):
-                    continue
-                seen.add((m.proto, out[1], out[3], out[2], out[4]))
-            else:
-                if (out[1], out[3]) != (src[1], src[3]):
-                    continue
-                seen.add((m.proto, out[2], out[4], out[1], out[3]))
-        if not seen:
+                if (out[2], out[4]) == (src[2], src[4]):
+                    m.keys.add((m.proto, out[1], out[3], out[2], out[4]))
+            elif (out[1], out[3]) == (src[1], src[3]):
+                m.keys.add((m.proto, out[2], out[4], out[1], out[3]))
+        values = {(k[1], k[2]) for k in m.keys}
+        if not values:
             m.problems.append("no frame of this flow left the router")
             continue
-        if len(seen) > 1:
-            m.problems.append("%d different values" % len(seen))
-        m.key = sorted(seen)[0]
-        if not m.lo <= m.key[2] <= m.hi:
+        if len(values) > 1:
+            m.problems.append("%d different values" % len(values))
+        if any(not m.lo <= v[1] <= m.hi for v in values):
             m.problems.append("out of range")
     # Distinct: no other flow left with the same translated endpoint towards the same peer.
     for m in masks:
-        if m.key is None:
-            continue
         for o in masks:
-            if o is not m and o.key == m.key and o.index < m.index:
+            if o.index < m.index and o.keys & m.keys:
                 m.problems.append("same value as %s" % o.name)
-        for n, _iface, ip in caused:
-            if not 1 <= n <= len(capture):
+        for n, ip in caused:
+            data = capture[n - 1].data
+            if any(o.owns(data) for o in masks):
                 continue
-            fl = _flow_of(capture[n - 1].data)
-            if fl is None or fl == (m.proto, m.addr, m.port) or \
-                    any(fl == (o.proto, o.addr, o.port) for o in masks):
-                continue
-            if _endpoints_match(_l4(ip), m.key):
+            t = _l4(ip)
+            if any(_endpoints_match(t, k) for k in m.keys):
                 m.problems.append("used by the flow of packet %d too" % n)
                 break
 
@@ -142,6 +136,11 @@ def _endpoints_match(t, key):
     if (t[2], t[4]) == (xa, xp) and t[1] == ya and (yp is None or t[3] == yp):
         return "dport"
     return None
+
+
+def _match_any(t, m):
+    """_endpoints_match against any of m's keys."""
+    return next((h for h in (_endpoints_match(t, k) for k in m.keys) if h), None)
 
 
 def report(masks):
@@ -189,9 +188,7 @@ def _mask_ip(ip, base, masks, marks, inner=False):
     changed = False
     proto, ihl = t[0], t[5]
     for m in masks:
-        if m.key is None:
-            continue
-        how = _endpoints_match(t, m.key)
+        how = _match_any(t, m)
         if how is None:
             continue
         if proto == 1:
@@ -249,7 +246,7 @@ _ECHO_RE = re.compile(r"PROTO=ICMP TYPE=(0|8) CODE=0 ID=(\d+) ")
 def mask_trace_line(msg, masks):
     """An nf_log line with masked ports (and echo ids) written as their placeholder; the
     packet quoted by an ICMP error ('[SRC=...]') too."""
-    if not any(m.key for m in masks):
+    if not any(m.keys for m in masks):
         return msg
     starts = [mm.start() for mm in _HDR_RE.finditer(msg)]
     if not starts:
@@ -266,7 +263,7 @@ def mask_trace_line(msg, masks):
             t = (6 if p.group(1) == "TCP" else 17, src, dst, int(p.group(2)),
                  int(p.group(3)), 0)
             for m in masks:
-                how = m.key and _endpoints_match(t, m.key)
+                how = _match_any(t, m)
                 if how == "sport":
                     seg = seg[:p.start(2)] + m.name + seg[p.end(2):]
                 elif how == "dport":
@@ -277,7 +274,7 @@ def mask_trace_line(msg, masks):
             ident = int(e.group(2))
             t = (1, src, dst, ident, ident, 0)
             for m in masks:
-                if m.key and _endpoints_match(t, m.key):
+                if _match_any(t, m):
                     seg = seg[:e.start(2)] + m.name + seg[e.end(2):]
                     break
         out.append(msg[prev:a] + seg)
@@ -291,7 +288,7 @@ _TUPLE_RE = re.compile(r"src=(\S+) dst=(\S+) (?:sport=(\d+) dport=(\d+)|"
 
 def mask_conntrack_row(row, masks):
     """A `conntrack -L` (or expect) row with masked ports/ids as placeholders."""
-    if not any(m.key for m in masks):
+    if not any(m.keys for m in masks):
         return row
     out, prev = [], 0
     for mm in _TUPLE_RE.finditer(row):
@@ -301,7 +298,7 @@ def mask_conntrack_row(row, masks):
             proto = 6 if row.startswith("tcp") else 17 if row.startswith("udp") else None
             t = (proto, src, dst, int(mm.group(3)), int(mm.group(4)), 0)
             for m in masks:
-                how = m.key and _endpoints_match(t, m.key)
+                how = _match_any(t, m)
                 if how:
                     g = 3 if how == "sport" else 4
                     a, b = mm.start(g) - mm.start(), mm.end(g) - mm.start()
@@ -311,7 +308,7 @@ def mask_conntrack_row(row, masks):
             ident = int(mm.group(6))
             t = (1, src, dst, ident, ident, 0)
             for m in masks:
-                if m.key and _endpoints_match(t, m.key):
+                if _match_any(t, m):
                     a, b = mm.start(6) - mm.start(), mm.end(6) - mm.start()
                     seg = seg[:a] + m.name + seg[b:]
                     break
