@@ -80,7 +80,12 @@ class Case:
         return nums + (["end"] if end else [])
 
     def hosts(self):
-        return self.topo.host_addresses()
+        """The sources whose ICMP messages carry a hashed IP id (masked): the router's own
+        addresses, plus `icmp-id-mask=A,B` -- addresses NAT gives the router's own ICMP
+        errors (an error about a DNATed or REDIRECTed packet leaves from the original
+        destination)."""
+        extra = self.options.get("icmp-id-mask", "").replace(",", " ").split()
+        return self.topo.host_addresses() | set(extra)
 
     def render(self, trace, egress, save, conntrack=None):
         frames = self.frames()
