@@ -5,6 +5,8 @@
 # facts as ip/sysctl lines. Leaves out: nothing the kernel sees -- it is only test data.
 
 import os
+import socket
+import struct
 import sys
 
 from pktlib import (Capture, ether, ipv4, tcp, udp, echo, icmp, csum,  # noqa: F401 (re-export)
@@ -38,6 +40,31 @@ def ping(src, dst, ident=0x4e46, seq=1, payload=b"nfemu-ping", **ip):
 
 def icmp_pkt(src, dst, type_, code=0, rest=0, payload=b"", **ip):
     return ipv4(src, dst, 1, icmp(type_, code, rest, payload), **ip)
+
+
+def rewrite(pkt, src=None, dst=None, sport=None, dport=None, ttl=None):
+    """An IPv4 packet (no IP options; TCP or UDP) with addresses, ports or TTL replaced and
+    its checksums made right again: how it looks after NAT, e.g. to quote it in an ICMP
+    error from upstream."""
+    ip = bytearray(pkt)
+    if src:
+        ip[12:16] = socket.inet_aton(src)
+    if dst:
+        ip[16:20] = socket.inet_aton(dst)
+    if ttl is not None:
+        ip[8] = ttl
+    if sport is not None:
+        ip[20:22] = struct.pack("!H", sport)
+    if dport is not None:
+        ip[22:24] = struct.pack("!H", dport)
+    off = {6: 36, 17: 26}[ip[9]]
+    ip[off:off + 2] = b"\0\0"
+    seg = bytes(ip[20:])
+    c = csum(bytes(ip[12:20]) + struct.pack("!BBH", 0, ip[9], len(seg)) + seg)
+    ip[off:off + 2] = struct.pack("!H", c or (0xFFFF if ip[9] == 17 else 0))
+    ip[10:12] = b"\0\0"
+    ip[10:12] = struct.pack("!H", csum(bytes(ip[:20])))
+    return bytes(ip)
 
 
 def lan(cap, pkt, src_mac=H1_MAC, dst_mac=R_LAN_MAC, **kw):
