@@ -1,12 +1,16 @@
 # Masks for the NAT choices Linux makes at random (options `nat-port-mask=`): the port (or
 # ICMP echo id) that nf_nat_l4proto_unique_tuple draws with get_random_u16() when a mapping
 # clashes, or for every mapping under --random/--random-fully. A case names each flow whose
-# port is random; the value that flow got is read from the frames it caused, checked (one
-# value, in the declared range, used by no other flow towards the same peer), and replaced by
-# a placeholder (p001, p002...: the declaration's number) in egress frames, trace lines and
+# port is random (`tcp|udp|icmp ADDR:PORT[>ADDR:PORT] src|dst LO-HI`: the capture's packets
+# from ADDR:PORT, optionally only those to the second address, leave with a random source
+# or destination port in LO..HI); the value the flow got is read from the egress frames its
+# packets caused, checked (one value, even towards several destinations; in the range; used
+# by no other flow towards the same peer: nat-ports.txt says so, never the value), and
+# replaced by a placeholder (p001, p002...: the declaration's number) in egress frames (the
+# TCP/UDP/ICMP checksum recomputed when it was complete and right), trace lines and
 # conntrack rows, on the kernel's and on nfemu's side alike. Everything else -- kept ports,
 # jhash-chosen addresses, DNAT ports -- stays compared as it is.
-# Leaves out: IPv6; the ports of ICMP error payloads are masked but not their checksums.
+# Leaves out: IPv6; a quoted packet's own L4 checksum is masked (xxxx), not recomputed.
 
 import re
 import socket
