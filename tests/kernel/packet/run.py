@@ -16,6 +16,7 @@ import tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "lib"))
 
+import natmask  # noqa: E402
 import outputs  # noqa: E402
 import pktlib  # noqa: E402
 from topology import Topology, TopologyError  # noqa: E402
@@ -33,6 +34,9 @@ class Case:
         self.rules = os.path.join(path, "rules.v4")
         self.pcap = os.path.join(path, "packets.pcapng")
         self.options = {}
+        # nat-port-mask=...: one line per flow whose NAT port Linux picks at random
+        # (lib/natmask.py); every other key is given once.
+        self.nat_masks = []
         opt = os.path.join(path, "options")
         if os.path.exists(opt):
             with open(opt) as f:
@@ -40,7 +44,15 @@ class Case:
                     line = line.split("#", 1)[0].strip()
                     if line:
                         k, _, v = line.partition("=")
-                        self.options[k.strip()] = v.strip()
+                        if k.strip() == "nat-port-mask":
+                            self.nat_masks.append(v.strip())
+                        else:
+                            self.options[k.strip()] = v.strip()
+        try:
+            for i, spec in enumerate(self.nat_masks, 1):
+                natmask.PortMask(i, spec)
+        except natmask.MaskError as e:
+            raise TopologyError("%s/options: %s" % (path, e))
         self.trace_all = self.options.get("trace", "all") == "all"
         # conntrack=N,M,end: read the conntrack table after packets N and M and at the end;
         # conntrack-expect=yes: the expectation table too.
@@ -68,12 +80,18 @@ class Case:
         return nums + (["end"] if end else [])
 
     def hosts(self):
-        return self.topo.host_addresses()
+        """The sources whose ICMP messages carry a hashed IP id (masked): the router's own
+        addresses, plus `icmp-id-mask=A,B` -- addresses NAT gives the router's own ICMP
+        errors (an error about a DNATed or REDIRECTed packet leaves from the original
+        destination)."""
+        extra = self.options.get("icmp-id-mask", "").replace(",", " ").split()
+        return self.topo.host_addresses() | set(extra)
 
     def render(self, trace, egress, save, conntrack=None):
         frames = self.frames()
         return outputs.render(trace, egress, save, sorted(self.topo.ifaces), self.hosts(),
-                              outputs.local_ids(frames, self.topo), conntrack)
+                              outputs.local_ids(frames, self.topo), conntrack,
+                              self.nat_masks, frames)
 
 
 def find_cases(names):

@@ -162,6 +162,9 @@ class Router:
                 run(["ip", "netns", "exec", ns, "sysctl", "-qw",
                      "net.ipv6.conf.%s.disable_ipv6=1" % k])
         for n, argv in self.topo.kernel_commands(self.w):
+            if shutil.which(argv[0]) is None:
+                raise KernelError("%s:%d: %s not found (apt package %s)"
+                                  % (self.topo.path, n, argv[0], argv[0]))
             try:
                 self._rsh(argv)
             except KernelError as e:

@@ -5,6 +5,8 @@
 # facts as ip/sysctl lines. Leaves out: nothing the kernel sees -- it is only test data.
 
 import os
+import socket
+import struct
 import sys
 
 from pktlib import (Capture, ether, ipv4, tcp, udp, echo, icmp, csum,  # noqa: F401 (re-export)
@@ -40,6 +42,31 @@ def icmp_pkt(src, dst, type_, code=0, rest=0, payload=b"", **ip):
     return ipv4(src, dst, 1, icmp(type_, code, rest, payload), **ip)
 
 
+def rewrite(pkt, src=None, dst=None, sport=None, dport=None, ttl=None):
+    """An IPv4 packet (no IP options; TCP or UDP) with addresses, ports or TTL replaced and
+    its checksums made right again: how it looks after NAT, e.g. to quote it in an ICMP
+    error from upstream."""
+    ip = bytearray(pkt)
+    if src:
+        ip[12:16] = socket.inet_aton(src)
+    if dst:
+        ip[16:20] = socket.inet_aton(dst)
+    if ttl is not None:
+        ip[8] = ttl
+    if sport is not None:
+        ip[20:22] = struct.pack("!H", sport)
+    if dport is not None:
+        ip[22:24] = struct.pack("!H", dport)
+    off = {6: 36, 17: 26}[ip[9]]
+    ip[off:off + 2] = b"\0\0"
+    seg = bytes(ip[20:])
+    c = csum(bytes(ip[12:20]) + struct.pack("!BBH", 0, ip[9], len(seg)) + seg)
+    ip[off:off + 2] = struct.pack("!H", c or (0xFFFF if ip[9] == 17 else 0))
+    ip[10:12] = b"\0\0"
+    ip[10:12] = struct.pack("!H", csum(bytes(ip[:20])))
+    return bytes(ip)
+
+
 def lan(cap, pkt, src_mac=H1_MAC, dst_mac=R_LAN_MAC, **kw):
     """pkt arrives on lan0 (from H1's MAC unless told)."""
     cap.add("lan0", ether(dst_mac, src_mac, pkt), **kw)
@@ -70,13 +97,19 @@ class TcpFlow:
     capture, e.g. `lambda cap, p, **kw: lan(cap, p, **kw)`."""
 
     def __init__(self, cap, client, cport, server, sport, send_c, send_s, cisn=1000,
-                 sisn=5000, win=64240):
+                 sisn=5000, win=64240, cli=None, srv=None):
         self.cap, self.client, self.cport, self.server, self.sport = \
             cap, client, cport, server, sport
         self.send_c, self.send_s = send_c, send_s
         self.nxt = {"c": cisn, "s": sisn}     # next sequence number each side sends
         self.acked = {"c": False, "s": False}  # whether that side has seen the other's SYN
         self.win = win
+        # NAT: the server's segments go from srv (its real address, port: DNAT) to cli (the
+        # client as the server sees it: SNAT); shift[who] = how far a NAT helper's rewrites
+        # moved who's sequence numbers as the other side sees them (see shift()).
+        self.srv = srv or (server, sport)
+        self.cli = cli or (client, cport)
+        self.shift_by = {"c": 0, "s": 0}
 
     def _seg(self, who, flags, payload=b"", seq=None, ack=None, win=None, options=b"",
              consume=True, **kw):
@@ -84,9 +117,9 @@ class TcpFlow:
         if seq is None:
             seq = self.nxt[who]
         if ack is None:
-            ack = self.nxt[other] if flags & ACK else 0
+            ack = (self.nxt[other] + self.shift_by[other]) & 0xFFFFFFFF if flags & ACK else 0
         src, dst, sp, dp = ((self.client, self.server, self.cport, self.sport) if who == "c"
-                            else (self.server, self.client, self.sport, self.cport))
+                            else (self.srv[0], self.cli[0], self.srv[1], self.cli[1]))
         pkt = tcp_pkt(src, dst, sp, dp, flags, seq=seq, ack=ack,
                       win=self.win if win is None else win, options=options, payload=payload,
                       **{k: v for k, v in kw.items() if k in ("ident", "ttl", "tos", "df")})
@@ -103,3 +136,9 @@ class TcpFlow:
     def s(self, flags, payload=b"", **kw):
         """A segment from the server."""
         return self._seg("s", flags, payload, **kw)
+
+    def shift(self, who, delta):
+        """A NAT helper rewrote who's last segment, delta bytes longer: from now on the other
+        side sees who's sequence numbers delta further on (and acknowledges them so), while
+        who keeps its own numbering (the router adjusts both ways)."""
+        self.shift_by[who] += delta

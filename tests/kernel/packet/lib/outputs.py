@@ -12,6 +12,8 @@ import re
 import socket
 import struct
 
+import natmask
+
 # Host-generated ICMP (echo replies and errors) and the IP id the kernel picks for them from a
 # keyed hash (ip_select_ident with a per-boot key and per-netns mix): varies per run.
 HOST_ICMP_TYPES = {0, 3, 4, 5, 11, 12, 14, 18}
@@ -103,26 +105,45 @@ def conntrack_files(point):
     return "conntrack%s.txt" % suffix, "expect%s.txt" % suffix
 
 
-def render(trace, egress, save, ifaces, hosts, lids, conntrack=None):
+def render(trace, egress, save, ifaces, hosts, lids, conntrack=None, nat_masks=None,
+           capture=None):
     """{filename: text} of a recording. trace: [(pktno, level or None, msg)];
     egress: {iface: [(pktno or None, bytes)]}; conntrack: {point: (table text or None,
-    expect text or None)}, raw `conntrack -L [expect]` output (None: not available)."""
+    expect text or None)}, raw `conntrack -L [expect]` output (None: not available);
+    nat_masks: the case's `nat-port-mask=` specs, learnt from the egress frames the capture
+    (pktlib Frames) caused, masked everywhere and checked in nat-ports.txt."""
+    masks = [natmask.PortMask(i, spec) for i, spec in enumerate(nat_masks or (), 1)]
+    if masks:
+        natmask.learn(masks, capture or [], egress)
     files = {}
     files["trace.txt"] = "".join(
-        ("<%d>" % lvl if lvl is not None else "") + mask_trace_line(msg, hosts, lids) + "\n"
+        ("<%d>" % lvl if lvl is not None else "") +
+        natmask.mask_trace_line(mask_trace_line(msg, hosts, lids), masks) + "\n"
         for _, lvl, msg in trace)
     files["save.txt"] = save
     for name in ifaces:
-        files["egress-%s.txt" % name] = "".join(
-            ("%s " % n if n is not None else "") + mask_frame(d, hosts, lids) + "\n"
-            for n, d in egress.get(name, []))
+        lines = []
+        for n, d in egress.get(name, []):
+            d, marks = natmask.mask_frame_bytes(d, masks)
+            h = natmask.overlay(mask_frame(d, hosts, lids), marks)
+            lines.append(("%s " % n if n is not None else "") + h + "\n")
+        files["egress-%s.txt" % name] = "".join(lines)
     for point, (table, exp) in (conntrack or {}).items():
         ctname, expname = conntrack_files(point)
         if table is not None:
-            files[ctname] = normalize_conntrack(table)
+            files[ctname] = _sorted_rows(normalize_conntrack(table), masks)
         if exp is not None:
-            files[expname] = normalize_expect(exp)
+            files[expname] = _sorted_rows(normalize_expect(exp), masks)
+    if masks:
+        files["nat-ports.txt"] = natmask.report(masks)
     return files
+
+
+def _sorted_rows(text, masks):
+    if not masks:
+        return text
+    rows = [natmask.mask_conntrack_row(r, masks) for r in text.splitlines()]
+    return "".join(r + "\n" for r in sorted(rows))
 
 
 def write(dirpath, files):

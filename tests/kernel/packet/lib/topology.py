@@ -1,8 +1,9 @@
-# The topology file of a packet case: the `ip` and `sysctl` lines a Linux user types to build
-# the router (issue 3 item 2; grammar in docs/testing-kernel.md). Parses and checks the lines,
-# and turns them into the commands that build the same router in a real network namespace,
-# each router interface being one end of a veth pair whose other end, of the same name,
-# lives in the "wire" namespace. Leaves out: any `ip` verb or option outside that grammar.
+# The topology file of a packet case: the `ip`, `sysctl` and `ethtool -K` lines a Linux user
+# types to build the router (issue 3 item 2; grammar in docs/testing-kernel.md). Parses and
+# checks the lines, and turns them into the commands that build the same router in a real
+# network namespace, each router interface being one end of a veth pair whose other end, of
+# the same name, lives in the "wire" namespace. Leaves out: any `ip` verb or option outside
+# that grammar.
 
 import ipaddress
 import re
@@ -16,9 +17,14 @@ class TopologyError(Exception):
     pass
 
 
+# ethtool -K feature names a topology may switch (a veth has them all on by default).
+ETHTOOL_FEATURES = ("tx", "rx", "sg", "tso", "gso", "gro")
+
+
 class Iface:
     def __init__(self, name, mac, mtu):
         self.name, self.mac, self.mtu = name, mac, mtu
+        self.features = {}      # ethtool -K settings: name -> on (True) / off (False)
 
 
 class Topology:
@@ -131,6 +137,17 @@ class Topology:
                     a[6] == "dev" and (len(a) == 8 or a[8:] == ["nud", "permanent"])):
                 self._err(n, "usage: ip neigh add A lladdr MAC dev NAME [nud permanent]")
             self._iface(n, a[7])
+        elif a[:2] == ["ethtool", "-K"]:
+            # ethtool -K NAME FEATURE on|off [FEATURE on|off]...   (offloads of a veth)
+            if len(a) < 5 or len(a) % 2 == 0:
+                self._err(n, "usage: ethtool -K NAME FEATURE on|off [FEATURE on|off]...")
+            if a[2] not in self.ifaces:
+                self._err(n, "ethtool -K: unknown interface '%s' (a veth of this file)" % a[2])
+            for feat, val in zip(a[3::2], a[4::2]):
+                if feat not in ETHTOOL_FEATURES or val not in ("on", "off"):
+                    self._err(n, "ethtool -K: want FEATURE on|off with FEATURE one of %s, "
+                                 "not '%s %s'" % (", ".join(ETHTOOL_FEATURES), feat, val))
+                self.ifaces[a[2]].features[feat] = val == "on"
         elif a[:2] == ["sysctl", "-w"]:
             if len(a) != 3 or "=" not in a[2]:
                 self._err(n, "usage: sysctl -w KEY=VALUE")
