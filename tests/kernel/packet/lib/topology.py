@@ -6,6 +6,7 @@
 # that grammar.
 
 import ipaddress
+import os
 import re
 import shlex
 
@@ -151,6 +152,10 @@ class Topology:
         elif a[:2] == ["sysctl", "-w"]:
             if len(a) != 3 or "=" not in a[2]:
                 self._err(n, "usage: sysctl -w KEY=VALUE")
+        elif a[0] == "modprobe":
+            # modprobe NAME...: a module no rule loads on its own (nf_nat_ftp)
+            if len(a) < 2 or any(not re.match(r"^[A-Za-z0-9_-]+$", m) for m in a[1:]):
+                self._err(n, "usage: modprobe NAME...")
         else:
             self._err(n, "unknown command: %s" % " ".join(a))
 
@@ -182,5 +187,8 @@ class Topology:
         for n, a in self.lines:
             if a[:3] == ["ip", "link", "add"]:
                 a = a + ["peer", "name", a[3], "netns", wire_ns]
+            if a[0] == "modprobe" and not os.path.exists("/proc/modules"):
+                # a kernel without loadable modules has the netfilter ones built in
+                continue
             out.append((n, a))
         return out
