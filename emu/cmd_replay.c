@@ -21,6 +21,7 @@
 #include "emu/module.h"
 #include "emu/net.h"
 #include "emu/output.h"
+#include "nat/nf_nat_masquerade.h"
 #include "emu/random.h"
 #include "emu/state.h"
 #include "hooks/netfilter.h"
@@ -673,6 +674,8 @@ static int replay_kernel_open(struct replay *r, const struct replay_opts *o)
 		fprintf(stderr, "nfemu: replay: %s\n", err[0] ? err : strerror(-ret));
 		return -1;
 	}
+	/* masqueraded entries of the state whose device or address this topology lacks */
+	nf_nat_masquerade_sweep(r->net);
 	if (ipt_check_emulated(r->net, err, sizeof(err))) {
 		fprintf(stderr, "nfemu: replay: %s: %s\n", o->rules ? o->rules : r->state_path, err);
 		return -1;

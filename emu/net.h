@@ -19,6 +19,12 @@
 #define NFEMU_PRINTK_LINES 16
 #define NFEMU_PRINTK_LEN 256
 
+/* include/linux/notifier.h */
+struct notifier_block {
+	int (*notifier_call)(struct notifier_block *nb, unsigned long action, void *data);
+	struct notifier_block *next;
+};
+
 enum net_generic_id {
 	NET_GENERIC_RECENT,
 	NET_GENERIC_HASHLIMIT,
@@ -41,6 +47,8 @@ struct net {
 	struct netns_ipv4 ipv4;          /* the IPv4 stack (netstack/) */
 	struct netns_ct ct;             /* connection tracking (conntrack/) */
 	struct list_head modules;       /* struct module, newest first */
+	/* register_netdevice_notifier(): told of devices going down (EMU: per net, NETDEV_DOWN) */
+	struct notifier_block *netdev_chain;
 	/* The kernel log (dmesg): the last NFEMU_PRINTK_LINES lines, oldest first. */
 	struct {
 		char line[NFEMU_PRINTK_LINES][NFEMU_PRINTK_LEN];

@@ -734,8 +734,12 @@ static void nat_why_str(const struct nfemu_nat_event *ne, char *buf, size_t len)
 		else if (!ne->tried)
 			snprintf(buf, len, "%s %s, kept: a destination binding without a port range "
 				 "cannot change it", key, was);
+		else if (ne->manip == NF_NAT_MANIP_DST)
+			snprintf(buf, len, "%s %s: the first free one from the start of the range "
+				 "(%u tried)", key, was, ne->tried);
 		else
-			snprintf(buf, len, "%s %s: searched the range, %u tried", key, was, ne->tried);
+			snprintf(buf, len, "%s %s: a free one from a random point of the range (%u tried)",
+				 key, was, ne->tried);
 		break;
 	case NFEMU_NAT_EXHAUSTED:
 		snprintf(buf, len, "no free %s in the range after %u tries: confirm will drop the packet",

@@ -99,6 +99,9 @@ struct nat_net {
 	bool emu_null;
 	/* follow_master_nat: nf_nat_follow_master registered by name */
 	struct nf_ct_helper_expectfn follow_master_nat;
+	/* nf_nat_masquerade.c: masq_refcnt and the netdevice notifier (Linux: module statics) */
+	unsigned int masq_refcnt;
+	struct notifier_block masq_dev_notifier;
 };
 
 static inline struct nat_net *nf_nat_pernet(const struct net *net);

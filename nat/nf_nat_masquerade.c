@@ -4,8 +4,10 @@
  * routing would pick to reach the next hop (inet_select_addr), remembered with the device
  * (masq_index) so that the connection dies if its packets later leave by another device
  * (nf_nat_oif_changed) or when the device goes down or loses that address (the notifiers).
- * EMU: the notifiers' work runs at once instead of from a work queue; nfemu also calls them for
- * a state file's entries whose device or address the replay's topology no longer has.
+ * EMU: the notifiers' work runs at once instead of from a work queue; only the netdevice
+ * notifier exists (no address is ever deleted from a running nfemu host), and
+ * nf_nat_masquerade_sweep does the address notifier's work for entries of a state file whose
+ * device or address the replay's topology no longer has.
  */
 #include <arpa/inet.h>
 #include "emu/net.h"
@@ -60,7 +62,6 @@ unsigned int nf_nat_masquerade_ipv4(struct sk_buff *skb, unsigned int hooknum,
 }
 
 struct masq_dev_work {
-	union nf_inet_addr addr;
 	int ifindex;
 };
 
@@ -74,18 +75,9 @@ static int device_cmp(struct nf_conn *i, void *arg)
 	return nat->masq_index == w->ifindex;
 }
 
-static int inet_cmp(struct nf_conn *ct, void *ptr)
-{
-	const struct masq_dev_work *w = ptr;
-
-	if (!device_cmp(ct, ptr))
-		return 0;
-	return nf_inet_addr_cmp(&w->addr, &ct->tuplehash[IP_CT_DIR_REPLY].tuple.dst.u3);
-}
-
 /* Device was downed.  Search entire table for conntracks which were associated with that
  * device, and forget them. */
-void nf_nat_masquerade_device_down(struct net *net, int ifindex)
+static void nf_nat_masquerade_device_down(struct net *net, int ifindex)
 {
 	struct masq_dev_work w = { .ifindex = ifindex };
 	struct nf_ct_iter_data iter_data = { .net = net, .data = &w };
@@ -93,12 +85,67 @@ void nf_nat_masquerade_device_down(struct net *net, int ifindex)
 	nf_ct_iterate_cleanup_net(device_cmp, &iter_data);
 }
 
-/* An address was removed from a device that stays up. */
-void nf_nat_masquerade_inet_down(struct net *net, int ifindex, __be32 addr)
+static int masq_device_event(struct notifier_block *this, unsigned long event, void *ptr)
 {
-	struct masq_dev_work w = { .ifindex = ifindex };
-	struct nf_ct_iter_data iter_data = { .net = net, .data = &w };
+	const struct net_device *dev = ptr;
 
-	w.addr.ip = addr;
-	nf_ct_iterate_cleanup_net(inet_cmp, &iter_data);
+	(void)this;
+	if (event == NETDEV_DOWN)
+		nf_nat_masquerade_device_down(dev_net(dev), dev->ifindex);
+	return 0;       /* NOTIFY_DONE */
+}
+
+int nf_nat_masquerade_inet_register_notifiers(struct net *net)
+{
+	struct nat_net *nat_net = nf_nat_pernet(net);
+
+	if (!nat_net)
+		return -ENOENT;
+	/* check if the notifier was already set */
+	if (++nat_net->masq_refcnt > 1)
+		return 0;
+	nat_net->masq_dev_notifier.notifier_call = masq_device_event;
+	return register_netdevice_notifier(net, &nat_net->masq_dev_notifier);
+}
+
+void nf_nat_masquerade_inet_unregister_notifiers(struct net *net)
+{
+	struct nat_net *nat_net = nf_nat_pernet(net);
+
+	/* check if the notifiers still have clients */
+	if (!nat_net || !nat_net->masq_refcnt || --nat_net->masq_refcnt > 0)
+		return;
+	unregister_netdevice_notifier(net, &nat_net->masq_dev_notifier);
+}
+
+/* An entry whose masquerade device is gone or down, or no longer has the address the entry
+ * was mapped to. */
+static int masq_stale(struct nf_conn *ct, void *data)
+{
+	const struct nf_conn_nat *nat = nfct_nat(ct);
+	const struct net_device *dev;
+	const struct in_device *in_dev;
+	const struct in_ifaddr *ifa;
+	__be32 addr = ct->tuplehash[IP_CT_DIR_REPLY].tuple.dst.u3.ip;
+
+	(void)data;
+	if (!nat || !nat->masq_index)
+		return 0;
+	dev = __dev_get_by_index(nf_ct_net(ct), nat->masq_index);
+	if (!dev || !(dev->flags & IFF_UP))
+		return 1;
+	in_dev = __in_dev_get_rcu(dev);
+	if (in_dev)
+		in_dev_for_each_ifa(ifa, in_dev)
+			if (ifa->ifa_local == addr)
+				return 0;
+	return 1;
+}
+
+void nf_nat_masquerade_sweep(struct net *net)
+{
+	struct nf_ct_iter_data iter_data = { .net = net };
+
+	if (net->nf.nat_hook)
+		nf_ct_iterate_cleanup_net(masq_stale, &iter_data);
 }

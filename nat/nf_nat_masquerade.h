@@ -12,11 +12,14 @@ struct net_device;
 unsigned int nf_nat_masquerade_ipv4(struct sk_buff *skb, unsigned int hooknum,
 				    const struct nf_nat_range2 *range, const struct net_device *out);
 
-/* The notifiers: a device went down, or one of its addresses was removed; masqueraded
- * connections through it are forgotten.  EMU: called by the stack directly (no notifier
- * chains), and by nfemu when a replay's topology no longer has the device or address a saved
- * entry was masqueraded to. */
-void nf_nat_masquerade_device_down(struct net *net, int ifindex);
-void nf_nat_masquerade_inet_down(struct net *net, int ifindex, __be32 addr);
+/* xt_MASQUERADE's init/exit: watch devices going down (refcounted). */
+int nf_nat_masquerade_inet_register_notifiers(struct net *net);
+void nf_nat_masquerade_inet_unregister_notifiers(struct net *net);
+
+/* EMU: Linux's notifiers forget masqueraded connections when their device goes down or loses
+ * its address.  A replay rebuilds the host from its topology after loading a state: a saved
+ * entry masqueraded to a device or address the topology no longer has is forgotten here, as the
+ * notifier would have forgotten it when that went away. */
+void nf_nat_masquerade_sweep(struct net *net);
 
 #endif

@@ -166,6 +166,29 @@ static void inetdev_loopback_up(struct net_device *dev)
 }
 
 /* dev_open/dev_close through dev_change_flags, with the IPv4 notifier work. */
+int register_netdevice_notifier(struct net *net, struct notifier_block *nb)
+{
+	nb->next = net->netdev_chain;
+	net->netdev_chain = nb;
+	return 0;
+}
+
+void unregister_netdevice_notifier(struct net *net, struct notifier_block *nb)
+{
+	for (struct notifier_block **p = &net->netdev_chain; *p; p = &(*p)->next)
+		if (*p == nb) {
+			*p = nb->next;
+			nb->next = NULL;
+			return;
+		}
+}
+
+static void call_netdevice_notifiers(unsigned long val, struct net_device *dev)
+{
+	for (struct notifier_block *nb = dev_net(dev)->netdev_chain; nb; nb = nb->next)
+		nb->notifier_call(nb, val, dev);
+}
+
 int dev_change_flags(struct net_device *dev, unsigned int flags)
 {
 	bool was_up = dev->flags & IFF_UP;
@@ -181,6 +204,7 @@ int dev_change_flags(struct net_device *dev, unsigned int flags)
 	} else {
 		dev->flags &= ~(IFF_UP | IFF_RUNNING | IFF_LOWER_UP);
 		fib_netdev_down(dev);
+		call_netdevice_notifiers(NETDEV_DOWN, dev);
 	}
 	rt_cache_flush(dev_net(dev));
 	return 0;

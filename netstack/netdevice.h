@@ -149,6 +149,14 @@ int nfemu_dev_add_ether(struct net *net, const char *name, const u8 *mac, unsign
 int dev_change_flags(struct net_device *dev, unsigned int flags);
 int dev_set_mtu(struct net_device *dev, unsigned int mtu);
 int dev_set_mac_address(struct net_device *dev, const u8 *mac);
+/* The netdevice notifier chain (net->netdev_chain): NETDEV_DOWN when a device goes down. */
+#ifndef NETDEV_DOWN
+#define NETDEV_UP 0x0001
+#define NETDEV_DOWN 0x0002
+#endif
+struct notifier_block;
+int register_netdevice_notifier(struct net *net, struct notifier_block *nb);
+void unregister_netdevice_notifier(struct net *net, struct notifier_block *nb);
 /* `ethtool -K DEV tx on|off`: the checksum offload (NETIF_F_HW_CSUM). */
 void netdev_set_features(struct net_device *dev, u64 features);
 struct sk_buff;

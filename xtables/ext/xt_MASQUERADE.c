@@ -63,14 +63,21 @@ static const struct xt_target masquerade_tg_reg[] = {
 
 static int masquerade_tg_init(struct net *net, struct module *mod)
 {
-	/* EMU: no notifier chains to register with: the stack calls the notifiers directly. */
-	return xt_register_targets(net, mod, masquerade_tg_reg, ARRAY_SIZE(masquerade_tg_reg));
+	int ret = nf_nat_masquerade_inet_register_notifiers(net);
+
+	if (ret)
+		return ret;
+	ret = xt_register_targets(net, mod, masquerade_tg_reg, ARRAY_SIZE(masquerade_tg_reg));
+	if (ret)
+		nf_nat_masquerade_inet_unregister_notifiers(net);
+	return ret;
 }
 
 static void masquerade_tg_exit(struct net *net, struct module *mod)
 {
 	(void)mod;
 	xt_unregister_targets(net, masquerade_tg_reg, ARRAY_SIZE(masquerade_tg_reg));
+	nf_nat_masquerade_inet_unregister_notifiers(net);
 }
 
 const struct module_info module_info_xt_MASQUERADE = {
