@@ -94,7 +94,8 @@ class TcpFlow:
     """One TCP connection for the conntrack cases: the generator sends its segments in order
     and the flow keeps each side's next sequence number, so every segment carries the right
     SEQ and ACK (SYN and FIN count one). send_c / send_s put a client / server packet into the
-    capture, e.g. `lambda cap, p, **kw: lan(cap, p, **kw)`."""
+    capture, e.g. `lambda cap, p, **kw: lan(cap, p, **kw)`. Through NAT the server's segments
+    go from srv to cli (see __init__) and shift() follows a helper's length changes."""
 
     def __init__(self, cap, client, cport, server, sport, send_c, send_s, cisn=1000,
                  sisn=5000, win=64240, cli=None, srv=None):
