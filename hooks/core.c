@@ -5,6 +5,7 @@
  * NF_HOOK() runs them with nf_hook_slow() and calls okfn when they all accepted.
  * EMU: one array edited in place instead of a new RCU-published blob per change.
  */
+#include <stdio.h>
 #include "emu/net.h"
 #include "hooks/netfilter.h"
 #include "hooks/nf_queue.h"
@@ -110,6 +111,9 @@ int nf_hook_slow(struct sk_buff *skb, struct nf_hook_state *state, const struct 
 		case NF_ACCEPT:
 			break;
 		case NF_DROP:
+			/* EMU: a drop no rule decided (conntrack, NAT) is told by the hook's name */
+			if (!skb->emu_where[0] && e->ops[s]->name)
+				snprintf(skb->emu_where, sizeof(skb->emu_where), "%s", e->ops[s]->name);
 			kfree_skb_reason(skb, SKB_DROP_REASON_NETFILTER_DROP);
 			ret = -(int)(verdict >> NF_VERDICT_QBITS);      /* NF_DROP_GETERR */
 			if (ret == 0)
