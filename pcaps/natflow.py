@@ -6,6 +6,7 @@
 # Leaves out: anything the kernel decides (chosen ports, RSTs the stack answers with).
 
 import os
+import struct
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests",
@@ -76,6 +77,19 @@ def udp_from(side, payload, **kw):
                   ident=side.ident)
     side.ident = (side.ident + 1) & 0xFFFF
     return pkt
+
+
+def dns_query(ident, name):
+    """A DNS query (A record) for name, as a resolver sends it."""
+    q = b"".join(bytes([len(p)]) + p.encode() for p in name.split(".")) + b"\0"
+    return struct.pack("!HHHHHH", ident, 0x0100, 1, 0, 0, 0) + q + struct.pack("!HH", 1, 1)
+
+
+def dns_answer(ident, name, addr):
+    """The answer to dns_query(ident, name): one A record, addr."""
+    q = dns_query(ident, name)[12:]
+    rr = struct.pack("!HHHIH", 0xC00C, 1, 1, 300, 4) + bytes(int(x) for x in addr.split("."))
+    return struct.pack("!HHHHHH", ident, 0x8180, 1, 1, 0, 0) + q + rr
 
 
 def write(cap, path):

@@ -4,12 +4,11 @@
 # writes the same frames as that case's packets.pcapng (every outcome here is deterministic:
 # MASQUERADE without --random-fully keeps the containers' source ports and ICMP ids).
 import os
-import struct
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, ".."))
-from natflow import (Capture, Flow, Side, sender, udp_from, ipv4, echo,  # noqa: E402
+from natflow import (dns_query, dns_answer, Capture, Flow, Side, sender, udp_from, ipv4, echo,  # noqa: E402
                      SYN, ACK, PSH, FIN, SYN_OPTS)
 
 # The host (topology): eth0 uplink, docker0 (default bridge), br-3f9a1c2e7b4d ("backend").
@@ -31,17 +30,6 @@ from_web = sender("docker0", WEB_MAC, DOCKER0_MAC)
 from_worker = sender("docker0", WORKER_MAC, DOCKER0_MAC)
 from_db = sender(BR, DB_MAC, BR_MAC)
 from_host = sender("lo", "00:00:00:00:00:00", "00:00:00:00:00:00")   # the host's own
-
-
-def dns_query(ident, name):
-    q = b"".join(bytes([len(p)]) + p.encode() for p in name.split(".")) + b"\0"
-    return struct.pack("!HHHHHH", ident, 0x0100, 1, 0, 0, 0) + q + struct.pack("!HH", 1, 1)
-
-
-def dns_answer(ident, name, addr):
-    q = dns_query(ident, name)[12:]
-    rr = struct.pack("!HHHIH", 0xC00C, 1, 1, 300, 4) + bytes(int(x) for x in addr.split("."))
-    return struct.pack("!HHHHHH", ident, 0x8180, 1, 1, 0, 0) + q + rr
 
 
 def build():

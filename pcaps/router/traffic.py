@@ -10,7 +10,7 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, ".."))
-from natflow import (Capture, Flow, Side, sender, udp_from, ipv4, echo, tcp_pkt,  # noqa: E402
+from natflow import (dns_query, dns_answer, Capture, Flow, Side, sender, udp_from, ipv4, echo, tcp_pkt,  # noqa: E402
                      icmp_pkt, SYN, ACK, PSH, FIN, SYN_OPTS, opt_mss)
 
 LAN_MAC, LAN_IP = "e4:8d:8c:1a:2b:01", "192.168.1.1"
@@ -35,17 +35,6 @@ from_laptop = sender("eth0", LAPTOP_MAC, LAN_MAC)
 from_nas = sender("eth0", NAS_MAC, LAN_MAC)
 from_console = sender("eth0", CONSOLE_MAC, LAN_MAC)
 from_router_wan = sender("eth1", WAN_MAC, GW_MAC)      # the router's own, out of the uplink
-
-
-def dns_query(ident, name):
-    q = b"".join(bytes([len(p)]) + p.encode() for p in name.split(".")) + b"\0"
-    return struct.pack("!HHHHHH", ident, 0x0100, 1, 0, 0, 0) + q + struct.pack("!HH", 1, 1)
-
-
-def dns_answer(ident, name, addr):
-    q = dns_query(ident, name)[12:]
-    rr = struct.pack("!HHHIH", 0xC00C, 1, 1, 300, 4) + bytes(int(x) for x in addr.split("."))
-    return struct.pack("!HHHHHH", ident, 0x8180, 1, 1, 0, 0) + q + rr
 
 
 def ntp_client():
