@@ -214,6 +214,34 @@ static bool shim_is_revision_query(int optname)
 	return optname == IPT_SO_GET_REVISION_MATCH || optname == IPT_SO_GET_REVISION_TARGET;
 }
 
+/*
+ * EMU: NFEMU_SHIM_RECORD=FILE appends every IPv4 request iptables makes to FILE, in the record
+ * format of tests/fuzz/fuzz_sockopt.c (u8 op, u8 flags, u32 len LE, the buffer as passed):
+ * how the fuzzer's seeds are captured from the real iptables programs.
+ */
+static void shim_record(bool get, int optname, const void *optval, unsigned int len)
+{
+	const char *path = getenv("NFEMU_SHIM_RECORD");
+	unsigned char hdr[6];
+	int fd;
+
+	if (!path || !path[0] || !optval)
+		return;
+	if (get)
+		hdr[0] = (unsigned char)(2 + optname - IPT_SO_GET_INFO);
+	else
+		hdr[0] = (unsigned char)(optname - IPT_SO_SET_REPLACE);
+	hdr[1] = 0;
+	for (int i = 0; i < 4; i++)
+		hdr[2 + i] = (unsigned char)(len >> (8 * i));
+	fd = REAL(open)(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return;
+	if (write(fd, hdr, sizeof(hdr)) != sizeof(hdr) || write(fd, optval, len) != (ssize_t)len)
+		fprintf(stderr, "nfemu shim: NFEMU_SHIM_RECORD %s: short write\n", path);
+	REAL(close)(fd);
+}
+
 /* ip_getsockopt/ipv6_getsockopt (and the set side) on our socket: optnames netfilter owns for
  * the socket's family go to the emulated kernel; everything else gets what a kernel whose
  * netfilter does not own the optname answers. */
@@ -246,6 +274,8 @@ static int shim_sockopt(const struct shim_sock *sk, bool get, int level, int opt
 	}
 
 	net->last_error[0] = '\0';
+	if (pf == PF_INET)
+		shim_record(get, optname, optval, get ? (unsigned int)*optlenp : optlen);
 	if (get) {
 		len = (int)*optlenp;
 		ret = nf_getsockopt(net, pf, optname, optval, &len);
