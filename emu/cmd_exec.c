@@ -3,10 +3,14 @@
  * No kernel counterpart: this is how unmodified iptables-legacy reaches the emulated kernel.
  * It points NFEMU_STATE at the state file (made absolute, so a chdir in CMD does not lose it),
  * moves the xtables lock next to it unless XTABLES_LOCKFILE is set, puts the sockopt shim
- * (sockopt_shim/shim.c) first in LD_PRELOAD, and execs CMD.
+ * (sockopt_shim/shim.c) first in LD_PRELOAD, and execs CMD -- sealed in a network namespace
+ * of its own (cmd_exec_seal), so nothing CMD does reaches the host's network configuration,
+ * whether the shim sees it or not.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,7 +27,8 @@ static void cmd_exec_usage(FILE *f)
 	fprintf(f, "usage: nfemu exec [--state FILE] [--] CMD [ARGS...]\n"
 		   "  Run CMD with the nfemu shim preloaded: iptables-legacy, iptables-legacy-save and\n"
 		   "  iptables-legacy-restore then work on the emulated kernel kept in FILE\n"
-		   "  (default: $NFEMU_STATE, else ./nfemu.state).\n");
+		   "  (default: $NFEMU_STATE, else ./nfemu.state).  CMD runs in an empty network\n"
+		   "  namespace of its own: nothing it does reaches the host's network.\n");
 }
 
 /* An absolute path for a file that may not exist yet: its directory must. */
@@ -94,6 +99,11 @@ static char *cmd_exec_find_shim(void)
 	return NULL;
 }
 
+#if defined(__has_feature) && !defined(__SANITIZE_ADDRESS__)
+#if __has_feature(address_sanitizer)          /* clang's spelling */
+#define __SANITIZE_ADDRESS__ 1
+#endif
+#endif
 #ifdef __SANITIZE_ADDRESS__
 #include <dlfcn.h>
 void __asan_init(void);
@@ -109,7 +119,9 @@ static const char *cmd_exec_sanitizer_runtime(void)
 		return NULL;
 	base = strrchr(info.dli_fname, '/');
 	base = base ? base + 1 : info.dli_fname;
-	return strncmp(base, "libasan", 7) ? NULL : info.dli_fname;
+	/* gcc's libasan.so, clang's libclang_rt.asan-ARCH.so (-shared-libasan) */
+	return strncmp(base, "libasan", 7) && strncmp(base, "libclang_rt.asan", 16) ? NULL :
+	       info.dli_fname;
 }
 #else
 static const char *cmd_exec_sanitizer_runtime(void)
@@ -117,6 +129,60 @@ static const char *cmd_exec_sanitizer_runtime(void)
 	return NULL;
 }
 #endif
+
+static int cmd_exec_write(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = write(fd, text, strlen(text));
+	close(fd);
+	return n == (ssize_t)strlen(text) ? 0 : -1;
+}
+
+/*
+ * The seal: CMD runs in a network namespace of its own, empty (lo, down) and gone when CMD
+ * ends.  The shim answers iptables-legacy; whatever it does not see -- a static binary,
+ * iptables-nft/nft/conntrack over netlink, `ip link add`, a raw socket -- meets that empty
+ * stack, never the host's.  As root: unshare(CLONE_NEWNET), and where that is refused (a
+ * container without CAP_SYS_ADMIN), a user namespace with it; if neither can be had, CMD is
+ * not run.  Not root: a user namespace mapping our uid and gid to themselves, plus the
+ * network namespace; where unprivileged user namespaces are off, CMD runs unsealed, which is
+ * safe (without CAP_NET_ADMIN it cannot change, nor list, the host's tables).
+ * Returns 0, or -1 with the message printed.
+ */
+static int cmd_exec_seal(void)
+{
+	uid_t uid = geteuid();
+	gid_t gid = getegid();
+	char map[64];
+
+	if (uid == 0 && unshare(CLONE_NEWNET) == 0)
+		return 0;
+	if (unshare(CLONE_NEWUSER | CLONE_NEWNET) < 0) {
+		if (uid != 0)
+			return 0;
+		fprintf(stderr, "nfemu: exec: cannot give the command a network namespace of its "
+			"own (unshare: %s); not running it as root next to the host's network\n",
+			strerror(errno));
+		return -1;
+	}
+	/* the same ids inside: files the command creates are the caller's */
+	snprintf(map, sizeof(map), "%u %u 1\n", (unsigned int)uid, (unsigned int)uid);
+	if (cmd_exec_write("/proc/self/setgroups", "deny") && errno != ENOENT)
+		goto fail;
+	if (cmd_exec_write("/proc/self/uid_map", map))
+		goto fail;
+	snprintf(map, sizeof(map), "%u %u 1\n", (unsigned int)gid, (unsigned int)gid);
+	if (cmd_exec_write("/proc/self/gid_map", map))
+		goto fail;
+	return 0;
+fail:
+	fprintf(stderr, "nfemu: exec: user namespace id maps: %s\n", strerror(errno));
+	return -1;
+}
 
 static int cmd_exec_setenv(const char *name, const char *value)
 {
@@ -182,6 +248,8 @@ int cmd_exec(int argc, char **argv)
 	if (asprintf(&buf, "%s%s%s%s%s", runtime ? runtime : "", runtime ? ":" : "", shim,
 		     old_preload && old_preload[0] ? ":" : "", old_preload ? old_preload : "") < 0 ||
 	    cmd_exec_setenv("LD_PRELOAD", buf))
+		goto fail;
+	if (cmd_exec_seal())
 		goto fail;
 
 	execvp(argv[i], &argv[i]);

@@ -26,10 +26,6 @@ struct net *net_alloc(void)
 }
 
 /*
- * Tear a kernel down the way a netns exit does: the tables go first (their pernet exit
- * releases the rules and with them the extension modules), then the modules, newest first.
- */
-/*
  * EMU: what a freshly booted kernel has loaded.  On the machines nfemu is checked against,
  * x_tables and ip_tables are built in (CONFIG_IP_NF_IPTABLES=y), so the ABI answers at once
  * and /proc/net/ip_tables_names exists (empty).  nfemu loads them as modules instead, so that
@@ -40,10 +36,19 @@ int net_boot(struct net *net)
 	return request_module(net, "ip_tables");
 }
 
+/*
+ * Tear a kernel down the way a netns exit does (cleanup_net: the pernet exits in reverse
+ * registration order).  The devices go first (pernet device ops are last on the list): the
+ * packets they still hold, queued on unresolved neighbours or in the backlog, are freed and
+ * drop their conntrack references.  Then the tables (their pernet exit releases the rules and
+ * with them the extension modules), then the modules, newest first (nf_conntrack's exit finds
+ * no packet holding an entry, as Linux's waits for), then the rest of the stack.
+ */
 void net_free(struct net *net)
 {
 	if (!net)
 		return;
+	default_device_exit_batch(net);
 	while (!list_empty(&net->xt.tables[NFPROTO_IPV4])) {
 		struct xt_table *t = list_first_entry(&net->xt.tables[NFPROTO_IPV4], struct xt_table, list);
 		char name[XT_TABLE_MAXNAMELEN];

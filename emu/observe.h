@@ -22,6 +22,10 @@ enum nfemu_event_type {
 	NFEMU_EV_DELIVER,       /* reached the local host (a protocol handler or socket) */
 	NFEMU_EV_GENERATED,     /* the host built a packet (RST, ICMP, echo reply): skb->emu_parent */
 	NFEMU_EV_NOTE,          /* anything else worth a line (e.g. "ARP unresolved for ...") */
+	NFEMU_EV_PENDING,       /* held by the stack to finish later (queued on a neighbour being
+				 * resolved): its fate comes when a timer fires, maybe during a
+				 * later packet; text = what it waits for */
+	NFEMU_EV_TIMERS_DONE,   /* the stack's timers due before this packet have run */
 	NFEMU_EV_CT,            /* conntrack: a list move, an event, an expectation; where = the
 				 * entry ("tcp 192.0.2.10:40000>203.0.113.5:80"), text = what
 				 * ("[NEW] SYN_SENT, confirmed into the hash"); skb may be NULL */

@@ -286,6 +286,19 @@ struct fate {
 	/* the headers as the packet left (or was delivered), when NAT changed them */
 	bool xlat_seen, xlat;
 	struct pkt_facts out;
+	/* waiting in the stack at its packet's end (NFEMU_EV_PENDING): for what */
+	bool pending;
+	char pending_for[96];
+	bool late;                      /* a fate reported again, when its timer fired */
+};
+
+/* A fate left open at its packet's end: the skb waits in the stack and its outcome comes
+ * when a timer fires, during a later packet.  Looked up by skb (alive while it waits). */
+struct pending_fate {
+	const struct sk_buff *skb;
+	u64 n;                          /* the capture packet it belongs to */
+	unsigned int nkids;             /* children numbered so far for packet n */
+	struct fate f;
 };
 
 struct egress_file {
@@ -311,7 +324,24 @@ struct nfemu_output {
 	struct fate parent;
 	struct fate *children;          /* OUT_MAX_CHILDREN */
 	unsigned int nchildren;
+	unsigned int next_kid;          /* the k of the next "N.k" */
 	unsigned long printk_seq;
+
+	/* Fates still waiting in the stack, and the late group: while a timer finishes earlier
+	 * packets' fates, n/parent/children above describe that packet and the current one's
+	 * are kept here. */
+	struct pending_fate *pend;
+	size_t npend, pend_cap;
+	struct waiting { const struct sk_buff *skb; int idx; } *wait;   /* this group's: -1 = parent */
+	size_t nwait, wait_cap;
+	struct waiting *saved_wait;
+	size_t saved_nwait, saved_wait_cap;
+	bool late;
+	bool late_parent;               /* the late group's parent is a resumed fate */
+	u64 saved_n;
+	struct fate saved_parent;
+	struct fate *saved_children, *late_children;
+	unsigned int saved_nchildren, saved_next_kid;
 
 	/* summary */
 	u64 records, replayed, local_in, generated;
@@ -489,8 +519,160 @@ static void dropped_write(struct nfemu_output *o, const struct sk_buff *skb)
 
 /* ---------------------------------------------------------------- events */
 
+static void group_end(struct nfemu_output *o);
+
+static struct pending_fate *pending_find(struct nfemu_output *o, const struct sk_buff *skb)
+{
+	/* cost: linear in the fates waiting (bounded by the neighbours' queue limits) */
+	for (size_t i = 0; i < o->npend; i++)
+		if (o->pend[i].skb == skb)
+			return &o->pend[i];
+	return NULL;
+}
+
+static void pending_add(struct nfemu_output *o, const struct fate *f, const struct sk_buff *skb)
+{
+	struct pending_fate *p;
+
+	if (!skb)
+		return;
+	if (o->npend == o->pend_cap) {
+		size_t cap = o->pend_cap ? o->pend_cap * 2 : 16;
+		struct pending_fate *v = realloc(o->pend, cap * sizeof(*v));
+
+		if (!v)
+			return;         /* its late fate will be reported under the packet then */
+		o->pend = v;
+		o->pend_cap = cap;
+	}
+	p = &o->pend[o->npend++];
+	p->skb = skb;
+	p->n = o->n;
+	p->nkids = o->next_kid;
+	p->f = *f;
+}
+
+/* The late group ends: print it as a packet's end prints its fates, and go back to the
+ * packet being processed. */
+static void late_end(struct nfemu_output *o)
+{
+	if (!o->late)
+		return;
+	group_end(o);
+	o->late = false;
+	free(o->wait);
+	o->n = o->saved_n;
+	o->parent = o->saved_parent;
+	o->children = o->saved_children;
+	o->nchildren = o->saved_nchildren;
+	o->next_kid = o->saved_next_kid;
+	o->wait = o->saved_wait;
+	o->nwait = o->saved_nwait;
+	o->wait_cap = o->saved_wait_cap;
+}
+
+/* A timer finishes the fate p left open: report it under its own packet. */
+static struct fate *late_resume(struct nfemu_output *o, struct pending_fate *p)
+{
+	struct pending_fate pf = *p;
+	struct fate *f;
+
+	*p = o->pend[--o->npend];
+	if (o->late && o->n != pf.n)
+		late_end(o);
+	if (!o->late) {
+		o->late = true;
+		o->saved_n = o->n;
+		o->saved_parent = o->parent;
+		o->saved_children = o->children;
+		o->saved_nchildren = o->nchildren;
+		o->saved_next_kid = o->next_kid;
+		o->saved_wait = o->wait;
+		o->saved_nwait = o->nwait;
+		o->saved_wait_cap = o->wait_cap;
+		o->wait = NULL;
+		o->nwait = o->wait_cap = 0;
+		o->n = pf.n;
+		o->children = o->late_children;
+		o->nchildren = 0;
+		o->next_kid = pf.nkids;
+		o->late_parent = false;
+		memset(&o->parent, 0, sizeof(o->parent));
+	}
+	if (pf.nkids > o->next_kid)
+		o->next_kid = pf.nkids;
+	if (!pf.f.generated) {
+		f = &o->parent;
+		if (o->late_parent)
+			return f;       /* another piece of it (a fragment) */
+		o->late_parent = true;
+	} else {
+		for (unsigned int i = 0; i < o->nchildren; i++)
+			if (!strcmp(o->children[i].id, pf.f.id)) {
+				o->children[i].skb = pf.skb;
+				return &o->children[i];
+			}
+		if (o->nchildren < OUT_MAX_CHILDREN)
+			f = &o->children[o->nchildren++];
+		else
+			f = &o->children[o->nchildren - 1];
+	}
+	*f = pf.f;
+	f->skb = pf.f.generated ? pf.skb : NULL;
+	f->pending = false;
+	f->pending_for[0] = '\0';
+	f->late = true;
+	f->ts_ns = o->net->clock.now_ns;
+	return f;
+}
+
+/* The skbs of this group's fates that wait in the stack. */
+static void waiting_add(struct nfemu_output *o, const struct fate *f, const struct sk_buff *skb)
+{
+	if (!skb)
+		return;
+	if (o->nwait == o->wait_cap) {
+		size_t cap = o->wait_cap ? o->wait_cap * 2 : 16;
+		struct waiting *v = realloc(o->wait, cap * sizeof(*v));
+
+		if (!v)
+			return;
+		o->wait = v;
+		o->wait_cap = cap;
+	}
+	o->wait[o->nwait].skb = skb;
+	o->wait[o->nwait++].idx = f == &o->parent ? -1 : (int)(f - o->children);
+}
+
+static void waiting_del(struct nfemu_output *o, struct fate *f, const struct sk_buff *skb)
+{
+	bool more = false;
+
+	for (size_t i = 0; i < o->nwait; i++) {
+		if (o->wait[i].skb == skb && skb) {
+			o->wait[i--] = o->wait[--o->nwait];
+			continue;
+		}
+		if (o->wait[i].idx == (f == &o->parent ? -1 : (int)(f - o->children)))
+			more = true;
+	}
+	f->pending = more;      /* other pieces of it (fragments) may still wait */
+}
+
 static struct fate *fate_of(struct nfemu_output *o, const struct sk_buff *skb)
 {
+	struct pending_fate *p;
+
+	if (skb && o->npend && (p = pending_find(o, skb)))
+		return late_resume(o, p);
+	if (o->late) {
+		for (unsigned int i = 0; i < o->nchildren; i++)
+			if (o->children[i].skb == skb)
+				return &o->children[i];
+		if (skb && skb->emu_id == o->n && o->late_parent)
+			return &o->parent;
+		late_end(o);    /* an event of the packet being processed */
+	}
 	for (unsigned int i = 0; i < o->nchildren; i++)
 		if (o->children[i].skb == skb)
 			return &o->children[i];
@@ -570,9 +752,11 @@ static void fate_generated(struct nfemu_output *o, const struct nfemu_event *ev)
 		fate_note(c, "more generated packets folded into this one");
 		return;
 	}
+	if (o->late && ev->skb->emu_parent != o->n)
+		late_end(o);
 	c = &o->children[o->nchildren++];
 	memset(c, 0, sizeof(*c));
-	snprintf(c->id, sizeof(c->id), "%llu.%u", (unsigned long long)o->n, o->nchildren);
+	snprintf(c->id, sizeof(c->id), "%llu.%u", (unsigned long long)o->n, ++o->next_kid);
 	c->skb = ev->skb;
 	c->generated = true;
 	c->ts_ns = o->net->clock.now_ns;
@@ -807,6 +991,10 @@ static void out_event(void *ctx, const struct nfemu_event *ev)
 	}
 	if (!o->in_packet)
 		return;         /* nothing runs outside a packet; ignore stray reports */
+	if (ev->type == NFEMU_EV_TIMERS_DONE) {
+		late_end(o);
+		return;
+	}
 	if (ev->type == NFEMU_EV_GENERATED) {
 		fate_generated(o, ev);
 		return;
@@ -851,13 +1039,20 @@ static void out_event(void *ctx, const struct nfemu_event *ev)
 	case NFEMU_EV_NOTE:
 		fate_note(f, ev->text);
 		return;
+	case NFEMU_EV_PENDING:
+		f->pending = true;
+		snprintf(f->pending_for, sizeof(f->pending_for), "%s", ev->text ? ev->text : "");
+		waiting_add(o, f, ev->skb);
+		return;
 	case NFEMU_EV_CT:               /* out_ct_event() */
 	case NFEMU_EV_NAT:              /* out_nat_event() */
 	case NFEMU_EV_GENERATED:
+	case NFEMU_EV_TIMERS_DONE:
 		break;
 	}
+	waiting_del(o, f, ev->skb);     /* whatever it waited for, this is its fate */
 	/* The skb is gone after a final event: its address may come back for another packet. */
-	if (f->generated && f->skb == ev->skb && ev->type != NFEMU_EV_NOTE)
+	if (f->generated && f->skb == ev->skb)
 		f->skb = NULL;
 }
 
@@ -913,6 +1108,8 @@ static const char *fate_verdict(const struct fate *f)
 		return "stolen";
 	if (f->nqueued)
 		return "queued";
+	if (f->pending)
+		return "pending";
 	return "none";
 }
 
@@ -965,6 +1162,8 @@ static void fate_outcome(const struct fate *f, char *buf, size_t len)
 		ADD("%sSTOLEN%s%s", n ? ", " : "", f->stolen_where[0] ? " by " : "", f->stolen_where);
 	if (f->nqueued)
 		ADD("%sQUEUED", n ? ", " : "");
+	if (f->pending)
+		ADD("%sPENDING (%s)", n ? ", " : "", f->pending_for);
 	if (!n)
 		ADD("no fate reported");
 	if (f->notes[0])
@@ -987,11 +1186,9 @@ static void fate_line(struct nfemu_output *o, const struct fate *f)
 	}
 	fprintf(t, "#%s +%.6f %s%s %s: %s", f->id, (double)(f->ts_ns - o->first_ts) / 1e9,
 		f->ingress[0] ? "in " : "local", f->ingress, f->facts.desc, outcome);
-	if (o->nchildren) {
-		fputs("; generated", t);
-		for (unsigned int i = 0; i < o->nchildren; i++)
-			fprintf(t, " #%s", o->children[i].id);
-	}
+	for (unsigned int i = 0, k = 0; i < o->nchildren; i++)
+		if (!o->children[i].late)
+			fprintf(t, "%s #%s", k++ ? "" : "; generated", o->children[i].id);
 	fputc('\n', t);
 }
 
@@ -1074,10 +1271,13 @@ static void fate_json(struct nfemu_output *o, const struct fate *f)
 	}
 	if (!f->generated) {
 		fputs(",\"children\":[", j);
-		for (unsigned int i = 0; i < o->nchildren; i++)
-			fprintf(j, "%s\"%s\"", i ? "," : "", o->children[i].id);
+		for (unsigned int i = 0, k = 0; i < o->nchildren; i++)
+			if (!o->children[i].late)
+				fprintf(j, "%s\"%s\"", k++ ? "," : "", o->children[i].id);
 		fputc(']', j);
 	}
+	if (f->late)
+		fputs(",\"late\":true", j);
 	if (f->notes[0]) {
 		fputs(",\"notes\":", j);
 		json_str(j, f->notes);
@@ -1159,7 +1359,10 @@ int nfemu_output_open(struct nfemu_output **op, struct net *net, const struct nf
 	int ret;
 
 	*op = NULL;
-	if (!o || !(o->children = calloc(OUT_MAX_CHILDREN, sizeof(*o->children)))) {
+	if (!o || !(o->children = calloc(OUT_MAX_CHILDREN, sizeof(*o->children))) ||
+	    !(o->late_children = calloc(OUT_MAX_CHILDREN, sizeof(*o->late_children)))) {
+		if (o)
+			free(o->children);
 		free(o);
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
@@ -1192,6 +1395,7 @@ int nfemu_output_open(struct nfemu_output **op, struct net *net, const struct nf
 fail:
 	free(o->egress_dir);
 	free(o->children);
+	free(o->late_children);
 	free(o);
 	return -EIO;
 }
@@ -1217,9 +1421,12 @@ void nfemu_output_packet_begin(struct nfemu_output *o, u64 n, u64 ts_ns, const c
 		o->have_first_ts = true;
 	}
 	o->last_ts = ts_ns;
+	late_end(o);
 	o->in_packet = true;
 	o->n = n;
 	o->nchildren = 0;
+	o->next_kid = 0;
+	o->nwait = 0;
 	memset(f, 0, sizeof(*f));
 	snprintf(f->id, sizeof(f->id), "%llu", (unsigned long long)n);
 	snprintf(f->ingress, sizeof(f->ingress), "%s", ingress ? ingress : "");
@@ -1235,17 +1442,37 @@ void nfemu_output_saw_prerouting(struct nfemu_output *o, const struct sk_buff *s
 		o->parent.reached_prerouting = true;
 }
 
-void nfemu_output_packet_end(struct nfemu_output *o)
+/* Print and count a group's fates (a packet and its children, or a late group); the ones
+ * still waiting in the stack are counted when their fate comes. */
+static void group_fate_end(struct nfemu_output *o, struct fate *f, int idx)
+{
+	bool counted = false;
+
+	fate_line(o, f);
+	fate_json(o, f);
+	for (size_t i = 0; i < o->nwait; i++)
+		if (o->wait[i].idx == idx) {
+			pending_add(o, f, o->wait[i].skb);
+			counted = true;
+		}
+	if (!counted)
+		fate_count(o, f);
+}
+
+static void group_end(struct nfemu_output *o)
 {
 	out_printk_lines(o);
-	fate_line(o, &o->parent);
-	fate_json(o, &o->parent);
-	fate_count(o, &o->parent);
-	for (unsigned int i = 0; i < o->nchildren; i++) {
-		fate_line(o, &o->children[i]);
-		fate_json(o, &o->children[i]);
-		fate_count(o, &o->children[i]);
-	}
+	if (!o->late || o->late_parent)
+		group_fate_end(o, &o->parent, -1);
+	for (unsigned int i = 0; i < o->nchildren; i++)
+		group_fate_end(o, &o->children[i], (int)i);
+	o->nwait = 0;
+}
+
+void nfemu_output_packet_end(struct nfemu_output *o)
+{
+	late_end(o);
+	group_end(o);
 	o->in_packet = false;
 	o->nchildren = 0;
 }
@@ -1342,6 +1569,22 @@ static void summary_tally(FILE *f, const char *title, const struct tally *t)
 	fputc('\n', f);
 }
 
+/* The fates (not skbs: a fragmented packet waits as several) still waiting at the end. */
+static u64 pending_count(const struct nfemu_output *o)
+{
+	u64 n = 0;
+
+	for (size_t i = 0; i < o->npend; i++) {
+		size_t j;
+
+		for (j = 0; j < i; j++)
+			if (o->pend[j].n == o->pend[i].n && !strcmp(o->pend[j].f.id, o->pend[i].f.id))
+				break;
+		n += j == i;
+	}
+	return n;
+}
+
 static void summary_print(struct nfemu_output *o)
 {
 	FILE *f = o->opts.summary;
@@ -1375,6 +1618,8 @@ static void summary_print(struct nfemu_output *o)
 	summary_tally(f, "skipped", &o->skipped);
 	if (o->nofate)
 		fprintf(f, "  %-28s %llu\n", "no fate reported", (unsigned long long)o->nofate);
+	if (o->npend)
+		fprintf(f, "  %-28s %llu\n", "still pending at the end", (unsigned long long)pending_count(o));
 	fflush(f);
 }
 
@@ -1427,6 +1672,9 @@ int nfemu_output_close(struct nfemu_output *o, char *err, size_t errlen)
 	tally_free(&o->skipped);
 	free(o->egress_dir);
 	free(o->children);
+	free(o->late_children);
+	free(o->pend);
+	free(o->wait);
 	free(o);
 	return ret;
 }

@@ -124,7 +124,15 @@ int inet_net_init(struct net *net)
 	return 0;
 }
 
-void inet_net_exit(struct net *net)
+/*
+ * The device half of a netns exit (default_device_exit_batch).  Device pernet operations sit
+ * last on pernet_list and cleanup_net() runs the exits in reverse, so this runs before any
+ * netfilter module's exit: unregistering the devices flushes their neighbours (neigh_ifdown
+ * purges each arp_queue) and drops the backlog.  Packets still in flight thus release their
+ * conntrack entries while nf_conntrack is there to free them.
+ * EMU: the devices themselves stay (inet_net_exit frees them); only what they hold goes.
+ */
+void default_device_exit_batch(struct net *net)
 {
 	struct sk_buff *skb;
 
@@ -132,10 +140,19 @@ void inet_net_exit(struct net *net)
 		return;
 	while ((skb = net->ipv4.backlog_head)) {
 		net->ipv4.backlog_head = skb->next;
+		skb->next = NULL;
 		consume_skb(skb);
 	}
-	ip_frag_free_all(net);
+	net->ipv4.backlog_tail = NULL;
 	neigh_table_free(net);
+}
+
+void inet_net_exit(struct net *net)
+{
+	if (!net->ipv4.ready)
+		return;
+	default_device_exit_batch(net);
+	ip_frag_free_all(net);
 	fib_free_table(net);
 	inet_peers_free(net);
 	rt_pool_free(net);
@@ -153,6 +170,7 @@ void nfemu_netstack_run_timers(struct net *net)
 {
 	struct netns_ipv4 *ipv4 = &net->ipv4;
 	u64 now = net->clock.now_ns;
+	bool ran = false;
 
 	if (!ipv4->ready)
 		return;
@@ -168,8 +186,15 @@ void nfemu_netstack_run_timers(struct net *net)
 		else
 			ip_frag_run_timers(net, t);
 		net->clock.now_ns = now;
+		ran = true;
 	}
 	ipv4->timers_now_ns = now;
+	if (ran) {
+		/* what the timers did belongs to the packets they finished, not to this one */
+		struct nfemu_event ev = { .type = NFEMU_EV_TIMERS_DONE };
+
+		nfemu_observe(net, &ev);
+	}
 }
 
 /* ------------------------------------------------------------------------------------------
@@ -216,6 +241,19 @@ void nfemu_skb_generated(struct net *net, struct sk_buff *nskb, const struct sk_
 	nskb->emu_id = 0;
 	nskb->emu_parent = cause ? (cause->emu_id ? cause->emu_id : cause->emu_parent) : 0;
 	nskb->tstamp = net->clock.now_ns;
+	nfemu_observe(net, &ev);
+}
+
+void nfemu_skb_pending(struct net *net, const struct sk_buff *skb, const char *fmt, ...)
+{
+	struct nfemu_event ev = { .type = NFEMU_EV_PENDING, .skb = skb, .dev = skb->dev };
+	char text[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	ev.text = text;
 	nfemu_observe(net, &ev);
 }
 

@@ -22,6 +22,8 @@ struct sock;
 /* Create lo (127.0.0.1/8, up) and the default sysctls.  Idempotent; 0 or -ENOMEM. */
 int inet_net_init(struct net *net);
 /* Free devices, routes, neighbours and peers. */
+/* Netns exit: the devices' half first (packets in flight), the rest after the modules. */
+void default_device_exit_batch(struct net *net);
 void inet_net_exit(struct net *net);
 
 /* The topology file (docs/topology.md): nfemu_topology_load(net, path, err, errlen) and

@@ -81,6 +81,9 @@ void nfemu_skb_delivered(struct sk_buff *skb, const char *where);
 void nfemu_skb_generated(struct net *net, struct sk_buff *nskb, const struct sk_buff *cause,
 			 const char *what);
 /* EMU: a NOTE event. */
+/* skb waits in the stack (NFEMU_EV_PENDING); text says for what. */
+void nfemu_skb_pending(struct net *net, const struct sk_buff *skb, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 void nfemu_note(struct net *net, const struct sk_buff *skb, const struct net_device *dev,
 		const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 

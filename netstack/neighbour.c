@@ -4,11 +4,11 @@
  * Static entries from `ip neigh add`; arp_constructor's rules for addresses that need no ARP
  * (multicast: the mapped 01:00:5e MAC; broadcast and NOARP/loopback devices); neigh_output()
  * builds the Ethernet header from the entry and the device's MAC and transmits.
- * EMU: nfemu does not speak ARP.  A next hop with no entry is unresolved at once: Linux would
- * queue the packet, probe (ucast/mcast_solicit, 1 s apart) and after ~3 s report every queued
- * packet through arp_error_report: ICMP host unreachable to its sender, then NEIGH_FAILED.
- * nfemu does that immediately, with a NOTE "ARP for A on DEV unanswered", and does not keep
- * failed entries (so memory does not grow with the capture).
+ * EMU: nfemu does not speak ARP.  A next hop with no entry is never answered: the packet is
+ * queued as Linux queues it, and when the probes would be over (3 s of capture time) every
+ * queued packet is reported through arp_error_report (ICMP host unreachable to its sender,
+ * then NEIGH_FAILED), with a NOTE "ARP for A on DEV unanswered".  Failed entries are reclaimed
+ * by the forced gc when the table is full.
  */
 #include <arpa/inet.h>
 #include <stdio.h>
@@ -199,7 +199,29 @@ static void arp_error_report(struct net_device *dev, struct sk_buff *skb)
 	nfemu_kfree_skb_at(skb, SKB_DROP_REASON_NEIGH_FAILED, "neigh_invalidate");
 }
 
-/* neigh_invalidate(): the probes are over, nobody answered. */
+/* __skb_dequeue(&n->arp_queue) */
+static struct sk_buff *neigh_queue_dequeue(struct neighbour *n)
+{
+	struct sk_buff *skb = n->arp_queue_head;
+
+	if (!skb)
+		return NULL;
+	n->arp_queue_head = skb->next;
+	if (!n->arp_queue_head)
+		n->arp_queue_tail = NULL;
+	skb->next = NULL;
+	n->arp_queue_len_bytes -= skb_truesize(skb);
+	return skb;
+}
+
+/*
+ * neigh_invalidate(): the probes are over, nobody answered.  "It is very thin place.
+ * report_unreachable is very complicated routine. Particularly, it can hit the same neighbour
+ * entry!" -- the ICMP error for a queued packet is routed back, often through this same
+ * neighbour, which __neigh_event_send() moves from FAILED to INCOMPLETE and queues the ICMP
+ * on.  So, as Linux does, packets are taken off the queue one at a time while the entry stays
+ * FAILED, and whatever is left once it is not (the ICMP itself among them) is purged.
+ */
 static void neigh_invalidate(struct neighbour *n)
 {
 	struct net *net = dev_net(n->dev);
@@ -210,13 +232,13 @@ static void neigh_invalidate(struct neighbour *n)
 	net->ipv4.neigh_incomplete--;
 	inet_ntop(AF_INET, &n->primary_key, a, sizeof(a));
 	nfemu_note(net, n->arp_queue_head, n->dev, "ARP for %s on %s unanswered", a, n->dev->name);
-	while ((skb = n->arp_queue_head)) {
-		n->arp_queue_head = skb->next;
-		skb->next = NULL;
-		n->arp_queue_len_bytes -= skb_truesize(skb);
+	n->held = true;
+	while (n->nud_state == NUD_FAILED && (skb = neigh_queue_dequeue(n)))
 		arp_error_report(n->dev, skb);
-	}
-	n->arp_queue_tail = NULL;
+	n->held = false;
+	/* __skb_queue_purge() */
+	while ((skb = neigh_queue_dequeue(n)))
+		nfemu_kfree_skb_at(skb, SKB_DROP_REASON_QUEUE_PURGE, "neigh_invalidate");
 	n->arp_queue_len_bytes = 0;
 }
 
@@ -252,7 +274,7 @@ static bool neigh_forced_gc(struct net *net)
 	bool freed = false;
 
 	list_for_each_entry_safe(n, tmp, &net->ipv4.neigh_list, list) {
-		if (n->dynamic && n->nud_state == NUD_FAILED) {
+		if (n->dynamic && n->nud_state == NUD_FAILED && !n->held) {
 			neigh_unlink(net, n);
 			free(n);
 			freed = true;
@@ -293,17 +315,12 @@ static void neigh_event_send(struct neighbour *n, struct sk_buff *skb)
 		net->ipv4.neigh_incomplete++;
 		n->fail_at_ns = net->clock.now_ns + NEIGH_MCAST_PROBES * NEIGH_RETRANS_TIME_NS;
 	}
-	while (n->arp_queue_head &&
-	       n->arp_queue_len_bytes + skb_truesize(skb) > NEIGH_QUEUE_LEN_BYTES) {
-		struct sk_buff *old = n->arp_queue_head;
+	while (n->arp_queue_len_bytes + skb_truesize(skb) > NEIGH_QUEUE_LEN_BYTES) {
+		struct sk_buff *old = neigh_queue_dequeue(n);
 
-		n->arp_queue_head = old->next;
-		if (!n->arp_queue_head)
-			n->arp_queue_tail = NULL;
-		old->next = NULL;
-		n->arp_queue_len_bytes -= skb_truesize(old);
-		/* EMU: NEIGH_QUEUEFULL is not in dropreason.h */
-		nfemu_kfree_skb_at(old, SKB_DROP_REASON_NOT_SPECIFIED, "__neigh_event_send");
+		if (!old)
+			break;
+		nfemu_kfree_skb_at(old, SKB_DROP_REASON_NEIGH_QUEUEFULL, "__neigh_event_send");
 	}
 	skb->next = NULL;
 	if (n->arp_queue_tail)
@@ -312,6 +329,12 @@ static void neigh_event_send(struct neighbour *n, struct sk_buff *skb)
 		n->arp_queue_head = skb;
 	n->arp_queue_tail = skb;
 	n->arp_queue_len_bytes += skb_truesize(skb);
+	if (net->observer.event) {
+		char a[INET_ADDRSTRLEN];
+
+		inet_ntop(AF_INET, &n->primary_key, a, sizeof(a));
+		nfemu_skb_pending(net, skb, "awaiting ARP for %s on %s", a, n->dev->name);
+	}
 }
 
 int neigh_output(struct net_device *dev, __be32 nexthop, struct sk_buff *skb)
@@ -324,8 +347,7 @@ int neigh_output(struct net_device *dev, __be32 nexthop, struct sk_buff *skb)
 		if (!n)
 			n = neigh_create(dev, nexthop);
 		if (!n) {
-			/* EMU: NEIGH_CREATEFAIL is not in dropreason.h */
-			nfemu_kfree_skb_at(skb, SKB_DROP_REASON_NOT_SPECIFIED, "ip_finish_output2");
+			nfemu_kfree_skb_at(skb, SKB_DROP_REASON_NEIGH_CREATEFAIL, "ip_finish_output2");
 			return -ENOBUFS;
 		}
 		neigh_event_send(n, skb);

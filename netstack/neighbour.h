@@ -29,6 +29,9 @@ struct neighbour {
 	struct sk_buff *arp_queue_head, *arp_queue_tail;
 	unsigned int arp_queue_len_bytes;
 	u64 fail_at_ns;
+	/* EMU: the timer handler's neigh_hold(): error reports it makes may create entries,
+	 * and neigh_forced_gc must not free this one under it */
+	bool held;
 };
 
 #define NUD_VALID (NUD_PERMANENT | NUD_NOARP | NUD_REACHABLE | NUD_PROBE | NUD_STALE | NUD_DELAY)

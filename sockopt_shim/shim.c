@@ -5,6 +5,9 @@
  * (/proc/net/ip_tables_{names,matches,targets}), backed by the state file (emu/state.h): each
  * call locks, loads, runs and writes back the emulated kernel.  Left out: real sockets (the
  * "raw socket" is a memfd), CAP_NET_ADMIN checks, and every sockopt netfilter does not own.
+ * What nfemu does not emulate is refused with one line, never passed to the host: nfnetlink
+ * sockets (iptables-nft, nft, conntrack-tools), ip6tables, arptables and ebtables sockopts.
+ * (`nfemu exec` also runs the command in a network namespace of its own: emu/cmd_exec.c.)
  */
 /* Interpose the plain and the 64-bit names separately: no header redirection of stat to stat64. */
 #undef _FILE_OFFSET_BITS
@@ -26,6 +29,7 @@
 #include <sys/types.h>
 #include <unistd.h>
 #include <linux/netfilter_ipv4/ip_tables.h>
+#include <linux/netlink.h>
 #include "emu/module.h"
 #include "emu/net.h"
 #include "emu/state.h"
@@ -194,10 +198,86 @@ static struct shim_sock *shim_sock_find(int fd)
 	return NULL;
 }
 
+/* ------------------------------------------------------------------------------------------ */
+/* What is not emulated: one line each (once per process), and the errno of a kernel without
+ * it, instead of the host's (or the sealed namespace's) answer. */
+
+enum shim_refused { SHIM_NFNETLINK, SHIM_IP6T, SHIM_ARPT, SHIM_EBT, SHIM_NREFUSED };
+
+static void shim_refuse(enum shim_refused what)
+{
+	static bool said[SHIM_NREFUSED];
+	const char *prog = program_invocation_short_name;
+
+	if (said[what])
+		return;
+	said[what] = true;
+	switch (what) {
+	case SHIM_NFNETLINK:
+		if (!strncmp(prog, "conntrack", 9))
+			fprintf(stderr, "nfemu: conntrack-tools speak nfnetlink, which nfemu does not "
+				"emulate; `nfemu conntrack -L` / `-F` work on the emulated table\n");
+		else if (!strncmp(prog, "nft", 3))
+			fprintf(stderr, "nfemu: nfemu emulates iptables-legacy for IPv4; nftables "
+				"(nft) is not emulated\n");
+		else
+			fprintf(stderr, "nfemu: nfemu emulates iptables-legacy for IPv4; %s speaks "
+				"nfnetlink (nf_tables), which is not emulated: use iptables-legacy\n", prog);
+		break;
+	case SHIM_IP6T:
+		fprintf(stderr, "nfemu: nfemu emulates iptables-legacy for IPv4; ip6tables is not "
+			"emulated yet\n");
+		break;
+	case SHIM_ARPT:
+		fprintf(stderr, "nfemu: nfemu emulates iptables-legacy for IPv4; arptables is not "
+			"emulated\n");
+		break;
+	case SHIM_EBT:
+		fprintf(stderr, "nfemu: nfemu emulates iptables-legacy for IPv4; ebtables is not "
+			"emulated\n");
+		break;
+	case SHIM_NREFUSED:
+		break;
+	}
+}
+
+/* The netfilter sockopts of the other families, on any socket: ip6_tables at SOL_IPV6,
+ * arp_tables and ebtables at SOL_IP.  (The uapi headers that define these clash with the
+ * libc's net/if_arp.h, hence the numbers here.) */
+#define IP6T_BASE_CTL 64                /* linux/netfilter_ipv6/ip6_tables.h */
+#define IP6T_SO_GET_MAX (IP6T_BASE_CTL + 3)
+#define ARPT_BASE_CTL 96                /* linux/netfilter_arp/arp_tables.h */
+#define ARPT_SO_GET_MAX (ARPT_BASE_CTL + 3)
+#define EBT_BASE_CTL 128                /* linux/netfilter_bridge/ebtables.h */
+#define EBT_SO_GET_MAX (EBT_BASE_CTL + 4)
+
+static bool shim_refused_sockopt(int level, int optname)
+{
+	if (level == SOL_IPV6 && optname >= IP6T_BASE_CTL && optname <= IP6T_SO_GET_MAX) {
+		shim_refuse(SHIM_IP6T);
+		return true;
+	}
+	if (level == SOL_IP && optname >= ARPT_BASE_CTL && optname <= ARPT_SO_GET_MAX) {
+		shim_refuse(SHIM_ARPT);
+		return true;
+	}
+	if (level == SOL_IP && optname >= EBT_BASE_CTL && optname <= EBT_SO_GET_MAX) {
+		shim_refuse(SHIM_EBT);
+		return true;
+	}
+	return false;
+}
+
 SHIM_API int socket(int domain, int type, int protocol)
 {
 	if (shim_is_nf_socket(domain, type, protocol))
 		return shim_sock_open(domain, type);
+	if (domain == AF_NETLINK && protocol == NETLINK_NETFILTER) {
+		/* a kernel built without nfnetlink answers this */
+		shim_refuse(SHIM_NFNETLINK);
+		errno = EPROTONOSUPPORT;
+		return -1;
+	}
 	return REAL(socket)(domain, type, protocol);
 }
 
@@ -212,6 +292,34 @@ SHIM_API int close(int fd)
 static bool shim_is_revision_query(int optname)
 {
 	return optname == IPT_SO_GET_REVISION_MATCH || optname == IPT_SO_GET_REVISION_TARGET;
+}
+
+/*
+ * EMU: NFEMU_SHIM_RECORD=FILE appends every IPv4 request iptables makes to FILE, in the record
+ * format of tests/fuzz/fuzz_sockopt.c (u8 op, u8 flags, u32 len LE, the buffer as passed):
+ * how the fuzzer's seeds are captured from the real iptables programs.
+ */
+static void shim_record(bool get, int optname, const void *optval, unsigned int len)
+{
+	const char *path = getenv("NFEMU_SHIM_RECORD");
+	unsigned char hdr[6];
+	int fd;
+
+	if (!path || !path[0] || !optval)
+		return;
+	if (get)
+		hdr[0] = (unsigned char)(2 + optname - IPT_SO_GET_INFO);
+	else
+		hdr[0] = (unsigned char)(optname - IPT_SO_SET_REPLACE);
+	hdr[1] = 0;
+	for (int i = 0; i < 4; i++)
+		hdr[2 + i] = (unsigned char)(len >> (8 * i));
+	fd = REAL(open)(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return;
+	if (write(fd, hdr, sizeof(hdr)) != sizeof(hdr) || write(fd, optval, len) != (ssize_t)len)
+		fprintf(stderr, "nfemu shim: NFEMU_SHIM_RECORD %s: short write\n", path);
+	REAL(close)(fd);
 }
 
 /* ip_getsockopt/ipv6_getsockopt (and the set side) on our socket: optnames netfilter owns for
@@ -246,6 +354,8 @@ static int shim_sockopt(const struct shim_sock *sk, bool get, int level, int opt
 	}
 
 	net->last_error[0] = '\0';
+	if (pf == PF_INET)
+		shim_record(get, optname, optval, get ? (unsigned int)*optlenp : optlen);
 	if (get) {
 		len = (int)*optlenp;
 		ret = nf_getsockopt(net, pf, optname, optval, &len);
@@ -279,6 +389,10 @@ SHIM_API int getsockopt(int fd, int level, int optname, void *optval, socklen_t 
 {
 	const struct shim_sock *sk = shim_sock_find(fd);
 
+	if (shim_refused_sockopt(level, optname)) {
+		errno = ENOPROTOOPT;
+		return -1;
+	}
 	if (!sk)
 		return REAL(getsockopt)(fd, level, optname, optval, optlen);
 	return shim_sockopt(sk, true, level, optname, optval, optlen, 0);
@@ -288,6 +402,10 @@ SHIM_API int setsockopt(int fd, int level, int optname, const void *optval, sock
 {
 	const struct shim_sock *sk = shim_sock_find(fd);
 
+	if (shim_refused_sockopt(level, optname)) {
+		errno = ENOPROTOOPT;
+		return -1;
+	}
 	if (!sk)
 		return REAL(setsockopt)(fd, level, optname, optval, optlen);
 	return shim_sockopt(sk, false, level, optname, (void *)optval, NULL, optlen);

@@ -1225,8 +1225,8 @@ void *ipt_alloc_initial_table(const struct xt_table *info)
 	entries = (struct ipt_standard *)repl->entries;
 	term = (struct ipt_error *)((char *)repl + term_offset);
 	snprintf(repl->name, sizeof(repl->name), "%s", info->name);
-	term->entry.target_offset = sizeof(struct ipt_entry);
-	term->entry.next_offset = sizeof(struct ipt_error);
+	ipt_error_entry(term)->target_offset = sizeof(struct ipt_entry);
+	ipt_error_entry(term)->next_offset = sizeof(struct ipt_error);
 	term->target.target.u.user.target_size = sizeof(struct xt_error_target);
 	strcpy(term->target.target.u.user.name, XT_ERROR_TARGET);
 	strcpy(term->target.errorname, "ERROR");
@@ -1238,8 +1238,8 @@ void *ipt_alloc_initial_table(const struct xt_table *info)
 			continue;
 		repl->hook_entry[hooknum] = bytes;
 		repl->underflow[hooknum] = bytes;
-		entries[i].entry.target_offset = sizeof(struct ipt_entry);
-		entries[i].entry.next_offset = sizeof(struct ipt_standard);
+		ipt_standard_entry(&entries[i])->target_offset = sizeof(struct ipt_entry);
+		ipt_standard_entry(&entries[i])->next_offset = sizeof(struct ipt_standard);
 		entries[i].target.target.u.user.target_size = sizeof(struct xt_standard_target);
 		entries[i].target.verdict = -NF_ACCEPT - 1;
 		i++;

@@ -11,16 +11,37 @@
 
 struct net;
 
-/* Kernel-internal shapes of the two fixed entries (include/linux/netfilter_ipv4/ip_tables.h). */
+/*
+ * Kernel-internal shapes of the two fixed entries (include/linux/netfilter_ipv4/ip_tables.h).
+ * EMU: Linux declares them with a struct ipt_entry member, which ends in the flexible elems[]:
+ * ISO C does not allow that inside another struct, and clang refuses it
+ * (-Wgnu-variable-sized-type-not-at-end).  The same bytes, with the entry as its fixed-size
+ * part; ipt_standard_entry()/ipt_error_entry() give the struct ipt_entry view of it.
+ */
 struct ipt_standard {
-	struct ipt_entry entry;
+	_Alignas(struct ipt_entry) unsigned char entry[sizeof(struct ipt_entry)];
 	struct xt_standard_target target;
 };
 
 struct ipt_error {
-	struct ipt_entry entry;
+	_Alignas(struct ipt_entry) unsigned char entry[sizeof(struct ipt_entry)];
 	struct xt_error_target target;
 };
+
+_Static_assert(__builtin_offsetof(struct ipt_standard, target) == sizeof(struct ipt_entry),
+	       "struct ipt_standard: the target follows the entry, as in Linux");
+_Static_assert(__builtin_offsetof(struct ipt_error, target) == sizeof(struct ipt_entry),
+	       "struct ipt_error: the target follows the entry, as in Linux");
+
+static inline struct ipt_entry *ipt_standard_entry(struct ipt_standard *s)
+{
+	return (struct ipt_entry *)s->entry;
+}
+
+static inline struct ipt_entry *ipt_error_entry(struct ipt_error *s)
+{
+	return (struct ipt_entry *)s->entry;
+}
 
 /* The getsockopt/setsockopt entry points, as nf_sockopt_ops for PF_INET.  They return 0
  * (or, for the revision queries, the best revision) or a negative errno, exactly the errno

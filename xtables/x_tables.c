@@ -383,7 +383,10 @@ bool verdict_ok(int verdict)
 	if (verdict > 0)
 		return true;
 	if (verdict < 0) {
-		int v = -verdict - 1;
+		/* EMU: Linux writes int v = -verdict - 1 and builds with -fno-strict-overflow, so
+		 * INT_MIN wraps; in unsigned arithmetic the wrap is defined C (INT_MIN gives
+		 * 0x7fffffff, which is no verdict either). */
+		unsigned int v = -(unsigned int)verdict - 1;
 
 		if (verdict == XT_RETURN)
 			return true;

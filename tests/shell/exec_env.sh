@@ -12,7 +12,7 @@ env=$(as_user env -u XTABLES_LOCKFILE LD_PRELOAD=/nonexistent-lib.so "$NFEMU" ex
 grep -qx "NFEMU_STATE=$work/rel.state" <<<"$env" || fail "NFEMU_STATE not absolute: $(grep NFEMU_STATE <<<"$env")"
 grep -qx "XTABLES_LOCKFILE=$work/rel.state.xtables.lock" <<<"$env" || fail "XTABLES_LOCKFILE: $env"
 # (An ASan build of nfemu puts the ASan runtime first: the shim cannot load without it.)
-grep -Eqx "LD_PRELOAD=([^:]*/libasan[^:]*:)?$(realpath "$shim"):/nonexistent-lib.so" <<<"$env" ||
+grep -Eqx "LD_PRELOAD=([^:]*/lib(asan|clang_rt\.asan)[^:]*:)?$(realpath "$shim"):/nonexistent-lib.so" <<<"$env" ||
 	fail "LD_PRELOAD: $(grep LD_PRELOAD <<<"$env")"
 env=$(as_user env XTABLES_LOCKFILE=/tmp/mine.lock "$NFEMU" exec --state rel.state -- env)
 grep -qx "XTABLES_LOCKFILE=/tmp/mine.lock" <<<"$env" || fail "a set XTABLES_LOCKFILE was overridden"
@@ -31,7 +31,7 @@ out=$(as_user "$NFEMU" exec --state s 2>&1); rc=$?
 
 # The shim alone: LD_PRELOAD and nothing else (after the ASan runtime, in an ASan build).
 preload=$shim
-asan=$(ldd "$shim" | awk '/libasan/ { print $3 }')
+asan=$(ldd "$shim" | awk '/libasan|libclang_rt\.asan/ { print $3 }')
 [ -n "$asan" ] && preload=$asan:$shim
 as_user env -u NFEMU_STATE -u XTABLES_LOCKFILE LD_PRELOAD="$preload" iptables-legacy -A INPUT -s 10.9.9.9 -j DROP ||
 	fail "iptables with LD_PRELOAD only"

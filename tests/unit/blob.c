@@ -20,11 +20,12 @@ struct blob {
 	unsigned int valid_hooks;
 	int open_hook;                  /* blob_open_hook's hook, -1 if none */
 	unsigned int next_hook;         /* blob_open_hook: hooks below this are done */
-	struct ipt_replace head;
 	struct { char name[XT_FUNCTION_MAXNAMELEN]; size_t off; } chain[BLOB_MAX_CHAINS];
 	unsigned int nchains;
 	struct { char name[XT_FUNCTION_MAXNAMELEN]; size_t verdict_off; } jump[BLOB_MAX_JUMPS];
 	unsigned int njumps;
+	/* last: struct ipt_replace ends in the flexible entries[] (only its header is used) */
+	struct ipt_replace head;
 };
 
 static void *xzalloc(size_t n)

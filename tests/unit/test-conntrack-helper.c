@@ -129,9 +129,12 @@ struct ext {
 	struct xt_match *m;
 	struct xt_target *t;
 	unsigned char data[512] __attribute__((aligned(8)));
-	struct ipt_entry ent;
+	/* the rule's struct ipt_entry (whose flexible elems[] may not sit inside a struct) */
+	_Alignas(struct ipt_entry) unsigned char ent[sizeof(struct ipt_entry)];
 	bool checked;
 };
+
+#define ext_entry(e) ((struct ipt_entry *)(e)->ent)
 
 struct ctx {
 	struct net *net;
@@ -153,12 +156,12 @@ static int ext_check(struct ext *e, struct net *net, bool match, const char *nam
 {
 	memset(e, 0, sizeof(*e));
 	e->net = net;
-	e->ent.ip.proto = proto;
+	ext_entry(e)->ip.proto = proto;
 	if (size)
 		memcpy(e->data, info, size);
 	if (match) {
 		struct xt_mtchk_param par = {
-			.net = net, .table = "filter", .entryinfo = &e->ent,
+			.net = net, .table = "filter", .entryinfo = ext_entry(e),
 			.hook_mask = 1u << NF_INET_FORWARD, .family = NFPROTO_IPV4,
 		};
 
@@ -177,7 +180,7 @@ static int ext_check(struct ext *e, struct net *net, bool match, const char *nam
 		}
 	} else {
 		struct xt_tgchk_param par = {
-			.net = net, .table = "raw", .entryinfo = &e->ent, .targinfo = e->data,
+			.net = net, .table = "raw", .entryinfo = ext_entry(e), .targinfo = e->data,
 			.hook_mask = 1u << NF_INET_PRE_ROUTING, .family = NFPROTO_IPV4,
 		};
 

@@ -514,6 +514,22 @@ static void test_translate_refuses_verdict_zero(void **state)
 	assert_refused(k, k_replace(k, r, len), EINVAL, "standard target: invalid verdict 0");
 }
 
+/* Found by fuzzing: verdict_ok() negated INT_MIN (undefined behaviour; clang's UBSan flags it).
+ * The refusal is Linux's, as a rule verdict and as a chain policy. */
+static void test_translate_refuses_verdict_int_min(void **state)
+{
+	struct k *k = *state;
+	struct blob *b = filter_input();
+	struct ipt_replace *r;
+	unsigned int len;
+
+	blob_rule(b, &ip_tcp);
+	blob_verdict(b, INT_MIN);
+	r = own(k, finish(b, &len));
+	assert_refused(k, k_replace(k, r, len), EINVAL,
+		       "standard target: invalid verdict -2147483648");
+}
+
 static void test_translate_refuses_error_target_of_wrong_size(void **state)
 {
 	struct k *k = *state;
@@ -1929,6 +1945,7 @@ int main(void)
 		T(test_check_target_refuses_standard_target_of_wrong_size),
 		T(test_translate_refuses_verdict_stolen),
 		T(test_translate_refuses_verdict_zero),
+		T(test_translate_refuses_verdict_int_min),
 		T(test_translate_refuses_error_target_of_wrong_size),
 		T(test_translate_refuses_unterminated_error_name),
 		T(test_translate_refuses_match_size_too_small),

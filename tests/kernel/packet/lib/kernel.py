@@ -7,6 +7,7 @@
 # (and `conntrack -L expect`) at the points the case names. Leaves out: IPv6 (disabled in both
 # namespaces), NFLOG/NFQUEUE listeners (none run), anything that needs a process in R.
 
+import contextlib
 import ctypes
 import errno
 import os
@@ -128,6 +129,43 @@ class Recording:
         self.noise = []         # kmsg lines that were not ours
         self.late = []          # (packet number, seconds late) of sends behind schedule
         self.sent = 0
+        self.lateness = []      # seconds each packet went out after its due time (all of them)
+
+    def slip(self):
+        """(seconds, packet i, packet j): how far the schedule achieved strayed from the
+        capture's -- the largest error in the time between any two packets i < j, i.e. the
+        spread of the per-packet lateness.  Rate limits, recent lists and timeouts see these
+        intervals; a uniform delay of every packet changes none of them."""
+        if len(self.lateness) < 2:
+            return 0.0, 0, 0
+        lo = min(range(len(self.lateness)), key=self.lateness.__getitem__)
+        hi = max(range(len(self.lateness)), key=self.lateness.__getitem__)
+        return self.lateness[hi] - self.lateness[lo], min(lo, hi) + 1, max(lo, hi) + 1
+
+
+# The last stretch before a packet is due is waited for by spinning, not sleeping: a wakeup
+# from select() can come a scheduler slice late on a busy machine.
+SPIN = 0.002
+
+
+@contextlib.contextmanager
+def realtime_pacing():
+    """Run the sends as a real-time (SCHED_FIFO) task where allowed (root): other processes
+    keeping every CPU busy then delay a paced send by microseconds, not by a time slice.
+    SCHED_RESET_ON_FORK: the helpers it runs (conntrack -L) are ordinary processes."""
+    try:
+        old = (os.sched_getscheduler(0), os.sched_getparam(0))
+        os.sched_setscheduler(0, os.SCHED_FIFO | os.SCHED_RESET_ON_FORK, os.sched_param(1))
+    except (AttributeError, OSError):
+        yield False
+        return
+    try:
+        yield True
+    finally:
+        try:
+            os.sched_setscheduler(0, old[0], old[1])
+        except OSError:
+            pass
 
 
 class Router:
@@ -254,6 +292,10 @@ class Router:
         """Send frames (pktlib.Frame list) at the capture's pace; return a Recording.
         ct_points: packet numbers N after which (SNAP_LEAD before packet N+1 is due) the
         conntrack table is read, and/or "end" (after the last packet's tail wait)."""
+        with realtime_pacing():
+            return self._replay(frames, ct_points, ct_expect)
+
+    def _replay(self, frames, ct_points, ct_expect):
         rec = Recording()
         ours = set(self.topo.ifaces) | {"", "lo"}
         self.kmsg = Kmsg()
@@ -274,8 +316,13 @@ class Router:
                     continue
                 if left <= 0:
                     break
-                select.select(fds, [], [], min(left, MIN_WAIT))
+                if left <= SPIN:
+                    while time.monotonic() < due:
+                        pass
+                    break
+                select.select(fds, [], [], min(left - SPIN, MIN_WAIT))
             late = time.monotonic() - due
+            rec.lateness.append(late)
             if late > 0.02:
                 rec.late.append((i + 1, late))
             self._send(fr)
