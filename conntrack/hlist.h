@@ -3,7 +3,7 @@
  * The conntrack hash is an array of hlist_head, one pointer per bucket, each entry linked
  * into two chains (its ORIGINAL and REPLY tuples), newest first as hlist_add_head puts it.
  * EMU: plain hlists instead of hlist_nulls (no RCU readers, so no nulls markers); this file
- * could move to emu/list.h if other code wants hlists.
+ * could move to kernel/list.h if other code wants hlists.
  */
 #ifndef NFEMU_CONNTRACK_HLIST_H
 #define NFEMU_CONNTRACK_HLIST_H

@@ -10,8 +10,8 @@
 #ifndef NFEMU_CONNTRACK_NETNS_CONNTRACK_H
 #define NFEMU_CONNTRACK_NETNS_CONNTRACK_H
 
-#include "emu/kernel.h"
-#include "emu/list.h"
+#include "kernel/kernel.h"
+#include "kernel/list.h"
 #include "conntrack/nf_conntrack_common.h"
 
 #include <linux/netfilter/nf_conntrack_ftp.h>

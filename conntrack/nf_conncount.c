@@ -13,8 +13,8 @@
  */
 #include <stdlib.h>
 #include <linux/netfilter/nf_conntrack_tcp.h>
-#include "emu/module.h"
-#include "emu/net.h"
+#include "kernel/module.h"
+#include "kernel/net.h"
 #include "lib/jhash.h"
 #include "conntrack/nf_conntrack.h"
 #include "conntrack/nf_conntrack_count.h"

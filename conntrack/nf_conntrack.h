@@ -5,16 +5,16 @@
  * the refcounted per-net enable of nf_conntrack_proto.c (nf_ct_netns_get/put: Linux
  * registers the conntrack hooks in a netns on the first reference and removes them on the
  * last).  EMU: extensions are one lazily allocated struct with a slot per kind instead of
- * the kernel's offset table; ct->timeout is in jiffies of the capture clock (emu/clock.h).
+ * the kernel's offset table; ct->timeout is in jiffies of the capture clock (kernel/clock.h).
  */
 #ifndef NFEMU_CONNTRACK_NF_CONNTRACK_H
 #define NFEMU_CONNTRACK_NF_CONNTRACK_H
 
 #include <linux/netfilter/nf_conntrack_tcp.h>
 #include <linux/netfilter/xt_connlabel.h>
-#include "emu/kernel.h"
-#include "emu/list.h"
-#include "emu/clock.h"
+#include "kernel/kernel.h"
+#include "kernel/list.h"
+#include "kernel/clock.h"
 #include "conntrack/nf_conntrack_common.h"
 #include "conntrack/nf_conntrack_tuple.h"
 #include "conntrack/netns_conntrack.h"

@@ -10,7 +10,7 @@
 #define NFEMU_CONNTRACK_NF_CONNTRACK_COMMON_H
 
 #include <linux/netfilter/nf_conntrack_common.h>
-#include "emu/kernel.h"
+#include "kernel/kernel.h"
 #include "netstack/skbuff.h"
 
 /* Newer UAPI headers than this machine's /usr/include have these (Linux 6.12 names). */

@@ -15,8 +15,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <linux/ip.h>
-#include "emu/net.h"
-#include "emu/clock.h"
+#include "kernel/net.h"
+#include "kernel/clock.h"
 #include "conntrack/nf_conntrack.h"
 #include "conntrack/nf_conntrack_ecache.h"
 #include "conntrack/nf_conntrack_expect.h"

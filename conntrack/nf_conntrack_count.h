@@ -9,8 +9,8 @@
 #ifndef NFEMU_CONNTRACK_NF_CONNTRACK_COUNT_H
 #define NFEMU_CONNTRACK_NF_CONNTRACK_COUNT_H
 
-#include "emu/kernel.h"
-#include "emu/list.h"
+#include "kernel/kernel.h"
+#include "kernel/list.h"
 
 struct net;
 struct sk_buff;

@@ -13,8 +13,8 @@
 #include <arpa/inet.h>
 #include <stdarg.h>
 #include <stdio.h>
-#include "emu/net.h"
-#include "emu/observe.h"
+#include "kernel/net.h"
+#include "kernel/observe.h"
 #include "conntrack/nf_conntrack.h"
 #include "conntrack/nf_conntrack_ecache.h"
 #include "conntrack/nf_conntrack_expect.h"

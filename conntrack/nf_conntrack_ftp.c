@@ -16,8 +16,8 @@
 #include <stdlib.h>
 #include <linux/tcp.h>
 #include <linux/netfilter/nf_conntrack_ftp.h>
-#include "emu/module.h"
-#include "emu/net.h"
+#include "kernel/module.h"
+#include "kernel/net.h"
 #include "lib/ctype.h"
 #include "conntrack/nf_conntrack.h"
 #include "conntrack/nf_conntrack_ecache.h"

@@ -14,8 +14,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <netinet/in.h>
-#include "emu/module.h"
-#include "emu/net.h"
+#include "kernel/module.h"
+#include "kernel/net.h"
 #include "conntrack/nf_conntrack.h"
 #include "conntrack/nf_conntrack_ecache.h"
 #include "conntrack/nf_conntrack_expect.h"

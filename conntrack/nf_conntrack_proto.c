@@ -13,7 +13,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <limits.h>
-#include "emu/net.h"
+#include "kernel/net.h"
 #include "conntrack/nf_conntrack.h"
 #include "conntrack/nf_conntrack_ecache.h"
 #include "conntrack/nf_conntrack_helper.h"

@@ -4,7 +4,7 @@
  * protocol number, every packet is accepted and refreshes nf_conntrack_generic_timeout.
  * EMU: GRE, SCTP, DCCP and UDP-Lite, which have trackers in Linux, are tracked as generic.
  */
-#include "emu/net.h"
+#include "kernel/net.h"
 #include "conntrack/nf_conntrack.h"
 #include "conntrack/nf_conntrack_l4proto.h"
 #include "netstack/skbuff.h"

@@ -9,7 +9,7 @@
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <linux/icmp.h>
-#include "emu/net.h"
+#include "kernel/net.h"
 #include "conntrack/nf_conntrack.h"
 #include "conntrack/nf_conntrack_l4proto.h"
 #include "netstack/skbuff.h"

@@ -11,7 +11,7 @@
  */
 #include <arpa/inet.h>
 #include <linux/tcp.h>
-#include "emu/net.h"
+#include "kernel/net.h"
 #include "conntrack/nf_conntrack.h"
 #include "conntrack/nf_conntrack_ecache.h"
 #include "conntrack/nf_conntrack_l4proto.h"

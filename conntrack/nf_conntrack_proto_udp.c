@@ -8,7 +8,7 @@
  */
 #include <arpa/inet.h>
 #include <linux/udp.h>
-#include "emu/net.h"
+#include "kernel/net.h"
 #include "conntrack/nf_conntrack.h"
 #include "conntrack/nf_conntrack_ecache.h"
 #include "conntrack/nf_conntrack_l4proto.h"

@@ -10,7 +10,7 @@
 
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_conntrack_tuple_common.h>
-#include "emu/kernel.h"
+#include "kernel/kernel.h"
 #include "conntrack/hlist.h"
 
 static inline bool nf_inet_addr_cmp(const union nf_inet_addr *a1, const union nf_inet_addr *a2)

@@ -11,8 +11,8 @@
 #include <arpa/inet.h>
 #include <limits.h>
 #include <stdlib.h>
-#include "emu/module.h"
-#include "emu/net.h"
+#include "kernel/module.h"
+#include "kernel/net.h"
 #include "conntrack/nf_conntrack.h"
 #include "netstack/ip.h"
 #include "netstack/skbuff.h"

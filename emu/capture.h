@@ -9,7 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
-#include "emu/kernel.h"
+#include "kernel/kernel.h"
 
 /* LINKTYPE_* values (the numbers stored in files, https://www.tcpdump.org/linktypes.html). */
 #define NFEMU_LINKTYPE_NULL 0

@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include "emu/cli.h"
-#include "emu/module.h"
-#include "emu/net.h"
+#include "kernel/module.h"
+#include "kernel/net.h"
 #include "emu/state.h"
 #include "conntrack/nf_conntrack.h"
 #include "conntrack/nf_conntrack_expect.h"

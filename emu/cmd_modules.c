@@ -9,8 +9,8 @@
 #include <string.h>
 #include <strings.h>
 #include "emu/cli.h"
-#include "emu/module.h"
-#include "emu/net.h"
+#include "kernel/module.h"
+#include "kernel/net.h"
 #include "emu/state.h"
 #include "xtables/x_tables.h"
 #include "conntrack/nf_conntrack.h"

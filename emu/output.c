@@ -1,5 +1,5 @@
 /* emu/output.c - EMU: fate lines, JSON Lines, egress pcaps, progress and summary (replay).
- * No kernel counterpart: the reader's end of the observer seam (emu/observe.h) and of the
+ * No kernel counterpart: the reader's end of the observer seam (kernel/observe.h) and of the
  * kernel log (net->nf.log.sink).  Kernel lines are written as printed, when printed; fate
  * lines follow each capture packet.  Memory is bounded by one packet's children and the
  * distinct rules, interfaces and reasons of the summary, not by the capture's size.
@@ -16,7 +16,7 @@
 #include <linux/if.h>
 #include <linux/if_ether.h>
 #include "emu/capture.h"
-#include "emu/net.h"
+#include "kernel/net.h"
 #include "emu/output.h"
 #include "conntrack/nf_conntrack_tuple.h"
 #include "nat/nf_nat.h"

@@ -1,5 +1,5 @@
 /* emu/output.h - EMU: what `nfemu replay` prints: fate lines, JSON Lines, pcaps, summary.
- * No kernel counterpart.  Installs itself as the kernel's observer (emu/observe.h) and log
+ * No kernel counterpart.  Installs itself as the kernel's observer (kernel/observe.h) and log
  * sink (net->nf.log.sink) and turns what the kernel reports about one capture packet into
  * its fate line, JSON Lines, pcap frames, a progress bar and the closing summary.
  * Formats: docs/replay.md.
@@ -9,7 +9,7 @@
 
 #include <stdbool.h>
 #include <stdio.h>
-#include "emu/kernel.h"
+#include "kernel/kernel.h"
 
 struct net;
 struct sk_buff;

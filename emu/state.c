@@ -24,8 +24,8 @@
 #include <string.h>
 #include <sys/file.h>
 #include <unistd.h>
-#include "emu/module.h"
-#include "emu/net.h"
+#include "kernel/module.h"
+#include "kernel/net.h"
 #include "emu/state.h"
 #include "xtables/ip_tables.h"
 #include "conntrack/nf_conntrack_state.h"

@@ -14,8 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <linux/netlink.h>
-#include "emu/module.h"
-#include "emu/net.h"
+#include "kernel/module.h"
+#include "kernel/net.h"
 #include "emu/topology.h"
 #include "netstack/inet.h"
 #include "netstack/neighbour.h"

@@ -6,7 +6,7 @@
  * EMU: one array edited in place instead of a new RCU-published blob per change.
  */
 #include <stdio.h>
-#include "emu/net.h"
+#include "kernel/net.h"
 #include "hooks/netfilter.h"
 #include "hooks/nf_queue.h"
 #include "netstack/skbuff.h"

@@ -9,7 +9,7 @@
 
 #include <linux/netfilter.h>
 #include <linux/netfilter_ipv4.h>
-#include "emu/kernel.h"
+#include "kernel/kernel.h"
 #include "hooks/nf_log.h"
 
 struct sk_buff;

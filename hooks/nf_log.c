@@ -9,8 +9,8 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include "emu/module.h"
-#include "emu/net.h"
+#include "kernel/module.h"
+#include "kernel/net.h"
 #include "hooks/nf_log.h"
 
 #define S_SIZE (1024 - (sizeof(unsigned int) + 1))

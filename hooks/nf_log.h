@@ -12,7 +12,7 @@
 
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_log.h>
-#include "emu/kernel.h"
+#include "kernel/kernel.h"
 
 #define NF_LOG_DEFAULT_MASK 0x0f
 #define NF_LOG_F_COPY_LEN 0x1

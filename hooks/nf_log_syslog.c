@@ -15,8 +15,8 @@
 #include <linux/tcp.h>
 #include <linux/udp.h>
 #include <linux/ip.h>
-#include "emu/module.h"
-#include "emu/net.h"
+#include "kernel/module.h"
+#include "kernel/net.h"
 #include "hooks/nf_log.h"
 #include "netstack/netdevice.h"
 #include "netstack/skbuff.h"

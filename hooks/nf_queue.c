@@ -7,7 +7,7 @@
  * where no program has opened the queue.
  */
 #include <stdio.h>
-#include "emu/net.h"
+#include "kernel/net.h"
 #include "hooks/nf_queue.h"
 #include "netstack/skbuff.h"
 

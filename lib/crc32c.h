@@ -7,7 +7,7 @@
 #ifndef NFEMU_LIB_CRC32C_H
 #define NFEMU_LIB_CRC32C_H
 
-#include "emu/kernel.h"
+#include "kernel/kernel.h"
 
 static inline u32 crc32c(u32 crc, const void *p, unsigned int len)
 {

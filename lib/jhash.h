@@ -7,7 +7,7 @@
 #ifndef NFEMU_LIB_JHASH_H
 #define NFEMU_LIB_JHASH_H
 
-#include "emu/kernel.h"
+#include "kernel/kernel.h"
 
 /* An arbitrary start value (the kernel's JHASH_INITVAL). */
 #define JHASH_INITVAL 0xdeadbeef

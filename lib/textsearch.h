@@ -9,7 +9,7 @@
 #ifndef NFEMU_LIB_TEXTSEARCH_H
 #define NFEMU_LIB_TEXTSEARCH_H
 
-#include "emu/kernel.h"
+#include "kernel/kernel.h"
 
 struct sk_buff;
 struct ts_config;

@@ -6,7 +6,7 @@
 #ifndef NFEMU_LIB_TEXTSEARCH_FSM_H
 #define NFEMU_LIB_TEXTSEARCH_FSM_H
 
-#include "emu/kernel.h"
+#include "kernel/kernel.h"
 
 enum {
 	TS_FSM_SPECIFIC,	/* specific character */

@@ -111,7 +111,7 @@ extern const struct nf_hook_ops nf_nat_ipv4_ops[4];
 
 /* ---------------------------------------------------------------- inline bodies */
 
-#include "emu/net.h"
+#include "kernel/net.h"
 #include "netstack/netdevice.h"
 
 static inline bool nf_nat_oif_changed(unsigned int hooknum, enum ip_conntrack_info ctinfo,

@@ -17,9 +17,9 @@
  */
 #include <arpa/inet.h>
 #include <stdlib.h>
-#include "emu/module.h"
-#include "emu/net.h"
-#include "emu/random.h"
+#include "kernel/module.h"
+#include "kernel/net.h"
+#include "kernel/random.h"
 #include "lib/jhash.h"
 #include "conntrack/nf_conntrack.h"
 #include "conntrack/nf_conntrack_ecache.h"

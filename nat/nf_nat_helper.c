@@ -11,8 +11,8 @@
 #include <limits.h>
 #include <linux/tcp.h>
 #include <linux/udp.h>
-#include "emu/net.h"
-#include "emu/random.h"
+#include "kernel/net.h"
+#include "kernel/random.h"
 #include "conntrack/nf_conntrack.h"
 #include "conntrack/nf_conntrack_expect.h"
 #include "conntrack/nf_conntrack_seqadj.h"

@@ -10,7 +10,7 @@
  * device or address the replay's topology no longer has.
  */
 #include <arpa/inet.h>
-#include "emu/net.h"
+#include "kernel/net.h"
 #include "conntrack/nf_conntrack.h"
 #include "nat/nf_nat_masquerade.h"
 #include "netstack/netdevice.h"

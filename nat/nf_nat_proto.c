@@ -15,7 +15,7 @@
 #include <linux/icmp.h>
 #include <linux/tcp.h>
 #include <linux/udp.h>
-#include "emu/net.h"
+#include "kernel/net.h"
 #include "lib/crc32c.h"
 #include "conntrack/nf_conntrack.h"
 #include "nat/nf_nat.h"

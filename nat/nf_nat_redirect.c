@@ -5,7 +5,7 @@
  * dropped if it has none.  Ports as the range says (--to-ports), else kept.
  */
 #include <arpa/inet.h>
-#include "emu/net.h"
+#include "kernel/net.h"
 #include "conntrack/nf_conntrack.h"
 #include "nat/nf_nat_redirect.h"
 #include "netstack/netdevice.h"

@@ -11,9 +11,9 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include "emu/net.h"
-#include "emu/clock.h"
-#include "emu/random.h"
+#include "kernel/net.h"
+#include "kernel/clock.h"
+#include "kernel/random.h"
 #include "netstack/inet.h"
 #include "netstack/ip.h"
 #include "netstack/icmp.h"

@@ -8,7 +8,7 @@
 #ifndef NFEMU_NETSTACK_CHECKSUM_H
 #define NFEMU_NETSTACK_CHECKSUM_H
 
-#include "emu/kernel.h"
+#include "kernel/kernel.h"
 
 struct sk_buff;
 

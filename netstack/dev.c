@@ -11,8 +11,8 @@
 #include <arpa/inet.h>
 #include <stdlib.h>
 #include <stdio.h>
-#include "emu/net.h"
-#include "emu/random.h"
+#include "kernel/net.h"
+#include "kernel/random.h"
 #include "netstack/netdevice.h"
 #include "netstack/neighbour.h"
 #include "netstack/route.h"

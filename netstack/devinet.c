@@ -10,7 +10,7 @@
 #include <arpa/inet.h>
 #include <stdlib.h>
 #include <stdio.h>
-#include "emu/net.h"
+#include "kernel/net.h"
 #include "netstack/netdevice.h"
 #include "netstack/route.h"
 

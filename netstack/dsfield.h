@@ -9,7 +9,7 @@
 #define NFEMU_NETSTACK_DSFIELD_H
 
 #include <linux/ip.h>
-#include "emu/kernel.h"
+#include "kernel/kernel.h"
 
 static inline u8 ipv4_get_dsfield(const struct iphdr *iph)
 {

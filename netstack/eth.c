@@ -9,7 +9,7 @@
  * the VLAN id from the return value.  No DSA, no 802.2/SNAP decoding beyond the protocol.
  */
 #include <arpa/inet.h>
-#include "emu/net.h"
+#include "kernel/net.h"
 #include "netstack/netdevice.h"
 #include "netstack/skbuff.h"
 

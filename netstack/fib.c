@@ -15,7 +15,7 @@
 #include <arpa/inet.h>
 #include <stdlib.h>
 #include <linux/netlink.h>
-#include "emu/net.h"
+#include "kernel/net.h"
 #include "netstack/netdevice.h"
 #include "netstack/neighbour.h"
 #include "netstack/route.h"

@@ -15,9 +15,9 @@
  */
 #include <arpa/inet.h>
 #include <stdlib.h>
-#include "emu/net.h"
-#include "emu/clock.h"
-#include "emu/random.h"
+#include "kernel/net.h"
+#include "kernel/clock.h"
+#include "kernel/random.h"
 #include "netstack/icmp.h"
 #include "netstack/ip.h"
 #include "netstack/netdevice.h"

@@ -11,7 +11,7 @@
 #define NFEMU_NETSTACK_ICMP_H
 
 #include <linux/icmp.h>
-#include "emu/kernel.h"
+#include "kernel/kernel.h"
 
 struct net;
 struct sk_buff;

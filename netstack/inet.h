@@ -1,7 +1,7 @@
 /* netstack/inet.h - what nfemu's commands call to drive the emulated IPv4 stack.
  *
- * The boot and teardown of the stack in a net (inet_init's per-net part), the topology file
- * (emu/topology.c), the sysctl interface, and the three ways a packet enters: a frame
+ * The boot and teardown of the stack in a net (inet_init's per-net part), the sysctl
+ * interface, and the three ways a packet enters: a frame
  * received by a device (netif_receive_skb), an IPv4 packet from a capture with no usable
  * link layer (nfemu_rx_l3), and a packet the host itself sends (nfemu_local_out).
  * Each call runs the packet to completion and reports its fate through net->observer.
@@ -11,8 +11,7 @@
 #define NFEMU_NETSTACK_INET_H
 
 #include <stddef.h>
-#include "emu/kernel.h"
-#include "emu/topology.h"
+#include "kernel/kernel.h"
 
 struct net;
 struct net_device;
@@ -26,8 +25,6 @@ int inet_net_init(struct net *net);
 void default_device_exit_batch(struct net *net);
 void inet_net_exit(struct net *net);
 
-/* The topology file (docs/topology.md): nfemu_topology_load(net, path, err, errlen) and
- * nfemu_topology_load_string(), declared in emu/topology.h. */
 /* sysctl -w KEY=VALUE.  key may use '.' or '/'.  0, -ENOENT (no such key: "cannot stat
  * /proc/sys/..."), -EINVAL (bad value).  err (may be NULL) gets a one-line message. */
 int sysctl_set(struct net *net, const char *key, const char *value, char *err, size_t errlen);

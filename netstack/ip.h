@@ -11,7 +11,7 @@
 #define NFEMU_NETSTACK_IP_H
 
 #include <linux/ip.h>
-#include "emu/kernel.h"
+#include "kernel/kernel.h"
 #include "netstack/route.h"
 #include "netstack/skbuff.h"
 #include "netstack/checksum.h"

@@ -9,7 +9,7 @@
  * input unless accept_source_route), no XFRM, no GSO.
  */
 #include <arpa/inet.h>
-#include "emu/net.h"
+#include "kernel/net.h"
 #include "netstack/ip.h"
 #include "netstack/icmp.h"
 #include "netstack/netdevice.h"

@@ -15,9 +15,9 @@
  */
 #include <arpa/inet.h>
 #include <stdlib.h>
-#include "emu/net.h"
+#include "kernel/net.h"
 #include "conntrack/nf_conntrack_common.h"
-#include "emu/clock.h"
+#include "kernel/clock.h"
 #include "netstack/icmp.h"
 #include "netstack/inet.h"
 #include "netstack/ip.h"

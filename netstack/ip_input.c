@@ -14,8 +14,8 @@
  */
 #include <arpa/inet.h>
 #include <stdio.h>
-#include "emu/net.h"
-#include "emu/clock.h"
+#include "kernel/net.h"
+#include "kernel/clock.h"
 #include "netstack/ip.h"
 #include "netstack/icmp.h"
 #include "netstack/netdevice.h"

@@ -10,8 +10,8 @@
 #define NFEMU_NETSTACK_NEIGHBOUR_H
 
 #include <linux/neighbour.h>
-#include "emu/kernel.h"
-#include "emu/list.h"
+#include "kernel/kernel.h"
+#include "kernel/list.h"
 #include "netstack/netdevice.h"
 
 struct sk_buff;

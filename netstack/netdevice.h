@@ -14,8 +14,8 @@
 #include <linux/if_arp.h>
 #include <linux/if_ether.h>
 #include <linux/ip.h>
-#include "emu/kernel.h"
-#include "emu/list.h"
+#include "kernel/kernel.h"
+#include "kernel/list.h"
 
 struct net;
 

@@ -10,9 +10,9 @@
 #ifndef NFEMU_NETSTACK_NETNS_IPV4_H
 #define NFEMU_NETSTACK_NETNS_IPV4_H
 
-#include "emu/kernel.h"
+#include "kernel/kernel.h"
 #include "netstack/skbuff.h"
-#include "emu/list.h"
+#include "kernel/list.h"
 #include "netstack/netdevice.h"
 
 struct rtable;

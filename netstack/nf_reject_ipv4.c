@@ -6,7 +6,7 @@
  */
 #include <arpa/inet.h>
 #include <linux/udp.h>
-#include "emu/net.h"
+#include "kernel/net.h"
 #include "conntrack/nf_conntrack_common.h"
 #include "netstack/checksum.h"
 #include "netstack/icmp.h"

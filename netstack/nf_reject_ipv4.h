@@ -8,7 +8,7 @@
 #define NFEMU_NETSTACK_NF_REJECT_IPV4_H
 
 #include <linux/tcp.h>
-#include "emu/kernel.h"
+#include "kernel/kernel.h"
 
 struct net;
 struct sock;

@@ -15,8 +15,8 @@
 #include <arpa/inet.h>
 #include <stdlib.h>
 #include <stdio.h>
-#include "emu/net.h"
-#include "emu/clock.h"
+#include "kernel/net.h"
+#include "kernel/clock.h"
 #include "netstack/netdevice.h"
 #include "netstack/route.h"
 #include "netstack/ip.h"

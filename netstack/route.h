@@ -14,8 +14,8 @@
 #include <asm/byteorder.h>
 #include <linux/in_route.h>
 #include <linux/rtnetlink.h>
-#include "emu/kernel.h"
-#include "emu/list.h"
+#include "kernel/kernel.h"
+#include "kernel/list.h"
 #include "netstack/dropreason.h"
 
 struct net;

@@ -3,7 +3,7 @@
  * EMU: one linear buffer per packet; no clones, frags, or shared info.  See skbuff.h.
  */
 #include <stdlib.h>
-#include "emu/net.h"
+#include "kernel/net.h"
 #include "netstack/checksum.h"
 #include "netstack/skbuff.h"
 #include "conntrack/nf_conntrack_common.h"

@@ -13,7 +13,7 @@
 #include <linux/in.h>
 #include <linux/if_packet.h>
 #include <linux/ip.h>
-#include "emu/kernel.h"
+#include "kernel/kernel.h"
 #include "netstack/dropreason.h"
 
 #define NFEMU_SKB_HEADROOM 128

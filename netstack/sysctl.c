@@ -14,8 +14,8 @@
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include "emu/net.h"
-#include "emu/clock.h"
+#include "kernel/net.h"
+#include "kernel/clock.h"
 #include "netstack/inet.h"
 #include "netstack/netdevice.h"
 #include "netstack/route.h"

@@ -7,7 +7,7 @@
 #ifndef NFEMU_NETSTACK_TCP_H
 #define NFEMU_NETSTACK_TCP_H
 
-#include "emu/kernel.h"
+#include "kernel/kernel.h"
 
 #define TCPOPT_EOL 0
 #define TCPOPT_NOP 1

@@ -13,7 +13,7 @@
  */
 #include <arpa/inet.h>
 #include <linux/tcp.h>
-#include "emu/net.h"
+#include "kernel/net.h"
 #include "netstack/ip.h"
 #include "netstack/netdevice.h"
 #include "netstack/route.h"

@@ -9,7 +9,7 @@
  */
 #include <arpa/inet.h>
 #include <linux/udp.h>
-#include "emu/net.h"
+#include "kernel/net.h"
 #include "netstack/icmp.h"
 #include "netstack/ip.h"
 #include "netstack/netdevice.h"

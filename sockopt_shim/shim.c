@@ -30,10 +30,10 @@
 #include <unistd.h>
 #include <linux/netfilter_ipv4/ip_tables.h>
 #include <linux/netlink.h>
-#include "emu/module.h"
-#include "emu/net.h"
+#include "kernel/module.h"
+#include "kernel/net.h"
 #include "emu/state.h"
-#include "sockopt_shim/nf_sockopt.h"
+#include "hooks/nf_sockopt.h"
 #include "xtables/x_tables.h"
 
 #define SHIM_API __attribute__((visibility("default")))

@@ -15,9 +15,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <linux/netfilter_ipv4/ip_tables.h>
-#include "emu/net.h"
-#include "emu/module.h"
-#include "emu/uaccess.h"
+#include "kernel/net.h"
+#include "kernel/module.h"
+#include "kernel/uaccess.h"
 #include "xtables/ip_tables.h"
 #include "hooks/nf_log.h"
 #include "netstack/netdevice.h"

@@ -5,8 +5,8 @@
  * On OUTPUT, ipt_mangle_out re-routes a packet whose mark, addresses or TOS the table
  * changed (ip_route_me_harder), so the new route is the one the packet leaves by.
  */
-#include "emu/module.h"
-#include "emu/net.h"
+#include "kernel/module.h"
+#include "kernel/net.h"
 #include "xtables/ip_tables.h"
 #include "netstack/route.h"
 #include "netstack/skbuff.h"

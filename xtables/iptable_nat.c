@@ -9,8 +9,8 @@
  * connection, and later ones follow the binding.
  */
 #include <stdlib.h>
-#include "emu/module.h"
-#include "emu/net.h"
+#include "kernel/module.h"
+#include "kernel/net.h"
 #include "nat/nf_nat.h"
 #include "xtables/ip_tables.h"
 

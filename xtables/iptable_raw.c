@@ -4,8 +4,8 @@
  * created in a net on its first use (xt_find_table_lock), with ACCEPT policies.
  * EMU: the raw_before_defrag parameter is fixed at its default (off).
  */
-#include "emu/module.h"
-#include "emu/net.h"
+#include "kernel/module.h"
+#include "kernel/net.h"
 #include "xtables/ip_tables.h"
 
 #define TABLE_VALID_HOOKS ((1 << NF_INET_PRE_ROUTING) | (1 << NF_INET_LOCAL_OUT))

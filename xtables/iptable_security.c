@@ -4,8 +4,8 @@
  * created in a net on its first use (xt_find_table_lock), with ACCEPT policies.
  * 
  */
-#include "emu/module.h"
-#include "emu/net.h"
+#include "kernel/module.h"
+#include "kernel/net.h"
 #include "xtables/ip_tables.h"
 
 #define TABLE_VALID_HOOKS ((1 << NF_INET_LOCAL_IN) | (1 << NF_INET_FORWARD) | (1 << NF_INET_LOCAL_OUT))

@@ -9,7 +9,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
-#include "emu/net.h"
+#include "kernel/net.h"
 #include "xtables/x_tables.h"
 #include "netstack/ip.h"
 

@@ -13,9 +13,9 @@
 
 #include <linux/netfilter.h>
 #include <linux/netfilter/x_tables.h>
-#include "emu/kernel.h"
-#include "emu/list.h"
-#include "emu/module.h"
+#include "kernel/kernel.h"
+#include "kernel/list.h"
+#include "kernel/module.h"
 #include "hooks/netfilter.h"
 
 struct sk_buff;

@@ -16,9 +16,9 @@
 #include <unistd.h>
 #include <linux/netfilter_ipv4/ip_tables.h>
 #include "emu/cli.h"
-#include "emu/net.h"
+#include "kernel/net.h"
 #include "emu/state.h"
-#include "sockopt_shim/nf_sockopt.h"
+#include "hooks/nf_sockopt.h"
 #include "tests/fuzz/common.h"
 
 #ifndef FUZZ_DATA_DIR

@@ -15,8 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <linux/netfilter_ipv4/ip_tables.h>
-#include "emu/net.h"
-#include "sockopt_shim/nf_sockopt.h"
+#include "kernel/net.h"
+#include "hooks/nf_sockopt.h"
 #include "tests/fuzz/common.h"
 
 #define FUZZ_MAX_COUNTERS 4096

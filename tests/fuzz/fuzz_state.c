@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "emu/net.h"
+#include "kernel/net.h"
 #include "emu/state.h"
 #include "tests/fuzz/common.h"
 

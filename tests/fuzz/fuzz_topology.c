@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "emu/net.h"
+#include "kernel/net.h"
 #include "emu/topology.h"
 #include "netstack/inet.h"
 #include "tests/fuzz/common.h"

@@ -26,9 +26,9 @@
 #include <linux/netfilter/xt_helper.h>
 #include <linux/netfilter_ipv4/ip_tables.h>
 
-#include "emu/clock.h"
-#include "emu/module.h"
-#include "emu/net.h"
+#include "kernel/clock.h"
+#include "kernel/module.h"
+#include "kernel/net.h"
 #include "conntrack/nf_conntrack.h"
 #include "conntrack/nf_conntrack_ecache.h"
 #include "conntrack/nf_conntrack_expect.h"

@@ -20,9 +20,9 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "emu/clock.h"
-#include "emu/module.h"
-#include "emu/net.h"
+#include "kernel/clock.h"
+#include "kernel/module.h"
+#include "kernel/net.h"
 #include "emu/state.h"
 #include "conntrack/nf_conntrack.h"
 #include "conntrack/nf_conntrack_ecache.h"

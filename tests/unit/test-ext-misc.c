@@ -40,10 +40,10 @@
 #include <linux/netfilter_ipv4/ip_tables.h>
 #include <linux/netfilter_ipv4/ipt_REJECT.h>
 
-#include "emu/clock.h"
-#include "emu/module.h"
-#include "emu/net.h"
-#include "emu/random.h"
+#include "kernel/clock.h"
+#include "kernel/module.h"
+#include "kernel/net.h"
+#include "kernel/random.h"
 #include "emu/topology.h"
 #include "hooks/nf_log.h"
 #include "lib/jhash.h"
@@ -52,7 +52,7 @@
 #include "netstack/ip.h"
 #include "netstack/netdevice.h"
 #include "netstack/skbuff.h"
-#include "sockopt_shim/nf_sockopt.h"
+#include "hooks/nf_sockopt.h"
 #include "tests/unit/blob.h"
 #include "xtables/x_tables.h"
 #include "pktutil.h"

@@ -59,8 +59,8 @@ struct ipt_ttl_info {
 	__u8 ttl;
 };
 
-#include "emu/module.h"
-#include "emu/net.h"
+#include "kernel/module.h"
+#include "kernel/net.h"
 #include "emu/topology.h"
 #include "lib/textsearch.h"
 #include "lib/textsearch_fsm.h"

@@ -19,9 +19,9 @@
 #include <linux/netfilter/xt_mark.h>
 #include <linux/netfilter/xt_tcpudp.h>
 
-#include "emu/module.h"
-#include "emu/net.h"
-#include "sockopt_shim/nf_sockopt.h"
+#include "kernel/module.h"
+#include "kernel/net.h"
+#include "hooks/nf_sockopt.h"
 #include "tests/unit/blob.h"
 #include "xtables/ip_tables.h"
 

@@ -21,10 +21,10 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "emu/clock.h"
-#include "emu/module.h"
-#include "emu/net.h"
-#include "emu/random.h"
+#include "kernel/clock.h"
+#include "kernel/module.h"
+#include "kernel/net.h"
+#include "kernel/random.h"
 #include "lib/jhash.h"
 #include "conntrack/nf_conntrack.h"
 #include "nat/nf_nat.h"

@@ -16,9 +16,9 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include "emu/clock.h"
-#include "emu/module.h"
-#include "emu/net.h"
+#include "kernel/clock.h"
+#include "kernel/module.h"
+#include "kernel/net.h"
 #include "emu/topology.h"
 #include "netstack/icmp.h"
 #include "netstack/inet.h"

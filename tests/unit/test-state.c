@@ -15,8 +15,8 @@
 #include <cmocka.h>
 #include <linux/netfilter/xt_tcpudp.h>
 #include <linux/netfilter/xt_mark.h>
-#include "emu/module.h"
-#include "emu/net.h"
+#include "kernel/module.h"
+#include "kernel/net.h"
 #include "emu/state.h"
 #include "xtables/ip_tables.h"
 #include "blob.h"

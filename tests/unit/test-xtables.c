@@ -41,9 +41,9 @@
 #include <linux/netfilter_ipv4/ipt_CLUSTERIP.h>
 #include <linux/netfilter_ipv4/ipt_ah.h>
 
-#include "emu/module.h"
-#include "emu/net.h"
-#include "sockopt_shim/nf_sockopt.h"
+#include "kernel/module.h"
+#include "kernel/net.h"
+#include "hooks/nf_sockopt.h"
 #include "tests/unit/blob.h"
 #include "xtables/ip_tables.h"
 

@@ -7,7 +7,7 @@
 #include <linux/icmp.h>
 #include <linux/netfilter_ipv4/ipt_REJECT.h>
 
-#include "emu/module.h"
+#include "kernel/module.h"
 #include "netstack/nf_reject_ipv4.h"
 #include "netstack/skbuff.h"
 #include "xtables/ip_tables.h"

@@ -10,8 +10,8 @@
 #include <netinet/in.h>
 #include <linux/netfilter/xt_SYNPROXY.h>
 #include <linux/netfilter_ipv4/ip_tables.h>
-#include "emu/module.h"
-#include "emu/net.h"
+#include "kernel/module.h"
+#include "kernel/net.h"
 #include "xtables/x_tables.h"
 #include "conntrack/nf_conntrack.h"
 

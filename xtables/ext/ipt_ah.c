@@ -8,7 +8,7 @@
 #include <arpa/inet.h>
 #include <linux/ip.h>
 #include <linux/netfilter_ipv4/ipt_ah.h>
-#include "emu/module.h"
+#include "kernel/module.h"
 #include "netstack/skbuff.h"
 #include "xtables/x_tables.h"
 

@@ -6,7 +6,7 @@
  */
 #include <string.h>
 #include <linux/netfilter/xt_rpfilter.h>
-#include "emu/module.h"
+#include "kernel/module.h"
 #include "xtables/x_tables.h"
 
 #define pr_fmt(fmt) "ipt_rpfilter: " fmt

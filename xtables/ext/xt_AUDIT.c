@@ -7,7 +7,7 @@
 #include <arpa/inet.h>
 #include <linux/netfilter/xt_AUDIT.h>
 
-#include "emu/module.h"
+#include "kernel/module.h"
 #include "netstack/ip.h"
 #include "xtables/x_tables.h"
 

@@ -9,8 +9,8 @@
  * and both modes leave packet and connection as they are.
  */
 #include <linux/netfilter/xt_CONNSECMARK.h>
-#include "emu/module.h"
-#include "emu/net.h"
+#include "kernel/module.h"
+#include "kernel/net.h"
 #include "xtables/x_tables.h"
 #include "conntrack/nf_conntrack.h"
 #include "conntrack/nf_conntrack_ecache.h"

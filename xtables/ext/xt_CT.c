@@ -13,8 +13,8 @@
 #include <netinet/in.h>
 #include <linux/netfilter/xt_CT.h>
 #include <linux/netfilter_ipv4/ip_tables.h>
-#include "emu/module.h"
-#include "emu/net.h"
+#include "kernel/module.h"
+#include "kernel/net.h"
 #include "xtables/x_tables.h"
 #include "conntrack/nf_conntrack.h"
 #include "conntrack/nf_conntrack_ecache.h"

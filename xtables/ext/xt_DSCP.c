@@ -7,7 +7,7 @@
  * out the IPv6 registrations.
  */
 #include <linux/netfilter/xt_DSCP.h>
-#include "emu/module.h"
+#include "kernel/module.h"
 #include "netstack/dsfield.h"
 #include "netstack/skbuff.h"
 #include "xtables/x_tables.h"

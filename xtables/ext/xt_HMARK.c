@@ -13,8 +13,8 @@
 #include <linux/icmp.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/xt_HMARK.h>
-#include "emu/module.h"
-#include "emu/net.h"
+#include "kernel/module.h"
+#include "kernel/net.h"
 #include "xtables/x_tables.h"
 #include "conntrack/nf_conntrack.h"
 #include "lib/jhash.h"

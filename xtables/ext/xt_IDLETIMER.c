@@ -9,9 +9,9 @@
 #include <limits.h>
 #include <linux/netfilter/xt_IDLETIMER.h>
 
-#include "emu/clock.h"
-#include "emu/module.h"
-#include "emu/net.h"
+#include "kernel/clock.h"
+#include "kernel/module.h"
+#include "kernel/net.h"
 #include "xtables/x_tables.h"
 
 struct idletimer_tg {

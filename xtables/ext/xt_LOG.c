@@ -6,7 +6,7 @@
  */
 #include <linux/netfilter/xt_LOG.h>
 
-#include "emu/module.h"
+#include "kernel/module.h"
 #include "xtables/x_tables.h"
 /* After x_tables.h: nf_log.h needs NFPROTO_NUMPROTO from <linux/netfilter.h>. */
 #include "hooks/nf_log.h"

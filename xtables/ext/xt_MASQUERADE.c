@@ -8,8 +8,8 @@
  * whose notifiers forget masqueraded connections when their device or address goes away.
  */
 #include <linux/netfilter/nf_nat.h>
-#include "emu/module.h"
-#include "emu/net.h"
+#include "kernel/module.h"
+#include "kernel/net.h"
 #include "xtables/x_tables.h"
 #include "conntrack/nf_conntrack.h"
 #include "nat/nf_nat_masquerade.h"

@@ -7,8 +7,8 @@
  * then hands the one address to nf_nat_setup_info (destination before routing, source after).
  */
 #include <linux/netfilter/nf_nat.h>
-#include "emu/module.h"
-#include "emu/net.h"
+#include "kernel/module.h"
+#include "kernel/net.h"
 #include "xtables/x_tables.h"
 #include "conntrack/nf_conntrack.h"
 #include "nat/nf_nat.h"

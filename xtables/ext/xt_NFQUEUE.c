@@ -6,8 +6,8 @@
  */
 #include <linux/netfilter/xt_NFQUEUE.h>
 
-#include "emu/module.h"
-#include "emu/net.h"
+#include "kernel/module.h"
+#include "kernel/net.h"
 #include "lib/jhash.h"
 #include "netstack/skbuff.h"
 #include "xtables/x_tables.h"
@@ -15,7 +15,7 @@
 /* EMU: jhash_initval.  Linux draws it at random once (init_hashrandom() in the first checkentry)
  * and keeps it in a module global; nfemu needs it per net and has no net_generic slot for this
  * module, so it uses the net's other boot-time random key, net->ipv4.ip_id_key (drawn from the
- * net's seeded generator, emu/random.h, when the IPv4 stack starts), never 0. */
+ * net's seeded generator, kernel/random.h, when the IPv4 stack starts), never 0. */
 static u32 nfqueue_jhash_initval(const struct net *net)
 {
 	u32 initval = net->ipv4.ip_id_key ^ 0x4e465155;        /* "NFQU" */

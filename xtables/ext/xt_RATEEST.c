@@ -8,9 +8,9 @@
 #include <string.h>
 #include <linux/netfilter/xt_RATEEST.h>
 
-#include "emu/clock.h"
-#include "emu/module.h"
-#include "emu/net.h"
+#include "kernel/clock.h"
+#include "kernel/module.h"
+#include "kernel/net.h"
 #include "netstack/skbuff.h"
 #include "xtables/ext/xt_rateest.h"
 #include "xtables/x_tables.h"

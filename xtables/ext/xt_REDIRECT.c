@@ -7,8 +7,8 @@
  * redirect_tg4 hands the range to nf_nat_redirect_ipv4 (nat/nf_nat_redirect.c).
  */
 #include <linux/netfilter/nf_nat.h>
-#include "emu/module.h"
-#include "emu/net.h"
+#include "kernel/module.h"
+#include "kernel/net.h"
 #include "xtables/x_tables.h"
 #include "conntrack/nf_conntrack.h"
 #include "nat/nf_nat_redirect.h"

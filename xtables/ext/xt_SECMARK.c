@@ -8,8 +8,8 @@
  * keeps is never set, and nfemu needs no state for it.  No run-time function.
  */
 #include <linux/netfilter/xt_SECMARK.h>
-#include "emu/module.h"
-#include "emu/net.h"
+#include "kernel/module.h"
+#include "kernel/net.h"
 #include "xtables/x_tables.h"
 
 /* security_secctx_to_secid with no LSM: success, secid 0. */

@@ -11,8 +11,8 @@
 #include <linux/netfilter/xt_tcpudp.h>
 #include <linux/netfilter/xt_TCPMSS.h>
 #include <linux/netfilter_ipv4/ip_tables.h>
-#include "emu/module.h"
-#include "emu/net.h"
+#include "kernel/module.h"
+#include "kernel/net.h"
 #include "netstack/checksum.h"
 #include "netstack/netdevice.h"
 #include "netstack/route.h"

@@ -7,7 +7,7 @@
 #include <arpa/inet.h>
 #include <linux/tcp.h>
 #include <linux/netfilter/xt_TCPOPTSTRIP.h>
-#include "emu/module.h"
+#include "kernel/module.h"
 #include "netstack/checksum.h"
 #include "netstack/skbuff.h"
 #include "xtables/x_tables.h"

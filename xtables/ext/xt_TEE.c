@@ -9,7 +9,7 @@
 #include <string.h>
 #include <linux/netfilter/xt_TEE.h>
 
-#include "emu/module.h"
+#include "kernel/module.h"
 #include "xtables/x_tables.h"
 
 struct xt_tee_priv {

@@ -8,8 +8,8 @@
 #include <netinet/in.h>
 #include <linux/netfilter/xt_TPROXY.h>
 #include <linux/netfilter_ipv4/ip_tables.h>
-#include "emu/module.h"
-#include "emu/net.h"
+#include "kernel/module.h"
+#include "kernel/net.h"
 #include "xtables/x_tables.h"
 
 /* EMU: nf_defrag_ipv4 counts its users per netns and registers its defragmentation hooks

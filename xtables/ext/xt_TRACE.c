@@ -4,7 +4,7 @@
  * syslog logger that prints the TRACE lines, ENOENT without one.  trace_tg sets skb->nf_trace,
  * so ipt_do_table logs every rule the packet then matches.  Leaves out: the IPv6 registration.
  */
-#include "emu/module.h"
+#include "kernel/module.h"
 #include "xtables/x_tables.h"
 /* After x_tables.h: nf_log.h needs NFPROTO_NUMPROTO from <linux/netfilter.h>. */
 #include "hooks/nf_log.h"

@@ -6,8 +6,8 @@
  * the IPv6 registration.
  */
 #include <linux/netfilter/xt_addrtype.h>
-#include "emu/module.h"
-#include "emu/net.h"
+#include "kernel/module.h"
+#include "kernel/net.h"
 #include "netstack/route.h"
 #include "netstack/skbuff.h"
 #include "xtables/x_tables.h"

@@ -14,7 +14,7 @@
 #include <unistd.h>
 #include <linux/filter.h>
 #include <linux/netfilter/xt_bpf.h>
-#include "emu/module.h"
+#include "kernel/module.h"
 #include "xtables/x_tables.h"
 
 #define pr_fmt(fmt) "xt_bpf: " fmt

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <linux/netfilter/xt_cgroup.h>
-#include "emu/module.h"
+#include "kernel/module.h"
 #include "xtables/x_tables.h"
 
 #define pr_fmt(fmt) "xt_cgroup: " fmt

@@ -9,8 +9,8 @@
  * unicast packet received as PACKET_MULTICAST into PACKET_HOST.
  */
 #include <linux/netfilter/xt_cluster.h>
-#include "emu/module.h"
-#include "emu/net.h"
+#include "kernel/module.h"
+#include "kernel/net.h"
 #include "xtables/x_tables.h"
 #include "conntrack/nf_conntrack.h"
 #include "lib/jhash.h"

@@ -5,7 +5,7 @@
  */
 #include <linux/netfilter/xt_comment.h>
 
-#include "emu/module.h"
+#include "kernel/module.h"
 #include "xtables/x_tables.h"
 
 static bool comment_mt(const struct sk_buff *skb, struct xt_action_param *par)

@@ -8,8 +8,8 @@
  * never match.  from > to is the inverted range.
  */
 #include <linux/netfilter/xt_connbytes.h>
-#include "emu/module.h"
-#include "emu/net.h"
+#include "kernel/module.h"
+#include "kernel/net.h"
 #include "xtables/x_tables.h"
 #include "conntrack/nf_conntrack.h"
 

@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/xt_connlimit.h>
-#include "emu/module.h"
-#include "emu/net.h"
+#include "kernel/module.h"
+#include "kernel/net.h"
 #include "xtables/x_tables.h"
 #include "conntrack/nf_conntrack.h"
 #include "conntrack/nf_conntrack_count.h"

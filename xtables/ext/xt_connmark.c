@@ -9,8 +9,8 @@
  * value moved (revision 2); a changed connection mark is an IPCT_MARK event.
  */
 #include <linux/netfilter/xt_connmark.h>
-#include "emu/module.h"
-#include "emu/net.h"
+#include "kernel/module.h"
+#include "kernel/net.h"
 #include "xtables/x_tables.h"
 #include "conntrack/nf_conntrack.h"
 #include "conntrack/nf_conntrack_ecache.h"

@@ -9,8 +9,8 @@
  */
 #include <arpa/inet.h>
 #include <linux/netfilter/xt_conntrack.h>
-#include "emu/module.h"
-#include "emu/net.h"
+#include "kernel/module.h"
+#include "kernel/net.h"
 #include "xtables/x_tables.h"
 #include "conntrack/nf_conntrack.h"
 

@@ -6,7 +6,7 @@
  * EMU: nfemu is one CPU: every packet is processed by CPU 0.
  */
 #include <linux/netfilter/xt_cpu.h>
-#include "emu/module.h"
+#include "kernel/module.h"
 #include "xtables/x_tables.h"
 
 static bool cpu_mt(const struct sk_buff *skb, struct xt_action_param *par)

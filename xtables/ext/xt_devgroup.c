@@ -6,8 +6,8 @@
  * each inverted on its own flag.
  */
 #include <linux/netfilter/xt_devgroup.h>
-#include "emu/module.h"
-#include "emu/net.h"
+#include "kernel/module.h"
+#include "kernel/net.h"
 #include "netstack/netdevice.h"
 #include "xtables/x_tables.h"
 

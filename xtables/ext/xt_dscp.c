@@ -6,7 +6,7 @@
  * registrations.
  */
 #include <linux/netfilter/xt_dscp.h>
-#include "emu/module.h"
+#include "kernel/module.h"
 #include "netstack/dsfield.h"
 #include "netstack/skbuff.h"
 #include "xtables/x_tables.h"

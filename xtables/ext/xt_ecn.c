@@ -9,7 +9,7 @@
 #include <linux/tcp.h>
 #include <linux/netfilter/xt_ecn.h>
 #include <linux/netfilter_ipv4/ip_tables.h>
-#include "emu/module.h"
+#include "kernel/module.h"
 #include "netstack/skbuff.h"
 #include "xtables/x_tables.h"
 

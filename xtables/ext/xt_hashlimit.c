@@ -9,10 +9,10 @@
 #include <string.h>
 #include <linux/netfilter/xt_hashlimit.h>
 
-#include "emu/clock.h"
-#include "emu/module.h"
-#include "emu/net.h"
-#include "emu/random.h"
+#include "kernel/clock.h"
+#include "kernel/module.h"
+#include "kernel/net.h"
+#include "kernel/random.h"
 #include "lib/jhash.h"
 #include "netstack/skbuff.h"
 #include "xtables/x_tables.h"

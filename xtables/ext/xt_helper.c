@@ -7,8 +7,8 @@
  * so "ftp-" prefixes match too; an empty name matches any helper).
  */
 #include <linux/netfilter/xt_helper.h>
-#include "emu/module.h"
-#include "emu/net.h"
+#include "kernel/module.h"
+#include "kernel/net.h"
 #include "xtables/x_tables.h"
 #include "conntrack/nf_conntrack.h"
 #include "conntrack/nf_conntrack_helper.h"

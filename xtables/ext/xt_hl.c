@@ -6,7 +6,7 @@
  * IP header's TTL: eq, ne, lt, gt.  Leaves out the IPv6 "hl" registration.
  */
 #include <linux/netfilter_ipv4/ipt_ttl.h>
-#include "emu/module.h"
+#include "kernel/module.h"
 #include "netstack/skbuff.h"
 #include "xtables/x_tables.h"
 

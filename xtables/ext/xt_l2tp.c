@@ -5,8 +5,8 @@
  * EMU: registration and checks only: its packet semantics are not emulated (NULL .match).
  */
 #include <linux/netfilter/xt_l2tp.h>
-#include "emu/module.h"
-#include "emu/net.h"
+#include "kernel/module.h"
+#include "kernel/net.h"
 #include "xtables/ip_tables.h"
 
 #ifndef IPPROTO_L2TP

@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <linux/netfilter/xt_limit.h>
 
-#include "emu/clock.h"
-#include "emu/module.h"
+#include "kernel/clock.h"
+#include "kernel/module.h"
 #include "xtables/x_tables.h"
 
 /* The per-rule state the kernel keeps behind r->master.  EMU: no lock, one CPU. */

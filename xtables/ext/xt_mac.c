@@ -6,7 +6,7 @@
  * header in front of the IP header (never on loopback).  Leaves out the IPv6 registration.
  */
 #include <linux/netfilter/xt_mac.h>
-#include "emu/module.h"
+#include "kernel/module.h"
 #include "netstack/netdevice.h"
 #include "netstack/skbuff.h"
 #include "xtables/x_tables.h"

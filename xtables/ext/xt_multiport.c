@@ -7,7 +7,7 @@
 #include <arpa/inet.h>
 #include <linux/netfilter/xt_multiport.h>
 #include <linux/netfilter_ipv4/ip_tables.h>
-#include "emu/module.h"
+#include "kernel/module.h"
 #include "netstack/skbuff.h"
 #include "xtables/x_tables.h"
 

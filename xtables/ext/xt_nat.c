@@ -7,8 +7,8 @@
  * to a struct nf_nat_range2 and call nf_nat_setup_info (nat/nf_nat_core.c).
  */
 #include <linux/netfilter/nf_nat.h>
-#include "emu/module.h"
-#include "emu/net.h"
+#include "kernel/module.h"
+#include "kernel/net.h"
 #include "xtables/x_tables.h"
 #include "conntrack/nf_conntrack.h"
 #include "nat/nf_nat.h"

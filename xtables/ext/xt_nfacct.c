@@ -7,7 +7,7 @@
 #include <linux/netfilter/nfnetlink_acct.h>
 #include <linux/netfilter/xt_nfacct.h>
 
-#include "emu/module.h"
+#include "kernel/module.h"
 #include "xtables/x_tables.h"
 
 /* nfnl_acct_find_get() of net/netfilter/nfnetlink_acct.c.  EMU: the list of objects is

@@ -5,7 +5,7 @@
  * nfnetlink_osf, which this module depends on.  Leaves out the packet path (.match NULL).
  */
 #include <linux/netfilter/xt_osf.h>
-#include "emu/module.h"
+#include "kernel/module.h"
 #include "xtables/x_tables.h"
 
 static const struct xt_match xt_osf_match = {

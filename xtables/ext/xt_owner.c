@@ -6,7 +6,7 @@
  */
 #include <linux/netfilter/xt_owner.h>
 
-#include "emu/module.h"
+#include "kernel/module.h"
 #include "netstack/skbuff.h"
 #include "xtables/x_tables.h"
 

@@ -5,7 +5,7 @@
  * bridge (no br_netfilter), the bridge port tests and the request_module("br_netfilter").
  */
 #include <linux/netfilter/xt_physdev.h>
-#include "emu/module.h"
+#include "kernel/module.h"
 #include "xtables/x_tables.h"
 
 static bool physdev_mt(const struct sk_buff *skb, struct xt_action_param *par)

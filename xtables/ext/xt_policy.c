@@ -6,7 +6,7 @@
  * (.match is NULL: nfemu has no xfrm).
  */
 #include <linux/netfilter/xt_policy.h>
-#include "emu/module.h"
+#include "kernel/module.h"
 #include "xtables/x_tables.h"
 
 #define pr_fmt(fmt) "xt_policy: " fmt

@@ -6,7 +6,7 @@
  */
 #include <linux/netfilter/xt_rateest.h>
 
-#include "emu/module.h"
+#include "kernel/module.h"
 #include "xtables/ext/xt_rateest.h"
 #include "xtables/x_tables.h"
 

@@ -9,8 +9,8 @@
 #define NFEMU_XTABLES_EXT_XT_RATEEST_H
 
 #include <linux/if.h>
-#include "emu/kernel.h"
-#include "emu/list.h"
+#include "kernel/kernel.h"
+#include "kernel/list.h"
 
 struct net;
 

@@ -7,7 +7,7 @@
  * 0, as on a Linux box whose routes name none.
  */
 #include <linux/netfilter/xt_realm.h>
-#include "emu/module.h"
+#include "kernel/module.h"
 #include "netstack/skbuff.h"
 #include "xtables/x_tables.h"
 

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <linux/netfilter/xt_set.h>
 
-#include "emu/module.h"
+#include "kernel/module.h"
 #include "xtables/x_tables.h"
 
 #ifndef IPSET_INVALID_ID

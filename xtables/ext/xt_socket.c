@@ -6,7 +6,7 @@
  * socket lookup itself (.match is NULL: not emulated at run time yet).
  */
 #include <linux/netfilter/xt_socket.h>
-#include "emu/module.h"
+#include "kernel/module.h"
 #include "xtables/x_tables.h"
 
 #define pr_fmt(fmt) "xt_socket: " fmt

@@ -5,8 +5,8 @@
  * tests the packet's ctinfo (INVALID when conntrack gave it none, UNTRACKED for NOTRACK).
  */
 #include <linux/netfilter/xt_state.h>
-#include "emu/module.h"
-#include "emu/net.h"
+#include "kernel/module.h"
+#include "kernel/net.h"
 #include "xtables/x_tables.h"
 #include "conntrack/nf_conntrack.h"
 

@@ -2,13 +2,13 @@
  *
  * Mirrors net/netfilter/xt_statistic.c: statistic_mt_check (mode, flags, the rule's nth counter
  * in master) and statistic_mt; EMU: random mode draws from the net's seeded generator
- * (emu/random.h), so a replay with the same --seed picks the same packets.  Leaves out: atomics.
+ * (kernel/random.h), so a replay with the same --seed picks the same packets.  Leaves out: atomics.
  */
 #include <stdlib.h>
 #include <linux/netfilter/xt_statistic.h>
 
-#include "emu/module.h"
-#include "emu/random.h"
+#include "kernel/module.h"
+#include "kernel/random.h"
 #include "xtables/x_tables.h"
 
 /* The nth counter, private to the rule (an atomic_t in the kernel).  EMU: one CPU. */

@@ -8,7 +8,7 @@
  */
 #include <limits.h>
 #include <linux/netfilter/xt_string.h>
-#include "emu/module.h"
+#include "kernel/module.h"
 #include "lib/textsearch.h"
 #include "netstack/skbuff.h"
 #include "xtables/x_tables.h"

@@ -8,7 +8,7 @@
  */
 #include <linux/tcp.h>
 #include <linux/netfilter/xt_tcpmss.h>
-#include "emu/module.h"
+#include "kernel/module.h"
 #include "netstack/skbuff.h"
 #include "xtables/x_tables.h"
 

@@ -12,7 +12,7 @@
 #include <linux/udp.h>
 #include <linux/netfilter/xt_tcpudp.h>
 #include <linux/netfilter_ipv4/ip_tables.h>
-#include "emu/module.h"
+#include "kernel/module.h"
 #include "netstack/skbuff.h"
 #include "xtables/x_tables.h"
 

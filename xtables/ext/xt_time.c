@@ -6,8 +6,8 @@
  */
 #include <linux/netfilter/xt_time.h>
 
-#include "emu/clock.h"
-#include "emu/module.h"
+#include "kernel/clock.h"
+#include "kernel/module.h"
 #include "xtables/x_tables.h"
 
 enum {

@@ -1,4 +1,4 @@
-/* emu/module_list.h - every module nfemu can load (X-macro: NFEMU_MODULE(name)).
+/* kernel/module_list.h - every module nfemu can load (X-macro: NFEMU_MODULE(name)).
  * Each names a 'const struct module_info module_info_<name>' defined in the module's file. */
 NFEMU_MODULE(x_tables)
 NFEMU_MODULE(ip_tables)

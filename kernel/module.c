@@ -1,4 +1,4 @@
-/* emu/module.c - module loading, reference counts and /proc/modules.
+/* kernel/module.c - module loading, reference counts and /proc/modules.
  *
  * Mirrors kernel/module/main.c where it is visible from user space: request_module()
  * (here: look the name or alias up among the modules compiled into nfemu, load its
@@ -10,16 +10,16 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include "emu/module.h"
-#include "emu/net.h"
+#include "kernel/module.h"
+#include "kernel/net.h"
 
 #define NFEMU_MODULE(n) extern const struct module_info module_info_##n;
-#include "emu/module_list.h"
+#include "kernel/module_list.h"
 #undef NFEMU_MODULE
 
 static const struct module_info *const module_images[] = {
 #define NFEMU_MODULE(n) &module_info_##n,
-#include "emu/module_list.h"
+#include "kernel/module_list.h"
 #undef NFEMU_MODULE
 };
 

@@ -1,4 +1,4 @@
-/* emu/list.h - circular doubly linked lists with the names and semantics of <linux/list.h>.
+/* kernel/list.h - circular doubly linked lists with the names and semantics of <linux/list.h>.
  *
  * The x_tables registries, the table list and the module list are ordered exactly as the
  * kernel orders them (list_add puts the newest first), and /proc files print that order,

@@ -1,4 +1,4 @@
-/* emu/module_stubs.c - modules that other modules depend on and whose code nfemu has
+/* kernel/module_stubs.c - modules that other modules depend on and whose code nfemu has
  * elsewhere or not yet.
  *
  * They exist so that loading xt_conntrack pulls in nf_conntrack, xt_LOG pulls in
@@ -6,7 +6,7 @@
  * Linux.  EMU: their init does nothing.  nf_nat and nf_nat_ftp (nat/), nf_conntrack_ftp and
  * nf_conncount (conntrack/) are real modules.
  */
-#include "emu/module.h"
+#include "kernel/module.h"
 
 #define STUB_MODULE(n, sz, ...) \
 	const struct module_info module_info_##n = { .name = #n, .size = sz, __VA_ARGS__ }

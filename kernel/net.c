@@ -1,4 +1,4 @@
-/* emu/net.c - create and destroy one emulated kernel (struct net), and its kernel log.
+/* kernel/net.c - create and destroy one emulated kernel (struct net), and its kernel log.
  *
  * net_alloc() gives an empty kernel (no registries, no tables, no modules); net_boot() loads
  * what a booted kernel has (ip_tables and x_tables).  Tables and extensions appear on demand
@@ -7,9 +7,9 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include "emu/net.h"
-#include "emu/module.h"
-#include "emu/random.h"
+#include "kernel/net.h"
+#include "kernel/module.h"
+#include "kernel/random.h"
 #include "xtables/ip_tables.h"
 #include "netstack/inet.h"
 

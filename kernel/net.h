@@ -1,4 +1,4 @@
-/* emu/net.h - struct net: one emulated kernel.
+/* kernel/net.h - struct net: one emulated kernel.
  *
  * Everything the emulated kernel owns hangs off this struct, as per-namespace state hangs
  * off struct net in Linux: x_tables (tables and, EMU, the extension registries), netfilter
@@ -8,11 +8,11 @@
 #ifndef NFEMU_EMU_NET_H
 #define NFEMU_EMU_NET_H
 
-#include "emu/kernel.h"
-#include "emu/list.h"
+#include "kernel/kernel.h"
+#include "kernel/list.h"
 #include "hooks/netfilter.h"
 #include "xtables/x_tables.h"
-#include "emu/observe.h"
+#include "kernel/observe.h"
 #include "netstack/netns_ipv4.h"
 #include "conntrack/netns_conntrack.h"
 
@@ -58,9 +58,9 @@ struct net {
 	/* The one-line reason of the last refusal by the ABI ("SET_REPLACE filter: rule 3
 	 * (offset 456): match 'tcp' rev 0: ..."); empty when the last call succeeded. */
 	char last_error[512];
-	/* EMU: where packet fates and kernel log lines go (emu/observe.h). */
+	/* EMU: where packet fates and kernel log lines go (kernel/observe.h). */
 	struct nfemu_observer observer;
-	/* EMU: time is the capture's clock (emu/clock.h), randomness a seeded PRNG (emu/random.h). */
+	/* EMU: time is the capture's clock (kernel/clock.h), randomness a seeded PRNG (kernel/random.h). */
 	struct {
 		u64 now_ns;             /* current time, ns since the epoch (the capture's clock) */
 		u64 boot_ns;            /* when this kernel "booted": the first time it saw */

@@ -1,4 +1,4 @@
-/* sockopt_shim/nf_sockopt.h - the (get|set)sockopt dispatch of net/netfilter/nf_sockopt.c.
+/* hooks/nf_sockopt.h - the (get|set)sockopt dispatch of net/netfilter/nf_sockopt.c.
  *
  * Protocol families register nf_sockopt_ops with their optname ranges; nf_getsockopt and
  * nf_setsockopt find the owner of an optname and call it.  ip_tables registers

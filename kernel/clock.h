@@ -1,4 +1,4 @@
-/* emu/clock.h - EMU: the kernel's clocks, driven by the capture.
+/* kernel/clock.h - EMU: the kernel's clocks, driven by the capture.
  *
  * Linux reads jiffies and ktime from hardware; nfemu's kernel reads the time of the packet
  * being processed (net->clock.now_ns), so the same capture gives the same answers from
@@ -9,7 +9,7 @@
 #ifndef NFEMU_EMU_CLOCK_H
 #define NFEMU_EMU_CLOCK_H
 
-#include "emu/net.h"
+#include "kernel/net.h"
 
 #define HZ 250
 #define NSEC_PER_SEC 1000000000ULL

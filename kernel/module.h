@@ -1,4 +1,4 @@
-/* emu/module.h - loadable modules with reference counts, as kernel/module/ keeps them.
+/* kernel/module.h - loadable modules with reference counts, as kernel/module/ keeps them.
  *
  * A struct module_info is what a .ko file is on disk: its name, size, the modules it
  * depends on, the aliases request_module() resolves, and init/exit.  A struct module is
@@ -11,8 +11,8 @@
 #ifndef NFEMU_EMU_MODULE_H
 #define NFEMU_EMU_MODULE_H
 
-#include "emu/kernel.h"
-#include "emu/list.h"
+#include "kernel/kernel.h"
+#include "kernel/list.h"
 
 #define MODULE_NAME_LEN 56
 
@@ -50,7 +50,7 @@ struct module {
 #define MODULE_DEPS(...) ((const char *const[]){ __VA_ARGS__, NULL })
 #define MODULE_ALIASES(...) ((const char *const[]){ __VA_ARGS__, NULL })
 
-/* Every module nfemu can load, from emu/module_list.h. */
+/* Every module nfemu can load, from kernel/module_list.h. */
 const struct module_info *module_info_find(const char *name_or_alias);
 const struct module_info *const *module_info_all(size_t *n);
 

@@ -1,4 +1,4 @@
-/* emu/observe.h - EMU: how the emulated kernel tells nfemu's outputs what happened.
+/* kernel/observe.h - EMU: how the emulated kernel tells nfemu's outputs what happened.
  *
  * Linux has tracepoints (skb:kfree_skb, net:net_dev_xmit, ...) and the kernel log; nfemu's
  * kernel calls the observer installed in struct net at the same places, and `nfemu replay`
@@ -8,7 +8,7 @@
 #ifndef NFEMU_EMU_OBSERVE_H
 #define NFEMU_EMU_OBSERVE_H
 
-#include "emu/kernel.h"
+#include "kernel/kernel.h"
 #include "netstack/dropreason.h"
 
 struct sk_buff;

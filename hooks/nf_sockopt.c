@@ -1,11 +1,11 @@
-/* sockopt_shim/nf_sockopt.c - nf_getsockopt/nf_setsockopt: route an optname to its owner.
+/* hooks/nf_sockopt.c - nf_getsockopt/nf_setsockopt: route an optname to its owner.
  * Mirrors net/netfilter/nf_sockopt.c (see nf_sockopt.h). */
 #include <errno.h>
 #include <netinet/in.h>
 #include <linux/netfilter_ipv4/ip_tables.h>
-#include "sockopt_shim/nf_sockopt.h"
+#include "hooks/nf_sockopt.h"
 #include "xtables/ip_tables.h"
-#include "emu/module.h"
+#include "kernel/module.h"
 
 static const struct nf_sockopt_ops ipt_sockopts = {
 	.pf = PF_INET,

@@ -1,4 +1,4 @@
-/* emu/uaccess.h - copy_to_user for pointers a caller hands the emulated kernel.
+/* kernel/uaccess.h - copy_to_user for pointers a caller hands the emulated kernel.
  *
  * The sockopt buffers themselves are the caller's and are used directly, but a pointer
  * *inside* one (ipt_replace.counters) may point anywhere; Linux answers a bad one with

@@ -1,4 +1,4 @@
-/* emu/random.h - EMU: the kernel's randomness from one seeded generator per struct net.
+/* kernel/random.h - EMU: the kernel's randomness from one seeded generator per struct net.
  *
  * statistic --mode random, NAT --random, ephemeral ports and hash seeds all draw from
  * net->rnd_state (xoshiro256**), seeded by `--seed N` (default 0), so the same inputs give
@@ -7,7 +7,7 @@
 #ifndef NFEMU_EMU_RANDOM_H
 #define NFEMU_EMU_RANDOM_H
 
-#include "emu/net.h"
+#include "kernel/net.h"
 
 static inline u64 nfemu_rotl(u64 x, int k)
 {

@@ -1,4 +1,4 @@
-/* emu/kernel.h - the small slice of <linux/kernel.h> the emulated kernel is written against.
+/* kernel/kernel.h - the small slice of <linux/kernel.h> the emulated kernel is written against.
  *
  * Fixed-width types, ARRAY_SIZE, ERR_PTR helpers and printk.  EMU: printk takes the
  * struct net it speaks for, because nfemu keeps the kernel log per emulated kernel
@@ -49,7 +49,7 @@ static inline bool IS_ERR_OR_NULL(const void *p) { return !p || IS_ERR(p); }
 
 struct net;
 
-/* printk into net->printk (see emu/net.c).  Lines end without '\n' in the buffer. */
+/* printk into net->printk (see kernel/net.c).  Lines end without '\n' in the buffer. */
 void nfemu_printk(struct net *net, const char *level, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 #define pr_err(net, ...) nfemu_printk(net, "err", __VA_ARGS__)
