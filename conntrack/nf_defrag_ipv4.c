@@ -36,7 +36,7 @@ static void nf_defrag_morph(struct sk_buff *skb, struct sk_buff *whole)
 	skb->emu_id = orig.emu_id;
 	skb->emu_parent = orig.emu_parent;
 	skb->emu_net = orig.emu_net;
-	memcpy(skb->emu_where, orig.emu_where, sizeof(skb->emu_where));
+	skb->emu_verdict = orig.emu_verdict;
 	/* whole now owns the original buffer: free it with the shell */
 	whole->head = orig.head;
 	whole->_nfct = 0;

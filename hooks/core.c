@@ -112,8 +112,10 @@ int nf_hook_slow(struct sk_buff *skb, struct nf_hook_state *state, const struct 
 			break;
 		case NF_DROP:
 			/* EMU: a drop no rule decided (conntrack, NAT) is told by the hook's name */
-			if (!skb->emu_where[0] && e->ops[s]->name)
-				snprintf(skb->emu_where, sizeof(skb->emu_where), "%s", e->ops[s]->name);
+			if (skb->emu_verdict.kind == NFEMU_VERDICT_NONE && e->ops[s]->name) {
+				skb->emu_verdict.kind = NFEMU_VERDICT_FUNC;
+				skb->emu_verdict.func = e->ops[s]->name;
+			}
 			kfree_skb_reason(skb, SKB_DROP_REASON_NETFILTER_DROP);
 			ret = -(int)(verdict >> NF_VERDICT_QBITS);      /* NF_DROP_GETERR */
 			if (ret == 0)

@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include "kernel/module.h"
 #include "kernel/net.h"
 #include "hooks/nf_log.h"
@@ -108,26 +109,48 @@ void nf_logger_put(struct net *net, int pf, enum nf_log_type type)
 		module_put(logger->me);
 }
 
-void nf_log_packet(struct net *net, u_int8_t pf, unsigned int hooknum, const struct sk_buff *skb,
-		   const struct net_device *in, const struct net_device *out,
-		   const struct nf_loginfo *loginfo, const char *fmt, ...)
+/* EMU: nothing is formatted when no one reads the kernel log (no sink: `nfemu replay` without
+ * --trace or --jsonl) and the logger is the kernel log's. */
+static const struct nf_logger *nf_log_packet_logger(struct net *net, u_int8_t pf,
+						    const struct nf_loginfo *loginfo)
 {
 	const struct nf_logger *logger;
-	char prefix[NF_LOG_PREFIXLEN];
-	va_list args;
 
 	if (pf >= NFPROTO_NUMPROTO)
-		return;
+		return NULL;
 	if (loginfo)
 		logger = loginfo->type < NF_LOG_TYPE_MAX ? net->nf.log.loggers[pf][loginfo->type] : NULL;
 	else
 		logger = net->nf.log.nf_loggers[pf];
+	if (logger && logger->type == NF_LOG_TYPE_LOG && !net->nf.log.sink)
+		return NULL;
+	return logger;
+}
+
+void nf_log_packet(struct net *net, u_int8_t pf, unsigned int hooknum, const struct sk_buff *skb,
+		   const struct net_device *in, const struct net_device *out,
+		   const struct nf_loginfo *loginfo, const char *fmt, ...)
+{
+	const struct nf_logger *logger = nf_log_packet_logger(net, pf, loginfo);
+	char prefix[NF_LOG_PREFIXLEN];
+	va_list args;
+
 	if (!logger)
 		return;
 	va_start(args, fmt);
 	vsnprintf(prefix, sizeof(prefix), fmt, args);
 	va_end(args);
 	logger->logfn(net, pf, hooknum, skb, in, out, loginfo, prefix);
+}
+
+void nf_log_packet_prefix(struct net *net, u_int8_t pf, unsigned int hooknum, const struct sk_buff *skb,
+			  const struct net_device *in, const struct net_device *out,
+			  const struct nf_loginfo *loginfo, const char *prefix)
+{
+	const struct nf_logger *logger = nf_log_packet_logger(net, pf, loginfo);
+
+	if (logger)
+		logger->logfn(net, pf, hooknum, skb, in, out, loginfo, prefix);
 }
 
 void nf_log_trace(struct net *net, u_int8_t pf, unsigned int hooknum, const struct sk_buff *skb,
@@ -141,7 +164,7 @@ void nf_log_trace(struct net *net, u_int8_t pf, unsigned int hooknum, const stru
 	if (pf >= NFPROTO_NUMPROTO)
 		return;
 	logger = net->nf.log.nf_loggers[pf];
-	if (!logger)
+	if (!logger || (logger->type == NF_LOG_TYPE_LOG && !net->nf.log.sink))     /* EMU */
 		return;
 	va_start(args, fmt);
 	vsnprintf(prefix, sizeof(prefix), fmt, args);
@@ -149,12 +172,35 @@ void nf_log_trace(struct net *net, u_int8_t pf, unsigned int hooknum, const stru
 	logger->logfn(net, pf, hooknum, skb, in, out, loginfo, prefix);
 }
 
+void nf_log_trace_prefix(struct net *net, u_int8_t pf, unsigned int hooknum, const struct sk_buff *skb,
+			 const struct net_device *in, const struct net_device *out,
+			 const struct nf_loginfo *loginfo, const char *prefix)
+{
+	const struct nf_logger *logger;
+
+	if (pf >= NFPROTO_NUMPROTO)
+		return;
+	logger = net->nf.log.nf_loggers[pf];
+	if (!logger || (logger->type == NF_LOG_TYPE_LOG && !net->nf.log.sink))     /* EMU */
+		return;
+	logger->logfn(net, pf, hooknum, skb, in, out, loginfo, prefix);
+}
+
+/* EMU: one buffer, reused line after line (Linux kmallocs one per line); a line begun while
+ * another is being built (none is today) gets its own. */
+static struct nf_log_buf nf_log_emu_buf;
+static bool nf_log_emu_buf_busy;
+
 struct nf_log_buf *nf_log_buf_open(void)
 {
-	struct nf_log_buf *m = malloc(sizeof(*m));
+	struct nf_log_buf *m = &nf_log_emu_buf;
 
-	if (!m)
-		abort();        /* Linux falls back to an emergency buffer; nfemu cannot go on */
+	if (nf_log_emu_buf_busy) {
+		m = malloc(sizeof(*m));
+		if (!m)
+			abort();        /* Linux falls back to an emergency buffer; nfemu cannot go on */
+	}
+	nf_log_emu_buf_busy = true;
 	m->count = 0;
 	m->buf[0] = '\0';
 	return m;
@@ -178,10 +224,34 @@ int nf_log_buf_add(struct nf_log_buf *m, const char *f, ...)
 	return -1;
 }
 
+/* What nf_log_buf_add(m, "%s", ...) of these n bytes does, truncation included: a piece that
+ * does not fit is cut at the buffer's end and the line is full. */
+int nf_log_buf_put(struct nf_log_buf *m, const char *s, size_t n)
+{
+	if (m->count < S_SIZE) {
+		if (m->count + n < S_SIZE) {
+			memcpy(m->buf + m->count, s, n);
+			m->count += (unsigned int)n;
+			return 0;
+		}
+		memcpy(m->buf + m->count, s, S_SIZE - 1 - m->count);
+		m->buf[S_SIZE - 1] = '\0';
+	}
+	m->count = S_SIZE;
+	return -1;
+}
+
 void nf_log_buf_close(struct net *net, struct nf_log_buf *m, int level)
 {
+	size_t len = m->count;
+
 	m->buf[m->count] = 0;
+	if (m->count == S_SIZE)
+		len = strlen(m->buf);   /* cut: the line ends where the last piece was cut */
 	if (net->nf.log.sink)
-		net->nf.log.sink(net->nf.log.sink_ctx, level, m->buf);
-	free(m);
+		net->nf.log.sink(net->nf.log.sink_ctx, level, m->buf, len);
+	if (m == &nf_log_emu_buf)
+		nf_log_emu_buf_busy = false;
+	else
+		free(m);
 }

@@ -12,6 +12,7 @@
 
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_log.h>
+#include <stddef.h>
 #include "kernel/kernel.h"
 
 #define NF_LOG_DEFAULT_MASK 0x0f
@@ -59,8 +60,9 @@ struct nf_logger {
 struct netns_nf_log {
 	const struct nf_logger *loggers[NFPROTO_NUMPROTO][NF_LOG_TYPE_MAX];   /* registered */
 	const struct nf_logger *nf_loggers[NFPROTO_NUMPROTO];                /* bound (sysctl) */
-	/* EMU: the kernel log.  level is the printk level (0..7); line has no newline. */
-	void (*sink)(void *ctx, int level, const char *line);
+	/* EMU: the kernel log.  level is the printk level (0..7); line (len bytes, then a NUL)
+	 * has no newline.  NULL: no one reads it, and the kernel log's logger formats nothing. */
+	void (*sink)(void *ctx, int level, const char *line, size_t len);
 	void *sink_ctx;
 };
 
@@ -81,11 +83,23 @@ void nf_log_trace(struct net *net, u_int8_t pf, unsigned int hooknum, const stru
 		  const struct net_device *in, const struct net_device *out,
 		  const struct nf_loginfo *li, const char *fmt, ...);
 
+/* EMU: nf_log_packet/nf_log_trace with the prefix already formatted (the hot callers: TRACE
+ * per rule, LOG), so nothing parses a format per line. */
+void nf_log_packet_prefix(struct net *net, u_int8_t pf, unsigned int hooknum, const struct sk_buff *skb,
+			  const struct net_device *in, const struct net_device *out,
+			  const struct nf_loginfo *li, const char *prefix);
+void nf_log_trace_prefix(struct net *net, u_int8_t pf, unsigned int hooknum, const struct sk_buff *skb,
+			 const struct net_device *in, const struct net_device *out,
+			 const struct nf_loginfo *li, const char *prefix);
+
 /* nf_log_buf: build one log line, then hand it to the kernel log at a level. */
 struct nf_log_buf;
 struct nf_log_buf *nf_log_buf_open(void);
 __attribute__((format(printf, 2, 3)))
 int nf_log_buf_add(struct nf_log_buf *m, const char *f, ...);
+/* EMU: append n bytes as nf_log_buf_add(m, "%s", ...) would (the hand-written formatting of
+ * nf_log_syslog.c builds its pieces with lib/fmt.h and appends them with this). */
+int nf_log_buf_put(struct nf_log_buf *m, const char *s, size_t n);
 void nf_log_buf_close(struct net *net, struct nf_log_buf *m, int level);
 
 #endif

@@ -8,14 +8,19 @@
  * its own init_net, so nf_log_all_netns does not apply; UID/GID are printed for packets whose
  * socket belongs to a process (skb->sk set by a local sender), never for the stack's own
  * RSTs and ICMP errors (sent from a kernel socket, which has no file), as in Linux.
+ * EMU: the pieces are written by hand (lib/fmt.h) rather than by nf_log_buf_add's vsnprintf:
+ * the same bytes, in the same order, without parsing a format per field (the TRACE of a
+ * replayed capture is a line per rule crossed).
  */
 #include <stdlib.h>
+#include <string.h>
 #include <arpa/inet.h>
 #include <linux/icmp.h>
 #include <linux/tcp.h>
 #include <linux/udp.h>
 #include <linux/ip.h>
 #include "kernel/module.h"
+#include "lib/fmt.h"
 #include "kernel/net.h"
 #include "hooks/nf_log.h"
 #include "netstack/netdevice.h"
@@ -41,16 +46,64 @@ struct ip_auth_hdr_min {
 	__be32 spi;
 };
 
-static const char *ip4_str(char *buf, __be32 addr)
+
+/* EMU: the appends.  log_lit: a literal; log_u: "NAME=%u "; log_hex: "NAME=0x%x ". */
+#define log_lit(m, s) nf_log_buf_put((m), (s), sizeof(s) - 1)
+
+static void log_str(struct nf_log_buf *m, const char *s)
 {
-	return inet_ntop(AF_INET, &addr, buf, INET_ADDRSTRLEN);
+	nf_log_buf_put(m, s, strlen(s));
+}
+
+static void log_u(struct nf_log_buf *m, const char *name, u32 v)
+{
+	char tmp[32 + FMT_U32_MAX], *p = fmt_str(tmp, name);
+
+	p = fmt_u32(p, v);
+	*p++ = ' ';
+	nf_log_buf_put(m, tmp, (size_t)(p - tmp));
+}
+
+static void log_hex(struct nf_log_buf *m, const char *name, u32 v)
+{
+	char tmp[32 + 8], *p = fmt_str(tmp, name);
+
+	p = fmt_lit(p, "0x");
+	p = fmt_hex(p, v);
+	*p++ = ' ';
+	nf_log_buf_put(m, tmp, (size_t)(p - tmp));
+}
+
+/* "INCOMPLETE [%u bytes] " */
+static void log_incomplete(struct nf_log_buf *m, u32 bytes)
+{
+	char tmp[32], *p = fmt_lit(tmp, "INCOMPLETE [");
+
+	p = fmt_u32(p, bytes);
+	p = fmt_lit(p, " bytes] ");
+	nf_log_buf_put(m, tmp, (size_t)(p - tmp));
+}
+
+/* "OPT (" then "%02X" per byte then ") " */
+static void log_opts(struct nf_log_buf *m, const u8 *op, unsigned int optsize)
+{
+	static const char hx[] = "0123456789ABCDEF";
+
+	log_lit(m, "OPT (");
+	for (unsigned int i = 0; i < optsize; i++) {
+		char b[2] = { hx[op[i] >> 4], hx[op[i] & 15] };
+
+		nf_log_buf_put(m, b, 2);
+	}
+	log_lit(m, ") ");
 }
 
 static void nf_log_dump_sk_uid_gid(struct nf_log_buf *m, const struct sock *sk)
 {
 	if (!sk || sk->sk_kern_sock)    /* no socket, or one with no file */
 		return;
-	nf_log_buf_add(m, "UID=%u GID=%u ", sk->sk_uid, sk->sk_gid);
+	log_u(m, "UID=", sk->sk_uid);
+	log_u(m, "GID=", sk->sk_gid);
 }
 
 static int nf_log_dump_tcp_header(struct nf_log_buf *m, const struct sk_buff *skb, int fragment,
@@ -59,51 +112,57 @@ static int nf_log_dump_tcp_header(struct nf_log_buf *m, const struct sk_buff *sk
 	const struct tcphdr *th;
 	u32 flag_word;
 
-	nf_log_buf_add(m, "PROTO=TCP ");
+	log_lit(m, "PROTO=TCP ");
 	if (fragment)
 		return 0;
 
 	th = skb_header_pointer(skb, offset, sizeof(*th), NULL);
 	if (!th) {
-		nf_log_buf_add(m, "INCOMPLETE [%u bytes] ", skb->len - offset);
+		log_incomplete(m, skb->len - offset);
 		return 1;
 	}
-	nf_log_buf_add(m, "SPT=%u DPT=%u ", ntohs(th->source), ntohs(th->dest));
-	if (logflags & NF_LOG_TCPSEQ)
-		nf_log_buf_add(m, "SEQ=%u ACK=%u ", ntohl(th->seq), ntohl(th->ack_seq));
-	nf_log_buf_add(m, "WINDOW=%u ", ntohs(th->window));
+	log_u(m, "SPT=", ntohs(th->source));
+	log_u(m, "DPT=", ntohs(th->dest));
+	if (logflags & NF_LOG_TCPSEQ) {
+		log_u(m, "SEQ=", ntohl(th->seq));
+		log_u(m, "ACK=", ntohl(th->ack_seq));
+	}
+	log_u(m, "WINDOW=", ntohs(th->window));
 	memcpy(&flag_word, (const u8 *)th + 12, sizeof(flag_word));     /* tcp_flag_word(th) */
-	nf_log_buf_add(m, "RES=0x%02x ", (u8)(ntohl(flag_word & TCP_RESERVED_BITS) >> 22));
+	{       /* "RES=0x%02x " */
+		char res[12], *p = fmt_lit(res, "RES=0x");
+
+		p = fmt_hex2(p, (u8)(ntohl(flag_word & TCP_RESERVED_BITS) >> 22));
+		*p++ = ' ';
+		nf_log_buf_put(m, res, (size_t)(p - res));
+	}
 	if (th->cwr)
-		nf_log_buf_add(m, "CWR ");
+		log_lit(m, "CWR ");
 	if (th->ece)
-		nf_log_buf_add(m, "ECE ");
+		log_lit(m, "ECE ");
 	if (th->urg)
-		nf_log_buf_add(m, "URG ");
+		log_lit(m, "URG ");
 	if (th->ack)
-		nf_log_buf_add(m, "ACK ");
+		log_lit(m, "ACK ");
 	if (th->psh)
-		nf_log_buf_add(m, "PSH ");
+		log_lit(m, "PSH ");
 	if (th->rst)
-		nf_log_buf_add(m, "RST ");
+		log_lit(m, "RST ");
 	if (th->syn)
-		nf_log_buf_add(m, "SYN ");
+		log_lit(m, "SYN ");
 	if (th->fin)
-		nf_log_buf_add(m, "FIN ");
-	nf_log_buf_add(m, "URGP=%u ", ntohs(th->urg_ptr));
+		log_lit(m, "FIN ");
+	log_u(m, "URGP=", ntohs(th->urg_ptr));
 
 	if ((logflags & NF_LOG_TCPOPT) && th->doff * 4 > sizeof(struct tcphdr)) {
 		unsigned int optsize = th->doff * 4 - sizeof(struct tcphdr);
 		const u8 *op = skb_header_pointer(skb, offset + sizeof(struct tcphdr), optsize, NULL);
 
 		if (!op) {
-			nf_log_buf_add(m, "OPT (TRUNCATED)");
+			log_lit(m, "OPT (TRUNCATED)");
 			return 1;
 		}
-		nf_log_buf_add(m, "OPT (");
-		for (unsigned int i = 0; i < optsize; i++)
-			nf_log_buf_add(m, "%02X", op[i]);
-		nf_log_buf_add(m, ") ");
+		log_opts(m, op, optsize);
 	}
 	return 0;
 }
@@ -113,15 +172,17 @@ static int nf_log_dump_udp_header(struct nf_log_buf *m, const struct sk_buff *sk
 {
 	const struct udphdr *uh;
 
-	nf_log_buf_add(m, proto == IPPROTO_UDP ? "PROTO=UDP " : "PROTO=UDPLITE ");
+	log_str(m, proto == IPPROTO_UDP ? "PROTO=UDP " : "PROTO=UDPLITE ");
 	if (fragment)
 		return 0;
 	uh = skb_header_pointer(skb, offset, sizeof(*uh), NULL);
 	if (!uh) {
-		nf_log_buf_add(m, "INCOMPLETE [%u bytes] ", skb->len - offset);
+		log_incomplete(m, skb->len - offset);
 		return 1;
 	}
-	nf_log_buf_add(m, "SPT=%u DPT=%u LEN=%u ", ntohs(uh->source), ntohs(uh->dest), ntohs(uh->len));
+	log_u(m, "SPT=", ntohs(uh->source));
+	log_u(m, "DPT=", ntohs(uh->dest));
+	log_u(m, "LEN=", ntohs(uh->len));
 	return 0;
 }
 
@@ -133,40 +194,56 @@ static void dump_ipv4_packet(struct nf_log_buf *m, const struct nf_loginfo *info
 			     const struct sk_buff *skb, unsigned int iphoff)
 {
 	unsigned int logflags = info->type == NF_LOG_TYPE_LOG ? info->u.log.logflags : NF_LOG_DEFAULT_MASK;
-	char s[INET_ADDRSTRLEN], d[INET_ADDRSTRLEN];
+	static const char HX[] = "0123456789ABCDEF";
+	char tmp[128], *p;
 	const struct iphdr *ih;
 	u16 frag;
 
 	ih = skb_header_pointer(skb, iphoff, sizeof(*ih), NULL);
 	if (!ih) {
-		nf_log_buf_add(m, "TRUNCATED");
+		log_lit(m, "TRUNCATED");
 		return;
 	}
 	frag = ntohs(ih->frag_off);
-	nf_log_buf_add(m, "SRC=%s DST=%s ", ip4_str(s, ih->saddr), ip4_str(d, ih->daddr));
-	nf_log_buf_add(m, "LEN=%u TOS=0x%02X PREC=0x%02X TTL=%u ID=%u ", ntohs(ih->tot_len),
-		       ih->tos & IPTOS_TOS_MASK, ih->tos & IPTOS_PREC_MASK, ih->ttl, ntohs(ih->id));
+	/* "SRC=%s DST=%s " then "LEN=%u TOS=0x%02X PREC=0x%02X TTL=%u ID=%u " */
+	p = fmt_lit(tmp, "SRC=");
+	p = fmt_ip4(p, &ih->saddr);
+	p = fmt_lit(p, " DST=");
+	p = fmt_ip4(p, &ih->daddr);
+	*p++ = ' ';
+	nf_log_buf_put(m, tmp, (size_t)(p - tmp));
+	p = fmt_lit(tmp, "LEN=");
+	p = fmt_u32(p, ntohs(ih->tot_len));
+	p = fmt_lit(p, " TOS=0x");
+	*p++ = HX[(ih->tos & IPTOS_TOS_MASK) >> 4];
+	*p++ = HX[(ih->tos & IPTOS_TOS_MASK) & 15];
+	p = fmt_lit(p, " PREC=0x");
+	*p++ = HX[(ih->tos & IPTOS_PREC_MASK) >> 4];
+	*p++ = HX[(ih->tos & IPTOS_PREC_MASK) & 15];
+	p = fmt_lit(p, " TTL=");
+	p = fmt_u32(p, ih->ttl);
+	p = fmt_lit(p, " ID=");
+	p = fmt_u32(p, ntohs(ih->id));
+	*p++ = ' ';
+	nf_log_buf_put(m, tmp, (size_t)(p - tmp));
 	if (frag & IP_CE)
-		nf_log_buf_add(m, "CE ");
+		log_lit(m, "CE ");
 	if (frag & IP_DF)
-		nf_log_buf_add(m, "DF ");
+		log_lit(m, "DF ");
 	if (frag & IP_MF)
-		nf_log_buf_add(m, "MF ");
+		log_lit(m, "MF ");
 	if (frag & IP_OFFSET)
-		nf_log_buf_add(m, "FRAG:%u ", frag & IP_OFFSET);
+		log_u(m, "FRAG:", frag & IP_OFFSET);
 
 	if ((logflags & NF_LOG_IPOPT) && ih->ihl * 4 > sizeof(struct iphdr)) {
 		unsigned int optsize = ih->ihl * 4 - sizeof(struct iphdr);
 		const unsigned char *op = skb_header_pointer(skb, iphoff + sizeof(*ih), optsize, NULL);
 
 		if (!op) {
-			nf_log_buf_add(m, "TRUNCATED");
+			log_lit(m, "TRUNCATED");
 			return;
 		}
-		nf_log_buf_add(m, "OPT (");
-		for (unsigned int i = 0; i < optsize; i++)
-			nf_log_buf_add(m, "%02X", op[i]);
-		nf_log_buf_add(m, ") ");
+		log_opts(m, op, optsize);
 	}
 
 	switch (ih->protocol) {
@@ -187,37 +264,37 @@ static void dump_ipv4_packet(struct nf_log_buf *m, const struct nf_loginfo *info
 
 		if (frag & IP_OFFSET)
 			break;
-		nf_log_buf_add(m, "PROTO=AH ");
+		log_lit(m, "PROTO=AH ");
 		ah = skb_header_pointer(skb, iphoff + ih->ihl * 4, 12, NULL);
 		if (!ah) {
-			nf_log_buf_add(m, "INCOMPLETE [%u bytes] ", skb->len - iphoff - ih->ihl * 4);
+			log_incomplete(m, skb->len - iphoff - ih->ihl * 4);
 			break;
 		}
-		nf_log_buf_add(m, "SPI=0x%x ", ntohl(ah->spi));
+		log_hex(m, "SPI=", ntohl(ah->spi));
 		break;
 	}
 	case IPPROTO_ESP: {
 		const __be32 *spi;
 
-		nf_log_buf_add(m, "PROTO=ESP ");
+		log_lit(m, "PROTO=ESP ");
 		if (frag & IP_OFFSET)
 			break;
 		spi = skb_header_pointer(skb, iphoff + ih->ihl * 4, 8, NULL);   /* struct ip_esp_hdr */
 		if (!spi) {
-			nf_log_buf_add(m, "INCOMPLETE [%u bytes] ", skb->len - iphoff - ih->ihl * 4);
+			log_incomplete(m, skb->len - iphoff - ih->ihl * 4);
 			break;
 		}
-		nf_log_buf_add(m, "SPI=0x%x ", ntohl(spi[0]));
+		log_hex(m, "SPI=", ntohl(spi[0]));
 		break;
 	}
 	default:
-		nf_log_buf_add(m, "PROTO=%u ", ih->protocol);
+		log_u(m, "PROTO=", ih->protocol);
 	}
 
 	if ((logflags & NF_LOG_UID) && !iphoff)
 		nf_log_dump_sk_uid_gid(m, skb->sk);
 	if (!iphoff && skb->mark)
-		nf_log_buf_add(m, "MARK=0x%x ", skb->mark);
+		log_hex(m, "MARK=", skb->mark);
 }
 
 static void dump_ipv4_icmp(struct nf_log_buf *m, const struct nf_loginfo *info,
@@ -238,43 +315,48 @@ static void dump_ipv4_icmp(struct nf_log_buf *m, const struct nf_loginfo *info,
 	};
 	unsigned int l4off = iphoff + ih->ihl * 4;
 	const struct icmphdr *ich;
-	char g[INET_ADDRSTRLEN];
+	char g[32], *p;
 
-	nf_log_buf_add(m, "PROTO=ICMP ");
+	log_lit(m, "PROTO=ICMP ");
 	if (ntohs(ih->frag_off) & IP_OFFSET)
 		return;
 	ich = skb_header_pointer(skb, l4off, sizeof(*ich), NULL);
 	if (!ich) {
-		nf_log_buf_add(m, "INCOMPLETE [%u bytes] ", skb->len - l4off);
+		log_incomplete(m, skb->len - l4off);
 		return;
 	}
-	nf_log_buf_add(m, "TYPE=%u CODE=%u ", ich->type, ich->code);
+	log_u(m, "TYPE=", ich->type);
+	log_u(m, "CODE=", ich->code);
 	if (ich->type <= NR_ICMP_TYPES && required_len[ich->type] &&
 	    skb->len - l4off < required_len[ich->type]) {
-		nf_log_buf_add(m, "INCOMPLETE [%u bytes] ", skb->len - l4off);
+		log_incomplete(m, skb->len - l4off);
 		return;
 	}
 	switch (ich->type) {
 	case ICMP_ECHOREPLY:
 	case ICMP_ECHO:
-		nf_log_buf_add(m, "ID=%u SEQ=%u ", ntohs(ich->un.echo.id), ntohs(ich->un.echo.sequence));
+		log_u(m, "ID=", ntohs(ich->un.echo.id));
+		log_u(m, "SEQ=", ntohs(ich->un.echo.sequence));
 		break;
 	case ICMP_PARAMETERPROB:
-		nf_log_buf_add(m, "PARAMETER=%u ", ntohl(ich->un.gateway) >> 24);
+		log_u(m, "PARAMETER=", ntohl(ich->un.gateway) >> 24);
 		break;
 	case ICMP_REDIRECT:
-		nf_log_buf_add(m, "GATEWAY=%s ", ip4_str(g, ich->un.gateway));
+		p = fmt_lit(g, "GATEWAY=");
+		p = fmt_ip4(p, &ich->un.gateway);
+		*p++ = ' ';
+		nf_log_buf_put(m, g, (size_t)(p - g));
 		/* fall through */
 	case ICMP_DEST_UNREACH:
 	case ICMP_SOURCE_QUENCH:
 	case ICMP_TIME_EXCEEDED:
 		if (!iphoff) {  /* Only recurse once. */
-			nf_log_buf_add(m, "[");
+			log_lit(m, "[");
 			dump_ipv4_packet(m, info, skb, l4off + sizeof(*ich));
-			nf_log_buf_add(m, "] ");
+			log_lit(m, "] ");
 		}
 		if (ich->type == ICMP_DEST_UNREACH && ich->code == ICMP_FRAG_NEEDED)
-			nf_log_buf_add(m, "MTU=%u ", ntohs(ich->un.frag.mtu));
+			log_u(m, "MTU=", ntohs(ich->un.frag.mtu));
 		break;
 	}
 }
@@ -293,22 +375,46 @@ static void dump_mac_header(struct nf_log_buf *m, const struct nf_loginfo *info,
 			return;
 		s = eth->h_source;
 		d = eth->h_dest;
-		nf_log_buf_add(m, "MACSRC=%02x:%02x:%02x:%02x:%02x:%02x MACDST=%02x:%02x:%02x:%02x:%02x:%02x ",
-			       s[0], s[1], s[2], s[3], s[4], s[5], d[0], d[1], d[2], d[3], d[4], d[5]);
+		char tmp[64], *p = fmt_lit(tmp, "MACSRC=");
+		u16 proto = ntohs(eth->h_proto);
+
+		/* "MACSRC=%02x:...:%02x MACDST=%02x:...:%02x " */
+		for (int i = 0; i < ETH_ALEN; i++) {
+			if (i)
+				*p++ = ':';
+			p = fmt_hex2(p, s[i]);
+		}
+		p = fmt_lit(p, " MACDST=");
+		for (int i = 0; i < ETH_ALEN; i++) {
+			if (i)
+				*p++ = ':';
+			p = fmt_hex2(p, d[i]);
+		}
+		*p++ = ' ';
+		nf_log_buf_put(m, tmp, (size_t)(p - tmp));
 		/* EMU: VLAN tags are stripped on receive without skb->vlan_tci: no VPROTO/VID. */
-		nf_log_buf_add(m, "MACPROTO=%04x ", ntohs(eth->h_proto));
+		p = fmt_lit(tmp, "MACPROTO=");     /* "%04x " */
+		p = fmt_hex2(p, (u8)(proto >> 8));
+		p = fmt_hex2(p, (u8)proto);
+		*p++ = ' ';
+		nf_log_buf_put(m, tmp, (size_t)(p - tmp));
 		return;
 	}
 
-	nf_log_buf_add(m, "MAC=");
+	log_lit(m, "MAC=");
 	if (dev && dev->hard_header_len && skb_mac_header_was_set(skb) && mac_len != 0) {
 		const unsigned char *p = skb_mac_header(skb);
+		char b[3];
 
-		nf_log_buf_add(m, "%02x", *p++);
-		for (unsigned int i = 1; i < dev->hard_header_len; i++)
-			nf_log_buf_add(m, ":%02x", *p++);
+		fmt_hex2(b, *p++);
+		nf_log_buf_put(m, b, 2);        /* "%02x" then ":%02x" per byte */
+		b[0] = ':';
+		for (unsigned int i = 1; i < dev->hard_header_len; i++) {
+			fmt_hex2(b + 1, *p++);
+			nf_log_buf_put(m, b, 3);
+		}
 	}
-	nf_log_buf_add(m, " ");
+	log_lit(m, " ");
 }
 
 static void nf_log_ip_packet(struct net *net, u_int8_t pf, unsigned int hooknum, const struct sk_buff *skb,
@@ -321,8 +427,13 @@ static void nf_log_ip_packet(struct net *net, u_int8_t pf, unsigned int hooknum,
 	(void)hooknum;
 	if (!loginfo)
 		loginfo = &default_loginfo;
-	/* nf_log_dump_packet_common (no bridge: no PHYSIN/PHYSOUT) */
-	nf_log_buf_add(m, "%sIN=%s OUT=%s ", prefix, in ? in->name : "", out ? out->name : "");
+	/* nf_log_dump_packet_common (no bridge: no PHYSIN/PHYSOUT): "%sIN=%s OUT=%s " */
+	log_str(m, prefix);
+	log_lit(m, "IN=");
+	log_str(m, in ? in->name : "");
+	log_lit(m, " OUT=");
+	log_str(m, out ? out->name : "");
+	log_lit(m, " ");
 	if (in)
 		dump_mac_header(m, loginfo, skb);
 	dump_ipv4_packet(m, loginfo, skb, skb_network_offset(skb));

@@ -34,6 +34,33 @@ enum nfemu_event_type {
 
 struct nf_conntrack_tuple;
 struct nf_nat_range2;
+struct xt_table_info;
+
+/* What decided a drop, in binary (skb->emu_verdict; the observer names it).  A rule: the
+ * table's rules at the time, the hook being walked and the entry's offset in them (the tool
+ * finds chain and rule number as TRACE does); else the kernel function or hook that freed
+ * the packet (a string constant). */
+enum nfemu_verdict_kind {
+	NFEMU_VERDICT_NONE,
+	NFEMU_VERDICT_RULE,             /* ipt_do_table: an entry's verdict */
+	NFEMU_VERDICT_FUNC,             /* func: "ip_rcv_core", "nf_nat_ipv4_local_fn", ... */
+};
+
+enum nfemu_verdict_why {
+	NFEMU_VERDICT_BY_TARGET,        /* the entry's target said so */
+	NFEMU_VERDICT_HOTDROP,          /* a match set hotdrop */
+	NFEMU_VERDICT_JUMPSTACK,        /* the jump stack overflowed at this entry */
+};
+
+struct nfemu_verdict {
+	u8 kind;                        /* enum nfemu_verdict_kind */
+	u8 hook;                        /* RULE: NF_INET_* */
+	u8 why;                         /* RULE: enum nfemu_verdict_why */
+	u32 offset;                     /* RULE: the entry, from private->entries */
+	const char *table;              /* RULE: xt_table->name */
+	const struct xt_table_info *private;    /* RULE */
+	const char *func;               /* FUNC */
+};
 
 /* How get_unique_tuple found the tuple it returned (NFEMU_EV_NAT). */
 enum nfemu_nat_how {
@@ -63,7 +90,8 @@ struct nfemu_event {
 	const struct sk_buff *skb;
 	const struct net_device *dev;
 	enum skb_drop_reason reason;
-	const char *where;              /* "filter:INPUT:rule:3", "ip_rcv", ... */
+	const char *where;              /* a kernel function or hook ("icmp_rcv"): a constant */
+	const struct nfemu_verdict *verdict;    /* NFEMU_EV_DROP: what decided it */
 	const unsigned char *frame;
 	unsigned int frame_len;
 	const char *text;

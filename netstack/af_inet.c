@@ -205,12 +205,8 @@ void nfemu_kfree_skb_at(struct sk_buff *skb, enum skb_drop_reason reason, const 
 {
 	if (!skb)
 		return;
-	size_t n = strlen(where);
-
-	if (n >= sizeof(skb->emu_where))
-		n = sizeof(skb->emu_where) - 1;
-	memcpy(skb->emu_where, where, n);
-	skb->emu_where[n] = '\0';
+	skb->emu_verdict.kind = NFEMU_VERDICT_FUNC;
+	skb->emu_verdict.func = where;
 	kfree_skb_reason(skb, reason);
 }
 

@@ -57,7 +57,7 @@ void kfree_skb_reason(struct sk_buff *skb, enum skb_drop_reason reason)
 			.skb = skb,
 			.dev = skb->dev,
 			.reason = reason,
-			.where = skb->emu_where[0] ? skb->emu_where : NULL,
+			.verdict = &skb->emu_verdict,
 		};
 
 		nfemu_observe(skb->emu_net, &ev);

@@ -14,6 +14,7 @@
 #include <linux/if_packet.h>
 #include <linux/ip.h>
 #include "kernel/kernel.h"
+#include "kernel/observe.h"
 #include "netstack/dropreason.h"
 
 #define NFEMU_SKB_HEADROOM 128
@@ -67,7 +68,7 @@ struct sk_buff {
 	u64 emu_id;                     /* 1-based packet number in the capture; 0 = generated */
 	u64 emu_parent;                 /* for generated packets (RST, ICMP): the packet that caused it */
 	struct net *emu_net;            /* the kernel it is in, so kfree_skb_reason can report */
-	char emu_where[64];             /* the rule whose verdict decided it ("filter:INPUT:rule:3") */
+	struct nfemu_verdict emu_verdict;       /* what decided a drop (kernel/observe.h) */
 };
 
 /* A local socket as netfilter sees it (owner match, LOG --log-uid, recent --rttl). */
@@ -83,7 +84,7 @@ struct sock {
 
 struct sk_buff *alloc_skb(unsigned int size);      /* len 0, data after NFEMU_SKB_HEADROOM */
 void kfree_skb(struct sk_buff *skb);                   /* EMU: same as NOT_SPECIFIED drop */
-/* Free a dropped packet, reporting why (and skb->emu_where) to the observer. */
+/* Free a dropped packet, reporting why (and skb->emu_verdict) to the observer. */
 void kfree_skb_reason(struct sk_buff *skb, enum skb_drop_reason reason);
 /* Free a packet that was used up normally (delivered, transmitted): no drop reported. */
 void consume_skb(struct sk_buff *skb);

@@ -18,6 +18,7 @@
 #include "kernel/net.h"
 #include "kernel/module.h"
 #include "kernel/uaccess.h"
+#include "lib/fmt.h"
 #include "xtables/ip_tables.h"
 #include "hooks/nf_log.h"
 #include "netstack/netdevice.h"
@@ -157,22 +158,43 @@ static void trace_packet(struct net *net, const struct sk_buff *skb, unsigned in
 	const char *chainname, *comment;
 	unsigned int rulenum;
 
+	char prefix[NF_LOG_PREFIXLEN + 2 * XT_TABLE_MAXNAMELEN + FMT_U32_MAX], *p;
+
 	ipt_entry_location(private, hook, e, &chainname, &comment, &rulenum);
-	nf_log_trace(net, AF_INET, hook, skb, in, out, &trace_loginfo, "TRACE: %s:%s:%s:%u ",
-		     tablename, chainname, comment, rulenum);
+	/* "TRACE: %s:%s:%s:%u ", cut at NF_LOG_PREFIXLEN as nf_log_trace's vsnprintf would */
+	p = fmt_lit(prefix, "TRACE: ");
+	p = fmt_str(p, tablename);
+	*p++ = ':';
+	p = fmt_str(p, chainname);
+	*p++ = ':';
+	p = fmt_str(p, comment);
+	*p++ = ':';
+	p = fmt_u32(p, rulenum);
+	*p++ = ' ';
+	*p = '\0';
+	prefix[NF_LOG_PREFIXLEN - 1] = '\0';
+	nf_log_trace_prefix(net, AF_INET, hook, skb, in, out, &trace_loginfo, prefix);
 }
 
-/* EMU: remember which rule decided a drop, for the fate line ("filter:INPUT:rule:3"). */
+/* EMU: remember which rule decided a verdict, in binary (the observer names it, as TRACE
+ * would: "filter:INPUT:rule:3"). */
 static void ipt_note_verdict(struct sk_buff *skb, const struct xt_table *table,
 			     const struct xt_table_info *private, unsigned int hook,
-			     const struct ipt_entry *e, const char *why)
+			     const struct ipt_entry *e, enum nfemu_verdict_why why)
 {
-	const char *chainname, *comment;
-	unsigned int rulenum;
+	skb->emu_verdict.kind = NFEMU_VERDICT_RULE;
+	skb->emu_verdict.hook = (u8)hook;
+	skb->emu_verdict.why = (u8)why;
+	skb->emu_verdict.offset = (u32)((const char *)e - (const char *)private->entries);
+	skb->emu_verdict.table = table->name;
+	skb->emu_verdict.private = private;
+}
 
-	ipt_entry_location(private, hook, e, &chainname, &comment, &rulenum);
-	snprintf(skb->emu_where, sizeof(skb->emu_where), "%s:%s:%s:%u%s", table->name, chainname,
-		 comment, rulenum, why);
+void ipt_verdict_location(const struct xt_table_info *private, unsigned int hook, unsigned int offset,
+			  const char **chainname, const char **comment, unsigned int *rulenum)
+{
+	ipt_entry_location(private, hook, get_entry(private->entries, offset), chainname, comment,
+			   rulenum);
 }
 
 /*
@@ -253,7 +275,7 @@ unsigned int ipt_do_table(void *priv, struct sk_buff *skb, const struct nf_hook_
 				if (v != XT_RETURN) {
 					verdict = (unsigned int)(-v) - 1;
 					if (verdict == NF_DROP)
-						ipt_note_verdict(skb, table, private, hook, e, "");
+						ipt_note_verdict(skb, table, private, hook, e, NFEMU_VERDICT_BY_TARGET);
 					break;
 				}
 				if (stackidx == 0) {
@@ -268,7 +290,7 @@ unsigned int ipt_do_table(void *priv, struct sk_buff *skb, const struct nf_hook_
 			    !(e->ip.flags & IPT_F_GOTO)) {
 				if (stackidx >= private->stacksize) {
 					verdict = NF_DROP;
-					ipt_note_verdict(skb, table, private, hook, e, " (jumpstack overflow)");
+					ipt_note_verdict(skb, table, private, hook, e, NFEMU_VERDICT_JUMPSTACK);
 					break;
 				}
 				jumpstack[stackidx++] = e;
@@ -289,13 +311,13 @@ unsigned int ipt_do_table(void *priv, struct sk_buff *skb, const struct nf_hook_
 		} else {
 			/* Verdict */
 			if ((verdict & NF_VERDICT_MASK) == NF_DROP)
-				ipt_note_verdict(skb, table, private, hook, e, "");
+				ipt_note_verdict(skb, table, private, hook, e, NFEMU_VERDICT_BY_TARGET);
 			break;
 		}
 	} while (!acpar.hotdrop);
 
 	if (acpar.hotdrop) {
-		ipt_note_verdict(skb, table, private, hook, e, " (hotdrop)");
+		ipt_note_verdict(skb, table, private, hook, e, NFEMU_VERDICT_HOTDROP);
 		return NF_DROP;
 	}
 	return verdict;

@@ -59,6 +59,11 @@ void ipt_unregister_table_exit(struct net *net, const char *name);
 /* The packet path: walk the table registered as priv for the hook in state. */
 unsigned int ipt_do_table(void *priv, struct sk_buff *skb, const struct nf_hook_state *state);
 
+/* EMU: where the entry at offset in private's rules is, as TRACE names it (chain, and
+ * "rule"/"return"/"policy" with its number): for the observer's skb->emu_verdict. */
+void ipt_verdict_location(const struct xt_table_info *private, unsigned int hook, unsigned int offset,
+			  const char **chainname, const char **comment, unsigned int *rulenum);
+
 /* EMU: -EOPNOTSUPP (with the rule named in buf) if a rule uses an extension that nfemu
  * validates but does not emulate at run time; replay refuses such rulesets. */
 int ipt_check_emulated(struct net *net, char *buf, size_t len);

@@ -121,10 +121,11 @@ static void observe(void *ctx, const struct nfemu_event *ev)
 	}
 }
 
-static void log_sink(void *ctx, int level, const char *line)
+static void log_sink(void *ctx, int level, const char *line, size_t len)
 {
 	struct env *e = ctx;
 
+	assert_int_equal(len, strlen(line));
 	if (e->nlog < MAX_SEEN)
 		snprintf(e->log[e->nlog++], sizeof(e->log[0]), "<%d>%s", level, line);
 }

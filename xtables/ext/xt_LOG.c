@@ -20,8 +20,9 @@ static unsigned int log_tg(struct sk_buff *skb, const struct xt_action_param *pa
 	li.u.log.level = loginfo->level;
 	li.u.log.logflags = loginfo->logflags;
 
-	nf_log_packet(xt_net(par), xt_family(par), xt_hooknum(par), skb, xt_in(par), xt_out(par),
-		      &li, "%s", loginfo->prefix);
+	/* EMU: the prefix as is (nf_log_packet(..., "%s", prefix) without the format pass) */
+	nf_log_packet_prefix(xt_net(par), xt_family(par), xt_hooknum(par), skb, xt_in(par), xt_out(par),
+			     &li, loginfo->prefix);
 	return XT_CONTINUE;
 }
 
