@@ -39,6 +39,7 @@ static void nf_defrag_morph(struct sk_buff *skb, struct sk_buff *whole)
 	skb->emu_verdict = orig.emu_verdict;
 	/* whole now owns the original buffer: free it with the shell */
 	whole->head = orig.head;
+	whole->emu_headcap = orig.emu_headcap;
 	whole->_nfct = 0;
 	whole->next = NULL;
 	consume_skb(whole);

@@ -59,6 +59,7 @@ void net_free(struct net *net)
 	}
 	module_unload_all(net);
 	inet_net_exit(net);     /* devices, routes, neighbours, fragments, peers */
+	skb_caches_drain();     /* EMU: the skb caches are the process's; empty them with the kernel */
 	free(net);
 }
 

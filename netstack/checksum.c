@@ -5,6 +5,7 @@
  * EMU: sums are computed bytewise relative to the buffer, so the buffer's alignment does
  * not matter; CHECKSUM_COMPLETE's skb->csum update is left out (no skb->csum).
  */
+#include <string.h>
 #include "netstack/checksum.h"
 #include "netstack/skbuff.h"
 
@@ -17,14 +18,25 @@ static u32 from64to32(u64 x)
 	return (u32)x;
 }
 
-/* 16-bit words in memory order (little-endian loads), as the kernel sums them. */
+/* 16-bit words in memory order (little-endian loads), as the kernel sums them.  EMU: eight
+ * bytes at a time, each added as two 32-bit halves (2^16 = 1 in the ones' complement sum, so
+ * the folded result is the one the 16-bit words give). */
 __wsum csum_partial(const void *buff, int len, __wsum wsum)
 {
 	const unsigned char *p = buff;
 	u64 sum = (u32)wsum;
-	int i;
+	int i = 0;
 
-	for (i = 0; i + 1 < len; i += 2)
+	for (; i + 8 <= len; i += 8) {
+		u64 w;
+
+		memcpy(&w, p + i, sizeof(w));
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+		w = __builtin_bswap64(w);
+#endif
+		sum += (w & 0xffffffffu) + (w >> 32);
+	}
+	for (; i + 1 < len; i += 2)
 		sum += (u32)p[i] | ((u32)p[i + 1] << 8);
 	if (len > 0 && (len & 1))
 		sum += p[len - 1];

@@ -19,16 +19,144 @@ const char *skb_drop_reason_name(enum skb_drop_reason reason)
 	return reason < SKB_DROP_REASON_MAX ? drop_reasons[reason] : "NOT_SPECIFIED";
 }
 
+/* ------------------------------------------------------------------------------------------
+ * EMU: the caches.  Linux allocates sk_buffs from skbuff_head_cache and data from per-size
+ * kmalloc caches; nfemu keeps freed ones on free lists, so a replayed packet allocates nothing
+ * in the common case.  Data buffers come in power-of-two classes (skb->end stays the size
+ * asked for: it is what truesize and tailroom see).  Under AddressSanitizer the caches are
+ * off, so a use after free is still caught.
+ */
+#if defined(__SANITIZE_ADDRESS__)
+#define SKB_CACHES 0
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SKB_CACHES 0
+#endif
+#endif
+#ifndef SKB_CACHES
+#define SKB_CACHES 1
+#endif
+
+#define SKB_HEAD_MIN_SHIFT 8            /* 256 bytes */
+#define SKB_HEAD_CLASSES 10             /* up to 128 KiB */
+#define SKB_CACHE_KEEP 1024             /* per list: what a burst freed beyond this goes back */
+
+struct skb_free {
+	struct skb_free *next;
+};
+
+static struct skb_cache {
+	struct skb_free *skbs;
+	unsigned int nskbs;
+	struct skb_free *heads[SKB_HEAD_CLASSES];
+	unsigned int nheads[SKB_HEAD_CLASSES];
+} skb_cache;
+
+/* The class of a buffer of size bytes, SKB_HEAD_CLASSES if none (allocated as is). */
+static unsigned int skb_head_class(unsigned int size)
+{
+	unsigned int c = 0;
+
+	while (c < SKB_HEAD_CLASSES && (1u << (SKB_HEAD_MIN_SHIFT + c)) < size)
+		c++;
+	return c;
+}
+
+static unsigned char *skb_head_alloc(unsigned int size, unsigned int *cap)
+{
+	unsigned int c = skb_head_class(size ? size : 1);
+	unsigned char *head;
+
+	if (!SKB_CACHES || c == SKB_HEAD_CLASSES) {
+		*cap = size ? size : 1;
+		return calloc(1, *cap);
+	}
+	*cap = 1u << (SKB_HEAD_MIN_SHIFT + c);
+	if (skb_cache.heads[c]) {
+		head = (unsigned char *)skb_cache.heads[c];
+		skb_cache.heads[c] = skb_cache.heads[c]->next;
+		skb_cache.nheads[c]--;
+	} else {
+		head = malloc(*cap);
+		if (!head)
+			return NULL;
+	}
+	memset(head, 0, size);  /* as calloc: bytes never written read as zero */
+	return head;
+}
+
+static void skb_head_free(unsigned char *head, unsigned int cap)
+{
+	unsigned int c = skb_head_class(cap);
+
+	if (!head)
+		return;
+	if (!SKB_CACHES || c == SKB_HEAD_CLASSES || cap != 1u << (SKB_HEAD_MIN_SHIFT + c) ||
+	    skb_cache.nheads[c] >= SKB_CACHE_KEEP) {
+		free(head);
+		return;
+	}
+	((struct skb_free *)head)->next = skb_cache.heads[c];
+	skb_cache.heads[c] = (struct skb_free *)head;
+	skb_cache.nheads[c]++;
+}
+
+static struct sk_buff *skb_struct_alloc(void)
+{
+	struct sk_buff *skb;
+
+	if (!SKB_CACHES || !skb_cache.skbs)
+		return calloc(1, sizeof(*skb));
+	skb = (struct sk_buff *)skb_cache.skbs;
+	skb_cache.skbs = skb_cache.skbs->next;
+	skb_cache.nskbs--;
+	memset(skb, 0, sizeof(*skb));
+	return skb;
+}
+
+static void skb_struct_free(struct sk_buff *skb)
+{
+	if (!SKB_CACHES || skb_cache.nskbs >= SKB_CACHE_KEEP) {
+		free(skb);
+		return;
+	}
+	((struct skb_free *)skb)->next = skb_cache.skbs;
+	skb_cache.skbs = (struct skb_free *)skb;
+	skb_cache.nskbs++;
+}
+
+void skb_caches_drain(void)
+{
+	while (skb_cache.skbs) {
+		struct skb_free *f = skb_cache.skbs;
+
+		skb_cache.skbs = f->next;
+		free(f);
+	}
+	skb_cache.nskbs = 0;
+	for (unsigned int c = 0; c < SKB_HEAD_CLASSES; c++) {
+		while (skb_cache.heads[c]) {
+			struct skb_free *f = skb_cache.heads[c];
+
+			skb_cache.heads[c] = f->next;
+			free(f);
+		}
+		skb_cache.nheads[c] = 0;
+	}
+}
+
+/* ------------------------------------------------------------------------------------------ */
+
 struct sk_buff *alloc_skb(unsigned int size)
 {
-	struct sk_buff *skb = calloc(1, sizeof(*skb));
+	struct sk_buff *skb = skb_struct_alloc();
 
 	if (!skb)
 		return NULL;
 	skb->end = NFEMU_SKB_HEADROOM + size;
-	skb->head = calloc(1, skb->end ? skb->end : 1);
+	skb->head = skb_head_alloc(skb->end, &skb->emu_headcap);
 	if (!skb->head) {
-		free(skb);
+		skb_struct_free(skb);
 		return NULL;
 	}
 	skb->data = skb->head + NFEMU_SKB_HEADROOM;
@@ -43,8 +171,8 @@ void consume_skb(struct sk_buff *skb)
 	if (!skb)
 		return;
 	nf_reset_ct(skb);       /* skb_release_head_state: the packet's conntrack reference */
-	free(skb->head);
-	free(skb);
+	skb_head_free(skb->head, skb->emu_headcap);
+	skb_struct_free(skb);
 }
 
 void kfree_skb_reason(struct sk_buff *skb, enum skb_drop_reason reason)
@@ -72,15 +200,15 @@ void kfree_skb(struct sk_buff *skb)
 
 struct sk_buff *skb_copy(const struct sk_buff *skb)
 {
-	struct sk_buff *n = malloc(sizeof(*n));
+	struct sk_buff *n = skb_struct_alloc();
 
 	if (!n)
 		return NULL;
 	*n = *skb;
 	n->next = NULL;
-	n->head = malloc(skb->end ? skb->end : 1);
+	n->head = skb_head_alloc(skb->end, &n->emu_headcap);
 	if (!n->head) {
-		free(n);
+		skb_struct_free(n);
 		return NULL;
 	}
 	memcpy(n->head, skb->head, skb->end);
@@ -126,8 +254,8 @@ void skb_trim(struct sk_buff *skb, unsigned int len)
 
 int pskb_expand_head(struct sk_buff *skb, unsigned int nhead, unsigned int ntail)
 {
-	unsigned int size = nhead + skb->end + ntail;
-	unsigned char *data = calloc(1, size ? size : 1);
+	unsigned int size = nhead + skb->end + ntail, cap;
+	unsigned char *data = skb_head_alloc(size, &cap);
 
 	if (!data)
 		return -ENOMEM;
@@ -139,8 +267,9 @@ int pskb_expand_head(struct sk_buff *skb, unsigned int nhead, unsigned int ntail
 		skb->network_header += nhead;
 	if (skb->transport_header != SKB_HDR_UNSET)
 		skb->transport_header += nhead;
-	free(skb->head);
+	skb_head_free(skb->head, skb->emu_headcap);
 	skb->head = data;
+	skb->emu_headcap = cap;
 	skb->end = size;
 	return 0;
 }

@@ -69,6 +69,7 @@ struct sk_buff {
 	u64 emu_parent;                 /* for generated packets (RST, ICMP): the packet that caused it */
 	struct net *emu_net;            /* the kernel it is in, so kfree_skb_reason can report */
 	struct nfemu_verdict emu_verdict;       /* what decided a drop (kernel/observe.h) */
+	unsigned int emu_headcap;       /* bytes allocated at head (>= end: a cache class) */
 };
 
 /* A local socket as netfilter sees it (owner match, LOG --log-uid, recent --rttl). */
@@ -89,6 +90,8 @@ void kfree_skb_reason(struct sk_buff *skb, enum skb_drop_reason reason);
 /* Free a packet that was used up normally (delivered, transmitted): no drop reported. */
 void consume_skb(struct sk_buff *skb);
 struct sk_buff *skb_copy(const struct sk_buff *skb);
+/* EMU: give the cached sk_buffs and buffers back to the allocator (at exit, for leak checks). */
+void skb_caches_drain(void);
 unsigned char *skb_put(struct sk_buff *skb, unsigned int len);
 unsigned char *skb_push(struct sk_buff *skb, unsigned int len);
 unsigned char *skb_pull(struct sk_buff *skb, unsigned int len);

@@ -66,13 +66,18 @@ static bool unconditional(const struct ipt_entry *e)
 
 #define NF_INVF(ptr, flag, boolean) ((boolean) ^ !!((ptr)->invflags & (flag)))
 
-/* Compare IFNAMSIZ bytes of a device name with a rule's name under its mask ('+' wildcard). */
+/* Compare IFNAMSIZ bytes of a device name with a rule's name under its mask ('+' wildcard),
+ * a word at a time as x_tables.h does (EMU: memcpy'd words, no alignment assumed). */
 static unsigned long ifname_compare_aligned(const char *_a, const char *_b, const char *_mask)
 {
-	unsigned long ret = 0;
+	unsigned long a[IFNAMSIZ / sizeof(unsigned long)], b[IFNAMSIZ / sizeof(unsigned long)];
+	unsigned long mask[IFNAMSIZ / sizeof(unsigned long)], ret = 0;
 
-	for (int i = 0; i < IFNAMSIZ; i++)
-		ret |= (unsigned char)((_a[i] ^ _b[i]) & _mask[i]);
+	memcpy(a, _a, IFNAMSIZ);
+	memcpy(b, _b, IFNAMSIZ);
+	memcpy(mask, _mask, IFNAMSIZ);
+	for (unsigned int i = 0; i < IFNAMSIZ / sizeof(unsigned long); i++)
+		ret |= (a[i] ^ b[i]) & mask[i];
 	return ret;
 }
 

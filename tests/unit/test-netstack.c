@@ -20,6 +20,7 @@
 #include "kernel/module.h"
 #include "kernel/net.h"
 #include "emu/topology.h"
+#include "netstack/checksum.h"
 #include "netstack/icmp.h"
 #include "netstack/inet.h"
 #include "netstack/ip.h"
@@ -899,9 +900,41 @@ static void test_topology_forms(void **state)
 	net_free(net);
 }
 
+/* csum_partial sums 8 bytes at a time: the folded sum must be the 16-bit words' sum for
+ * every length and start (odd ones included) and every initial sum. */
+static void test_csum_partial_words(void **state)
+{
+	unsigned char buf[300];
+	u32 seed = 12345;
+
+	(void)state;
+	for (unsigned int i = 0; i < sizeof(buf); i++) {
+		seed = seed * 1103515245u + 12345u;
+		buf[i] = (unsigned char)(seed >> 16);
+	}
+	memset(buf + 100, 0xff, 40);    /* runs that carry */
+	for (int start = 0; start < 9; start++)
+		for (int len = 0; len + start <= (int)sizeof(buf); len++) {
+			u64 ref = 0x1234;
+			u32 r;
+
+			for (int i = 0; i + 1 < len; i += 2)
+				ref += (u32)buf[start + i] | ((u32)buf[start + i + 1] << 8);
+			if (len & 1)
+				ref += buf[start + len - 1];
+			while (ref >> 16)
+				ref = (ref & 0xffff) + (ref >> 16);
+			r = (u32)csum_partial(buf + start, len, (__wsum)0x1234);
+			while (r >> 16)
+				r = (r & 0xffff) + (r >> 16);
+			assert_int_equal(r, (u32)ref);
+		}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_csum_partial_words),
 		cmocka_unit_test_setup_teardown(test_route_lookup, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_route_metric_and_remove, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_rst_bytes, fx_setup, fx_teardown),
