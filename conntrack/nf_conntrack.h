@@ -136,17 +136,13 @@ struct nf_conn_seqadj {
 	struct nf_ct_seqadj seq[IP_CT_DIR_MAX];
 };
 
-/* EMU: the kernel's struct nf_ct_ext is a header plus variable-offset areas. */
+/* The extensions of an entry, as the kernel lays them out: a header of offsets, then the
+ * area of each extension added, in the order added, each 8-aligned; nf_ct_ext_add grows it
+ * (krealloc), so an entry pays only for what it uses. */
 struct nf_ct_ext {
-	u16 present;                    /* bit per enum nf_ct_ext_id */
-	struct nf_conn_help help;
-	struct nf_conn_acct acct;
-	struct nf_conntrack_ecache ecache;
-	struct nf_conn_tstamp tstamp;
-	struct nf_conn_timeout timeout;
-	struct nf_conn_labels labels;
-	struct nf_conn_nat nat;
-	struct nf_conn_seqadj seqadj;
+	u8 offset[NF_CT_EXT_NUM];       /* from the start of the ext; 0: not added */
+	u16 len;                        /* bytes in use */
+	char data[] __attribute__((aligned(8)));
 };
 
 /* ---------------------------------------------------------------- the connection */
@@ -302,8 +298,11 @@ static inline bool nf_ct_should_gc(const struct nf_conn *ct)
 
 static inline bool nf_ct_ext_exist(const struct nf_conn *ct, enum nf_ct_ext_id id)
 {
-	return ct->ext && (ct->ext->present & (1u << id));
+	return ct->ext && ct->ext->offset[id];
 }
+
+/* EMU: give the entry cache's free objects back to malloc (with a kernel's teardown). */
+void nf_conntrack_cache_shrink(void);
 
 /* The extension's slot, or NULL when it was not added. */
 void *nf_ct_ext_find(const struct nf_conn *ct, enum nf_ct_ext_id id);

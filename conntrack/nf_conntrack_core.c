@@ -17,6 +17,7 @@
 #include <linux/ip.h>
 #include "kernel/net.h"
 #include "kernel/clock.h"
+#include "kernel/slab.h"
 #include "conntrack/nf_conntrack.h"
 #include "conntrack/nf_conntrack_ecache.h"
 #include "conntrack/nf_conntrack_expect.h"
@@ -203,17 +204,6 @@ bool nf_ct_invert_tuple(struct nf_conntrack_tuple *inverse, const struct nf_conn
  * Extensions
  */
 
-static const size_t nf_ct_ext_offset[NF_CT_EXT_NUM] = {
-	[NF_CT_EXT_HELPER] = offsetof(struct nf_ct_ext, help),
-	[NF_CT_EXT_ACCT] = offsetof(struct nf_ct_ext, acct),
-	[NF_CT_EXT_ECACHE] = offsetof(struct nf_ct_ext, ecache),
-	[NF_CT_EXT_TSTAMP] = offsetof(struct nf_ct_ext, tstamp),
-	[NF_CT_EXT_TIMEOUT] = offsetof(struct nf_ct_ext, timeout),
-	[NF_CT_EXT_LABELS] = offsetof(struct nf_ct_ext, labels),
-	[NF_CT_EXT_NAT] = offsetof(struct nf_ct_ext, nat),
-	[NF_CT_EXT_SEQADJ] = offsetof(struct nf_ct_ext, seqadj),
-};
-
 static const size_t nf_ct_ext_size[NF_CT_EXT_NUM] = {
 	[NF_CT_EXT_HELPER] = sizeof(struct nf_conn_help),
 	[NF_CT_EXT_ACCT] = sizeof(struct nf_conn_acct),
@@ -225,34 +215,59 @@ static const size_t nf_ct_ext_size[NF_CT_EXT_NUM] = {
 	[NF_CT_EXT_SEQADJ] = sizeof(struct nf_conn_seqadj),
 };
 
+#define NF_CT_EXT_ALIGN 8
+
 void *nf_ct_ext_find(const struct nf_conn *ct, enum nf_ct_ext_id id)
 {
-	if (!nf_ct_ext_exist(ct, id) || !nf_ct_ext_size[id])
+	if (!nf_ct_ext_exist(ct, id))
 		return NULL;
-	return (char *)ct->ext + nf_ct_ext_offset[id];
+	return (char *)ct->ext + ct->ext->offset[id];
 }
 
+/* nf_ct_ext_add(): grow the area by the extension's (aligned) size.  EMU: realloc may move
+ * the area; the helper's expectation list head is the one pointer into it (Linux's is an
+ * hlist that is still empty here: extensions are only added before confirmation). */
 void *nf_ct_ext_add(struct nf_conn *ct, enum nf_ct_ext_id id)
 {
-	void *slot;
+	struct nf_ct_ext *old = ct->ext, *new;
+	unsigned int oldlen, newoff, newlen;
+	struct list_head *oldexp = NULL;
 
 	/* Conntrack must not be confirmed to avoid races on reallocation. */
 	if (nf_ct_is_confirmed(ct) || id >= NF_CT_EXT_NUM || !nf_ct_ext_size[id])
 		return NULL;
-	if (!ct->ext) {
-		ct->ext = calloc(1, sizeof(*ct->ext));
-		if (!ct->ext)
-			return NULL;
-		INIT_LIST_HEAD(&ct->ext->help.expectations);
-	}
 	if (nf_ct_ext_exist(ct, id))
 		return NULL;
-	slot = (char *)ct->ext + nf_ct_ext_offset[id];
-	memset(slot, 0, nf_ct_ext_size[id]);
+	oldlen = old ? old->len : sizeof(struct nf_ct_ext);
+	newoff = (oldlen + NF_CT_EXT_ALIGN - 1) & ~(NF_CT_EXT_ALIGN - 1u);
+	newlen = newoff + (unsigned int)nf_ct_ext_size[id];
+	if (newoff > 255)
+		return NULL;    /* u8 offsets: every extension at once fits well below */
+	if (old && old->offset[NF_CT_EXT_HELPER])
+		oldexp = &((struct nf_conn_help *)((char *)old + old->offset[NF_CT_EXT_HELPER]))->expectations;
+	new = realloc(old, newlen);
+	if (!new)
+		return NULL;
+	if (!old)
+		memset(new, 0, sizeof(*new));
+	if (oldexp && (struct nf_ct_ext *)new != old) {
+		struct list_head *h = &((struct nf_conn_help *)((char *)new +
+							    new->offset[NF_CT_EXT_HELPER]))->expectations;
+
+		if (h->next == oldexp) {
+			INIT_LIST_HEAD(h);
+		} else {
+			h->next->prev = h;
+			h->prev->next = h;
+		}
+	}
+	memset((char *)new + newoff, 0, newlen - newoff);
+	new->offset[id] = (u8)newoff;
+	new->len = (u16)newlen;
+	ct->ext = new;
 	if (id == NF_CT_EXT_HELPER)
-		INIT_LIST_HEAD(&ct->ext->help.expectations);
-	ct->ext->present |= (u16)(1u << id);
-	return slot;
+		INIT_LIST_HEAD(&((struct nf_conn_help *)((char *)new + newoff))->expectations);
+	return (char *)new + newoff;
 }
 
 /* nf_conntrack_acct.c / nf_conntrack_timestamp.c: the extensions the sysctls ask for. */
@@ -333,6 +348,14 @@ static void nf_ct_table_full_warn(struct net *net)
 
 static bool early_drop(struct net *net, unsigned int hash);
 
+/* nf_conntrack_cachep: the entries' cache (EMU: one for the process, as Linux's is global). */
+static struct kmem_cache nf_conntrack_cachep = KMEM_CACHE_INIT(struct nf_conn, 4096);
+
+void nf_conntrack_cache_shrink(void)
+{
+	kmem_cache_shrink(&nf_conntrack_cachep);
+}
+
 static struct nf_conn *__nf_conntrack_alloc(struct net *net, const struct nf_conntrack_zone *zone,
 					    const struct nf_conntrack_tuple *orig,
 					    const struct nf_conntrack_tuple *repl, u32 hash)
@@ -351,7 +374,7 @@ static struct nf_conn *__nf_conntrack_alloc(struct net *net, const struct nf_con
 			return ERR_PTR(-ENOMEM);
 		}
 	}
-	ct = calloc(1, sizeof(*ct));
+	ct = kmem_cache_zalloc(&nf_conntrack_cachep);
 	if (!ct) {
 		net->ct.count--;
 		return ERR_PTR(-ENOMEM);
@@ -391,7 +414,7 @@ void nf_conntrack_free(struct nf_conn *ct)
 	if (!list_empty(&ct->emu_list))
 		list_del_init(&ct->emu_list);
 	free(ct->ext);
-	free(ct);
+	kmem_cache_free(&nf_conntrack_cachep, ct);
 	net->ct.count--;
 }
 

@@ -44,6 +44,9 @@ struct nfemu_capture {
 	u64 size;               /* 0 when unknown (not a regular file) */
 	/* classic pcap */
 	pcap_t *pcap;
+	u64 rec_off;            /* the next record's offset (ftell once, then counted) */
+	unsigned int rec_hdr;   /* a record header's size (16; 24 in the "modified" format), 0
+				 * until the first record measured it */
 	/* pcapng */
 	FILE *f;
 	u64 pos;                /* offset of the next block */
@@ -419,14 +422,27 @@ static int classic_next(struct nfemu_capture *cap, struct nfemu_capture_pkt *pkt
 {
 	struct pcap_pkthdr *h;
 	const u_char *data;
-	long off = ftell(pcap_file(cap->pcap));
-	int ret = pcap_next_ex(cap->pcap, &h, &data);
+	long off;
+	int ret;
 
+	if (!cap->rec_hdr) {
+		long at = ftell(pcap_file(cap->pcap));
+
+		cap->rec_off = at < 0 ? 0 : (u64)at;
+	}
+	off = (long)cap->rec_off;
+	ret = pcap_next_ex(cap->pcap, &h, &data);
 	if (ret == PCAP_ERROR_BREAK)
 		return 0;
 	if (ret != 1)
 		return capture_err(err, errlen, -EINVAL, "%s: byte %ld: %s", cap->path, off,
 				   pcap_geterr(cap->pcap));
+	if (!cap->rec_hdr) {     /* the first record tells the header's size */
+		long at = ftell(pcap_file(cap->pcap));
+
+		cap->rec_hdr = at > off + (long)h->caplen ? (unsigned int)(at - off - (long)h->caplen) : 16;
+	}
+	cap->rec_off += cap->rec_hdr + h->caplen;
 	pkt->ts_ns = (u64)h->ts.tv_sec * CAPTURE_NSEC_PER_SEC + (u64)h->ts.tv_usec;
 	pkt->linktype = pcap_linktype(pcap_datalink(cap->pcap));
 	pkt->data = data;
@@ -504,8 +520,11 @@ int nfemu_capture_next(struct nfemu_capture *cap, struct nfemu_capture_pkt *pkt,
 u64 nfemu_capture_tell(const struct nfemu_capture *cap)
 {
 	if (cap->pcap) {
-		long off = ftell(pcap_file(cap->pcap));
+		long off;
 
+		if (cap->rec_hdr)
+			return cap->rec_off;
+		off = ftell(pcap_file(cap->pcap));
 		return off < 0 ? 0 : (u64)off;
 	}
 	return cap->pos;

@@ -64,7 +64,29 @@ struct replay {
 	FILE *trace, *jsonl;
 	char unknown_ifs[8][64];        /* pcapng interface names already said to be unknown */
 	unsigned int nunknown;
+	/* What the FIB says about a source address (is it the host's, which interface routes
+	 * back to it), kept per address: the routes do not change while a capture is replayed,
+	 * and a capture's packets come from few sources.  Direct-mapped. */
+	struct replay_src {
+		__be32 saddr;
+		bool valid, local;
+		struct net_device *back;
+	} src_cache[1024];
 };
+
+static struct replay_src *replay_src(struct replay *r, __be32 saddr)
+{
+	u32 h = (u32)saddr * 2654435761u;
+	struct replay_src *c = &r->src_cache[h >> 22];
+
+	if (!c->valid || c->saddr != saddr) {
+		c->saddr = saddr;
+		c->valid = true;
+		c->local = nfemu_addr_is_local(r->net, saddr);
+		c->back = nfemu_dev_route_back(r->net, saddr);
+	}
+	return c;
+}
 
 static void replay_usage(FILE *f)
 {
@@ -418,7 +440,7 @@ static struct net_device *replay_ingress(struct replay *r, const struct nfemu_ca
 		}
 	}
 	*by = NFEMU_INGRESS_ROUTE;
-	return have_saddr ? nfemu_dev_route_back(r->net, saddr) : NULL;
+	return have_saddr ? replay_src(r, saddr)->back : NULL;
 }
 
 static void replay_skb_init(struct replay *r, struct sk_buff *skb, u64 n, u64 ts_ns)
@@ -533,7 +555,7 @@ static bool replay_sent_by_host(struct replay *r, const struct nfemu_capture_pkt
 {
 	struct net_device *dev;
 
-	if (!nfemu_addr_is_local(r->net, saddr))
+	if (!replay_src(r, saddr)->local)
 		return false;
 	if (!fr->has_eth || (pkt->ifname && !strcmp(pkt->ifname, "lo")))
 		return true;

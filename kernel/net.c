@@ -12,6 +12,7 @@
 #include "kernel/random.h"
 #include "xtables/ip_tables.h"
 #include "netstack/inet.h"
+#include "conntrack/nf_conntrack.h"
 
 struct net *net_alloc(void)
 {
@@ -59,7 +60,9 @@ void net_free(struct net *net)
 	}
 	module_unload_all(net);
 	inet_net_exit(net);     /* devices, routes, neighbours, fragments, peers */
-	skb_caches_drain();     /* EMU: the skb caches are the process's; empty them with the kernel */
+	/* EMU: the skb and conntrack caches are the process's: empty them with the kernel */
+	skb_caches_drain();
+	nf_conntrack_cache_shrink();
 	free(net);
 }
 

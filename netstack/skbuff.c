@@ -4,6 +4,7 @@
  */
 #include <stdlib.h>
 #include "kernel/net.h"
+#include "kernel/slab.h"
 #include "netstack/checksum.h"
 #include "netstack/skbuff.h"
 #include "conntrack/nf_conntrack_common.h"
@@ -21,36 +22,16 @@ const char *skb_drop_reason_name(enum skb_drop_reason reason)
 
 /* ------------------------------------------------------------------------------------------
  * EMU: the caches.  Linux allocates sk_buffs from skbuff_head_cache and data from per-size
- * kmalloc caches; nfemu keeps freed ones on free lists, so a replayed packet allocates nothing
- * in the common case.  Data buffers come in power-of-two classes (skb->end stays the size
- * asked for: it is what truesize and tailroom see).  Under AddressSanitizer the caches are
- * off, so a use after free is still caught.
+ * kmalloc caches; nfemu keeps freed ones on free lists (kernel/slab.h), so a replayed packet
+ * allocates nothing in the common case.  Data buffers come in power-of-two classes (skb->end
+ * stays the size asked for: it is what truesize and tailroom see).
  */
-#if defined(__SANITIZE_ADDRESS__)
-#define SKB_CACHES 0
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define SKB_CACHES 0
-#endif
-#endif
-#ifndef SKB_CACHES
-#define SKB_CACHES 1
-#endif
-
 #define SKB_HEAD_MIN_SHIFT 8            /* 256 bytes */
 #define SKB_HEAD_CLASSES 10             /* up to 128 KiB */
-#define SKB_CACHE_KEEP 1024             /* per list: what a burst freed beyond this goes back */
+#define SKB_CACHE_KEEP 1024             /* per cache: what a burst freed beyond this goes back */
 
-struct skb_free {
-	struct skb_free *next;
-};
-
-static struct skb_cache {
-	struct skb_free *skbs;
-	unsigned int nskbs;
-	struct skb_free *heads[SKB_HEAD_CLASSES];
-	unsigned int nheads[SKB_HEAD_CLASSES];
-} skb_cache;
+static struct kmem_cache skbuff_head_cache = KMEM_CACHE_INIT(struct sk_buff, SKB_CACHE_KEEP);
+static struct kmem_cache skb_data_cache[SKB_HEAD_CLASSES];
 
 /* The class of a buffer of size bytes, SKB_HEAD_CLASSES if none (allocated as is). */
 static unsigned int skb_head_class(unsigned int size)
@@ -65,98 +46,50 @@ static unsigned int skb_head_class(unsigned int size)
 static unsigned char *skb_head_alloc(unsigned int size, unsigned int *cap)
 {
 	unsigned int c = skb_head_class(size ? size : 1);
-	unsigned char *head;
+	struct kmem_cache *kc;
 
-	if (!SKB_CACHES || c == SKB_HEAD_CLASSES) {
-		*cap = size ? size : 1;
-		return calloc(1, *cap);
+	if (c == SKB_HEAD_CLASSES) {
+		*cap = size;
+		return calloc(1, size);
 	}
-	*cap = 1u << (SKB_HEAD_MIN_SHIFT + c);
-	if (skb_cache.heads[c]) {
-		head = (unsigned char *)skb_cache.heads[c];
-		skb_cache.heads[c] = skb_cache.heads[c]->next;
-		skb_cache.nheads[c]--;
-	} else {
-		head = malloc(*cap);
-		if (!head)
-			return NULL;
+	kc = &skb_data_cache[c];
+	if (!kc->size) {
+		kc->size = 1u << (SKB_HEAD_MIN_SHIFT + c);
+		kc->keep = SKB_CACHE_KEEP;
 	}
-	memset(head, 0, size);  /* as calloc: bytes never written read as zero */
-	return head;
+	*cap = (unsigned int)kc->size;
+	return kmem_cache_zalloc(kc);   /* as calloc: bytes never written read as zero */
 }
 
 static void skb_head_free(unsigned char *head, unsigned int cap)
 {
 	unsigned int c = skb_head_class(cap);
 
-	if (!head)
-		return;
-	if (!SKB_CACHES || c == SKB_HEAD_CLASSES || cap != 1u << (SKB_HEAD_MIN_SHIFT + c) ||
-	    skb_cache.nheads[c] >= SKB_CACHE_KEEP) {
+	if (c == SKB_HEAD_CLASSES || skb_data_cache[c].size != cap)
 		free(head);
-		return;
-	}
-	((struct skb_free *)head)->next = skb_cache.heads[c];
-	skb_cache.heads[c] = (struct skb_free *)head;
-	skb_cache.nheads[c]++;
-}
-
-static struct sk_buff *skb_struct_alloc(void)
-{
-	struct sk_buff *skb;
-
-	if (!SKB_CACHES || !skb_cache.skbs)
-		return calloc(1, sizeof(*skb));
-	skb = (struct sk_buff *)skb_cache.skbs;
-	skb_cache.skbs = skb_cache.skbs->next;
-	skb_cache.nskbs--;
-	memset(skb, 0, sizeof(*skb));
-	return skb;
-}
-
-static void skb_struct_free(struct sk_buff *skb)
-{
-	if (!SKB_CACHES || skb_cache.nskbs >= SKB_CACHE_KEEP) {
-		free(skb);
-		return;
-	}
-	((struct skb_free *)skb)->next = skb_cache.skbs;
-	skb_cache.skbs = (struct skb_free *)skb;
-	skb_cache.nskbs++;
+	else
+		kmem_cache_free(&skb_data_cache[c], head);
 }
 
 void skb_caches_drain(void)
 {
-	while (skb_cache.skbs) {
-		struct skb_free *f = skb_cache.skbs;
-
-		skb_cache.skbs = f->next;
-		free(f);
-	}
-	skb_cache.nskbs = 0;
-	for (unsigned int c = 0; c < SKB_HEAD_CLASSES; c++) {
-		while (skb_cache.heads[c]) {
-			struct skb_free *f = skb_cache.heads[c];
-
-			skb_cache.heads[c] = f->next;
-			free(f);
-		}
-		skb_cache.nheads[c] = 0;
-	}
+	kmem_cache_shrink(&skbuff_head_cache);
+	for (unsigned int c = 0; c < SKB_HEAD_CLASSES; c++)
+		kmem_cache_shrink(&skb_data_cache[c]);
 }
 
 /* ------------------------------------------------------------------------------------------ */
 
 struct sk_buff *alloc_skb(unsigned int size)
 {
-	struct sk_buff *skb = skb_struct_alloc();
+	struct sk_buff *skb = kmem_cache_zalloc(&skbuff_head_cache);
 
 	if (!skb)
 		return NULL;
 	skb->end = NFEMU_SKB_HEADROOM + size;
 	skb->head = skb_head_alloc(skb->end, &skb->emu_headcap);
 	if (!skb->head) {
-		skb_struct_free(skb);
+		kmem_cache_free(&skbuff_head_cache, skb);
 		return NULL;
 	}
 	skb->data = skb->head + NFEMU_SKB_HEADROOM;
@@ -172,7 +105,7 @@ void consume_skb(struct sk_buff *skb)
 		return;
 	nf_reset_ct(skb);       /* skb_release_head_state: the packet's conntrack reference */
 	skb_head_free(skb->head, skb->emu_headcap);
-	skb_struct_free(skb);
+	kmem_cache_free(&skbuff_head_cache, skb);
 }
 
 void kfree_skb_reason(struct sk_buff *skb, enum skb_drop_reason reason)
@@ -200,7 +133,7 @@ void kfree_skb(struct sk_buff *skb)
 
 struct sk_buff *skb_copy(const struct sk_buff *skb)
 {
-	struct sk_buff *n = skb_struct_alloc();
+	struct sk_buff *n = kmem_cache_zalloc(&skbuff_head_cache);
 
 	if (!n)
 		return NULL;
@@ -208,7 +141,7 @@ struct sk_buff *skb_copy(const struct sk_buff *skb)
 	n->next = NULL;
 	n->head = skb_head_alloc(skb->end, &n->emu_headcap);
 	if (!n->head) {
-		skb_struct_free(n);
+		kmem_cache_free(&skbuff_head_cache, n);
 		return NULL;
 	}
 	memcpy(n->head, skb->head, skb->end);
