@@ -14,12 +14,6 @@
 #include "kernel/net.h"
 #include "hooks/nf_log.h"
 
-#define S_SIZE (1024 - (sizeof(unsigned int) + 1))
-
-struct nf_log_buf {
-	unsigned int count;
-	char buf[S_SIZE + 1];
-};
 
 int nf_log_register(struct net *net, u_int8_t pf, const struct nf_logger *logger)
 {
@@ -208,46 +202,39 @@ struct nf_log_buf *nf_log_buf_open(void)
 
 int nf_log_buf_add(struct nf_log_buf *m, const char *f, ...)
 {
+	size_t room = NF_LOG_EMU_LINE - m->count;
 	va_list args;
 	int len;
 
-	if (m->count < S_SIZE) {
-		va_start(args, f);
-		len = vsnprintf(m->buf + m->count, S_SIZE - m->count, f, args);
-		va_end(args);
-		if (len > 0 && m->count + len < S_SIZE) {
-			m->count += len;
-			return 0;
-		}
-	}
-	m->count = S_SIZE;
-	return -1;
+	if (m->count >= S_SIZE)
+		return -1;      /* Linux stops adding once the line is full */
+	va_start(args, f);
+	len = vsnprintf(m->buf + m->count, room + 1, f, args);
+	va_end(args);
+	if (len < 0)
+		return -1;
+	m->count += (size_t)len <= room ? (unsigned int)len : (unsigned int)room;
+	return m->count < S_SIZE ? 0 : -1;
 }
 
-/* What nf_log_buf_add(m, "%s", ...) of these n bytes does, truncation included: a piece that
- * does not fit is cut at the buffer's end and the line is full. */
 int nf_log_buf_put(struct nf_log_buf *m, const char *s, size_t n)
 {
-	if (m->count < S_SIZE) {
-		if (m->count + n < S_SIZE) {
-			memcpy(m->buf + m->count, s, n);
-			m->count += (unsigned int)n;
-			return 0;
-		}
-		memcpy(m->buf + m->count, s, S_SIZE - 1 - m->count);
-		m->buf[S_SIZE - 1] = '\0';
-	}
-	m->count = S_SIZE;
-	return -1;
+	size_t room = NF_LOG_EMU_LINE - m->count;
+
+	if (n > room)
+		n = room;
+	memcpy(m->buf + m->count, s, n);
+	m->count += (unsigned int)n;
+	return m->count < S_SIZE ? 0 : -1;
 }
 
+/* The line as Linux's S_SIZE buffer keeps it: at most S_SIZE - 1 bytes (a piece that did not
+ * fit was cut at the end, and nothing after it kept). */
 void nf_log_buf_close(struct net *net, struct nf_log_buf *m, int level)
 {
-	size_t len = m->count;
+	size_t len = m->count < S_SIZE - 1 ? m->count : S_SIZE - 1;
 
-	m->buf[m->count] = 0;
-	if (m->count == S_SIZE)
-		len = strlen(m->buf);   /* cut: the line ends where the last piece was cut */
+	m->buf[len] = 0;
 	if (net->nf.log.sink)
 		net->nf.log.sink(net->nf.log.sink_ctx, level, m->buf, len);
 	if (m == &nf_log_emu_buf)

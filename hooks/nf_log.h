@@ -92,13 +92,25 @@ void nf_log_trace_prefix(struct net *net, u_int8_t pf, unsigned int hooknum, con
 			 const struct net_device *in, const struct net_device *out,
 			 const struct nf_loginfo *li, const char *prefix);
 
-/* nf_log_buf: build one log line, then hand it to the kernel log at a level. */
-struct nf_log_buf;
+/* nf_log_buf: build one log line, then hand it to the kernel log at a level.  Linux keeps
+ * S_SIZE bytes: a piece that does not fit is cut there and nothing after it is kept, so a
+ * line is the first S_SIZE - 1 bytes of what was added.
+ * EMU: the line is built in a larger buffer, and cut to that when it is closed: the logger
+ * appends its fields without a check each (NF_LOG_EMU_LINE bounds the longest line
+ * nf_log_syslog writes: a 127-byte prefix and an ICMP error quoting a TCP header, IP and TCP
+ * options on both, are about 1100 bytes). */
+#define S_SIZE (1024 - (sizeof(unsigned int) + 1))
+#define NF_LOG_EMU_LINE 2048
+
+struct nf_log_buf {
+	unsigned int count;
+	char buf[NF_LOG_EMU_LINE + 1];
+};
+
 struct nf_log_buf *nf_log_buf_open(void);
 __attribute__((format(printf, 2, 3)))
 int nf_log_buf_add(struct nf_log_buf *m, const char *f, ...);
-/* EMU: append n bytes as nf_log_buf_add(m, "%s", ...) would (the hand-written formatting of
- * nf_log_syslog.c builds its pieces with lib/fmt.h and appends them with this). */
+/* EMU: append n bytes as nf_log_buf_add(m, "%s", ...) would. */
 int nf_log_buf_put(struct nf_log_buf *m, const char *s, size_t n);
 void nf_log_buf_close(struct net *net, struct nf_log_buf *m, int level);
 

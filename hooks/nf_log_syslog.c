@@ -47,55 +47,64 @@ struct ip_auth_hdr_min {
 };
 
 
-/* EMU: the appends.  log_lit: a literal; log_u: "NAME=%u "; log_hex: "NAME=0x%x ". */
-#define log_lit(m, s) nf_log_buf_put((m), (s), sizeof(s) - 1)
-
-static void log_str(struct nf_log_buf *m, const char *s)
+/* EMU: the appends, written in place (the buffer holds any line this logger writes: see
+ * NF_LOG_EMU_LINE).  log_lit: a literal; log_u: "NAME=%u "; log_hex: "NAME=0x%x ". */
+static inline char *log_pos(struct nf_log_buf *m)
 {
-	nf_log_buf_put(m, s, strlen(s));
+	return m->buf + m->count;
 }
 
-static void log_u(struct nf_log_buf *m, const char *name, u32 v)
+static inline void log_end(struct nf_log_buf *m, char *p)
 {
-	char tmp[32 + FMT_U32_MAX], *p = fmt_str(tmp, name);
+	m->count = (unsigned int)(p - m->buf);
+}
 
-	p = fmt_u32(p, v);
+#define log_lit(m, s) log_end((m), fmt_lit(log_pos(m), (s)))
+#define log_u(m, name, v) log_end((m), log_u_(log_pos(m), name, sizeof(name) - 1, (v)))
+#define log_hex(m, name, v) log_end((m), log_hex_(log_pos(m), name, sizeof(name) - 1, (v)))
+
+static inline void log_str(struct nf_log_buf *m, const char *s)
+{
+	log_end(m, fmt_str(log_pos(m), s));
+}
+
+static inline char *log_u_(char *p, const char *name, size_t n, u32 v)
+{
+	memcpy(p, name, n);
+	p = fmt_u32(p + n, v);
 	*p++ = ' ';
-	nf_log_buf_put(m, tmp, (size_t)(p - tmp));
+	return p;
 }
 
-static void log_hex(struct nf_log_buf *m, const char *name, u32 v)
+static inline char *log_hex_(char *p, const char *name, size_t n, u32 v)
 {
-	char tmp[32 + 8], *p = fmt_str(tmp, name);
-
-	p = fmt_lit(p, "0x");
+	memcpy(p, name, n);
+	p = fmt_lit(p + n, "0x");
 	p = fmt_hex(p, v);
 	*p++ = ' ';
-	nf_log_buf_put(m, tmp, (size_t)(p - tmp));
+	return p;
 }
 
 /* "INCOMPLETE [%u bytes] " */
 static void log_incomplete(struct nf_log_buf *m, u32 bytes)
 {
-	char tmp[32], *p = fmt_lit(tmp, "INCOMPLETE [");
+	char *p = fmt_lit(log_pos(m), "INCOMPLETE [");
 
 	p = fmt_u32(p, bytes);
-	p = fmt_lit(p, " bytes] ");
-	nf_log_buf_put(m, tmp, (size_t)(p - tmp));
+	log_end(m, fmt_lit(p, " bytes] "));
 }
 
-/* "OPT (" then "%02X" per byte then ") " */
+/* "OPT (" then "%02X" per byte then ") " (at most 40 bytes of options) */
 static void log_opts(struct nf_log_buf *m, const u8 *op, unsigned int optsize)
 {
 	static const char hx[] = "0123456789ABCDEF";
+	char *p = fmt_lit(log_pos(m), "OPT (");
 
-	log_lit(m, "OPT (");
 	for (unsigned int i = 0; i < optsize; i++) {
-		char b[2] = { hx[op[i] >> 4], hx[op[i] & 15] };
-
-		nf_log_buf_put(m, b, 2);
+		*p++ = hx[op[i] >> 4];
+		*p++ = hx[op[i] & 15];
 	}
-	log_lit(m, ") ");
+	log_end(m, fmt_lit(p, ") "));
 }
 
 static void nf_log_dump_sk_uid_gid(struct nf_log_buf *m, const struct sock *sk)
@@ -130,11 +139,11 @@ static int nf_log_dump_tcp_header(struct nf_log_buf *m, const struct sk_buff *sk
 	log_u(m, "WINDOW=", ntohs(th->window));
 	memcpy(&flag_word, (const u8 *)th + 12, sizeof(flag_word));     /* tcp_flag_word(th) */
 	{       /* "RES=0x%02x " */
-		char res[12], *p = fmt_lit(res, "RES=0x");
+		char *p = fmt_lit(log_pos(m), "RES=0x");
 
 		p = fmt_hex2(p, (u8)(ntohl(flag_word & TCP_RESERVED_BITS) >> 22));
 		*p++ = ' ';
-		nf_log_buf_put(m, res, (size_t)(p - res));
+		log_end(m, p);
 	}
 	if (th->cwr)
 		log_lit(m, "CWR ");
@@ -195,8 +204,8 @@ static void dump_ipv4_packet(struct nf_log_buf *m, const struct nf_loginfo *info
 {
 	unsigned int logflags = info->type == NF_LOG_TYPE_LOG ? info->u.log.logflags : NF_LOG_DEFAULT_MASK;
 	static const char HX[] = "0123456789ABCDEF";
-	char tmp[128], *p;
 	const struct iphdr *ih;
+	char *p;
 	u16 frag;
 
 	ih = skb_header_pointer(skb, iphoff, sizeof(*ih), NULL);
@@ -206,13 +215,11 @@ static void dump_ipv4_packet(struct nf_log_buf *m, const struct nf_loginfo *info
 	}
 	frag = ntohs(ih->frag_off);
 	/* "SRC=%s DST=%s " then "LEN=%u TOS=0x%02X PREC=0x%02X TTL=%u ID=%u " */
-	p = fmt_lit(tmp, "SRC=");
+	p = fmt_lit(log_pos(m), "SRC=");
 	p = fmt_ip4(p, &ih->saddr);
 	p = fmt_lit(p, " DST=");
 	p = fmt_ip4(p, &ih->daddr);
-	*p++ = ' ';
-	nf_log_buf_put(m, tmp, (size_t)(p - tmp));
-	p = fmt_lit(tmp, "LEN=");
+	p = fmt_lit(p, " LEN=");
 	p = fmt_u32(p, ntohs(ih->tot_len));
 	p = fmt_lit(p, " TOS=0x");
 	*p++ = HX[(ih->tos & IPTOS_TOS_MASK) >> 4];
@@ -225,7 +232,7 @@ static void dump_ipv4_packet(struct nf_log_buf *m, const struct nf_loginfo *info
 	p = fmt_lit(p, " ID=");
 	p = fmt_u32(p, ntohs(ih->id));
 	*p++ = ' ';
-	nf_log_buf_put(m, tmp, (size_t)(p - tmp));
+	log_end(m, p);
 	if (frag & IP_CE)
 		log_lit(m, "CE ");
 	if (frag & IP_DF)
@@ -315,7 +322,7 @@ static void dump_ipv4_icmp(struct nf_log_buf *m, const struct nf_loginfo *info,
 	};
 	unsigned int l4off = iphoff + ih->ihl * 4;
 	const struct icmphdr *ich;
-	char g[32], *p;
+	char *p;
 
 	log_lit(m, "PROTO=ICMP ");
 	if (ntohs(ih->frag_off) & IP_OFFSET)
@@ -342,10 +349,10 @@ static void dump_ipv4_icmp(struct nf_log_buf *m, const struct nf_loginfo *info,
 		log_u(m, "PARAMETER=", ntohl(ich->un.gateway) >> 24);
 		break;
 	case ICMP_REDIRECT:
-		p = fmt_lit(g, "GATEWAY=");
+		p = fmt_lit(log_pos(m), "GATEWAY=");
 		p = fmt_ip4(p, &ich->un.gateway);
 		*p++ = ' ';
-		nf_log_buf_put(m, g, (size_t)(p - g));
+		log_end(m, p);
 		/* fall through */
 	case ICMP_DEST_UNREACH:
 	case ICMP_SOURCE_QUENCH:
@@ -375,7 +382,7 @@ static void dump_mac_header(struct nf_log_buf *m, const struct nf_loginfo *info,
 			return;
 		s = eth->h_source;
 		d = eth->h_dest;
-		char tmp[64], *p = fmt_lit(tmp, "MACSRC=");
+		char *p = fmt_lit(log_pos(m), "MACSRC=");
 		u16 proto = ntohs(eth->h_proto);
 
 		/* "MACSRC=%02x:...:%02x MACDST=%02x:...:%02x " */
@@ -391,28 +398,27 @@ static void dump_mac_header(struct nf_log_buf *m, const struct nf_loginfo *info,
 			p = fmt_hex2(p, d[i]);
 		}
 		*p++ = ' ';
-		nf_log_buf_put(m, tmp, (size_t)(p - tmp));
 		/* EMU: VLAN tags are stripped on receive without skb->vlan_tci: no VPROTO/VID. */
-		p = fmt_lit(tmp, "MACPROTO=");     /* "%04x " */
+		p = fmt_lit(p, "MACPROTO=");       /* "%04x " */
 		p = fmt_hex2(p, (u8)(proto >> 8));
 		p = fmt_hex2(p, (u8)proto);
 		*p++ = ' ';
-		nf_log_buf_put(m, tmp, (size_t)(p - tmp));
+		log_end(m, p);
 		return;
 	}
 
 	log_lit(m, "MAC=");
 	if (dev && dev->hard_header_len && skb_mac_header_was_set(skb) && mac_len != 0) {
-		const unsigned char *p = skb_mac_header(skb);
-		char b[3];
+		const unsigned char *h = skb_mac_header(skb);
+		/* EMU: at most 64 bytes, for NF_LOG_EMU_LINE's bound (Ethernet and VLAN: 14, 18) */
+		unsigned int n = dev->hard_header_len < 64 ? dev->hard_header_len : 64;
+		char *p = fmt_hex2(log_pos(m), *h++);  /* "%02x" then ":%02x" per byte */
 
-		fmt_hex2(b, *p++);
-		nf_log_buf_put(m, b, 2);        /* "%02x" then ":%02x" per byte */
-		b[0] = ':';
-		for (unsigned int i = 1; i < dev->hard_header_len; i++) {
-			fmt_hex2(b + 1, *p++);
-			nf_log_buf_put(m, b, 3);
+		for (unsigned int i = 1; i < n; i++) {
+			*p++ = ':';
+			p = fmt_hex2(p, *h++);
 		}
+		log_end(m, p);
 	}
 	log_lit(m, " ");
 }

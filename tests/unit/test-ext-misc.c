@@ -100,7 +100,7 @@ struct env {
 	unsigned int ntx;
 	char notes[MAX_SEEN][256];
 	unsigned int nnotes;
-	char log[MAX_SEEN][1100];
+	char log[MAX_SEEN][1100];      /* a line is at most S_SIZE - 1 (1018) bytes */
 	unsigned int nlog;
 	u64 npkt;
 };
@@ -343,6 +343,43 @@ static unsigned int run_target(struct env *e, const char *name, u8 rev, const vo
 }
 
 /* ================================================================== mark, comment */
+
+/* A log line is what Linux's S_SIZE buffer keeps: the first S_SIZE - 1 bytes of what was
+ * added, a piece that did not fit cut at the end, nothing after it (nf_log_buf_put and
+ * nf_log_buf_add alike); a line that fits is whole. */
+static void test_nf_log_buf_cut(void **state)
+{
+	struct env *e = *state;
+	char piece[100], want[S_SIZE + 200];
+	struct nf_log_buf *m;
+	size_t n = 0;
+
+	memset(piece, 'a', sizeof(piece));
+	m = nf_log_buf_open();
+	for (unsigned int i = 0; i < 12; i++) {         /* 1200 bytes: past S_SIZE */
+		piece[0] = (char)('A' + i);
+		if (i & 1)
+			nf_log_buf_add(m, "%.*s", (int)sizeof(piece), piece);
+		else
+			nf_log_buf_put(m, piece, sizeof(piece));
+		memcpy(want + n, piece, sizeof(piece));
+		n += sizeof(piece);
+	}
+	e->nlog = 0;
+	nf_log_buf_close(e->net, m, 4);
+	assert_int_equal(e->nlog, 1);
+	want[S_SIZE - 1] = '\0';
+	assert_int_equal(strlen(e->log[0]), 3 + S_SIZE - 1);   /* "<4>" */
+	assert_string_equal(e->log[0] + 3, want);
+
+	m = nf_log_buf_open();
+	nf_log_buf_put(m, "short ", 6);
+	nf_log_buf_add(m, "%u", 42u);
+	e->nlog = 0;
+	nf_log_buf_close(e->net, m, 6);
+	assert_int_equal(e->nlog, 1);
+	assert_string_equal(e->log[0], "<6>short 42");
+}
 
 static void test_mark(void **state)
 {
@@ -1877,6 +1914,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+		T(test_nf_log_buf_cut),
 		T(test_mark),
 		T(test_comment),
 		T(test_limit_token_bucket),
