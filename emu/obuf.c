@@ -77,8 +77,23 @@ void obuf_json_str(struct obuf *b, const char *s, size_t n)
 
 	obuf_putc(b, '"');
 	for (;;) {
-		unsigned char c = p < end ? *p : 0;
+		unsigned char c;
 		unsigned int u;
+
+		/* eight bytes at a time while none needs a look: none below 0x20, none '"' or
+		 * '\\', none from 0x80 (SWAR: a byte's high bit says it is one) */
+		while (end - p >= 8) {
+			const u64 ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+			u64 w, q, bs;
+
+			memcpy(&w, p, 8);
+			q = w ^ (ones * '"');
+			bs = w ^ (ones * '\\');
+			if (((w - ones * 0x20) | (q - ones) | (bs - ones) | w) & highs)
+				break;
+			p += 8;
+		}
+		c = p < end ? *p : 0;
 
 		if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
 			p++;
