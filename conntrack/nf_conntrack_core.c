@@ -406,7 +406,7 @@ void nf_conntrack_free(struct nf_conn *ct)
 {
 	struct net *net = nf_ct_net(ct);
 
-	nf_ct_observe(ct, NULL, "%s", nf_ct_is_confirmed(ct) ? "freed" : "freed, never confirmed");
+	nf_ct_observe(ct, NULL, NFEMU_CT_FREED, NULL, 0, 0);
 	/* a source binding leaves NAT's bysource hash with the entry */
 	if ((ct->status & IPS_SRC_NAT_DONE) && net->nf.nat_hook)
 		net->nf.nat_hook->remove_nat_bysrc(ct);
@@ -502,7 +502,7 @@ bool nf_ct_delete(struct nf_conn *ct, u32 portid, int report)
 		nf_ct_helper_destroy(ct);
 		__nf_ct_delete_from_lists(ct);
 		nf_ct_add_to_ecache_list(ct);
-		nf_ct_observe(ct, NULL, "[DESTROY] %s: event not delivered, on the dying list", why);
+		nf_ct_observe(ct, NULL, NFEMU_CT_DESTROY_DYING, why, 0, 0);
 		nf_conntrack_ecache_work(net, NFCT_ECACHE_DESTROY_FAIL);
 		return false;
 	}
@@ -510,7 +510,7 @@ bool nf_ct_delete(struct nf_conn *ct, u32 portid, int report)
 		nf_conntrack_ecache_work(net, NFCT_ECACHE_DESTROY_SENT);
 	nf_ct_helper_destroy(ct);       /* nf_ct_delete_from_lists() */
 	__nf_ct_delete_from_lists(ct);
-	nf_ct_observe(ct, NULL, "[DESTROY] %s, out of the hash", why);
+	nf_ct_observe(ct, NULL, NFEMU_CT_DESTROY, why, 0, 0);
 	nf_ct_put(ct);
 	return true;
 }
@@ -838,7 +838,7 @@ int nf_conntrack_confirm(struct sk_buff *skb)
 		if (ret == NF_ACCEPT)
 			nf_ct_observe_events(ct, skb);
 		else
-			nf_ct_observe(ct, skb, "not confirmed: the packet is dropped");
+			nf_ct_observe(ct, skb, NFEMU_CT_NOT_CONFIRMED, NULL, 0, 0);
 	}
 	return ret;
 }
@@ -1177,16 +1177,12 @@ static struct nf_conntrack_tuple_hash *init_conntrack(struct net *net, struct nf
 	ct->ct_general.use = 1;
 	list_add_tail(&ct->emu_list, &net->ct.unconfirmed);     /* EMU */
 	if (exp) {
-		char master[96];
-
-		nf_ct_describe(exp->master, master, sizeof(master));
-		nf_ct_observe(ct, skb, "new, expected (RELATED to %s), on the unconfirmed list",
-			      master);
+		nf_ct_observe(ct, skb, NFEMU_CT_UNCONFIRMED, NULL, 0, 0);
 		if (exp->expectfn)
 			exp->expectfn(ct, exp);
 		nf_ct_expect_put(exp);
 	} else {
-		nf_ct_observe(ct, skb, "new, on the unconfirmed list");
+		nf_ct_observe(ct, skb, NFEMU_CT_UNCONFIRMED, NULL, 0, 0);
 	}
 	return &ct->tuplehash[IP_CT_DIR_ORIGINAL];
 }

@@ -203,7 +203,7 @@ static enum retry_state ecache_work_evict_list(struct net *net)
 	while (!list_empty(&evicted)) {
 		ct = list_first_entry(&evicted, struct nf_conn, emu_list);
 		list_del_init(&ct->emu_list);
-		nf_ct_observe(ct, NULL, "destroy event redelivered: off the dying list");
+		nf_ct_observe(ct, NULL, NFEMU_CT_REDELIVERED, NULL, 0, 0);
 		nf_ct_put(ct);
 	}
 	return ret;
@@ -258,85 +258,46 @@ void nf_conntrack_ecache_run(struct net *net)
  * EMU: the observer
  */
 
-static int ip4_str(char *buf, size_t len, __be32 a)
+static void nf_ct_observe_ev(struct net *net, const struct sk_buff *skb, const struct nfemu_ct_event *ce)
 {
-	const u8 *b = (const u8 *)&a;
+	struct nfemu_event ev = { .type = NFEMU_EV_CT, .skb = skb, .ct = ce };
 
-	return snprintf(buf, len, "%u.%u.%u.%u", b[0], b[1], b[2], b[3]);
-}
-
-int nf_ct_describe(const struct nf_conn *ct, char *buf, size_t len)
-{
-	const struct nf_conntrack_tuple *t = &ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple;
-	char s[16], d[16];
-
-	ip4_str(s, sizeof(s), t->src.u3.ip);
-	ip4_str(d, sizeof(d), t->dst.u3.ip);
-	switch (t->dst.protonum) {
-	case IPPROTO_TCP:
-	case IPPROTO_UDP:
-		return snprintf(buf, len, "%s %s:%u>%s:%u", t->dst.protonum == IPPROTO_TCP ? "tcp" : "udp",
-				s, ntohs(t->src.u.all), d, ntohs(t->dst.u.all));
-	case IPPROTO_ICMP:
-		return snprintf(buf, len, "icmp %s>%s type %u id %u", s, d, t->dst.u.icmp.type,
-				ntohs(t->src.u.icmp.id));
-	default:
-		return snprintf(buf, len, "proto %u %s>%s", t->dst.protonum, s, d);
-	}
-}
-
-void nf_ct_observe(const struct nf_conn *ct, const struct sk_buff *skb, const char *fmt, ...)
-{
-	struct net *net = nf_ct_net(ct);
-	struct nfemu_event ev = { .type = NFEMU_EV_CT, .skb = skb };
-	char text[240], desc[96];
-	va_list ap;
-
-	if (!net || !net->observer.event || !net->observer.ct_events)
-		return;
 	if (!skb)
 		ev.skb = net->ct.emu_skb;
-	nf_ct_describe(ct, desc, sizeof(desc));
-	va_start(ap, fmt);
-	vsnprintf(text, sizeof(text), fmt, ap);
-	va_end(ap);
-	ev.where = desc;
-	ev.text = text;
 	nfemu_observe(net, &ev);
 }
 
-void nf_ct_observe_exp(const struct nf_conntrack_expect *exp, const char *fmt, ...)
+void nf_ct_observe(const struct nf_conn *ct, const struct sk_buff *skb, enum nfemu_ct_what what,
+		   const char *str, u32 a, u32 b)
 {
-	const struct nf_conntrack_tuple *t = &exp->tuple;
-	struct net *net = nf_ct_exp_net(exp);
-	struct nfemu_event ev = { .type = NFEMU_EV_CT };
-	char text[240], desc[128], s[16], d[16], sp[8] = "*";
-	va_list ap;
+	struct net *net = nf_ct_net(ct);
+	struct nfemu_ct_event ce = { .what = (u8)what, .str = str, .a = a, .b = b, .ct = ct };
 
 	if (!net || !net->observer.event || !net->observer.ct_events)
 		return;
-	ev.skb = net->ct.emu_skb;
-	ip4_str(s, sizeof(s), t->src.u3.ip);
-	ip4_str(d, sizeof(d), t->dst.u3.ip);
-	if (exp->mask.src.u.all)
-		snprintf(sp, sizeof(sp), "%u", ntohs(t->src.u.all));
-	snprintf(desc, sizeof(desc), "expect %s %s:%s>%s:%u",
-		 t->dst.protonum == IPPROTO_TCP ? "tcp" : t->dst.protonum == IPPROTO_UDP ? "udp" : "proto",
-		 exp->mask.src.u3.ip ? s : "*", sp, d, ntohs(t->dst.u.all));
-	va_start(ap, fmt);
-	vsnprintf(text, sizeof(text), fmt, ap);
-	va_end(ap);
-	ev.where = desc;
-	ev.text = text;
-	nfemu_observe(net, &ev);
+	if (what == NFEMU_CT_FREED)
+		ce.flag = nf_ct_is_confirmed(ct);
+	if (what == NFEMU_CT_UNCONFIRMED)
+		ce.master = ct->master;
+	nf_ct_observe_ev(net, skb, &ce);
+}
+
+void nf_ct_observe_exp(const struct nf_conntrack_expect *exp, enum nfemu_ct_what what, bool flag,
+		       u32 a)
+{
+	struct net *net = nf_ct_exp_net(exp);
+	struct nfemu_ct_event ce = { .what = (u8)what, .flag = flag, .a = a, .exp = exp };
+
+	if (!net || !net->observer.event || !net->observer.ct_events)
+		return;
+	nf_ct_observe_ev(net, NULL, &ce);
 }
 
 void nf_ct_observe_events(struct nf_conn *ct, const struct sk_buff *skb)
 {
-	const struct nf_conntrack_l4proto *l4 = nf_ct_l4proto_find(nf_ct_protonum(ct));
+	const struct nf_conntrack_l4proto *l4;
 	unsigned int ev = ct->emu_events;
-	char what[96] = "";
-	int n = 0;
+	struct nfemu_ct_event ce = { .ct = ct };
 
 	if (!ev)
 		return;
@@ -346,28 +307,15 @@ void nf_ct_observe_events(struct nf_conn *ct, const struct sk_buff *skb)
 	/* as nf_ct_deliver_cached_events: a dying entry's updates are not sent */
 	if (!nf_ct_is_confirmed(ct) || nf_ct_is_dying(ct))
 		return;
-	if (l4->state_name)
-		n += snprintf(what + n, sizeof(what) - (size_t)n, " %s", l4->state_name(ct));
-	if (ev & (1u << IPCT_REPLY))
-		n += snprintf(what + n, sizeof(what) - (size_t)n, " seen-reply");
-	if (ev & (1u << IPCT_ASSURED))
-		n += snprintf(what + n, sizeof(what) - (size_t)n, " assured");
-	if (ev & (1u << IPCT_MARK))
-		n += snprintf(what + n, sizeof(what) - (size_t)n, " mark=%u", ct->mark);
-	if (ev & (1u << IPCT_HELPER)) {
-		const struct nf_conn_help *help = nfct_help(ct);
-
-		n += snprintf(what + n, sizeof(what) - (size_t)n, " helper=%s",
-			      help && help->helper ? help->helper->name : "none");
-	}
+	l4 = nf_ct_l4proto_find(nf_ct_protonum(ct));
+	ce.state = l4->state_name ? l4->state_name(ct) : NULL;
+	ce.events = ev;
 	if (ev & ((1u << IPCT_NEW) | (1u << IPCT_RELATED))) {
-		char master[96] = "";
-
-		if ((ev & (1u << IPCT_RELATED)) && ct->master) {
-			memcpy(master, " related to ", 12);
-			nf_ct_describe(ct->master, master + 12, sizeof(master) - 12);
-		}
-		nf_ct_observe(ct, skb, "[NEW]%s%s, confirmed into the hash", what, master);
-	} else
-		nf_ct_observe(ct, skb, "[UPDATE]%s", what);
+		ce.what = NFEMU_CT_CONFIRMED;
+		if (ev & (1u << IPCT_RELATED))
+			ce.master = ct->master;
+	} else {
+		ce.what = NFEMU_CT_UPDATE;
+	}
+	nf_ct_observe_ev(nf_ct_net(ct), skb, &ce);
 }

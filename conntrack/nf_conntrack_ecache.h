@@ -79,17 +79,15 @@ void nf_conntrack_ecache_run(struct net *net);
 
 /* ---------------------------------------------------------------- EMU: the observer */
 
-/* An NFEMU_EV_CT event about ct for the replay's --explain trace and JSON Lines: where is
- * the entry ("tcp 10.0.0.1:1024>10.0.0.2:80"), text what happened ("new, on the unconfirmed
- * list").  skb NULL: the packet conntrack is working on, if any. */
-__attribute__((format(printf, 3, 4)))
-void nf_ct_observe(const struct nf_conn *ct, const struct sk_buff *skb, const char *fmt, ...);
-/* The same about an expectation (where: "expect tcp 192.0.2.10:*>198.51.100.20:51210"). */
-__attribute__((format(printf, 2, 3)))
-void nf_ct_observe_exp(const struct nf_conntrack_expect *exp, const char *fmt, ...);
+/* An NFEMU_EV_CT event about ct for the replay's --explain trace and JSON Lines (only when
+ * the observer asked for them: net->observer.ct_events).  str, a, b: see enum nfemu_ct_what.
+ * skb NULL: the packet conntrack is working on, if any. */
+void nf_ct_observe(const struct nf_conn *ct, const struct sk_buff *skb, enum nfemu_ct_what what,
+		   const char *str, u32 a, u32 b);
+/* The same about an expectation. */
+void nf_ct_observe_exp(const struct nf_conntrack_expect *exp, enum nfemu_ct_what what, bool flag,
+		       u32 a);
 /* Report the events cached for the observer since the last report ([NEW], [UPDATE]). */
 void nf_ct_observe_events(struct nf_conn *ct, const struct sk_buff *skb);
-/* "tcp 10.0.0.1:1024>10.0.0.2:80" / "icmp 10.0.0.1>10.0.0.2 type 8 id 7" */
-int nf_ct_describe(const struct nf_conn *ct, char *buf, size_t len);
 
 #endif

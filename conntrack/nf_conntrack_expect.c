@@ -49,8 +49,7 @@ void nf_ct_unlink_expect_report(struct nf_conntrack_expect *exp, u32 portid, int
 	list_del_init(&exp->lnode);
 	if (master_help)
 		master_help->expecting[exp->class]--;
-	nf_ct_observe_exp(exp, nf_ct_exp_is_expired(exp) ? "expired, out of the table" :
-			  "out of the table");
+	nf_ct_observe_exp(exp, NFEMU_CT_EXP_GONE, nf_ct_exp_is_expired(exp), 0);
 	nf_ct_expect_event_report(IPEXP_DESTROY, exp, portid, report);
 	nf_ct_expect_put(exp);
 	net->ct.stat.expect_delete++;
@@ -158,7 +157,7 @@ struct nf_conntrack_expect *nf_ct_find_expectation(struct net *net,
 		goto err_release_exp;
 	nf_conntrack_get(&exp->master->ct_general);
 
-	nf_ct_observe_exp(exp, "matched by a new connection");
+	nf_ct_observe_exp(exp, NFEMU_CT_EXP_MATCHED, false, 0);
 	if (exp->flags & NF_CT_EXPECT_PERMANENT || !unlink)
 		return exp;
 
@@ -376,15 +375,13 @@ int nf_ct_expect_related_report(struct nf_conntrack_expect *expect, u32 portid, 
 	int ret = __nf_ct_expect_check(expect, flags);
 
 	if (ret < 0) {
-		nf_ct_observe_exp(expect, "refused (%s)", ret == -EMFILE ? "table full" :
-				  ret == -EBUSY ? "clashes with another" :
-				  ret == -EALREADY ? "already expected" : "master has no helper");
+		nf_ct_observe_exp(expect, NFEMU_CT_EXP_REFUSED, false, (u32)-ret);
 		return ret;
 	}
 	nfct_help(expect->master)->expecting[expect->class]++;
 	nf_ct_expect_insert(expect);
-	nf_ct_observe_exp(expect, "created, %us", (unsigned int)((expect->timeout -
-				  nfct_time_stamp(nf_ct_exp_net(expect))) / HZ));
+	nf_ct_observe_exp(expect, NFEMU_CT_EXP_CREATED, false,
+			  (u32)((expect->timeout - nfct_time_stamp(nf_ct_exp_net(expect))) / HZ));
 	nf_ct_expect_event_report(IPEXP_NEW, expect, portid, report);
 	return 0;
 }

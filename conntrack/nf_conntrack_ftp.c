@@ -385,8 +385,8 @@ skip_nl_seq:
 		 * packet filtering.  However, it is necessary for accurate tracking in this
 		 * case. */
 		nf_ct_helper_log(skb, ct, "partial matching of `%s'", search[dir][i].pattern);
-		nf_ct_observe(ct, skb, "ftp: partial `%s' (%u bytes at seq %u): packet dropped",
-			      search[dir][i].pattern, datalen, ntohl(th->seq));
+		nf_ct_observe(ct, skb, NFEMU_CT_FTP_PARTIAL, search[dir][i].pattern, datalen,
+			      ntohl(th->seq));
 		ret = NF_DROP;
 		goto out;
 	} else if (found == 0) { /* No match */
@@ -412,8 +412,7 @@ skip_nl_seq:
 		 * to connect to a different IP address.  Simply don't record it for NAT.  (DMZ
 		 * machines opening holes to internal networks, or the packet filter itself.) */
 		if (!loose) {
-			nf_ct_observe(ct, skb, "ftp: %s announces another address: not expected",
-				      search[dir][i].pattern);
+			nf_ct_observe(ct, skb, NFEMU_CT_FTP_OTHER_ADDR, search[dir][i].pattern, 0, 0);
 			ret = NF_ACCEPT;
 			goto out_put_expect;
 		}

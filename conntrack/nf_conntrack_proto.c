@@ -119,8 +119,7 @@ static unsigned int __nf_confirm(void *priv, struct sk_buff *skb, const struct n
 			ret = helper->help(skb, protoff, ct, ctinfo);
 			if (ret != NF_ACCEPT) {
 				if (ret == NF_DROP)
-					nf_ct_observe(ct, skb, "helper %s dropped the packet: not confirmed",
-						      helper->name);
+					nf_ct_observe(ct, skb, NFEMU_CT_HELPER_DROP, helper->name, 0, 0);
 				return (unsigned int)ret;
 			}
 		}

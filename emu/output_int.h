@@ -4,6 +4,7 @@
  *   fate.c         the fate model: the kernel's binary events folded into one fate per packet
  *                  (a captured one and those the host generated), groups, late fates
  *   pkt_facts.c    a packet's facts (binary) and their text
+ *   ct_text.c      conntrack's events (binary) in words
  *   names.c        interned names: rules (from a verdict's table, hook and offset), devices
  *   write_trace.c  the trace: kernel log lines, "#N ..." fate lines, "#   ct:"/"nat:" lines
  *   write_jsonl.c  JSON Lines
@@ -205,6 +206,13 @@ void jsonl_nat(struct nfemu_output *o, const struct nfemu_event *ev, const struc
 void jsonl_skip(struct nfemu_output *o, u64 n, u64 ts_ns, const char *ingress, const char *desc,
 		size_t desclen, const char *kind, const char *detail);
 void jsonl_note(struct nfemu_output *o, const char *text);
+
+/* conntrack's events in words (ct_text.c): the entry, and what happened to it.  Written at
+ * buf (CT_WHERE_MAX / CT_TEXT_MAX bytes of room), no terminator; the length returned. */
+#define CT_WHERE_MAX 128
+#define CT_TEXT_MAX 256
+size_t ct_event_where(const struct nfemu_ct_event *ce, char *buf);
+size_t ct_event_text(const struct nfemu_ct_event *ce, char *buf);
 
 /* the words NAT events are told in (write_trace.c, shared with write_jsonl.c) */
 const char *out_hook_name(unsigned int hook);

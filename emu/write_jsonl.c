@@ -257,11 +257,16 @@ void jsonl_ct(struct nfemu_output *o, const struct nfemu_event *ev, const struct
 	obuf_lit(b, "{\"event\":\"ct\"");
 	if (f)
 		json_packet_id(o, f);
+	{
+	char where[CT_WHERE_MAX], text[CT_TEXT_MAX];
+	size_t nwhere = ct_event_where(ev->ct, where), ntext = ct_event_text(ev->ct, text);
+
 	obuf_lit(b, ",\"ct\":");
-	obuf_json_cstr(b, ev->where ? ev->where : "");
+	obuf_json_str(b, where, nwhere);
 	obuf_lit(b, ",\"what\":");
-	obuf_json_cstr(b, ev->text ? ev->text : "");
+	obuf_json_str(b, text, ntext);
 	obuf_lit(b, "}\n");
+	}
 }
 
 void jsonl_nat(struct nfemu_output *o, const struct nfemu_event *ev, const struct fate *f)

@@ -78,18 +78,18 @@ void trace_fate(struct nfemu_output *o, const struct fate *f)
 	obuf_putc(b, '\n');
 }
 
+/* "#   ct: tcp 192.0.2.10:40000>203.0.113.5:80: new, on the unconfirmed list" */
 void trace_ct(struct nfemu_output *o, const struct nfemu_event *ev)
 {
 	struct obuf *b = &o->trace;
+	char *p = obuf_reserve(b, 16 + CT_WHERE_MAX + CT_TEXT_MAX);
 
-	obuf_lit(b, "#   ct: ");
-	if (ev->where) {
-		obuf_puts(b, ev->where);
-		obuf_lit(b, ": ");
-	}
-	if (ev->text)
-		obuf_puts(b, ev->text);
-	obuf_putc(b, '\n');
+	p = fmt_lit(p, "#   ct: ");
+	p += ct_event_where(ev->ct, p);
+	p = fmt_lit(p, ": ");
+	p += ct_event_text(ev->ct, p);
+	*p++ = '\n';
+	obuf_commit(b, p);
 }
 
 /* ---------------------------------------------------------------- NAT decisions */

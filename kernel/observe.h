@@ -26,9 +26,8 @@ enum nfemu_event_type {
 				 * resolved): its fate comes when a timer fires, maybe during a
 				 * later packet; text = what it waits for */
 	NFEMU_EV_TIMERS_DONE,   /* the stack's timers due before this packet have run */
-	NFEMU_EV_CT,            /* conntrack: a list move, an event, an expectation; where = the
-				 * entry ("tcp 192.0.2.10:40000>203.0.113.5:80"), text = what
-				 * ("[NEW] SYN_SENT, confirmed into the hash"); skb may be NULL */
+	NFEMU_EV_CT,            /* conntrack: a list move, an event, an expectation: ct = what
+				 * happened to which entry; skb may be NULL */
 	NFEMU_EV_NAT,           /* nf_nat_setup_info bound a connection: nat = the decision */
 };
 
@@ -85,6 +84,40 @@ struct nfemu_nat_event {
 	const struct nf_nat_range2 *range;
 };
 
+/* What conntrack did (NFEMU_EV_CT), in binary: the observer words it (emu/ct_text.c). */
+enum nfemu_ct_what {
+	NFEMU_CT_UNCONFIRMED,   /* allocated, on the unconfirmed list (master: it was expected) */
+	NFEMU_CT_CONFIRMED,     /* [NEW]: confirmed into the hash; events, state, master */
+	NFEMU_CT_UPDATE,        /* [UPDATE]: events (IPCT_*), state */
+	NFEMU_CT_NOT_CONFIRMED, /* confirm failed: the packet is dropped */
+	NFEMU_CT_DESTROY,       /* [DESTROY] str (why), out of the hash */
+	NFEMU_CT_DESTROY_DYING, /* [DESTROY] str: the event was not delivered, on the dying list */
+	NFEMU_CT_REDELIVERED,   /* the destroy event went out later: off the dying list */
+	NFEMU_CT_FREED,         /* freed; flag: it had been confirmed */
+	NFEMU_CT_HELPER_DROP,   /* helper str dropped the packet */
+	NFEMU_CT_FTP_PARTIAL,   /* ftp: a partial str command, a bytes at seq b: dropped */
+	NFEMU_CT_FTP_OTHER_ADDR,        /* ftp: str announces another address: not expected */
+	NFEMU_CT_EXP_GONE,      /* an expectation out of the table; flag: it expired */
+	NFEMU_CT_EXP_MATCHED,   /* an expectation matched by a new connection */
+	NFEMU_CT_EXP_REFUSED,   /* an expectation refused: a = the errno (positive) */
+	NFEMU_CT_EXP_CREATED,   /* an expectation created, a = its timeout in seconds */
+};
+
+struct nf_conn;
+struct nf_conntrack_expect;
+
+struct nfemu_ct_event {
+	u8 what;                        /* enum nfemu_ct_what */
+	bool flag;
+	unsigned int events;            /* CONFIRMED, UPDATE: the IPCT_* bits */
+	const char *state;              /* CONFIRMED, UPDATE: the tracker's state name, or NULL */
+	const char *str;                /* a constant or the helper's name (see above) */
+	u32 a, b;
+	const struct nf_conn *ct;       /* the entry (the EXP_* events: NULL) */
+	const struct nf_conn *master;   /* UNCONFIRMED, CONFIRMED: the entry that expected it */
+	const struct nf_conntrack_expect *exp;  /* EXP_* */
+};
+
 struct nfemu_event {
 	enum nfemu_event_type type;
 	const struct sk_buff *skb;
@@ -96,6 +129,7 @@ struct nfemu_event {
 	unsigned int frame_len;
 	const char *text;
 	const struct nfemu_nat_event *nat;      /* NFEMU_EV_NAT */
+	const struct nfemu_ct_event *ct;        /* NFEMU_EV_CT */
 };
 
 struct nfemu_observer {
