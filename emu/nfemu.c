@@ -16,7 +16,8 @@ static const struct {
 } commands[] = {
 	{ "replay", cmd_replay, "replay --topology FILE (--rules FILE | --state FILE) [OPTIONS] CAPTURE\n"
 				"                                       run a capture through the kernel (replay --help)" },
-	{ "exec", cmd_exec, "exec [--state FILE] -- CMD ARGS...  run CMD (e.g. iptables-legacy) against the emulated kernel" },
+	{ "exec", cmd_exec, "exec [--state FILE] [--sockopt-trace[=TRACE]] -- CMD ARGS...\n"
+			    "                                       run CMD (e.g. iptables-legacy) against the emulated kernel" },
 	{ "lsmod", cmd_lsmod, "lsmod [--state FILE]                 loaded modules, as lsmod prints them" },
 	{ "rmmod", cmd_rmmod, "rmmod [--state FILE] NAME...         unload modules (refused while in use)" },
 	{ "modprobe", cmd_modprobe, "modprobe [--state FILE] NAME...      load modules and what they depend on" },
