@@ -183,7 +183,7 @@ static void hooks_show(struct net *net, bool verbose)
 	if (any)
 		printf("\n\t}\n}\n");
 	else
-		printf("# no hooks: nf_hooks[NFPROTO_IPV4] is empty (no table created yet, conntrack unused)\n");
+		printf("# no hooks: nf_hooks[NFPROTO_IPV4] is empty (no table hooked, conntrack unused)\n");
 	if (!verbose)
 		hooks_note_tables(net);
 	hooks_note_nat(net, verbose);
