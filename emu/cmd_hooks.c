@@ -153,7 +153,7 @@ static void hooks_note_tables(struct net *net)
 			tabs[j] = tabs[j - 1];
 			tabs[j - 1] = t;
 		}
-	printf("# tables hooked (their hooks' priv, which nft cannot show; -v does):");
+	printf("# the tables behind these hooks (each hook's priv; -v puts them on the lines):");
 	for (unsigned int i = 0; i < n; i++)
 		printf("%s %s %d", i ? "," : "", tabs[i]->name, tabs[i]->priority);
 	putchar('\n');
