@@ -149,6 +149,8 @@ void ipt_blob_where(const struct ipt_blob_entry *x, char *buf, unsigned int len)
 		snprintf(buf, len, "chain %s head", x->chain);
 	else if (x->underflow)
 		snprintf(buf, len, "policy of %s", x->chain);
+	else if (x->tail && x->user)
+		snprintf(buf, len, "chain %s's RETURN", x->chain);
 	else
 		snprintf(buf, len, "chain %s rule %u", x->chain, x->rule);
 }

@@ -49,7 +49,8 @@ int ipt_blob_index(struct ipt_blob *b);
 /* The entry at offset, or NULL. */
 const struct ipt_blob_entry *ipt_blob_at(const struct ipt_blob *b, unsigned int offset);
 
-/* "chain INPUT rule 2", "chain in-lan head", "policy of INPUT", "the table's end". */
+/* "chain INPUT rule 2", "chain in-lan head", "chain in-lan's RETURN" (the closing one),
+ * "policy of INPUT", "the table's end". */
 void ipt_blob_where(const struct ipt_blob_entry *x, char *buf, unsigned int len);
 
 void ipt_blob_free(struct ipt_blob *b);

@@ -221,7 +221,7 @@ static void test_blob_index_names_chains_as_libiptc(void **state)
 		{ "OUTPUT", 1, false, false, true, false, HOOK(LOCAL_OUT), HOOK(LOCAL_OUT), "policy of OUTPUT" },
 		{ "x", 0, true, false, false, false, 0, 0, "chain x head" },
 		{ "x", 1, false, false, false, true, 0, 0, "chain x rule 1" },
-		{ "x", 2, false, false, true, true, 0, 0, "chain x rule 2" },
+		{ "x", 2, false, false, true, true, 0, 0, "chain x's RETURN" },
 		{ "", 0, false, true, false, false, 0, 0, "the table's end" },
 	};
 

@@ -8,9 +8,9 @@
 #     booted kernel), each command in its own `bash -c`, with nfemu first on PATH and
 #     $NFEMU_SRC the source tree (for pcaps/ and the like);
 #   * an expected line "..." stands for any number of lines;
-#   * <!-- walkthrough: mask REGEX => TEXT --> replaces what matches in both the expected and the
-#     actual output (time-dependent figures); <!-- walkthrough: needs PROGRAM --> skips the page
-#     where PROGRAM is not installed.
+#   * <!-- walkthrough: mask REGEX => TEXT -->, on a line of its own, replaces what matches in both
+#     the expected and the actual output (time-dependent figures); <!-- walkthrough: needs
+#     PROGRAM --> skips the page where PROGRAM is not installed.
 # Generic: any page following the convention is a test, whatever it walks through.
 # --update rewrites the pages' outputs from this run (lines of "..." are kept as they are).
 # Exit 0 all identical, 1 a drift, 77 skipped (nfemu or iptables-legacy missing).
@@ -28,7 +28,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 PAGES = os.path.join(REPO, "docs", "walkthroughs")
 
-DIRECTIVE = re.compile(r"<!--\s*walkthrough:\s*(\w+)\s+(.*?)\s*-->")
+# on a line of its own, so that a page (README.md) can quote one
+DIRECTIVE = re.compile(r"^\s*<!--\s*walkthrough:\s*(\w+)\s+(.*?)\s*-->\s*$", re.M)
 FENCE = re.compile(r"^(\s*)(```+|~~~+)\s*(\S*)")
 
 
