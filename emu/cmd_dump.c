@@ -14,6 +14,7 @@
 #include <string.h>
 #include "emu/cli.h"
 #include "emu/ipt_blob.h"
+#include "emu/module.h"
 #include "emu/net.h"
 #include "emu/state.h"
 #include "emu/xt_decode.h"
@@ -265,8 +266,15 @@ static int dump_table(struct net *net, const char *name, bool raw)
 	int ret;
 
 	if (!t) {
-		fprintf(stderr, "nfemu dump: no table '%s' in this kernel: a table is created on its first "
-			"use (nfemu exec -- iptables-legacy -t %s -L)\n", name, name);
+		char mod[64];
+
+		snprintf(mod, sizeof(mod), "iptable_%s", name);
+		if (!module_info_find(mod))
+			fprintf(stderr, "nfemu dump: no table '%s': there is no module %s (the IPv4 tables "
+				"are filter, mangle, raw, security and nat)\n", name, mod);
+		else
+			fprintf(stderr, "nfemu dump: no table '%s' in this kernel yet: a table is created on "
+				"its first use (nfemu exec -- iptables-legacy -t %s -L)\n", name, name);
 		return 1;
 	}
 	ret = ipt_blob_get(net, name, &b);
