@@ -1,12 +1,9 @@
 /* emu/cmd_dump.c - EMU: `nfemu dump [--state FILE] [--raw] TABLE`: a table as the kernel holds it.
  *
- * Prints the table's struct xt_table_info (xtables/x_tables.h: size, number, initial_entries,
- * stacksize, hook_entry[] and underflow[]) and then every struct ipt_entry of its blob at its
- * offset: target_offset/next_offset, comefrom, counters, the ipt_ip, each xt_entry_match and
- * the xt_entry_target with name, revision, size and data decoded field by field
- * (emu/xt_decode.c), jumps as offsets and as the chain they land in.  The bytes are
- * IPT_SO_GET_ENTRIES' (read through do_ipt_get_ctl, emu/ipt_blob.c), so the offsets are the
- * ones iptables sees; --raw adds every entry's bytes in hex.  No kernel counterpart.
+ * Its struct xt_table_info, then every struct ipt_entry at its offset: offsets, comefrom,
+ * counters, the ipt_ip, each match and the target decoded (emu/xt_decode.c), jumps as offsets
+ * and chains.  The bytes are IPT_SO_GET_ENTRIES' (do_ipt_get_ctl, emu/ipt_blob.c): the offsets
+ * iptables sees.  --raw adds each entry's hex.  No kernel counterpart.
  */
 #include <arpa/inet.h>
 #include <stdio.h>

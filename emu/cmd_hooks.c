@@ -1,11 +1,9 @@
 /* emu/cmd_hooks.c - EMU: `nfemu hooks [--state FILE] [--family ipv4] [-v]`: nf_hooks[pf][hook].
  *
- * Prints net->nf.hooks_ipv4[hook] (hooks/core.c) as Linux's nfnetlink_hook reports the
- * hook lists (net/netfilter/nfnetlink_hook.c) and nftables 1.0.6 prints them (`nft list
- * hooks`, src/mnl.c print_hooks): per hook, each nf_hook_ops in the order nf_hook_slow runs
- * them, with its priority, its function and the function's module.  -v adds what the hook's
- * priv is (the table ipt_do_table walks) and the NAT core's lookups, which Linux keeps out of
- * the hook lists and so nfnetlink_hook never shows.
+ * net->nf.hooks_ipv4[hook] (hooks/core.c) as nfnetlink_hook reports it and nftables 1.0.6's
+ * `nft list hooks` prints it (src/mnl.c print_hooks): priority, function [module], in
+ * nf_hook_slow's order.  -v adds each hook's table and the NAT core's lookups, which Linux
+ * keeps out of the hook lists (nfnetlink_hook never shows them).
  */
 #include <stdio.h>
 #include <string.h>

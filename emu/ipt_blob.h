@@ -1,10 +1,9 @@
 /* emu/ipt_blob.h - EMU: a table's rule blob as IPT_SO_GET_ENTRIES returns it, indexed.
  *
- * Reads a table through the kernel's own getsockopt handlers (do_ipt_get_ctl: GET_INFO, then
- * GET_ENTRIES), so what `nfemu dump` and the sockopt trace show is byte for byte what
- * iptables receives, and walks the entries as libiptc does (libiptc.c parse_table): each
- * built-in chain starts at its hook_entry, each user chain at an ERROR entry naming it, and
- * the last entry is the ERROR "ERROR" that ends the table.  No kernel counterpart.
+ * Read through the kernel's own handlers (do_ipt_get_ctl: GET_INFO, GET_ENTRIES), so it is
+ * byte for byte what iptables receives, and walked as libiptc does (parse_table): a built-in
+ * chain starts at its hook_entry, a user chain at an ERROR entry naming it, and an ERROR
+ * "ERROR" ends the table.  No kernel counterpart.
  */
 #ifndef NFEMU_EMU_IPT_BLOB_H
 #define NFEMU_EMU_IPT_BLOB_H

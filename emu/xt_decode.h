@@ -1,9 +1,9 @@
 /* emu/xt_decode.h - EMU: an extension's data, field by field, as its UAPI struct declares it.
  *
- * `nfemu dump` prints each xt_entry_match/xt_entry_target's data with the struct its
- * extension shares with iptables (include/uapi/linux/netfilter*): the match's matchinfo or
- * the target's targinfo as IPT_SO_GET_ENTRIES returns it.  No kernel counterpart: the kernel
- * only ever hands these bytes to the extension's match()/target().
+ * `nfemu dump` prints each match's matchinfo and target's targinfo, as IPT_SO_GET_ENTRIES
+ * returns them, with the struct the extension shares with iptables
+ * (include/uapi/linux/netfilter*).  No kernel counterpart: the kernel only hands these bytes
+ * to the extension's match()/target().
  */
 #ifndef NFEMU_EMU_XT_DECODE_H
 #define NFEMU_EMU_XT_DECODE_H

@@ -1,10 +1,8 @@
 /* sockopt_shim/sockopt_trace.c - EMU: decode the iptables sockopt conversation, like strace, deeper.
  *
- * No kernel counterpart: what a reader of net/ipv4/netfilter/ip_tables.c (do_ipt_get_ctl,
- * do_ipt_set_ctl) and libiptc (iptc_init, iptc_commit) would want to see pass between them.
- * One call at a time (iptables is single-threaded): sockopt_trace_start records the request,
- * the before/after hooks run inside the shim with the kernel loaded, so the counters "before"
- * and "after" are read under the same state lock as the call itself.
+ * What passes between libiptc (iptc_init, iptc_commit) and do_ipt_get_ctl/do_ipt_set_ctl.
+ * One call at a time (iptables is single-threaded); the before/after hooks run inside the shim
+ * with the kernel loaded, so "before" and "after" are read under the call's own state lock.
  */
 #include <errno.h>
 #include <inttypes.h>

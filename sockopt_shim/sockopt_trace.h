@@ -1,12 +1,8 @@
 /* sockopt_shim/sockopt_trace.h - EMU: `nfemu exec --sockopt-trace`: the sockopt conversation.
  *
- * The shim calls these around each IPv4 getsockopt/setsockopt it hands to the emulated kernel
- * (sockopt_shim/shim.c, the "sockopt trace" part) when NFEMU_SOCKOPT_TRACE is set: "-" or
- * empty for stderr, else a file appended to.  Each call is printed like strace prints it,
- * then what the kernel answered, decoded: GET_INFO's fields, GET_ENTRIES' entries and the
- * counters read, the revision asked and the best one, SET_REPLACE's header and the old
- * counters it copied back, SET_ADD_COUNTERS' additions with each counter before and after,
- * the modules the call loaded, and nfemu's one-line reason for a refusal.
+ * The shim calls these around each IPv4 getsockopt/setsockopt when NFEMU_SOCKOPT_TRACE is set
+ * ("-" or empty: stderr, else a file appended to): each call as strace prints it, then the
+ * kernel's answer decoded, the modules it loaded, and nfemu's reason for a refusal.
  */
 #ifndef NFEMU_SOCKOPT_SHIM_SOCKOPT_TRACE_H
 #define NFEMU_SOCKOPT_SHIM_SOCKOPT_TRACE_H

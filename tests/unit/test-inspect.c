@@ -1,10 +1,8 @@
 /* tests/unit/test-inspect.c - what nfemu hooks, nfemu dump and the sockopt trace read.
  *
- * The hook lists as Linux 6.18 builds them (each nf_hook_ops with the kernel's priority,
- * function and module: net/ipv4/netfilter/iptable_*.c, nf_conntrack_proto.c, nf_defrag_ipv4.c,
- * nf_nat_proto.c), the blob index of emu/ipt_blob.c (chains and rules as libiptc numbers them),
- * and the field-by-field decoding of emu/xt_decode.c.  The real kernel here has no
- * nfnetlink_hook, so the hook lists are checked against the source, not a recording.
+ * The hook lists Linux 6.18 builds (priorities, functions, modules: iptable_*.c,
+ * nf_conntrack_proto.c, nf_defrag_ipv4.c, nf_nat_proto.c; checked against the source, as this
+ * kernel has no nfnetlink_hook), the blob index of emu/ipt_blob.c, the decoders of emu/xt_decode.c.
  */
 #include <sys/socket.h>
 #include <netinet/in.h>
