@@ -173,6 +173,7 @@ static const struct nf_hook_ops ipv4_conntrack_ops[] = {
 		.hooknum = NF_INET_PRE_ROUTING,
 		.priority = NF_IP_PRI_CONNTRACK,
 		.name = "ipv4_conntrack_in",
+		.module = "nf_conntrack",
 	},
 	{
 		.hook = ipv4_conntrack_local,
@@ -180,6 +181,7 @@ static const struct nf_hook_ops ipv4_conntrack_ops[] = {
 		.hooknum = NF_INET_LOCAL_OUT,
 		.priority = NF_IP_PRI_CONNTRACK,
 		.name = "ipv4_conntrack_local",
+		.module = "nf_conntrack",
 	},
 	{
 		.hook = nf_confirm,
@@ -187,6 +189,7 @@ static const struct nf_hook_ops ipv4_conntrack_ops[] = {
 		.hooknum = NF_INET_POST_ROUTING,
 		.priority = NF_IP_PRI_CONNTRACK_CONFIRM,
 		.name = "nf_confirm",
+		.module = "nf_conntrack",
 	},
 	{
 		.hook = nf_confirm,
@@ -194,6 +197,7 @@ static const struct nf_hook_ops ipv4_conntrack_ops[] = {
 		.hooknum = NF_INET_LOCAL_IN,
 		.priority = NF_IP_PRI_CONNTRACK_CONFIRM,
 		.name = "nf_confirm",
+		.module = "nf_conntrack",
 	},
 };
 

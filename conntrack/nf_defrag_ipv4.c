@@ -119,6 +119,7 @@ static const struct nf_hook_ops ipv4_defrag_ops[] = {
 		.hooknum = NF_INET_PRE_ROUTING,
 		.priority = NF_IP_PRI_CONNTRACK_DEFRAG,
 		.name = "ipv4_conntrack_defrag",
+		.module = "nf_defrag_ipv4",
 	},
 	{
 		.hook = ipv4_conntrack_defrag,
@@ -126,6 +127,7 @@ static const struct nf_hook_ops ipv4_defrag_ops[] = {
 		.hooknum = NF_INET_LOCAL_OUT,
 		.priority = NF_IP_PRI_CONNTRACK_DEFRAG,
 		.name = "ipv4_conntrack_defrag",
+		.module = "nf_defrag_ipv4",
 	},
 };
 

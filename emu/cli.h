@@ -11,6 +11,8 @@ int cmd_proc(int argc, char **argv);
 int cmd_extensions(int argc, char **argv);
 int cmd_replay(int argc, char **argv);
 int cmd_conntrack(int argc, char **argv);
+int cmd_hooks(int argc, char **argv);
+int cmd_dump(int argc, char **argv);
 
 /* "--state FILE" / "--state=FILE" at argv[*i]: consumes it, sets *path, returns 1. */
 int cli_state_opt(int argc, char **argv, int *i, const char **path);

@@ -24,11 +24,13 @@
 
 static void cmd_exec_usage(FILE *f)
 {
-	fprintf(f, "usage: nfemu exec [--state FILE] [--] CMD [ARGS...]\n"
+	fprintf(f, "usage: nfemu exec [--state FILE] [--sockopt-trace[=TRACE]] [--] CMD [ARGS...]\n"
 		   "  Run CMD with the nfemu shim preloaded: iptables-legacy, iptables-legacy-save and\n"
 		   "  iptables-legacy-restore then work on the emulated kernel kept in FILE\n"
 		   "  (default: $NFEMU_STATE, else ./nfemu.state).  CMD runs in an empty network\n"
-		   "  namespace of its own: nothing it does reaches the host's network.\n");
+		   "  namespace of its own: nothing it does reaches the host's network.\n"
+		   "  --sockopt-trace[=TRACE]  print every getsockopt/setsockopt CMD makes and the\n"
+		   "      kernel's answer, decoded, to stderr (or append it to the file TRACE)\n");
 }
 
 /* An absolute path for a file that may not exist yet: its directory must. */
@@ -195,7 +197,7 @@ static int cmd_exec_setenv(const char *name, const char *value)
 
 int cmd_exec(int argc, char **argv)
 {
-	const char *state_arg = NULL, *old_preload, *lock_env, *runtime;
+	const char *state_arg = NULL, *old_preload, *lock_env, *runtime, *trace = NULL;
 	char *state = NULL, *shim = NULL, *buf = NULL;
 	int i, err;
 
@@ -209,6 +211,11 @@ int cmd_exec(int argc, char **argv)
 		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
 			cmd_exec_usage(stdout);
 			return 0;
+		}
+		if (!strcmp(argv[i], "--sockopt-trace") || !strncmp(argv[i], "--sockopt-trace=", 16)) {
+			trace = argv[i][15] == '=' ? argv[i] + 16 : "-";
+			i++;
+			continue;
 		}
 		if (argv[i][0] == '-') {
 			fprintf(stderr, "nfemu: exec: unknown option '%s'\n", argv[i]);
@@ -235,6 +242,16 @@ int cmd_exec(int argc, char **argv)
 
 	if (cmd_exec_setenv("NFEMU_STATE", state))
 		goto fail;
+	/* sockopt_shim/sockopt_trace.c: "-" is stderr; a file is made absolute, as the state */
+	if (trace && strcmp(trace, "-") && trace[0]) {
+		buf = cmd_exec_abspath(trace);
+		if (!buf || cmd_exec_setenv("NFEMU_SOCKOPT_TRACE", buf))
+			goto fail;
+		free(buf);
+		buf = NULL;
+	} else if (trace && cmd_exec_setenv("NFEMU_SOCKOPT_TRACE", "-")) {
+		goto fail;
+	}
 	lock_env = getenv("XTABLES_LOCKFILE");
 	if (!lock_env || !lock_env[0]) {
 		if (asprintf(&buf, "%s.xtables.lock", state) < 0 ||

@@ -31,13 +31,31 @@ int cli_state_opt(int argc, char **argv, int *i, const char **path)
 	return 0;
 }
 
-/* Parse "[--state FILE] ARGS..." after the subcommand; returns the index of the first ARG. */
+static const struct {
+	const char *cmd, *usage;
+} cli_usages[] = {
+	{ "lsmod", "usage: nfemu lsmod [--state FILE]\n  the loaded modules, as lsmod prints them\n" },
+	{ "rmmod", "usage: nfemu rmmod [--state FILE] NAME...\n  unload modules (refused while in use)\n" },
+	{ "modprobe", "usage: nfemu modprobe [--state FILE] NAME...\n  load modules and what they depend on\n" },
+	{ "proc", "usage: nfemu proc [--state FILE] PATH\n  print /proc/PATH: net/ip_tables_names, "
+		  "net/ip_tables_matches,\n  net/ip_tables_targets, net/nf_conntrack, net/nf_conntrack_expect, "
+		  "modules\n" },
+};
+
+/* Parse "[--state FILE] ARGS..." after the subcommand; returns the index of the first ARG,
+ * or -1 when -h/--help asked for the usage (printed here; no state is touched). */
 static int cli_args(int argc, char **argv, const char **state)
 {
 	int i = 1;
 
 	while (i < argc && cli_state_opt(argc, argv, &i, state))
 		;
+	if (i < argc && (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))) {
+		for (size_t k = 0; k < ARRAY_SIZE(cli_usages); k++)
+			if (!strcmp(argv[0], cli_usages[k].cmd))
+				fputs(cli_usages[k].usage, stdout);
+		return -1;
+	}
 	if (i < argc && !strcmp(argv[i], "--"))
 		i++;
 	return i;
@@ -80,7 +98,8 @@ int cmd_lsmod(int argc, char **argv)
 	struct cli_kernel k;
 	struct module *mod;
 
-	cli_args(argc, argv, &state);
+	if (cli_args(argc, argv, &state) < 0)
+		return 0;
 	if (cli_kernel_open(&k, state, "lsmod"))
 		return 1;
 	printf("%-19s %8s  %s\n", "Module", "Size", "Used by");
@@ -117,6 +136,8 @@ int cmd_rmmod(int argc, char **argv)
 	bool changed = false;
 	int i = cli_args(argc, argv, &state), rc = 0;
 
+	if (i < 0)
+		return 0;
 	if (i >= argc) {
 		fprintf(stderr, "usage: nfemu rmmod [--state FILE] NAME...\n");
 		return 2;
@@ -168,6 +189,8 @@ int cmd_modprobe(int argc, char **argv)
 	bool changed = false;
 	int i = cli_args(argc, argv, &state), rc = 0;
 
+	if (i < 0)
+		return 0;
 	if (i >= argc) {
 		fprintf(stderr, "usage: nfemu modprobe [--state FILE] NAME...\n");
 		return 2;
@@ -199,6 +222,8 @@ int cmd_proc(int argc, char **argv)
 	char *text = NULL;
 	int i = cli_args(argc, argv, &state);
 
+	if (i < 0)
+		return 0;
 	if (i >= argc) {
 		fprintf(stderr, "usage: nfemu proc [--state FILE] net/ip_tables_names|net/ip_tables_matches|"
 				"net/ip_tables_targets|modules\n");
@@ -291,6 +316,12 @@ int cmd_extensions(int argc, char **argv)
 	struct xt_target *t;
 	bool md = argc > 1 && !strcmp(argv[1], "--markdown");
 
+	if (argc > 1 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
+		printf("usage: nfemu extensions [--markdown]\n  every match and target nfemu can load, its "
+		       "revisions and module, and\n  whether replay emulates its packet semantics\n");
+		net_free(net);
+		return 0;
+	}
 	if (!net)
 		return 1;
 	for (size_t i = 0; i < nmods; i++)

@@ -16,13 +16,18 @@ static const struct {
 } commands[] = {
 	{ "replay", cmd_replay, "replay --topology FILE (--rules FILE | --state FILE) [OPTIONS] CAPTURE\n"
 				"                                       run a capture through the kernel (replay --help)" },
-	{ "exec", cmd_exec, "exec [--state FILE] -- CMD ARGS...  run CMD (e.g. iptables-legacy) against the emulated kernel" },
+	{ "exec", cmd_exec, "exec [--state FILE] [--sockopt-trace[=TRACE]] -- CMD ARGS...\n"
+			    "                                       run CMD (e.g. iptables-legacy) against the emulated kernel" },
 	{ "lsmod", cmd_lsmod, "lsmod [--state FILE]                 loaded modules, as lsmod prints them" },
 	{ "rmmod", cmd_rmmod, "rmmod [--state FILE] NAME...         unload modules (refused while in use)" },
 	{ "modprobe", cmd_modprobe, "modprobe [--state FILE] NAME...      load modules and what they depend on" },
 	{ "extensions", cmd_extensions, "extensions [--markdown]               every match/target, its revisions and module, and\n"
 					"                                       whether replay emulates its packet semantics" },
 	{ "conntrack", cmd_conntrack, "conntrack [--state FILE] -L|-F       the connection tracking table, as conntrack-tools' conntrack" },
+	{ "hooks", cmd_hooks, "hooks [--state FILE] [-v]              nf_hooks[NFPROTO_IPV4][hook]: priority, function [module],\n"
+			      "                                       as `nft list hooks ip` prints them" },
+	{ "dump", cmd_dump, "dump [--state FILE] [--raw] TABLE     the table as the kernel holds it: xt_table_info and\n"
+			    "                                       every ipt_entry, decoded (GET_ENTRIES' bytes)" },
 	{ "proc", cmd_proc, "proc [--state FILE] PATH             print /proc/PATH: net/ip_tables_names, net/ip_tables_matches,\n"
 			    "                                       net/ip_tables_targets, net/nf_conntrack,\n"
 			    "                                       net/nf_conntrack_expect, modules" },

@@ -37,7 +37,11 @@ struct nf_hook_ops {
 	u8 pf;
 	unsigned int hooknum;
 	int priority;
-	const char *name;               /* EMU: for traces and `nfemu proc net/hooks` */
+	/* EMU: what kallsyms' "%ps" gives for hook in Linux, which nfnetlink_hook reports and
+	 * `nft list hooks` prints as "ipv4_conntrack_in [nf_conntrack]": the function's name
+	 * (also used in fate lines) and the module its code is in (`nfemu hooks`). */
+	const char *name;
+	const char *module;
 };
 
 #define NF_MAX_HOOK_ENTRIES 64

@@ -447,6 +447,7 @@ const struct nf_hook_ops nf_nat_ipv4_ops[4] = {
 		.hooknum = NF_INET_PRE_ROUTING,
 		.priority = NF_IP_PRI_NAT_DST,
 		.name = "nf_nat_ipv4_pre_routing",
+		.module = "nf_nat",
 	},
 	/* After packet filtering, change source */
 	{
@@ -455,6 +456,7 @@ const struct nf_hook_ops nf_nat_ipv4_ops[4] = {
 		.hooknum = NF_INET_POST_ROUTING,
 		.priority = NF_IP_PRI_NAT_SRC,
 		.name = "nf_nat_ipv4_out",
+		.module = "nf_nat",
 	},
 	/* Before packet filtering, change destination */
 	{
@@ -463,6 +465,7 @@ const struct nf_hook_ops nf_nat_ipv4_ops[4] = {
 		.hooknum = NF_INET_LOCAL_OUT,
 		.priority = NF_IP_PRI_NAT_DST,
 		.name = "nf_nat_ipv4_local_fn",
+		.module = "nf_nat",
 	},
 	/* After packet filtering, change source */
 	{
@@ -471,6 +474,7 @@ const struct nf_hook_ops nf_nat_ipv4_ops[4] = {
 		.hooknum = NF_INET_LOCAL_IN,
 		.priority = NF_IP_PRI_NAT_SRC,
 		.name = "nf_nat_ipv4_local_in",
+		.module = "nf_nat",
 	},
 };
 

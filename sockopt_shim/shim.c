@@ -34,6 +34,7 @@
 #include "kernel/net.h"
 #include "emu/state.h"
 #include "hooks/nf_sockopt.h"
+#include "sockopt_shim/sockopt_trace.h"
 #include "xtables/x_tables.h"
 
 #define SHIM_API __attribute__((visibility("default")))
@@ -356,6 +357,7 @@ static int shim_sockopt(const struct shim_sock *sk, bool get, int level, int opt
 	net->last_error[0] = '\0';
 	if (pf == PF_INET)
 		shim_record(get, optname, optval, get ? (unsigned int)*optlenp : optlen);
+	sockopt_trace_before(net);                              /* sockopt trace, below */
 	if (get) {
 		len = (int)*optlenp;
 		ret = nf_getsockopt(net, pf, optname, optval, &len);
@@ -366,6 +368,7 @@ static int shim_sockopt(const struct shim_sock *sk, bool get, int level, int opt
 	}
 	memcpy(refusal, net->last_error, sizeof(refusal));
 	refusal[sizeof(refusal) - 1] = '\0';
+	sockopt_trace_after(net, ret, get && ret >= 0 ? (unsigned int)*optlenp : 0, refusal);
 
 	/* Even a refusal may have loaded modules (request_module in translate_table), and those
 	 * stay loaded on Linux too: write back whatever changed. */
@@ -385,6 +388,30 @@ static int shim_sockopt(const struct shim_sock *sk, bool get, int level, int opt
 	return 0;
 }
 
+/* ------------------------------------------------------------------------------------------ */
+/* sockopt trace (nfemu exec --sockopt-trace, sockopt_shim/sockopt_trace.c): every call on our
+ * socket is recorded before it runs; shim_sockopt's before/after hooks print the ones the
+ * kernel answered, and this prints the ones refused before they reached it. */
+
+static int shim_sockopt_traced(const struct shim_sock *sk, bool get, int level, int optname,
+			       void *optval, socklen_t *optlenp, socklen_t optlen)
+{
+	int ret, err;
+
+	if (!sockopt_trace_enabled())
+		return shim_sockopt(sk, get, level, optname, optval, optlenp, optlen);
+	sockopt_trace_start(get, level, optname, optval, get && optlenp ? *optlenp : optlen);
+	ret = shim_sockopt(sk, get, level, optname, optval, optlenp, optlen);
+	err = errno;
+	if (ret < 0)
+		sockopt_trace_unanswered(err, err == ENOPROTOOPT ? "no netfilter owner for it "
+					 "(nf_sockopt_find): ip_tables is not loaded" : NULL);
+	errno = err;
+	return ret;
+}
+
+/* ---------------------------------------------------------------- end of the sockopt trace */
+
 SHIM_API int getsockopt(int fd, int level, int optname, void *optval, socklen_t *optlen)
 {
 	const struct shim_sock *sk = shim_sock_find(fd);
@@ -395,7 +422,7 @@ SHIM_API int getsockopt(int fd, int level, int optname, void *optval, socklen_t 
 	}
 	if (!sk)
 		return REAL(getsockopt)(fd, level, optname, optval, optlen);
-	return shim_sockopt(sk, true, level, optname, optval, optlen, 0);
+	return shim_sockopt_traced(sk, true, level, optname, optval, optlen, 0);
 }
 
 SHIM_API int setsockopt(int fd, int level, int optname, const void *optval, socklen_t optlen)
@@ -408,7 +435,7 @@ SHIM_API int setsockopt(int fd, int level, int optname, const void *optval, sock
 	}
 	if (!sk)
 		return REAL(setsockopt)(fd, level, optname, optval, optlen);
-	return shim_sockopt(sk, false, level, optname, (void *)optval, NULL, optlen);
+	return shim_sockopt_traced(sk, false, level, optname, (void *)optval, NULL, optlen);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -745,6 +772,8 @@ SHIM_API int posix_spawn(pid_t *restrict pid, const char *restrict path,
 		return REAL(posix_spawn)(pid, path, file_actions, attrp, argv, envp);
 	/* A real child, so the caller's waitpid() sees the exit status modprobe would have had. */
 	status = shim_modprobe(argv);
+	if (sockopt_trace_enabled())                            /* sockopt trace */
+		sockopt_trace_modprobe(argv, status);
 	return REAL(posix_spawn)(pid, status ? "/bin/false" : "/bin/true", file_actions, attrp,
 				 status ? fail_argv : ok_argv, envp);
 }

@@ -1384,8 +1384,10 @@ const struct module_info module_info_ip_tables = {
 
 /* ---------------------------------------------------------- table modules */
 
-/* xt_hook_ops_alloc: one nf_hook_ops per valid hook of the table, at its priority. */
-static struct nf_hook_ops *xt_hook_ops_alloc(const struct xt_table *table, nf_hookfn *fn, const int *prio)
+/* xt_hook_ops_alloc: one nf_hook_ops per valid hook of the table, at its priority.
+ * EMU: fn_name and module are what kallsyms would say of fn (nf_hook_ops.name/.module). */
+static struct nf_hook_ops *xt_hook_ops_alloc(const struct xt_table *table, nf_hookfn *fn,
+					     const char *fn_name, const char *module, const int *prio)
 {
 	unsigned int hook_mask = table->valid_hooks;
 	unsigned int num_hooks = __builtin_popcount(hook_mask);
@@ -1401,7 +1403,8 @@ static struct nf_hook_ops *xt_hook_ops_alloc(const struct xt_table *table, nf_ho
 		ops[i].pf = table->af;
 		ops[i].hooknum = hooknum;
 		ops[i].priority = prio ? prio[hooknum] : table->priority;
-		ops[i].name = table->name;
+		ops[i].name = fn_name;
+		ops[i].module = module;
 		i++;
 	}
 	return ops;
@@ -1410,7 +1413,8 @@ static struct nf_hook_ops *xt_hook_ops_alloc(const struct xt_table *table, nf_ho
 /* EMU: Linux allocates the hook ops once per module; nfemu per table, so that no module
  * keeps state outside struct net. */
 int ipt_table_init_net(struct net *net, const struct xt_table *tmpl, const char *owner,
-		       void (*fixup)(struct ipt_replace *repl), nf_hookfn *fn, const int *prio)
+		       void (*fixup)(struct ipt_replace *repl), nf_hookfn *fn, const char *fn_name,
+		       const int *prio)
 {
 	struct xt_table table = *tmpl;
 	struct nf_hook_ops *ops;
@@ -1424,7 +1428,10 @@ int ipt_table_init_net(struct net *net, const struct xt_table *tmpl, const char 
 	if (fixup)
 		fixup(repl);
 	/* No hook function: the table's chains are called by someone else (the NAT core). */
-	ops = fn ? xt_hook_ops_alloc(&table, fn, prio) : NULL;
+	/* Since Linux 5.16 filter, raw and security hook ipt_do_table itself (ip_tables' code);
+	 * mangle hooks a function of its own module (iptable_mangle_hook). */
+	ops = fn ? xt_hook_ops_alloc(&table, fn, fn_name, fn == ipt_do_table ? "ip_tables" : owner,
+				     prio) : NULL;
 	if (fn && !ops) {
 		free(repl);
 		return -ENOMEM;

@@ -77,9 +77,11 @@ struct ipt_refusal {
 #endif
 
 /* The shared body of the iptable_* modules' table_init: build the initial table (policies
- * ACCEPT, optionally adjusted by fixup), register it with hooks calling fn at the table's
- * priority (per-hook priorities from prio[] when given), owned by module `owner`. */
+ * ACCEPT, optionally adjusted by fixup), register it with hooks calling fn (the kernel's
+ * function name fn_name) at the table's priority (per-hook priorities from prio[] when
+ * given), owned by module `owner`. */
 int ipt_table_init_net(struct net *net, const struct xt_table *tmpl, const char *owner,
-		       void (*fixup)(struct ipt_replace *repl), nf_hookfn *fn, const int *prio);
+		       void (*fixup)(struct ipt_replace *repl), nf_hookfn *fn, const char *fn_name,
+		       const int *prio);
 /* The shared body of their module exit. */
 void ipt_table_fini_net(struct net *net, const char *name);

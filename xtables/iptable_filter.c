@@ -19,7 +19,7 @@ static const struct xt_table packet_filter = {
 
 static int iptable_filter_table_init(struct net *net)
 {
-	return ipt_table_init_net(net, &packet_filter, "iptable_filter", NULL, ipt_do_table, NULL);
+	return ipt_table_init_net(net, &packet_filter, "iptable_filter", NULL, ipt_do_table, "ipt_do_table", NULL);
 }
 
 static int iptable_filter_init(struct net *net, struct module *me)

@@ -54,7 +54,8 @@ static unsigned int iptable_mangle_hook(void *priv, struct sk_buff *skb, const s
 
 static int iptable_mangle_table_init(struct net *net)
 {
-	return ipt_table_init_net(net, &packet_mangle, "iptable_mangle", NULL, iptable_mangle_hook, NULL);
+	return ipt_table_init_net(net, &packet_mangle, "iptable_mangle", NULL, iptable_mangle_hook,
+				  "iptable_mangle_hook", NULL);
 }
 
 static int iptable_mangle_init(struct net *net, struct module *me)

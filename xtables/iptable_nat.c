@@ -30,13 +30,13 @@ static const struct xt_table nf_nat_ipv4_table = {
 
 static const struct nf_hook_ops nf_nat_ipv4_table_ops[] = {
 	{ .hook = ipt_do_table, .pf = NFPROTO_IPV4, .hooknum = NF_INET_PRE_ROUTING,
-	  .priority = NF_IP_PRI_NAT_DST, .name = "nat" },
+	  .priority = NF_IP_PRI_NAT_DST, .name = "ipt_do_table", .module = "ip_tables" },
 	{ .hook = ipt_do_table, .pf = NFPROTO_IPV4, .hooknum = NF_INET_POST_ROUTING,
-	  .priority = NF_IP_PRI_NAT_SRC, .name = "nat" },
+	  .priority = NF_IP_PRI_NAT_SRC, .name = "ipt_do_table", .module = "ip_tables" },
 	{ .hook = ipt_do_table, .pf = NFPROTO_IPV4, .hooknum = NF_INET_LOCAL_OUT,
-	  .priority = NF_IP_PRI_NAT_DST, .name = "nat" },
+	  .priority = NF_IP_PRI_NAT_DST, .name = "ipt_do_table", .module = "ip_tables" },
 	{ .hook = ipt_do_table, .pf = NFPROTO_IPV4, .hooknum = NF_INET_LOCAL_IN,
-	  .priority = NF_IP_PRI_NAT_SRC, .name = "nat" },
+	  .priority = NF_IP_PRI_NAT_SRC, .name = "ipt_do_table", .module = "ip_tables" },
 };
 
 static int ipt_nat_register_lookups(struct net *net)
@@ -86,7 +86,7 @@ static void ipt_nat_unregister_lookups(struct net *net)
 
 static int iptable_nat_table_init(struct net *net)
 {
-	int ret = ipt_table_init_net(net, &nf_nat_ipv4_table, "iptable_nat", NULL, NULL, NULL);
+	int ret = ipt_table_init_net(net, &nf_nat_ipv4_table, "iptable_nat", NULL, NULL, NULL, NULL);
 
 	if (ret < 0)
 		return ret;

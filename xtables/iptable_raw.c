@@ -19,7 +19,7 @@ static const struct xt_table packet_raw = {
 
 static int iptable_raw_table_init(struct net *net)
 {
-	return ipt_table_init_net(net, &packet_raw, "iptable_raw", NULL, ipt_do_table, NULL);
+	return ipt_table_init_net(net, &packet_raw, "iptable_raw", NULL, ipt_do_table, "ipt_do_table", NULL);
 }
 
 static int iptable_raw_init(struct net *net, struct module *me)

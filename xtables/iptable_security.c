@@ -19,7 +19,7 @@ static const struct xt_table packet_security = {
 
 static int iptable_security_table_init(struct net *net)
 {
-	return ipt_table_init_net(net, &packet_security, "iptable_security", NULL, ipt_do_table, NULL);
+	return ipt_table_init_net(net, &packet_security, "iptable_security", NULL, ipt_do_table, "ipt_do_table", NULL);
 }
 
 static int iptable_security_init(struct net *net, struct module *me)
