@@ -504,6 +504,8 @@ void out_event(void *ctx, const struct nfemu_event *ev)
 		out_nat_event(o, ev);
 		return;
 	}
+	if (ev->type == NFEMU_EV_HOOK || ev->type == NFEMU_EV_WALK)
+		return;         /* the replay does not ask for them (observer.walk) */
 	if (!o->in_packet)
 		return;         /* nothing runs outside a packet; ignore stray reports */
 	if (ev->type == NFEMU_EV_TIMERS_DONE) {
@@ -563,6 +565,8 @@ void out_event(void *ctx, const struct nfemu_event *ev)
 	case NFEMU_EV_NAT:              /* out_nat_event() */
 	case NFEMU_EV_GENERATED:
 	case NFEMU_EV_TIMERS_DONE:
+	case NFEMU_EV_HOOK:
+	case NFEMU_EV_WALK:
 		break;
 	}
 	waiting_del(o, f, ev->skb);     /* whatever it waited for, this is its fate */

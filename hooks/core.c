@@ -107,6 +107,13 @@ int nf_hook_slow(struct sk_buff *skb, struct nf_hook_state *state, const struct 
 
 	for (; s < e->num_hook_entries; s++) {
 		verdict = nf_hook_entry_hookfn(e->ops[s], skb, state);
+		if (state->net->observer.walk) {        /* EMU */
+			struct nfemu_hook_event he = { .ops = e->ops[s], .verdict = verdict,
+						       .index = (u8)s, .count = (u8)e->num_hook_entries };
+			struct nfemu_event ev = { .type = NFEMU_EV_HOOK, .skb = skb, .hook = &he };
+
+			nfemu_observe(state->net, &ev);
+		}
 		switch (verdict & NF_VERDICT_MASK) {
 		case NF_ACCEPT:
 			break;

@@ -29,6 +29,8 @@ enum nfemu_event_type {
 	NFEMU_EV_CT,            /* conntrack: a list move, an event, an expectation: ct = what
 				 * happened to which entry; skb may be NULL */
 	NFEMU_EV_NAT,           /* nf_nat_setup_info bound a connection: nat = the decision */
+	NFEMU_EV_HOOK,          /* nf_hook_slow called a hook function: hook (observer.walk) */
+	NFEMU_EV_WALK,          /* a step of ipt_do_table's walk: walk (observer.walk) */
 };
 
 struct nf_conntrack_tuple;
@@ -105,6 +107,39 @@ enum nfemu_ct_what {
 
 struct nf_conn;
 struct nf_conntrack_expect;
+struct nf_hook_ops;
+
+/* A hook function nf_hook_slow called, and what it returned (NFEMU_EV_HOOK). */
+struct nfemu_hook_event {
+	const struct nf_hook_ops *ops;  /* pf, hooknum, priority, name, module, priv */
+	unsigned int verdict;           /* NF_ACCEPT, NF_DROP (| errno << 16), NF_QUEUE | num << 16 ... */
+	u8 index, count;                /* its place among the hook's entries */
+};
+
+/* A step of ipt_do_table's walk (NFEMU_EV_WALK).  Entries are offsets into private->entries;
+ * the tool names them as TRACE does (ipt_verdict_location). */
+enum nfemu_walk_what {
+	NFEMU_WALK_ENTER,       /* the table is walked from the hook's entry point (offset) */
+	NFEMU_WALK_MATCH,       /* the entry at offset matched: its target runs */
+	NFEMU_WALK_JUMP,        /* a jump: the entry is pushed (depth after), to = the chain */
+	NFEMU_WALK_GOTO,        /* a goto: to = the chain, nothing pushed */
+	NFEMU_WALK_RETURN,      /* RETURN or a user chain's end: to = where the walk goes on,
+				 * popped (depth after) or, on an empty stack, the hook's policy */
+	NFEMU_WALK_CONTINUE,    /* the target returned XT_CONTINUE: on to the next entry */
+	NFEMU_WALK_VERDICT,     /* the walk ends with verdict at the entry at offset */
+};
+
+struct nfemu_walk_event {
+	u8 what;                        /* enum nfemu_walk_what */
+	u8 hook;
+	u8 depth;                       /* the jump stack's depth after the step */
+	bool hotdrop;                   /* VERDICT: a match set hotdrop */
+	const char *table;
+	const struct xt_table_info *private;
+	u32 offset;
+	u32 to;
+	unsigned int verdict;           /* VERDICT */
+};
 
 struct nfemu_ct_event {
 	u8 what;                        /* enum nfemu_ct_what */
@@ -130,13 +165,17 @@ struct nfemu_event {
 	const char *text;
 	const struct nfemu_nat_event *nat;      /* NFEMU_EV_NAT */
 	const struct nfemu_ct_event *ct;        /* NFEMU_EV_CT */
+	const struct nfemu_hook_event *hook;    /* NFEMU_EV_HOOK */
+	const struct nfemu_walk_event *walk;    /* NFEMU_EV_WALK */
 };
 
 struct nfemu_observer {
 	void (*event)(void *ctx, const struct nfemu_event *ev);
 	void *ctx;
-	/* NFEMU_EV_CT events are wanted (conntrack only formats them then: four per new flow) */
+	/* NFEMU_EV_CT events are wanted (conntrack only reports them then: four per new flow) */
 	bool ct_events;
+	/* NFEMU_EV_HOOK and NFEMU_EV_WALK are wanted (a few per rule matched: off by default) */
+	bool walk;
 };
 
 #endif

@@ -202,6 +202,28 @@ void ipt_verdict_location(const struct xt_table_info *private, unsigned int hook
 			   rulenum);
 }
 
+/* EMU: a step of the walk for the observer (NFEMU_EV_WALK), when it asked for them. */
+static void ipt_walk_event(const struct nf_hook_state *state, const struct sk_buff *skb,
+			   const struct xt_table *table, const struct xt_table_info *private,
+			   enum nfemu_walk_what what, const struct ipt_entry *e, const void *to,
+			   unsigned int depth, unsigned int verdict, bool hotdrop)
+{
+	struct nfemu_walk_event we = {
+		.what = (u8)what,
+		.hook = (u8)state->hook,
+		.depth = (u8)depth,
+		.hotdrop = hotdrop,
+		.table = table->name,
+		.private = private,
+		.offset = (u32)((const char *)e - (const char *)private->entries),
+		.to = to ? (u32)((const char *)to - (const char *)private->entries) : 0,
+		.verdict = verdict,
+	};
+	struct nfemu_event ev = { .type = NFEMU_EV_WALK, .skb = skb, .walk = &we };
+
+	nfemu_observe(state->net, &ev);
+}
+
 /*
  * Returns one of the generic firewall policies, like NF_ACCEPT.  The hot path: for each entry
  * from the hook's entry point, match the ipt_ip part, then each match in order; on a match
@@ -224,6 +246,7 @@ unsigned int ipt_do_table(void *priv, struct sk_buff *skb, const struct nf_hook_
 	unsigned int stackidx;
 	const struct xt_table_info *private;
 	struct xt_action_param acpar;
+	const bool walk = state->net->observer.walk;    /* EMU: report the walk's steps */
 
 	/* Initialization */
 	stackidx = 0;
@@ -244,6 +267,8 @@ unsigned int ipt_do_table(void *priv, struct sk_buff *skb, const struct nf_hook_
 	jumpstack = (struct ipt_entry **)private->jumpstack;
 
 	e = get_entry(table_base, private->hook_entry[hook]);
+	if (walk)
+		ipt_walk_event(state, skb, table, private, NFEMU_WALK_ENTER, e, NULL, 0, 0, false);
 
 	do {
 		const struct xt_entry_target *t;
@@ -266,6 +291,9 @@ unsigned int ipt_do_table(void *priv, struct sk_buff *skb, const struct nf_hook_
 		e->counters.pcnt += 1;
 
 		t = ipt_get_target_c(e);
+		if (walk)
+			ipt_walk_event(state, skb, table, private, NFEMU_WALK_MATCH, e, NULL, stackidx, 0,
+				       false);
 
 		/* The packet is traced: log it */
 		if (skb->nf_trace)
@@ -281,13 +309,23 @@ unsigned int ipt_do_table(void *priv, struct sk_buff *skb, const struct nf_hook_
 					verdict = (unsigned int)(-v) - 1;
 					if (verdict == NF_DROP)
 						ipt_note_verdict(skb, table, private, hook, e, NFEMU_VERDICT_BY_TARGET);
+					if (walk)
+						ipt_walk_event(state, skb, table, private, NFEMU_WALK_VERDICT, e,
+							       NULL, stackidx, verdict, false);
 					break;
 				}
-				if (stackidx == 0) {
-					e = get_entry(table_base, private->underflow[hook]);
-				} else {
-					e = jumpstack[--stackidx];
-					e = ipt_next_entry(e);
+				{
+					struct ipt_entry *from = e;
+
+					if (stackidx == 0) {
+						e = get_entry(table_base, private->underflow[hook]);
+					} else {
+						e = jumpstack[--stackidx];
+						e = ipt_next_entry(e);
+					}
+					if (walk)
+						ipt_walk_event(state, skb, table, private, NFEMU_WALK_RETURN, from,
+							       e, stackidx, 0, false);
 				}
 				continue;
 			}
@@ -296,9 +334,19 @@ unsigned int ipt_do_table(void *priv, struct sk_buff *skb, const struct nf_hook_
 				if (stackidx >= private->stacksize) {
 					verdict = NF_DROP;
 					ipt_note_verdict(skb, table, private, hook, e, NFEMU_VERDICT_JUMPSTACK);
+					if (walk)
+						ipt_walk_event(state, skb, table, private, NFEMU_WALK_VERDICT, e,
+							       NULL, stackidx, verdict, false);
 					break;
 				}
 				jumpstack[stackidx++] = e;
+				if (walk)
+					ipt_walk_event(state, skb, table, private, NFEMU_WALK_JUMP, e,
+						       get_entry(table_base, v), stackidx, 0, false);
+			} else if (walk) {
+				ipt_walk_event(state, skb, table, private,
+					       e->ip.flags & IPT_F_GOTO ? NFEMU_WALK_GOTO : NFEMU_WALK_JUMP, e,
+					       get_entry(table_base, v), stackidx, 0, false);
 			}
 
 			e = get_entry(table_base, v);
@@ -310,6 +358,9 @@ unsigned int ipt_do_table(void *priv, struct sk_buff *skb, const struct nf_hook_
 
 		verdict = t->u.kernel.target->target(skb, &acpar);
 		if (verdict == XT_CONTINUE) {
+			if (walk)
+				ipt_walk_event(state, skb, table, private, NFEMU_WALK_CONTINUE, e, NULL,
+					       stackidx, 0, false);
 			/* Target might have changed stuff. */
 			ip = ip_hdr(skb);
 			e = ipt_next_entry(e);
@@ -317,12 +368,18 @@ unsigned int ipt_do_table(void *priv, struct sk_buff *skb, const struct nf_hook_
 			/* Verdict */
 			if ((verdict & NF_VERDICT_MASK) == NF_DROP)
 				ipt_note_verdict(skb, table, private, hook, e, NFEMU_VERDICT_BY_TARGET);
+			if (walk)
+				ipt_walk_event(state, skb, table, private, NFEMU_WALK_VERDICT, e, NULL,
+					       stackidx, verdict, false);
 			break;
 		}
 	} while (!acpar.hotdrop);
 
 	if (acpar.hotdrop) {
 		ipt_note_verdict(skb, table, private, hook, e, NFEMU_VERDICT_HOTDROP);
+		if (walk)
+			ipt_walk_event(state, skb, table, private, NFEMU_WALK_VERDICT, e, NULL, stackidx,
+				       NF_DROP, true);
 		return NF_DROP;
 	}
 	return verdict;

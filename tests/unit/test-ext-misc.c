@@ -102,6 +102,8 @@ struct env {
 	unsigned int nnotes;
 	char log[MAX_SEEN][1100];      /* a line is at most S_SIZE - 1 (1018) bytes */
 	unsigned int nlog;
+	char walk[MAX_SEEN][64];        /* NFEMU_EV_HOOK / NFEMU_EV_WALK, when observer.walk */
+	unsigned int nwalk;
 	u64 npkt;
 };
 
@@ -116,6 +118,18 @@ static void observe(void *ctx, const struct nfemu_event *ev)
 		p += sprintf(p, "%s ", ev->dev ? ev->dev->name : "?");
 		for (unsigned int i = 0; i < ev->frame_len && i < 1600; i++)
 			p += sprintf(p, "%02x", ev->frame[i]);
+	} else if (ev->type == NFEMU_EV_WALK && e->nwalk < MAX_SEEN) {
+		static const char *const what[] = { "enter", "match", "jump", "goto", "return",
+						    "continue", "verdict" };
+		const struct nfemu_walk_event *w = ev->walk;
+
+		snprintf(e->walk[e->nwalk++], sizeof(e->walk[0]), "%s %s@%u %u->%u d%u v%u%s",
+			 what[w->what], w->table, w->hook, w->offset, w->to, w->depth, w->verdict,
+			 w->hotdrop ? " hotdrop" : "");
+	} else if (ev->type == NFEMU_EV_HOOK && e->nwalk < MAX_SEEN) {
+		snprintf(e->walk[e->nwalk++], sizeof(e->walk[0]), "hook %s %d %u/%u v%u",
+			 ev->hook->ops->name ? ev->hook->ops->name : "?", ev->hook->ops->priority,
+			 ev->hook->index, ev->hook->count, ev->hook->verdict);
 	} else if (ev->type == NFEMU_EV_NOTE && e->nnotes < MAX_SEEN) {
 		snprintf(e->notes[e->nnotes++], sizeof(e->notes[0]), "%s", ev->text ? ev->text : "");
 	}
@@ -132,7 +146,7 @@ static void log_sink(void *ctx, int level, const char *line, size_t len)
 
 static void seen_clear(struct env *e)
 {
-	e->ntx = e->nnotes = e->nlog = 0;
+	e->ntx = e->nnotes = e->nlog = e->nwalk = 0;
 }
 
 /* The emulated clock at T0 + ns (it never goes back). */
@@ -1794,6 +1808,87 @@ static void rule_log(struct blob *b, const struct ipt_ip *ip, const char *prefix
 
 #define FILTER_HOOKS ((1 << NF_INET_LOCAL_IN) | (1 << NF_INET_FORWARD) | (1 << NF_INET_LOCAL_OUT))
 
+static int walk_okfn(struct net *net, struct sock *sk, struct sk_buff *skb)
+{
+	(void)net;
+	(void)sk;
+	consume_skb(skb);
+	return 0;
+}
+
+/* With observer.walk, nf_hook_slow reports each hook function it calls and ipt_do_table each
+ * step of its walk: entry point, rules matched, the jump pushed, the user chain's end popped
+ * back (here to the policy), the verdict; nothing is reported without it.
+ *   -P INPUT DROP
+ *   -A INPUT -p udp -j c1
+ *   -A c1 -p udp --dport 53 -j ACCEPT */
+static void test_walk_events(void **state)
+{
+	struct env *e = *state;
+	const struct ipt_ip udpp = { .proto = IPPROTO_UDP };
+	struct xt_udp u = { .spts = { 0, 0xffff }, .dpts = { 53, 53 } };
+	struct ipt_getinfo info = { .name = "filter" };
+	int ilen = sizeof(info);
+	struct blob *b = blob_begin("filter", FILTER_HOOKS);
+	unsigned int c1, pol, ret;
+	char want[64];
+
+	blob_hook(b, NF_INET_LOCAL_IN);
+	blob_rule(b, &udpp);
+	blob_jump(b, "c1");
+	blob_policy(b, NF_INET_LOCAL_IN, NF_DROP);
+	blob_open_hook(b, NF_INET_LOCAL_OUT);
+	blob_close_hooks(b);
+	blob_chain(b, "c1");
+	blob_rule(b, &udpp);
+	blob_match(b, "udp", 0, &u, sizeof(u));
+	blob_verdict(b, -NF_ACCEPT - 1);
+	blob_return(b);
+	replace_filter(e, b);
+	assert_int_equal(nf_getsockopt(e->net, PF_INET, IPT_SO_GET_INFO, &info, &ilen), 0);
+	pol = info.underflow[NF_INET_LOCAL_IN];
+
+	/* nothing without observer.walk */
+	seen_clear(e);
+	nf_hook(NFPROTO_IPV4, NF_INET_LOCAL_IN, e->net, NULL, udp(NET1, R_LAN, 53, 4), e->lan0, NULL,
+		walk_okfn);
+	assert_int_equal(e->nwalk, 0);
+
+	e->net->observer.walk = true;
+	seen_clear(e);
+	nf_hook(NFPROTO_IPV4, NF_INET_LOCAL_IN, e->net, NULL, udp(NET1, R_LAN, 53, 4), e->lan0, NULL,
+		walk_okfn);
+	assert_int_equal(e->nwalk, 6);
+	assert_string_equal(e->walk[0], "enter filter@1 0->0 d0 v0");
+	assert_string_equal(e->walk[1], "match filter@1 0->0 d0 v0");
+	assert_int_equal(sscanf(e->walk[2], "jump filter@1 0->%u d1 v0", &c1), 1);
+	assert_true(c1 > pol);
+	snprintf(want, sizeof(want), "match filter@1 %u->0 d1 v0", c1);
+	assert_string_equal(e->walk[3], want);
+	snprintf(want, sizeof(want), "verdict filter@1 %u->0 d1 v%u", c1, NF_ACCEPT);
+	assert_string_equal(e->walk[4], want);
+	snprintf(want, sizeof(want), "hook ipt_do_table 0 0/1 v%u", NF_ACCEPT);
+	assert_string_equal(e->walk[5], want);
+
+	seen_clear(e);
+	nf_hook(NFPROTO_IPV4, NF_INET_LOCAL_IN, e->net, NULL, udp(NET1, R_LAN, 54, 4), e->lan0, NULL,
+		walk_okfn);
+	e->net->observer.walk = false;
+	/* c1's rule does not match; its closing RETURN does and pops back to the entry after the
+	 * jump: the policy, which drops */
+	assert_int_equal(e->nwalk, 8);
+	assert_int_equal(sscanf(e->walk[3], "match filter@1 %u->0 d1 v0", &ret), 1);
+	assert_true(ret > c1);
+	snprintf(want, sizeof(want), "return filter@1 %u->%u d0 v0", ret, pol);
+	assert_string_equal(e->walk[4], want);
+	snprintf(want, sizeof(want), "match filter@1 %u->0 d0 v0", pol);
+	assert_string_equal(e->walk[5], want);
+	snprintf(want, sizeof(want), "verdict filter@1 %u->0 d0 v%u", pol, NF_DROP);
+	assert_string_equal(e->walk[6], want);
+	snprintf(want, sizeof(want), "hook ipt_do_table 0 0/1 v%u", NF_DROP);
+	assert_string_equal(e->walk[7], want);
+}
+
 /*
  * The rules of the kernel run (iptables-legacy-save):
  *   -A INPUT -p tcp -j LOG --log-prefix "a "
@@ -1915,6 +2010,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 		T(test_nf_log_buf_cut),
+		T(test_walk_events),
 		T(test_mark),
 		T(test_comment),
 		T(test_limit_token_bucket),
