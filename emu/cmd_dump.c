@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "emu/refusal.h"
 #include "emu/cli.h"
 #include "emu/ipt_blob.h"
 #include "kernel/module.h"
@@ -276,7 +277,7 @@ static int dump_table(struct net *net, const char *name, bool raw)
 	}
 	ret = ipt_blob_get(net, name, &b);
 	if (ret < 0) {
-		fprintf(stderr, "nfemu dump: %s: %s\n", name, net->last_error[0] ? net->last_error : strerror(-ret));
+		fprintf(stderr, "nfemu dump: %s: %s\n", name, nfemu_last_error(net)[0] ? nfemu_last_error(net) : strerror(-ret));
 		return 1;
 	}
 	dump_table_info(t, &b);

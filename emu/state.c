@@ -24,6 +24,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <unistd.h>
+#include "emu/refusal.h"
 #include "kernel/module.h"
 #include "kernel/net.h"
 #include "emu/state.h"
@@ -135,7 +136,9 @@ nfemu_errf(char *err, size_t errlen, const char *fmt, ...)
 /* What the emulated kernel said about its last refusal, or strerror. */
 static const char *nfemu_refusal(const struct net *net, int ret)
 {
-	return net->last_error[0] ? net->last_error : strerror(-ret);
+	const char *why = nfemu_last_error(net);
+
+	return why[0] ? why : strerror(-ret);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -226,16 +229,15 @@ static int nfemu_serialize_conntrack(struct net *net, struct nfemu_buf *b)
 
 int nfemu_state_serialize(struct net *net, unsigned char **bufp, size_t *lenp)
 {
-	char saved_error[sizeof(net->last_error)];
+	struct nfemu_refusal saved_refusal = net->refusal;
 	struct nfemu_buf b = {};
 	struct xt_table *t;
 	u32 version = NFEMU_STATE_VERSION, crc;
 	u64 body_len;
 	int ret;
 
-	/* Reading the tables back goes through the ABI, which resets last_error; the caller may
-	 * still want to print the refusal that came before. */
-	memcpy(saved_error, net->last_error, sizeof(saved_error));
+	/* Reading the tables back goes through the ABI, which resets the refusal; the caller may
+	 * still want to print the one that came before. */
 
 	ret = nfemu_buf_put(&b, NFEMU_STATE_MAGIC, 8);
 	if (!ret)
@@ -253,7 +255,7 @@ int nfemu_state_serialize(struct net *net, unsigned char **bufp, size_t *lenp)
 	}
 	if (!ret)
 		ret = nfemu_serialize_conntrack(net, &b);
-	memcpy(net->last_error, saved_error, sizeof(saved_error));
+	net->refusal = saved_refusal;
 	if (ret) {
 		free(b.data);
 		return ret;
@@ -305,7 +307,7 @@ static int nfemu_load_modules(struct net *net, const struct nfemu_reader *r, siz
 				   i + 1, count);
 			return -EINVAL;
 		}
-		net->last_error[0] = '\0';
+		memset(&net->refusal, 0, sizeof(net->refusal));
 		ret = request_module(net, "%s", name);
 		if (ret) {
 			nfemu_errf(r->err, r->errlen, "byte %zu: module '%s': request_module refused: %s",
@@ -375,7 +377,7 @@ static int nfemu_create_table(struct net *net, const struct nfemu_reader *r, siz
 		return -EINVAL;
 	}
 	memcpy(cur.name, info.name, sizeof(cur.name));
-	net->last_error[0] = '\0';
+	memset(&net->refusal, 0, sizeof(net->refusal));
 	ret = do_ipt_get_ctl(net, IPT_SO_GET_INFO, &cur, &ilen);
 	if (ret < 0) {
 		nfemu_errf(r->err, r->errlen, "byte %zu: table '%s': GET_INFO refused: %s", off,
@@ -398,7 +400,7 @@ static int nfemu_fill_table(struct net *net, const struct nfemu_reader *r, size_
 	memcpy(&info, r->buf + off, sizeof(info));
 	memcpy(cur.name, info.name, sizeof(cur.name));
 	step = "GET_INFO";
-	net->last_error[0] = '\0';
+	memset(&net->refusal, 0, sizeof(net->refusal));
 	ret = do_ipt_get_ctl(net, IPT_SO_GET_INFO, &cur, &ilen);
 	if (ret < 0)
 		goto refused;
@@ -418,7 +420,7 @@ static int nfemu_fill_table(struct net *net, const struct nfemu_reader *r, size_
 	repl->num_counters = cur.num_entries;
 	repl->counters = old;
 	memcpy(repl->entries, r->buf + off + sizeof(info), info.size);
-	net->last_error[0] = '\0';
+	memset(&net->refusal, 0, sizeof(net->refusal));
 	ret = do_ipt_set_ctl(net, IPT_SO_SET_REPLACE, repl, sizeof(*repl) + info.size);
 	if (ret < 0)
 		goto refused;
@@ -428,7 +430,7 @@ static int nfemu_fill_table(struct net *net, const struct nfemu_reader *r, size_
 	ci = nfemu_collect_counters(&info, r->buf + off + sizeof(info));
 	if (!ci)
 		goto refused;
-	net->last_error[0] = '\0';
+	memset(&net->refusal, 0, sizeof(net->refusal));
 	ret = do_ipt_set_ctl(net, IPT_SO_SET_ADD_COUNTERS, ci,
 			     sizeof(*ci) + (size_t)ci->num_counters * sizeof(struct xt_counters));
 	if (ret < 0)
@@ -574,7 +576,7 @@ int nfemu_state_deserialize(struct net *net, const unsigned char *buf, size_t le
 			nfemu_errf(err, errlen, "byte %zu: conntrack section: %s", ct_off, sub);
 	}
 	if (!ret)
-		net->last_error[0] = '\0';
+		memset(&net->refusal, 0, sizeof(net->refusal));
 out:
 	free(tables);
 	return ret;

@@ -98,11 +98,11 @@ const char *nfemu_printk_since(const struct net *net, unsigned long since)
 	return net->printk.line[last];
 }
 
-void nfemu_set_error(struct net *net, const char *fmt, ...)
+void nfemu_refuse(struct net *net, enum nfemu_refusal_reason reason, long long a0, long long a1,
+		  long long a2)
 {
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(net->last_error, sizeof(net->last_error), fmt, ap);
-	va_end(ap);
+	net->refusal.reason = (u16)reason;
+	net->refusal.a[0] = a0;
+	net->refusal.a[1] = a1;
+	net->refusal.a[2] = a2;
 }

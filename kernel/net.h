@@ -55,9 +55,10 @@ struct net {
 		unsigned int head, count;
 		unsigned long seq;      /* lines ever printed: callers mark and read since */
 	} printk;
-	/* The one-line reason of the last refusal by the ABI ("SET_REPLACE filter: rule 3
-	 * (offset 456): match 'tcp' rev 0: ..."); empty when the last call succeeded. */
-	char last_error[512];
+	/* EMU: why the ABI refused the last sockopt (kernel/observe.h); reason NONE when the
+	 * last call succeeded.  The tool words it (emu/refusal.c: "SET_REPLACE filter: rule 3
+	 * (offset 456, chain INPUT rule 2): match 'tcp' rev 0: ..."). */
+	struct nfemu_refusal refusal;
 	/* EMU: where packet fates and kernel log lines go (kernel/observe.h). */
 	struct nfemu_observer observer;
 	/* EMU: time is the capture's clock (kernel/clock.h), randomness a seeded PRNG (kernel/random.h). */
@@ -90,8 +91,9 @@ static inline void nfemu_observe(struct net *net, const struct nfemu_event *ev)
 		net->observer.event(net->observer.ctx, ev);
 }
 
-/* Set net->last_error (the ABI calls this on a refusal; the shim prints it). */
-void nfemu_set_error(struct net *net, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Record a refusal's reason and numbers in net->refusal (the ABI calls it; the tool words it). */
+void nfemu_refuse(struct net *net, enum nfemu_refusal_reason reason, long long a0, long long a1,
+		  long long a2);
 
 const char *nfemu_printk_since(const struct net *net, unsigned long since);
 

@@ -169,6 +169,74 @@ struct nfemu_event {
 	const struct nfemu_walk_event *walk;    /* NFEMU_EV_WALK */
 };
 
+/* Why the ABI refused the last sockopt, in binary (net->refusal; the tool words it:
+ * emu/refusal.c).  The kernel's answer is only the errno; this says which check failed, on
+ * which entry, with the numbers it compared. */
+enum nfemu_refusal_reason {
+	NFEMU_REFUSE_NONE,
+	/* check_entry_size_and_hooks, on the entry at entry_off */
+	NFEMU_REFUSE_ALIGN,             /* a0: the alignment */
+	NFEMU_REFUSE_HEADER_PAST_END,   /* a0: the blob's size */
+	NFEMU_REFUSE_NEXT_PAST_END,     /* a0: next_offset, a1: size */
+	NFEMU_REFUSE_NEXT_TOO_SMALL,    /* a0: next_offset, a1: the least it can be */
+	NFEMU_REFUSE_IP_FLAGS,          /* a0: flags, a1: invflags */
+	NFEMU_REFUSE_TARGET_OFFSET,     /* a0: target_offset, a1: next_offset */
+	NFEMU_REFUSE_TARGET_SIZE,       /* a0: target_size, a1: target_offset, a2: next_offset */
+	NFEMU_REFUSE_STD_TARGET_END,    /* a0: target_offset, a1: the target's size, a2: next_offset */
+	NFEMU_REFUSE_STD_VERDICT,       /* a0: the verdict (signed) */
+	NFEMU_REFUSE_ERROR_TARGET,      /* a0: target_size */
+	NFEMU_REFUSE_MATCHES_TILE,
+	NFEMU_REFUSE_UNDERFLOW_POLICY,  /* a0: the hook */
+	/* an extension refused (not found, revision, checkentry): ext, rev, klog; a0: its errno */
+	NFEMU_REFUSE_MATCH,
+	NFEMU_REFUSE_TARGET,
+	/* translate_table */
+	NFEMU_REFUSE_NUM_ENTRIES_LARGE, /* a0: num_entries */
+	NFEMU_REFUSE_NUM_ENTRIES,       /* a0: num_entries, a1: entries in the blob */
+	NFEMU_REFUSE_HOOKS,             /* str: what xt_check_table_hooks found, a0: hook,
+					 * a1: hook_entry, a2: underflow */
+	NFEMU_REFUSE_LOOP,              /* mark_source_chains (ELOOP) */
+	/* the sockopt handlers: their lengths and counts */
+	NFEMU_REFUSE_GET_INFO_LEN,      /* a0: optlen, a1: the size wanted */
+	NFEMU_REFUSE_GET_ENTRIES_SHORT, /* a0: optlen, a1: sizeof(struct ipt_get_entries) */
+	NFEMU_REFUSE_GET_ENTRIES_LEN,   /* a0: optlen, a1: the header, a2: size */
+	NFEMU_REFUSE_GET_ENTRIES_SIZE,  /* a0: size asked, a1: the table's */
+	NFEMU_REFUSE_NO_TABLE,
+	NFEMU_REFUSE_VALID_HOOKS,       /* a0: valid_hooks, a1: the table's */
+	NFEMU_REFUSE_NUM_COUNTERS,      /* a0: num_counters, a1: the table's entries */
+	NFEMU_REFUSE_REPLACE_SHORT,     /* a0: optlen, a1: sizeof(struct ipt_replace) */
+	NFEMU_REFUSE_REPLACE_COUNTERS_LARGE,    /* a0: num_counters */
+	NFEMU_REFUSE_REPLACE_COUNTERS_ZERO,
+	NFEMU_REFUSE_REPLACE_LEN,       /* a0: optlen, a1: size */
+	NFEMU_REFUSE_REPLACE_NOMEM,     /* a0: size */
+	NFEMU_REFUSE_ADD_COUNTERS_SHORT,        /* a0: optlen, a1: sizeof(struct xt_counters_info) */
+	NFEMU_REFUSE_ADD_COUNTERS_LEN,  /* a0: num_counters, a1: optlen needed, a2: optlen */
+	NFEMU_REFUSE_ADD_COUNTERS_NO_TABLE,
+	NFEMU_REFUSE_ADD_COUNTERS_NUM,  /* a0: num_counters, a1: the table's entries */
+	NFEMU_REFUSE_GET_REVISION_LEN,  /* a0: optlen, a1: sizeof(struct xt_get_revision) */
+	NFEMU_REFUSE_UNKNOWN_OPT,       /* a0: the optname */
+};
+
+struct nfemu_refusal {
+	u16 reason;                     /* enum nfemu_refusal_reason */
+	bool get;                       /* getsockopt (else setsockopt) */
+	int optname;                    /* IPT_SO_* */
+	int err;                        /* the errno returned (negative) */
+	char table[32];                 /* XT_TABLE_MAXNAMELEN: the table named in the call */
+	/* the entry: its number in the blob (1-based), offset, and where (if a sound prefix of
+	 * the blob leads to it) chain and rule in the chain */
+	bool at_entry, in_chain;
+	u32 entry_idx, entry_off, chain_rule;
+	char chain[32];                 /* XT_FUNCTION_MAXNAMELEN */
+	/* an extension (MATCH, TARGET): its name and revision, and the line its checkentry put
+	 * in the kernel log, if it printed one */
+	char ext[29];                   /* XT_EXTENSION_MAXNAMELEN */
+	u8 rev;
+	char klog[160];
+	const char *str;                /* a kernel constant the reason names */
+	long long a[3];
+};
+
 struct nfemu_observer {
 	void (*event)(void *ctx, const struct nfemu_event *ev);
 	void *ctx;

@@ -30,6 +30,7 @@
 #include <unistd.h>
 #include <linux/netfilter_ipv4/ip_tables.h>
 #include <linux/netlink.h>
+#include "emu/refusal.h"
 #include "kernel/module.h"
 #include "kernel/net.h"
 #include "emu/state.h"
@@ -329,7 +330,7 @@ static void shim_record(bool get, int optname, const void *optval, unsigned int 
 static int shim_sockopt(const struct shim_sock *sk, bool get, int level, int optname,
 			void *optval, socklen_t *optlenp, socklen_t optlen)
 {
-	char refusal[sizeof(((struct net *)0)->last_error)];
+	char refusal[512];
 	int pf = sk->family == AF_INET6 ? PF_INET6 : PF_INET;
 	struct nfemu_state st;
 	struct net *net;
@@ -354,7 +355,7 @@ static int shim_sockopt(const struct shim_sock *sk, bool get, int level, int opt
 		return -1;
 	}
 
-	net->last_error[0] = '\0';
+	memset(&net->refusal, 0, sizeof(net->refusal));
 	if (pf == PF_INET)
 		shim_record(get, optname, optval, get ? (unsigned int)*optlenp : optlen);
 	sockopt_trace_before(net);                              /* sockopt trace, below */
@@ -366,8 +367,7 @@ static int shim_sockopt(const struct shim_sock *sk, bool get, int level, int opt
 	} else {
 		ret = nf_setsockopt(net, pf, optname, optval, optlen);
 	}
-	memcpy(refusal, net->last_error, sizeof(refusal));
-	refusal[sizeof(refusal) - 1] = '\0';
+	nfemu_refusal_format(&net->refusal, refusal, sizeof(refusal));
 	sockopt_trace_after(net, ret, get && ret >= 0 ? (unsigned int)*optlenp : 0, refusal);
 
 	/* Even a refusal may have loaded modules (request_module in translate_table), and those
@@ -752,7 +752,7 @@ static int shim_modprobe(char *const argv[])
 			ok = false;
 			if (!quiet)
 				fprintf(stderr, "nfemu: modprobe: %s: %s\n", argv[i],
-					net->last_error[0] ? net->last_error : strerror(-ret));
+					nfemu_last_error(net)[0] ? nfemu_last_error(net) : strerror(-ret));
 		}
 	}
 	if (shim_kernel_put(&st, net, true) < 0)

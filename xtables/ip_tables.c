@@ -7,7 +7,8 @@
  * EMU: no per-CPU copies or counters (e->counters is the counter); no compat (32-bit) ABI;
  * copy_from_user/copy_to_user are plain copies of the caller's buffer, except for the
  * counters pointer inside ipt_replace, which is checked like user memory (uaccess.h).
- * EMU: each refusal also leaves one line in net->last_error saying what and where.
+ * EMU: each refusal also records in net->refusal which check failed, on which entry, with which
+ * numbers (binary; the tool words it).
  */
 #include <limits.h>
 #include <netinet/in.h>
@@ -398,31 +399,26 @@ struct translate_where {        /* EMU: what refusal lines need to know of the b
 	unsigned int valid_hooks;
 };
 
+/* EMU: record why the entry at bad was refused (net->refusal), and where it is: its number
+ * in the blob and, walking the sound prefix of the blob, its chain and rule. */
 static void ipt_refuse(struct net *net, const struct translate_where *w, const struct ipt_entry *bad,
-		       const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-
-static void ipt_refuse(struct net *net, const struct translate_where *w, const struct ipt_entry *bad,
-		       const char *fmt, ...)
+		       enum nfemu_refusal_reason reason, long long a0, long long a1, long long a2)
 {
+	struct nfemu_refusal *r = &net->refusal;
 	const void *entry0 = w->entry0;
 	unsigned int size = w->size;
 	unsigned int off = (const char *)bad - (const char *)entry0, pos = 0, idx = 1, rule = 0;
-	char chain[XT_FUNCTION_MAXNAMELEN + 2] = "";
-	char reason[320];
-	va_list ap;
+	bool in_chain = false;
 
-	va_start(ap, fmt);
-	vsnprintf(reason, sizeof(reason), fmt, ap);
-	va_end(ap);
-
-	/* Walk the sound prefix of the blob to find the chain and rule number. */
+	nfemu_refuse(net, reason, a0, a1, a2);
+	r->chain[0] = '\0';
 	while (pos < off && pos + sizeof(struct ipt_entry) <= size) {
 		const struct ipt_entry *e = (const void *)((const char *)entry0 + pos);
 		const struct xt_entry_target *t;
 
 		for (int h = 0; h < NF_INET_NUMHOOKS; h++)
 			if ((w->valid_hooks & (1 << h)) && w->hook_entry[h] == pos) {
-				snprintf(chain, sizeof(chain), "%s", hooknames[h]);
+				snprintf(r->chain, sizeof(r->chain), "%s", hooknames[h]);
 				rule = 0;
 			}
 		if (e->next_offset < sizeof(*e) || e->target_offset + sizeof(*t) > e->next_offset ||
@@ -432,7 +428,7 @@ static void ipt_refuse(struct net *net, const struct translate_where *w, const s
 		if (strncmp(t->u.user.name, XT_ERROR_TARGET, XT_EXTENSION_MAXNAMELEN) == 0) {
 			const struct xt_error_target *et = (const void *)t;
 
-			snprintf(chain, sizeof(chain), "%.*s", (int)sizeof(et->errorname), et->errorname);
+			snprintf(r->chain, sizeof(r->chain), "%.*s", (int)sizeof(et->errorname), et->errorname);
 			rule = 0;
 		} else {
 			rule++;
@@ -443,20 +439,15 @@ static void ipt_refuse(struct net *net, const struct translate_where *w, const s
 	if (pos == off)
 		for (int h = 0; h < NF_INET_NUMHOOKS; h++)
 			if ((w->valid_hooks & (1 << h)) && w->hook_entry[h] == pos) {
-				snprintf(chain, sizeof(chain), "%s", hooknames[h]);
+				snprintf(r->chain, sizeof(r->chain), "%s", hooknames[h]);
 				rule = 0;
 			}
-	if (pos == off && *chain)
-		nfemu_set_error(net, "rule %u (offset %u, chain %s rule %u): %s", idx, off, chain, rule + 1, reason);
-	else
-		nfemu_set_error(net, "rule %u (offset %u): %s", idx, off, reason);
-}
-
-static const char *errname(int err)
-{
-	const char *n = strerrorname_np(-err);
-
-	return n ? n : "error";
+	in_chain = pos == off && r->chain[0];
+	r->at_entry = true;
+	r->in_chain = in_chain;
+	r->entry_idx = idx;
+	r->entry_off = off;
+	r->chain_rule = rule + 1;
 }
 
 /* ------------------------------------------------------- built-in extensions */
@@ -616,18 +607,16 @@ static int check_match(struct xt_entry_match *m, struct xt_mtchk_param *par)
 	return xt_check_match(par, m->u.match_size - sizeof(*m), ip->proto, ip->invflags & IPT_INV_PROTO);
 }
 
-/* Say why an extension was refused: its own printk line if it printed one. */
+/* Say why an extension was refused: which one, and its own printk line if it printed one. */
 static void refuse_ext(struct net *net, const struct translate_where *w, const struct ipt_entry *e,
-		       const char *kind, const char *name, u8 rev, int err, unsigned long mark)
+		       bool target, const char *name, u8 rev, int err, unsigned long mark)
 {
 	const char *why = nfemu_printk_since(net, mark);
 
-	if (err == -ENOENT && !why)
-		why = "no such extension in this kernel (no module provides it)";
-	else if (err == -EPROTOTYPE && !why)
-		why = "revision not supported by this kernel";
-	ipt_refuse(net, w, e, "%s '%.*s' rev %u: %s (%s)", kind,
-		   XT_EXTENSION_MAXNAMELEN, name, rev, why ? why : "refused by checkentry", errname(err));
+	ipt_refuse(net, w, e, target ? NFEMU_REFUSE_TARGET : NFEMU_REFUSE_MATCH, err, 0, 0);
+	snprintf(net->refusal.ext, sizeof(net->refusal.ext), "%.*s", XT_EXTENSION_MAXNAMELEN - 1, name);
+	net->refusal.rev = rev;
+	snprintf(net->refusal.klog, sizeof(net->refusal.klog), "%s", why ? why : "");
 }
 
 static int find_check_match(struct xt_entry_match *m, struct xt_mtchk_param *par)
@@ -691,7 +680,7 @@ static int find_check_entry(struct ipt_entry *e, struct net *net, const char *na
 		mark = net->printk.seq;
 		ret = find_check_match(ematch, &mtpar);
 		if (ret != 0) {
-			refuse_ext(net, w, e, "match", mname, mrev, ret, mark);
+			refuse_ext(net, w, e, false, mname, mrev, ret, mark);
 			goto cleanup_matches;
 		}
 		++j;
@@ -702,14 +691,14 @@ static int find_check_entry(struct ipt_entry *e, struct net *net, const char *na
 	target = xt_request_find_target(net, NFPROTO_IPV4, t->u.user.name, t->u.user.revision);
 	if (IS_ERR(target)) {
 		ret = PTR_ERR(target);
-		refuse_ext(net, w, e, "target", t->u.user.name, t->u.user.revision, ret, mark);
+		refuse_ext(net, w, e, true, t->u.user.name, t->u.user.revision, ret, mark);
 		goto cleanup_matches;
 	}
 	t->u.kernel.target = target;
 
 	ret = check_target(e, net, name);
 	if (ret) {
-		refuse_ext(net, w, e, "target", target->name, target->revision, ret, mark);
+		refuse_ext(net, w, e, true, target->name, target->revision, ret, mark);
 		goto err;
 	}
 	return 0;
@@ -734,26 +723,25 @@ static int check_entry_size_and_hooks(struct net *net, const struct translate_wh
 	unsigned int h;
 	int err;
 
-#define REFUSE(...) ipt_refuse(net, w, e, __VA_ARGS__)
+#define REFUSE(reason, a0, a1, a2) ipt_refuse(net, w, e, NFEMU_REFUSE_##reason, a0, a1, a2)
 	if ((unsigned long)((unsigned char *)e - base) % __alignof__(struct ipt_entry) != 0) {
-		REFUSE("entry is not aligned to %zu bytes", __alignof__(struct ipt_entry));
+		REFUSE(ALIGN, __alignof__(struct ipt_entry), 0, 0);
 		return -EINVAL;
 	}
 	if ((unsigned char *)e + sizeof(struct ipt_entry) >= limit) {
-		REFUSE("entry header runs past the end of the blob (size %u)", size);
+		REFUSE(HEADER_PAST_END, size, 0, 0);
 		return -EINVAL;
 	}
 	if ((unsigned char *)e + e->next_offset > limit) {
-		REFUSE("next_offset %u runs past the end of the blob (size %u)", e->next_offset, size);
+		REFUSE(NEXT_PAST_END, e->next_offset, size, 0);
 		return -EINVAL;
 	}
 	if (e->next_offset < sizeof(struct ipt_entry) + sizeof(struct xt_entry_target)) {
-		REFUSE("next_offset %u is smaller than an entry with a target (%zu)", e->next_offset,
-		       sizeof(struct ipt_entry) + sizeof(struct xt_entry_target));
+		REFUSE(NEXT_TOO_SMALL, e->next_offset, sizeof(struct ipt_entry) + sizeof(struct xt_entry_target), 0);
 		return -EINVAL;
 	}
 	if (!ip_checkentry(&e->ip)) {
-		REFUSE("unknown ip flags 0x%x or invflags 0x%x", e->ip.flags, e->ip.invflags);
+		REFUSE(IP_FLAGS, e->ip.flags, e->ip.invflags, 0);
 		return -EINVAL;
 	}
 	err = xt_check_entry_offsets(e, (const char *)e->elems, e->target_offset, e->next_offset);
@@ -761,23 +749,20 @@ static int check_entry_size_and_hooks(struct net *net, const struct translate_wh
 		const struct xt_entry_target *t = ipt_get_target_c(e);
 
 		if (e->target_offset < sizeof(*e) || e->target_offset + sizeof(*t) > e->next_offset)
-			REFUSE("target_offset %u outside the entry (next_offset %u)", e->target_offset,
-			       e->next_offset);
+			REFUSE(TARGET_OFFSET, e->target_offset, e->next_offset, 0);
 		else if (t->u.target_size < sizeof(*t) || e->target_offset + t->u.target_size > e->next_offset)
-			REFUSE("target_size %u does not fit (target_offset %u, next_offset %u)",
-			       t->u.target_size, e->target_offset, e->next_offset);
+			REFUSE(TARGET_SIZE, t->u.target_size, e->target_offset, e->next_offset);
 		else if (is_standard(t) &&
 			 XT_ALIGN(e->target_offset + sizeof(struct xt_standard_target)) != e->next_offset)
-			REFUSE("standard target: target_offset %u + %zu does not end the entry (next_offset %u)",
-			       e->target_offset, sizeof(struct xt_standard_target), e->next_offset);
+			REFUSE(STD_TARGET_END, e->target_offset, sizeof(struct xt_standard_target), e->next_offset);
 		else if (is_standard(t) && !verdict_ok(((const struct xt_standard_target *)t)->verdict))
-			REFUSE("standard target: invalid verdict %d", ((const struct xt_standard_target *)t)->verdict);
+			REFUSE(STD_VERDICT, ((const struct xt_standard_target *)t)->verdict, 0, 0);
 		else if (strncmp(t->u.user.name, XT_ERROR_TARGET, XT_EXTENSION_MAXNAMELEN) == 0 &&
 			 (t->u.target_size != sizeof(struct xt_error_target) ||
 			  strnlen(((const struct xt_error_target *)t)->errorname, XT_FUNCTION_MAXNAMELEN) >= XT_FUNCTION_MAXNAMELEN))
-			REFUSE("ERROR target: bad size %u or unterminated chain name", t->u.target_size);
+			REFUSE(ERROR_TARGET, t->u.target_size, 0, 0);
 		else
-			REFUSE("matches do not tile the space before the target (bad match_size or alignment)");
+			REFUSE(MATCHES_TILE, 0, 0, 0);
 		return err;
 	}
 
@@ -789,8 +774,7 @@ static int check_entry_size_and_hooks(struct net *net, const struct translate_wh
 			newinfo->hook_entry[h] = hook_entries[h];
 		if ((unsigned char *)e - base == underflows[h]) {
 			if (!check_underflow(e)) {
-				REFUSE("policy of %s (underflow) is not an unconditional ACCEPT or DROP",
-				       hooknames[h]);
+				REFUSE(UNDERFLOW_POLICY, h, 0, 0);
 				return -EINVAL;
 			}
 			newinfo->underflow[h] = underflows[h];
@@ -847,7 +831,7 @@ static int translate_table(struct net *net, struct xt_table_info *newinfo, void 
 
 	offsets = xt_alloc_entry_offsets(newinfo->number);
 	if (!offsets) {
-		nfemu_set_error(net, "num_entries %u is too large", repl->num_entries);
+		nfemu_refuse(net, NFEMU_REFUSE_NUM_ENTRIES_LARGE, repl->num_entries, 0, 0);
 		return -ENOMEM;
 	}
 	i = 0;
@@ -867,21 +851,20 @@ static int translate_table(struct net *net, struct xt_table_info *newinfo, void 
 
 	ret = -EINVAL;
 	if (i != repl->num_entries) {
-		nfemu_set_error(net, "num_entries is %u but the blob holds %u entries", repl->num_entries, i);
+		nfemu_refuse(net, NFEMU_REFUSE_NUM_ENTRIES, repl->num_entries, i, 0);
 		goto out_free;
 	}
 
 	ret = xt_check_table_hooks(newinfo, repl->valid_hooks, &why, &h);
 	if (ret) {
-		nfemu_set_error(net, "%s at hook %u (%s): hook_entry %u, underflow %u", why, h, hooknames[h],
-				repl->hook_entry[h], repl->underflow[h]);
+		nfemu_refuse(net, NFEMU_REFUSE_HOOKS, h, repl->hook_entry[h], repl->underflow[h]);
+		net->refusal.str = why;
 		goto out_free;
 	}
 
 	if (!mark_source_chains(newinfo, repl->valid_hooks, entry0, offsets, &bad)) {
 		ret = -ELOOP;
-		ipt_refuse(net, &w, bad,
-			   "chain loop, jump to a non-entry offset, or a chain that falls off the end of the table (ELOOP)");
+		ipt_refuse(net, &w, bad, NFEMU_REFUSE_LOOP, 0, 0, 0);
 		goto out_free;
 	}
 	free(offsets);
@@ -975,8 +958,7 @@ static int get_info(struct net *net, void *user, const int *len)
 	int ret;
 
 	if (*len != sizeof(struct ipt_getinfo)) {
-		nfemu_set_error(net, "GET_INFO: optlen %d != sizeof(struct ipt_getinfo) %zu", *len,
-				sizeof(struct ipt_getinfo));
+		nfemu_refuse(net, NFEMU_REFUSE_GET_INFO_LEN, *len, sizeof(struct ipt_getinfo), 0);
 		return -EINVAL;
 	}
 	memcpy(name, user, sizeof(name));
@@ -1010,14 +992,12 @@ static int get_entries(struct net *net, struct ipt_get_entries *uptr, const int 
 	int ret;
 
 	if (*len < (int)sizeof(get)) {
-		nfemu_set_error(net, "GET_ENTRIES: optlen %d < sizeof(struct ipt_get_entries) %zu", *len,
-				sizeof(get));
+		nfemu_refuse(net, NFEMU_REFUSE_GET_ENTRIES_SHORT, *len, sizeof(get), 0);
 		return -EINVAL;
 	}
 	memcpy(&get, uptr, sizeof(get));
 	if ((unsigned int)*len != sizeof(struct ipt_get_entries) + get.size) {
-		nfemu_set_error(net, "GET_ENTRIES: optlen %d != %zu + size %u", *len,
-				sizeof(struct ipt_get_entries), get.size);
+		nfemu_refuse(net, NFEMU_REFUSE_GET_ENTRIES_LEN, *len, sizeof(struct ipt_get_entries), get.size);
 		return -EINVAL;
 	}
 	get.name[sizeof(get.name) - 1] = '\0';
@@ -1029,8 +1009,8 @@ static int get_entries(struct net *net, struct ipt_get_entries *uptr, const int 
 		if (get.size == private->size) {
 			ret = copy_entries_to_user(private->size, t, uptr->entrytable);
 		} else {
-			nfemu_set_error(net, "GET_ENTRIES %s: size %u but the table has %u bytes (changed since GET_INFO)",
-					get.name, get.size, private->size);
+			nfemu_refuse(net, NFEMU_REFUSE_GET_ENTRIES_SIZE, get.size, private->size, 0);
+			memcpy(net->refusal.table, get.name, sizeof(net->refusal.table));
 			ret = -EAGAIN;
 		}
 		module_put(t->me);
@@ -1060,23 +1040,21 @@ static int __do_replace(struct net *net, const char *name, unsigned int valid_ho
 	t = xt_request_find_table_lock(net, AF_INET, name);
 	if (IS_ERR(t)) {
 		ret = PTR_ERR(t);
-		nfemu_set_error(net, "no table '%s' in this kernel", name);
+		nfemu_refuse(net, NFEMU_REFUSE_NO_TABLE, 0, 0, 0);
 		goto free_newinfo_counters_untrans;
 	}
 
 	/* You lied! */
 	if (valid_hooks != t->valid_hooks) {
 		ret = -EINVAL;
-		nfemu_set_error(net, "valid_hooks 0x%x, but table '%s' has 0x%x", valid_hooks, name,
-				t->valid_hooks);
+		nfemu_refuse(net, NFEMU_REFUSE_VALID_HOOKS, valid_hooks, t->valid_hooks, 0);
 		goto put_module;
 	}
 
 	oldinfo = xt_replace_table(t, num_counters, newinfo, &ret);
 	if (!oldinfo) {
 		if (ret == -EAGAIN)
-			nfemu_set_error(net, "num_counters %u but table '%s' has %u entries: it changed since it was read",
-					num_counters, name, t->private->number);
+			nfemu_refuse(net, NFEMU_REFUSE_NUM_COUNTERS, num_counters, t->private->number, 0);
 		goto put_module;
 	}
 
@@ -1118,29 +1096,29 @@ static int do_replace(struct net *net, const void *arg, unsigned int len)
 	int ret;
 
 	if (len < sizeof(tmp)) {
-		nfemu_set_error(net, "SET_REPLACE: optlen %u < sizeof(struct ipt_replace) %zu", len, sizeof(tmp));
+		nfemu_refuse(net, NFEMU_REFUSE_REPLACE_SHORT, len, sizeof(tmp), 0);
 		return -EINVAL;
 	}
 	memcpy(&tmp, arg, sizeof(tmp));
 
 	/* overflow check */
 	if (tmp.num_counters >= INT_MAX / sizeof(struct xt_counters)) {
-		nfemu_set_error(net, "SET_REPLACE: num_counters %u too large", tmp.num_counters);
+		nfemu_refuse(net, NFEMU_REFUSE_REPLACE_COUNTERS_LARGE, tmp.num_counters, 0, 0);
 		return -ENOMEM;
 	}
 	if (tmp.num_counters == 0) {
-		nfemu_set_error(net, "SET_REPLACE: num_counters is 0");
+		nfemu_refuse(net, NFEMU_REFUSE_REPLACE_COUNTERS_ZERO, 0, 0, 0);
 		return -EINVAL;
 	}
 	if ((u64)len < (u64)tmp.size + sizeof(tmp)) {
-		nfemu_set_error(net, "SET_REPLACE: optlen %u < sizeof(struct ipt_replace) + size %u", len, tmp.size);
+		nfemu_refuse(net, NFEMU_REFUSE_REPLACE_LEN, len, tmp.size, 0);
 		return -EINVAL;
 	}
 	tmp.name[sizeof(tmp.name) - 1] = 0;
 
 	newinfo = xt_alloc_table_info(tmp.size);
 	if (!newinfo) {
-		nfemu_set_error(net, "SET_REPLACE %s: size %u: cannot allocate", tmp.name, tmp.size);
+		nfemu_refuse(net, NFEMU_REFUSE_REPLACE_NOMEM, tmp.size, 0, 0);
 		return -ENOMEM;
 	}
 	loc_cpu_entry = newinfo->entries;
@@ -1175,29 +1153,27 @@ static int do_add_counters(struct net *net, const void *arg, unsigned int len)
 
 	/* xt_copy_counters: at least one counter must follow the header */
 	if (len <= sizeof(tmp)) {
-		nfemu_set_error(net, "SET_ADD_COUNTERS: optlen %u <= sizeof(struct xt_counters_info) %zu (no counters)",
-				len, sizeof(tmp));
+		nfemu_refuse(net, NFEMU_REFUSE_ADD_COUNTERS_SHORT, len, sizeof(tmp), 0);
 		return -EINVAL;
 	}
 	memcpy(&tmp, arg, sizeof(tmp));
 	tmp.name[sizeof(tmp.name) - 1] = '\0';
 	size = (u64)sizeof(struct xt_counters) * tmp.num_counters;
 	if (size != (u64)len - sizeof(tmp)) {
-		nfemu_set_error(net, "SET_ADD_COUNTERS %s: %u counters need optlen %llu, got %u", tmp.name,
-				tmp.num_counters, (unsigned long long)(size + sizeof(tmp)), len);
+		nfemu_refuse(net, NFEMU_REFUSE_ADD_COUNTERS_LEN, tmp.num_counters, (long long)(size + sizeof(tmp)),
+			     len);
 		return -EINVAL;
 	}
 	paddc = (const void *)((const char *)arg + sizeof(tmp));
 
 	t = xt_find_table_lock(net, AF_INET, tmp.name);
 	if (IS_ERR(t)) {
-		nfemu_set_error(net, "SET_ADD_COUNTERS: no table '%s'", tmp.name);
+		nfemu_refuse(net, NFEMU_REFUSE_ADD_COUNTERS_NO_TABLE, 0, 0, 0);
 		return PTR_ERR(t);
 	}
 	private = t->private;
 	if (private->number != tmp.num_counters) {
-		nfemu_set_error(net, "SET_ADD_COUNTERS %s: %u counters for %u entries", tmp.name,
-				tmp.num_counters, private->number);
+		nfemu_refuse(net, NFEMU_REFUSE_ADD_COUNTERS_NUM, tmp.num_counters, private->number, 0);
 		module_put(t->me);
 		return -EINVAL;
 	}
@@ -1213,38 +1189,39 @@ static int do_add_counters(struct net *net, const void *arg, unsigned int len)
 	return 0;
 }
 
+/* EMU: a refusal starts empty; the handler records what it found (net->refusal). */
+static void ipt_refusal_begin(struct net *net, bool get, int cmd)
+{
+	memset(&net->refusal, 0, sizeof(net->refusal));
+	net->refusal.get = get;
+	net->refusal.optname = cmd;
+}
+
 int do_ipt_set_ctl(struct net *net, int cmd, const void *user, unsigned int len)
 {
-	char name[XT_TABLE_MAXNAMELEN] = "";
+	struct nfemu_refusal *r = &net->refusal;
 	int ret;
 
-	net->last_error[0] = '\0';
+	ipt_refusal_begin(net, false, cmd);
+	/* EMU: the table the call names, for the refusal */
+	if (cmd == IPT_SO_SET_REPLACE && len >= sizeof(struct ipt_replace))
+		memcpy(r->table, ((const struct ipt_replace *)user)->name, sizeof(r->table) - 1);
+	else if (cmd == IPT_SO_SET_ADD_COUNTERS && len >= sizeof(struct xt_counters_info))
+		memcpy(r->table, ((const struct xt_counters_info *)user)->name, sizeof(r->table) - 1);
 	switch (cmd) {
 	case IPT_SO_SET_REPLACE:
 		ret = do_replace(net, user, len);
-		if (len >= sizeof(struct ipt_replace))
-			memcpy(name, ((const struct ipt_replace *)user)->name, sizeof(name) - 1);
 		break;
 	case IPT_SO_SET_ADD_COUNTERS:
 		ret = do_add_counters(net, user, len);
-		if (len >= sizeof(struct xt_counters_info))
-			memcpy(name, ((const struct xt_counters_info *)user)->name, sizeof(name) - 1);
 		break;
 	default:
-		nfemu_set_error(net, "setsockopt: unknown ip_tables optname %d", cmd);
+		nfemu_refuse(net, NFEMU_REFUSE_UNKNOWN_OPT, cmd, 0, 0);
 		ret = -EINVAL;
 	}
-	/* EMU: prefix the reason with the operation and table, once, for the user's one line. */
-	if (ret < 0 && net->last_error[0] && strncmp(net->last_error, "SET_", 4) != 0) {
-		char buf[sizeof(net->last_error)];
-
-		memcpy(buf, net->last_error, sizeof(buf));
-		nfemu_set_error(net, "%s %s: %.*s", cmd == IPT_SO_SET_REPLACE ? "SET_REPLACE" : "SET_ADD_COUNTERS",
-				name, (int)(sizeof(buf) - 64), buf);
-	} else if (ret < 0 && !net->last_error[0]) {
-		nfemu_set_error(net, "%s %s: refused (%s)", cmd == IPT_SO_SET_REPLACE ? "SET_REPLACE" : "SET_ADD_COUNTERS",
-				name, errname(ret));
-	}
+	r->err = ret < 0 ? ret : 0;
+	if (ret >= 0)
+		r->reason = NFEMU_REFUSE_NONE;
 	return ret;
 }
 
@@ -1252,7 +1229,10 @@ int do_ipt_get_ctl(struct net *net, int cmd, void *user, int *len)
 {
 	int ret;
 
-	net->last_error[0] = '\0';
+	ipt_refusal_begin(net, true, cmd);
+	if ((cmd == IPT_SO_GET_INFO || cmd == IPT_SO_GET_ENTRIES) && *len >= XT_TABLE_MAXNAMELEN)
+		snprintf(net->refusal.table, sizeof(net->refusal.table), "%.*s", XT_TABLE_MAXNAMELEN - 1,
+			 (const char *)user);
 	switch (cmd) {
 	case IPT_SO_GET_INFO:
 		ret = get_info(net, user, len);
@@ -1266,8 +1246,7 @@ int do_ipt_get_ctl(struct net *net, int cmd, void *user, int *len)
 		int target;
 
 		if (*len != sizeof(rev)) {
-			nfemu_set_error(net, "GET_REVISION: optlen %d != sizeof(struct xt_get_revision) %zu", *len,
-					sizeof(rev));
+			nfemu_refuse(net, NFEMU_REFUSE_GET_REVISION_LEN, *len, sizeof(rev), 0);
 			ret = -EINVAL;
 			break;
 		}
@@ -1283,9 +1262,12 @@ int do_ipt_get_ctl(struct net *net, int cmd, void *user, int *len)
 		break;
 	}
 	default:
-		nfemu_set_error(net, "getsockopt: unknown ip_tables optname %d", cmd);
+		nfemu_refuse(net, NFEMU_REFUSE_UNKNOWN_OPT, cmd, 0, 0);
 		ret = -EINVAL;
 	}
+	net->refusal.err = ret < 0 ? ret : 0;
+	if (ret >= 0)
+		net->refusal.reason = NFEMU_REFUSE_NONE;
 	return ret;
 }
 

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <linux/netfilter_ipv4/ip_tables.h>
+#include "emu/refusal.h"
 #include "kernel/net.h"
 #include "hooks/nf_sockopt.h"
 #include "tests/fuzz/common.h"
@@ -78,7 +79,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		memcpy(buf, data, len);
 		data += len;
 		size -= len;
-		net->last_error[0] = '\0';
+		memset(&net->refusal, 0, sizeof(net->refusal));
 		if (fuzz_optnames[op][0]) {
 			olen = (int)len;
 			ret = nf_getsockopt(net, PF_INET, fuzz_optnames[op][1], buf, &olen);
@@ -90,8 +91,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (fuzz_verbose)
 			printf("%s %u bytes: %d%s%s\n", fuzz_opnames[op], len, ret,
 			       ret < 0 ? " " : "", ret < 0 ? strerrorname_np(-ret) : "");
-		if (fuzz_verbose && ret < 0 && net->last_error[0])
-			printf("  %s\n", net->last_error);
+		if (fuzz_verbose && ret < 0 && nfemu_last_error(net)[0])
+			printf("  %s\n", nfemu_last_error(net));
 		free(buf);
 	}
 	net_free(net);

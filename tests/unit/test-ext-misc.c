@@ -40,6 +40,7 @@
 #include <linux/netfilter_ipv4/ip_tables.h>
 #include <linux/netfilter_ipv4/ipt_REJECT.h>
 
+#include "emu/refusal.h"
 #include "kernel/clock.h"
 #include "kernel/module.h"
 #include "kernel/net.h"
@@ -1792,7 +1793,7 @@ static void replace_filter(struct env *e, struct blob *b)
 	r->counters = counters;
 	ret = nf_setsockopt(e->net, PF_INET, IPT_SO_SET_REPLACE, r, len);
 	if (ret)
-		fail_msg("SET_REPLACE: %d: %s", ret, e->net->last_error);
+		fail_msg("SET_REPLACE: %d: %s", ret, nfemu_last_error(e->net));
 	free(counters);
 	free(r);
 }

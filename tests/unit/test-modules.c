@@ -19,6 +19,7 @@
 #include <linux/netfilter/xt_mark.h>
 #include <linux/netfilter/xt_tcpudp.h>
 
+#include "emu/refusal.h"
 #include "kernel/module.h"
 #include "kernel/net.h"
 #include "hooks/nf_sockopt.h"
@@ -75,7 +76,7 @@ static int replace(struct net *net, struct ipt_replace *r)
 	r->counters = counters;
 	ret = nf_setsockopt(net, PF_INET, IPT_SO_SET_REPLACE, r, len);
 	if (ret < 0)
-		print_message("SET_REPLACE: %s\n", net->last_error);
+		print_message("SET_REPLACE: %s\n", nfemu_last_error(net));
 	free(counters);
 	free(r);
 	return ret;

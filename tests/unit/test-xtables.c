@@ -2,7 +2,7 @@
  *
  * Each test builds the blob iptables would send (tests/unit/blob.h), hands it to the emulated
  * kernel through nf_setsockopt/nf_getsockopt, and checks the errno Linux 6.18 answers and that
- * net->last_error names the reason.  With NFEMU_TEST_REAL_KERNEL=1 (root) the same tests run
+ * the refusal (net->refusal, worded by emu/refusal.c) names the reason.  With NFEMU_TEST_REAL_KERNEL=1 (root) the same tests run
  * against the running Linux kernel, each in a fresh network namespace: that is how every
  * expected errno here was verified.  Emulator-only checks are skipped in that mode.
  */
@@ -41,6 +41,7 @@
 #include <linux/netfilter_ipv4/ipt_CLUSTERIP.h>
 #include <linux/netfilter_ipv4/ipt_ah.h>
 
+#include "emu/refusal.h"
 #include "kernel/module.h"
 #include "kernel/net.h"
 #include "hooks/nf_sockopt.h"
@@ -207,19 +208,19 @@ static int k_add_counters(struct k *k, const char *table, const struct xt_counte
 	return ret;
 }
 
-/* The refusal has the kernel's errno, and (emulated kernel) net->last_error says why. */
+/* The refusal has the kernel's errno, and (emulated kernel) its reason says why. */
 #define assert_refused(k, ret, err, why) check_refused(k, ret, err, why, __FILE__, __LINE__)
 
 static void check_refused(struct k *k, int ret, int err, const char *why, const char *file, int line)
 {
 	if (ret != -err) {
-		print_error("got %d (%s), want -%s; last_error: %s\n", ret,
+		print_error("got %d (%s), want -%s; refusal: %s\n", ret,
 			    ret < 0 ? strerrorname_np(-ret) : "success", strerrorname_np(err),
-			    k->net ? k->net->last_error : "(real kernel)");
+			    k->net ? nfemu_last_error(k->net) : "(real kernel)");
 		_fail(file, line);
 	}
-	if (k->net && why && !strstr(k->net->last_error, why)) {
-		print_error("last_error \"%s\" does not say \"%s\"\n", k->net->last_error, why);
+	if (k->net && why && !strstr(nfemu_last_error(k->net), why)) {
+		print_error("refusal \"%s\" does not say \"%s\"\n", nfemu_last_error(k->net), why);
 		_fail(file, line);
 	}
 }
@@ -229,8 +230,8 @@ static void check_refused(struct k *k, int ret, int err, const char *why, const 
 static void check_ok(struct k *k, int ret, const char *file, int line)
 {
 	if (ret < 0) {
-		print_error("got %d (%s), want success; last_error: %s\n", ret, strerrorname_np(-ret),
-			    k->net ? k->net->last_error : "(real kernel)");
+		print_error("got %d (%s), want success; refusal: %s\n", ret, strerrorname_np(-ret),
+			    k->net ? nfemu_last_error(k->net) : "(real kernel)");
 		_fail(file, line);
 	}
 }
@@ -296,7 +297,7 @@ static void test_replace_accepts_initial_table(void **state)
 
 	assert_ok(k, k_replace(k, r, len));
 	if (k->net)
-		assert_string_equal(k->net->last_error, "");
+		assert_string_equal(nfemu_last_error(k->net), "");
 	assert_table_initial(k, "filter", 3);
 }
 
