@@ -10,6 +10,7 @@
  * this target does not depend on the state file's format; the state is rebuilt per input.
  */
 #include <errno.h>
+#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,6 +86,21 @@ static void build_state(void)
 	free(rec);
 }
 
+static int rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb;
+	(void)flag;
+	(void)ftw;
+	remove(path);
+	return 0;
+}
+
+/* the working directory goes when the process ends (libFuzzer and standalone.c exit()) */
+static void rm_dir(void)
+{
+	nftw(fuzz_dir, rm_one, 8, FTW_DEPTH | FTW_PHYS);
+}
+
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
@@ -92,6 +108,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	snprintf(fuzz_dir, sizeof(fuzz_dir), "/tmp/nfemu-fuzz-replay.XXXXXX");
 	if (!mkdtemp(fuzz_dir))
 		abort();
+	atexit(rm_dir);
 	snprintf(fuzz_state, sizeof(fuzz_state), "%s/state", fuzz_dir);
 	snprintf(fuzz_egress, sizeof(fuzz_egress), "%s/egress", fuzz_dir);
 	build_state();
