@@ -23,8 +23,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include "emu/refusal.h"
+#include "lib/crc32.h"
 #include "kernel/module.h"
 #include "kernel/net.h"
 #include "emu/state.h"
@@ -47,22 +49,10 @@ enum nfemu_state_section {
 /* ------------------------------------------------------------------------------------------ */
 /* Helpers: checksum, a growable buffer, error lines. */
 
-/* CRC-32 (IEEE 802.3, reflected, as zlib's crc32).  The 1 KiB table is built per call on the
- * stack: 2048 steps, nothing next to replaying a ruleset, and no global state. */
+/* CRC-32 (IEEE 802.3, as zlib's crc32): lib/crc32.h, eight bytes at a time. */
 static u32 nfemu_crc32(const unsigned char *p, size_t len)
 {
-	u32 table[256], crc = 0xffffffffu;
-
-	for (u32 i = 0; i < 256; i++) {
-		u32 c = i;
-
-		for (int k = 0; k < 8; k++)
-			c = (c & 1) ? 0xedb88320u ^ (c >> 1) : c >> 1;
-		table[i] = c;
-	}
-	for (size_t i = 0; i < len; i++)
-		crc = table[(crc ^ p[i]) & 0xff] ^ (crc >> 8);
-	return crc ^ 0xffffffffu;
+	return crc32_ieee(p, len);
 }
 
 struct nfemu_buf {
@@ -209,13 +199,26 @@ static int nfemu_serialize_table(struct net *net, const char *name, struct nfemu
 	return ret < 0 ? ret : 0;
 }
 
-/* The conntrack table and the clock, when nf_conntrack is loaded. */
-static int nfemu_serialize_conntrack(struct net *net, struct nfemu_buf *b)
+/* The conntrack table and the clock, when nf_conntrack is loaded: raw (len bytes) when a lazy
+ * open left it unloaded, as it was read. */
+static int nfemu_serialize_conntrack(struct net *net, struct nfemu_buf *b, const unsigned char *raw,
+				     size_t rawlen)
 {
 	unsigned char *payload;
 	size_t len, len_at;
-	int ret = nf_conntrack_state_save(net, &payload, &len);
+	int ret;
 
+	if (raw) {
+		if (!net->ct.ready)
+			return 0;       /* nf_conntrack was unloaded: its table went with it */
+		ret = nfemu_buf_begin_section(b, NFEMU_SEC_CONNTRACK, &len_at);
+		if (!ret)
+			ret = nfemu_buf_put(b, raw, rawlen);
+		if (!ret)
+			nfemu_buf_end_section(b, len_at);
+		return ret;
+	}
+	ret = nf_conntrack_state_save(net, &payload, &len);
 	if (ret || !len)
 		return ret;
 	ret = nfemu_buf_begin_section(b, NFEMU_SEC_CONNTRACK, &len_at);
@@ -227,7 +230,8 @@ static int nfemu_serialize_conntrack(struct net *net, struct nfemu_buf *b)
 	return ret;
 }
 
-int nfemu_state_serialize(struct net *net, unsigned char **bufp, size_t *lenp)
+static int state_serialize(struct net *net, const unsigned char *ct_raw, size_t ct_rawlen,
+			   unsigned char **bufp, size_t *lenp)
 {
 	struct nfemu_refusal saved_refusal = net->refusal;
 	struct nfemu_buf b = {};
@@ -254,7 +258,7 @@ int nfemu_state_serialize(struct net *net, unsigned char **bufp, size_t *lenp)
 		ret = nfemu_serialize_table(net, t->name, &b);
 	}
 	if (!ret)
-		ret = nfemu_serialize_conntrack(net, &b);
+		ret = nfemu_serialize_conntrack(net, &b, ct_raw, ct_rawlen);
 	net->refusal = saved_refusal;
 	if (ret) {
 		free(b.data);
@@ -267,6 +271,11 @@ int nfemu_state_serialize(struct net *net, unsigned char **bufp, size_t *lenp)
 	*bufp = b.data;
 	*lenp = b.len;
 	return 0;
+}
+
+int nfemu_state_serialize(struct net *net, unsigned char **bufp, size_t *lenp)
+{
+	return state_serialize(net, NULL, 0, bufp, lenp);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -478,9 +487,16 @@ static int nfemu_fill_tables(struct net *net, const struct nfemu_reader *r, size
 	return nfemu_fill_table(net, r, offs[i]) ?: ret;
 }
 
-int nfemu_state_deserialize(struct net *net, const unsigned char *buf, size_t len,
-			    char *err, size_t errlen)
+/* Load buf into net; with lazy_ct the conntrack section is only located (*ct_offp, *ct_lenp:
+ * its payload; 0 when there is none), not loaded. */
+#define DESER_LAZY_CT 0x1u     /* leave the conntrack section (NFEMU_STATE_LAZY_CT) */
+#define DESER_TRUSTED 0x2u     /* an image this process just made: no checksum to verify */
+
+static int state_deserialize(struct net *net, const unsigned char *buf, size_t len, unsigned int how,
+			     size_t *ct_offp, size_t *ct_lenp, char *err, size_t errlen)
 {
+	bool lazy_ct = how & DESER_LAZY_CT;
+
 	const struct nfemu_reader r = { .buf = buf, .len = len, .err = err, .errlen = errlen };
 	size_t off, *tables = NULL, *p, ct_off = 0;
 	unsigned int ntables = 0;
@@ -512,7 +528,7 @@ int nfemu_state_deserialize(struct net *net, const unsigned char *buf, size_t le
 			   (unsigned long long)body_len, len - NFEMU_STATE_HDRLEN);
 		return -EINVAL;
 	}
-	if (nfemu_crc32(buf + NFEMU_STATE_HDRLEN, body_len) != crc) {
+	if (!(how & DESER_TRUSTED) && nfemu_crc32(buf + NFEMU_STATE_HDRLEN, body_len) != crc) {
 		nfemu_errf(err, errlen, "byte 12: checksum mismatch: the file is corrupt");
 		return -EINVAL;
 	}
@@ -568,7 +584,11 @@ int nfemu_state_deserialize(struct net *net, const unsigned char *buf, size_t le
 	}
 	/* ...then filled with their rules and counters. */
 	ret = nfemu_fill_tables(net, &r, tables, ntables);
-	if (!ret && ct_off) {
+	if (ct_offp) {
+		*ct_offp = ct_off ? ct_off + 8 : 0;
+		*ct_lenp = ct_off ? ct_len : 0;
+	}
+	if (!ret && ct_off && !lazy_ct) {
 		char sub[256] = "";
 
 		ret = nf_conntrack_state_load(net, buf + ct_off + 8, ct_len, sub, sizeof(sub));
@@ -580,6 +600,12 @@ int nfemu_state_deserialize(struct net *net, const unsigned char *buf, size_t le
 out:
 	free(tables);
 	return ret;
+}
+
+int nfemu_state_deserialize(struct net *net, const unsigned char *buf, size_t len,
+			    char *err, size_t errlen)
+{
+	return state_deserialize(net, buf, len, 0, NULL, NULL, err, errlen);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -666,8 +692,70 @@ static int nfemu_state_lock(struct nfemu_state *st, char *err, size_t errlen)
 	return 0;
 }
 
+/* Note the file's identity (after loading it, or writing it). */
+static void state_note_identity(struct nfemu_state *st)
+{
+	struct stat sb;
+
+	st->id_exists = stat(st->path, &sb) == 0;
+	if (!st->id_exists)
+		return;
+	st->id_dev = sb.st_dev;
+	st->id_ino = sb.st_ino;
+	st->id_size = (unsigned long long)sb.st_size;
+	st->id_mtime_ns = (long long)sb.st_mtim.tv_sec * 1000000000LL + sb.st_mtim.tv_nsec;
+	st->id_ctime_ns = (long long)sb.st_ctim.tv_sec * 1000000000LL + sb.st_ctim.tv_nsec;
+}
+
+static bool state_same_identity(const struct nfemu_state *st)
+{
+	struct stat sb;
+
+	if (stat(st->path, &sb) != 0)
+		return !st->id_exists;
+	return st->id_exists && st->id_dev == sb.st_dev && st->id_ino == sb.st_ino &&
+	       st->id_size == (unsigned long long)sb.st_size &&
+	       st->id_mtime_ns == (long long)sb.st_mtim.tv_sec * 1000000000LL + sb.st_mtim.tv_nsec &&
+	       st->id_ctime_ns == (long long)sb.st_ctim.tv_sec * 1000000000LL + sb.st_ctim.tv_nsec;
+}
+
+void nfemu_state_unlock(struct nfemu_state *st)
+{
+	if (st->lock_fd >= 0)
+		close(st->lock_fd);     /* drops the flock */
+	st->lock_fd = -1;
+}
+
+int nfemu_state_reopen(struct nfemu_state *st, struct net **netp, char *err, size_t errlen)
+{
+	char *path;
+	unsigned int flags = st->flags;
+	int ret;
+
+	ret = nfemu_state_lock(st, err, errlen);
+	if (ret)
+		return ret;
+	if (*netp && state_same_identity(st))
+		return 0;
+	/* another process wrote it: load it again */
+	path = st->path;
+	st->path = NULL;
+	net_free(*netp);
+	*netp = NULL;
+	nfemu_state_close(st);
+	ret = nfemu_state_open_flags(st, path, flags, netp, err, errlen);
+	free(path);
+	return ret;
+}
+
 int nfemu_state_open(struct nfemu_state *st, const char *path, struct net **netp,
 		     char *err, size_t errlen)
+{
+	return nfemu_state_open_flags(st, path, 0, netp, err, errlen);
+}
+
+int nfemu_state_open_flags(struct nfemu_state *st, const char *path, unsigned int flags,
+			   struct net **netp, char *err, size_t errlen)
 {
 	unsigned char *buf = NULL;
 	struct net *net = NULL;
@@ -677,6 +765,7 @@ int nfemu_state_open(struct nfemu_state *st, const char *path, struct net **netp
 
 	memset(st, 0, sizeof(*st));
 	st->lock_fd = -1;
+	st->flags = flags;
 	*netp = NULL;
 	st->path = strdup(nfemu_state_path(path));
 	if (!st->path) {
@@ -711,11 +800,13 @@ int nfemu_state_open(struct nfemu_state *st, const char *path, struct net **netp
 	}
 	if (st->existed) {
 		sub[0] = '\0';
-		ret = nfemu_state_deserialize(net, buf, len, sub, sizeof(sub));
+		ret = state_deserialize(net, buf, len, flags & NFEMU_STATE_LAZY_CT ? DESER_LAZY_CT : 0,
+					&st->ct_off, &st->ct_len, sub, sizeof(sub));
 		if (ret) {
 			nfemu_errf(err, errlen, "%s: %s", st->path, sub);
 			goto fail;
 		}
+		st->ct_lazy = (flags & NFEMU_STATE_LAZY_CT) && st->ct_off;
 	} else {
 		ret = net_boot(net);
 		if (ret) {
@@ -725,6 +816,9 @@ int nfemu_state_open(struct nfemu_state *st, const char *path, struct net **netp
 	}
 	st->image = buf;
 	st->image_len = len;
+	st->gen = net->emu_gen;
+	st->gen_rules = net->emu_gen_rules;
+	state_note_identity(st);
 	*netp = net;
 	return 0;
 
@@ -823,6 +917,8 @@ fail_errno:
 static int nfemu_state_verify(struct nfemu_state *st, const unsigned char *buf, size_t len,
 			      char *err, size_t errlen)
 {
+	/* A conntrack section written back as it was read loaded before: not again. */
+	unsigned int how = DESER_TRUSTED | (st->ct_lazy ? DESER_LAZY_CT : 0);
 	struct net *scratch = net_alloc();
 	char sub[512];
 	int ret;
@@ -832,12 +928,33 @@ static int nfemu_state_verify(struct nfemu_state *st, const unsigned char *buf, 
 		return -ENOMEM;
 	}
 	sub[0] = '\0';
-	ret = nfemu_state_deserialize(scratch, buf, len, sub, sizeof(sub));
+	ret = state_deserialize(scratch, buf, len, how, NULL, NULL, sub, sizeof(sub));
 	net_free(scratch);
 	if (ret)
 		nfemu_errf(err, errlen, "%s: not saved, the new state would not load again: %s",
 			   st->path, sub);
 	return ret;
+}
+
+/* The payload of the section of this type in a well-formed image (one this process wrote). */
+static void state_find_section(const unsigned char *buf, size_t len, u32 type, size_t *offp,
+			       size_t *lenp)
+{
+	size_t off;
+	u32 t, slen;
+
+	*offp = *lenp = 0;
+	for (off = NFEMU_STATE_HDRLEN; len - off >= 8; off += 8 + slen) {
+		memcpy(&t, buf + off, sizeof(t));
+		memcpy(&slen, buf + off + 4, sizeof(slen));
+		if (slen > len - off - 8)
+			return;
+		if (t == type) {
+			*offp = off + 8;
+			*lenp = slen;
+			return;
+		}
+	}
 }
 
 int nfemu_state_commit(struct nfemu_state *st, struct net *net, char *err, size_t errlen)
@@ -846,7 +963,8 @@ int nfemu_state_commit(struct nfemu_state *st, struct net *net, char *err, size_
 	size_t len;
 	int ret;
 
-	ret = nfemu_state_serialize(net, &buf, &len);
+	ret = st->ct_lazy ? state_serialize(net, st->image + st->ct_off, st->ct_len, &buf, &len) :
+			    nfemu_state_serialize(net, &buf, &len);
 	if (ret) {
 		nfemu_errf(err, errlen, "%s: cannot serialize the kernel: %s", st->path,
 			   strerror(-ret));
@@ -855,6 +973,7 @@ int nfemu_state_commit(struct nfemu_state *st, struct net *net, char *err, size_
 	/* Nothing changed (a listing, a revision query): leave the file alone. */
 	if (st->existed && len == st->image_len && !memcmp(buf, st->image, len)) {
 		free(buf);
+		st->gen = net->emu_gen;
 		return 0;
 	}
 	if (st->lock_fd < 0) {
@@ -863,7 +982,10 @@ int nfemu_state_commit(struct nfemu_state *st, struct net *net, char *err, size_
 			   "refusing to write", st->path);
 		return -EACCES;
 	}
-	ret = nfemu_state_verify(st, buf, len, err, errlen);
+	/* Counters alone cannot make an image unloadable: verify what changed rules or modules,
+	 * or a connection table this process loaded (and may have changed). */
+	if (net->emu_gen_rules != st->gen_rules || !st->existed || (net->ct.ready && !st->ct_lazy))
+		ret = nfemu_state_verify(st, buf, len, err, errlen);
 	if (!ret)
 		ret = nfemu_state_write(st, buf, len, err, errlen);
 	if (ret) {
@@ -874,7 +996,37 @@ int nfemu_state_commit(struct nfemu_state *st, struct net *net, char *err, size_
 	st->image = buf;
 	st->image_len = len;
 	st->existed = true;
+	st->gen = net->emu_gen;
+	st->gen_rules = net->emu_gen_rules;
+	state_note_identity(st);
+	if (st->ct_lazy) {      /* where the section landed in the new image */
+		state_find_section(buf, len, NFEMU_SEC_CONNTRACK, &st->ct_off, &st->ct_len);
+		st->ct_lazy = st->ct_off != 0;
+	}
 	return 0;
+}
+
+int nfemu_state_commit_if_changed(struct nfemu_state *st, struct net *net, char *err, size_t errlen)
+{
+	if (net->emu_gen == st->gen)
+		return 0;
+	return nfemu_state_commit(st, net, err, errlen);
+}
+
+int nfemu_state_load_conntrack(struct nfemu_state *st, struct net *net, char *err, size_t errlen)
+{
+	char sub[256] = "";
+	int ret;
+
+	if (!st->ct_lazy)
+		return 0;
+	st->ct_lazy = false;
+	if (!net->ct.ready)
+		return 0;
+	ret = nf_conntrack_state_load(net, st->image + st->ct_off, st->ct_len, sub, sizeof(sub));
+	if (ret)
+		nfemu_errf(err, errlen, "%s: byte %zu: conntrack section: %s", st->path, st->ct_off - 8, sub);
+	return ret;
 }
 
 void nfemu_state_close(struct nfemu_state *st)

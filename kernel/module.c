@@ -169,6 +169,8 @@ static int load_module(struct net *net, const struct module_info *info, int dept
 			goto free_mod;
 	}
 	mod->state = MODULE_STATE_LIVE;
+	net->emu_gen++;
+	net->emu_gen_rules++;
 	return 0;
 
 free_mod:
@@ -206,6 +208,8 @@ int delete_module(struct net *net, const char *name)
 	if (mod->info->exit)
 		mod->info->exit(net, mod);
 	free_module(mod);
+	net->emu_gen++;
+	net->emu_gen_rules++;
 	return 0;
 }
 

@@ -59,6 +59,11 @@ struct net {
 	 * last call succeeded.  The tool words it (emu/refusal.c: "SET_REPLACE filter: rule 3
 	 * (offset 456, chain INPUT rule 2): match 'tcp' rev 0: ..."). */
 	struct nfemu_refusal refusal;
+	/* EMU: bumped by every change the state file keeps (a module loaded or unloaded, a table
+	 * created, replaced or gone, counters added): a command that ran no packets writes the
+	 * state back only when it moved (emu/state.c). */
+	u64 emu_gen;
+	u64 emu_gen_rules;              /* the same, but for counters: what can change loading */
 	/* EMU: where packet fates and kernel log lines go (kernel/observe.h). */
 	struct nfemu_observer observer;
 	/* EMU: time is the capture's clock (kernel/clock.h), randomness a seeded PRNG (kernel/random.h). */

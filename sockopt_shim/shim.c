@@ -90,36 +90,99 @@ static void shim_report_state_error(const char *err)
 	fprintf(stderr, "nfemu: %s\n", err);
 }
 
+/* The kernel this process loaded, kept between its calls: a program makes several
+ * (GET_INFO, GET_ENTRIES, revisions, SET_REPLACE, SET_ADD_COUNTERS, /proc reads), and each
+ * takes the state's lock again but reloads only when another process replaced the file in
+ * between.  The conntrack table stays in the file (the shim never needs its entries).
+ * EMU: a SET_REPLACE is written back with the SET_ADD_COUNTERS libiptc sends right after it
+ * (one write for the pair, the lock held in between); if none comes, at the next call or at
+ * exit.  A process killed between the two leaves the state as before both.
+ * (Process state of the glue, like the socket table below.) */
+static struct shim_kernel {
+	struct nfemu_state st;
+	struct net *net;
+	bool opened;
+	bool held;              /* locked, with a change not written yet */
+	bool atexit_set;
+} shim_k;
+
+static void shim_kernel_drop(void)
+{
+	net_free(shim_k.net);
+	shim_k.net = NULL;
+	nfemu_state_close(&shim_k.st);
+	shim_k.opened = false;
+	shim_k.held = false;
+}
+
 /* Lock and load the state; NULL (errno = EIO, one line on stderr) when it cannot be loaded.
  * EMU: a kernel has no such failure; EIO makes iptables stop with "Input/output error". */
-static struct net *shim_kernel_get(struct nfemu_state *st)
+static struct net *shim_kernel_get(void)
 {
 	char err[768];
-	struct net *net;
+	int ret;
 
+	if (shim_k.held)
+		return shim_k.net;
 	err[0] = '\0';
-	if (nfemu_state_open(st, NULL, &net, err, sizeof(err)) < 0) {
+	if (shim_k.opened)
+		ret = nfemu_state_reopen(&shim_k.st, &shim_k.net, err, sizeof(err));
+	else
+		ret = nfemu_state_open_flags(&shim_k.st, NULL, NFEMU_STATE_LAZY_CT, &shim_k.net, err,
+					     sizeof(err));
+	if (ret < 0) {
+		shim_k.opened = false;
+		shim_k.net = NULL;
 		shim_report_state_error(err);
 		errno = EIO;
 		return NULL;
 	}
-	return net;
+	shim_k.opened = true;
+	return shim_k.net;
 }
 
-/* Write back what changed, unlock, free.  Returns 0 or -EIO (reported). */
-static int shim_kernel_put(struct nfemu_state *st, struct net *net, bool commit)
+static int shim_kernel_write(void)
 {
 	char err[768];
 	int ret = 0;
 
 	err[0] = '\0';
-	if (commit && nfemu_state_commit(st, net, err, sizeof(err)) < 0) {
+	if (nfemu_state_commit_if_changed(&shim_k.st, shim_k.net, err, sizeof(err)) < 0) {
 		shim_report_state_error(err);
 		ret = -EIO;
 	}
-	nfemu_state_close(st);
-	net_free(net);
+	shim_k.held = false;
+	nfemu_state_unlock(&shim_k.st);
+	if (ret)        /* the file keeps the kernel before the change: so does the next call */
+		shim_kernel_drop();
 	return ret;
+}
+
+/* At exit, a change still held is written; if it cannot be, the exit status says so. */
+static void shim_kernel_atexit(void)
+{
+	if (shim_k.held && shim_kernel_write() < 0)
+		_exit(1);
+}
+
+/* After a call: write back what changed and unlock, keeping the kernel for the next call;
+ * defer: keep the lock and the change for the next call (a SET_REPLACE).  0 or -EIO (reported). */
+static int shim_kernel_put(struct net *net, bool commit, bool defer)
+{
+	(void)net;
+	if (commit && defer) {
+		if (!shim_k.atexit_set)
+			shim_k.atexit_set = atexit(shim_kernel_atexit) == 0;
+		if (shim_k.atexit_set) {
+			shim_k.held = true;
+			return 0;
+		}
+	}
+	if (commit)
+		return shim_kernel_write();
+	if (!shim_k.held)
+		nfemu_state_unlock(&shim_k.st);
+	return 0;
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -332,7 +395,6 @@ static int shim_sockopt(const struct shim_sock *sk, bool get, int level, int opt
 {
 	char refusal[512];
 	int pf = sk->family == AF_INET6 ? PF_INET6 : PF_INET;
-	struct nfemu_state st;
 	struct net *net;
 	int ret, len;
 
@@ -340,17 +402,17 @@ static int shim_sockopt(const struct shim_sock *sk, bool get, int level, int opt
 		errno = ENOPROTOOPT;
 		return -1;
 	}
-	net = shim_kernel_get(&st);
+	net = shim_kernel_get();
 	if (!net)
 		return -1;
 	/* Owned only while the owning module (ip_tables) is loaded, as on Linux. */
 	if (!nf_sockopt_owned(net, pf, optname, get)) {
-		shim_kernel_put(&st, net, false);
+		shim_kernel_put(net, false, false);
 		errno = ENOPROTOOPT;
 		return -1;
 	}
 	if (!optval || (get && !optlenp)) {
-		shim_kernel_put(&st, net, false);
+		shim_kernel_put(net, false, false);
 		errno = EFAULT;
 		return -1;
 	}
@@ -372,7 +434,7 @@ static int shim_sockopt(const struct shim_sock *sk, bool get, int level, int opt
 
 	/* Even a refusal may have loaded modules (request_module in translate_table), and those
 	 * stay loaded on Linux too: write back whatever changed. */
-	if (shim_kernel_put(&st, net, true) < 0) {
+	if (shim_kernel_put(net, true, !get && ret >= 0 && optname == IPT_SO_SET_REPLACE) < 0) {
 		errno = EIO;
 		return -1;
 	}
@@ -471,19 +533,18 @@ static bool shim_is_sysctl_modprobe(const char *path)
  * (ENOENT while ip_tables is not loaded, as the proc entries do not exist then). */
 static char *shim_proc_show(const char *what)
 {
-	struct nfemu_state st;
 	struct net *net;
 	char *text = NULL;
 	int err = ENOENT;
 
-	net = shim_kernel_get(&st);
+	net = shim_kernel_get();
 	if (!net)
 		return NULL;
 	if (find_module(net, "ip_tables")) {
 		text = xt_proc_show(net, NFPROTO_IPV4, what);
 		err = ENOMEM;
 	}
-	shim_kernel_put(&st, net, false);
+	shim_kernel_put(net, false, false);
 	if (!text)
 		errno = err;
 	return text;
@@ -733,13 +794,12 @@ static bool shim_is_modprobe(const char *path)
 static int shim_modprobe(char *const argv[])
 {
 	bool quiet = false, ok = true;
-	struct nfemu_state st;
 	struct net *net;
 
 	for (int i = 1; argv[i]; i++)
 		if (!strcmp(argv[i], "-q") || !strcmp(argv[i], "--quiet"))
 			quiet = true;
-	net = shim_kernel_get(&st);
+	net = shim_kernel_get();
 	if (!net)
 		return 1;
 	for (int i = 1; argv[i]; i++) {
@@ -755,7 +815,7 @@ static int shim_modprobe(char *const argv[])
 					nfemu_last_error(net)[0] ? nfemu_last_error(net) : strerror(-ret));
 		}
 	}
-	if (shim_kernel_put(&st, net, true) < 0)
+	if (shim_kernel_put(net, true, false) < 0)
 		ok = false;
 	return ok ? 0 : 1;
 }

@@ -1057,6 +1057,8 @@ static int __do_replace(struct net *net, const char *name, unsigned int valid_ho
 			nfemu_refuse(net, NFEMU_REFUSE_NUM_COUNTERS, num_counters, t->private->number, 0);
 		goto put_module;
 	}
+	net->emu_gen++;
+	net->emu_gen_rules++;
 
 	/* Update module usage count based on number of rules: a table holds its module while
 	 * it has more than its initial entries. */
@@ -1186,6 +1188,7 @@ static int do_add_counters(struct net *net, const void *arg, unsigned int len)
 		++i;
 	}
 	module_put(t->me);
+	net->emu_gen++;         /* EMU */
 	return 0;
 }
 
@@ -1385,6 +1388,8 @@ void ipt_unregister_table_exit(struct net *net, const char *name)
 		return;
 	table_owner = table->me;
 	private = xt_unregister_table(table);
+	net->emu_gen++;
+	net->emu_gen_rules++;
 
 	/* Decrease module usage counts and free resources */
 	xt_entry_foreach(iter, private->entries, private->size)

@@ -780,6 +780,8 @@ struct xt_table *xt_register_table(struct net *net, const struct xt_table *input
 	private = table->private;
 	private->initial_entries = private->number;
 	list_add(&table->list, &net->xt.tables[table->af]);
+	net->emu_gen++;
+	net->emu_gen_rules++;
 	return table;
 out:
 	free(table);
