@@ -328,7 +328,7 @@ int cmd_dump(int argc, char **argv)
 		cmd_dump_usage(stderr);
 		return 2;
 	}
-	if (nfemu_state_open(&st, nfemu_state_path(state), &net, err, sizeof(err)) < 0) {
+	if (nfemu_state_open_flags(&st, nfemu_state_path(state), NFEMU_STATE_LAZY_CT, &net, err, sizeof(err)) < 0) {
 		fprintf(stderr, "nfemu dump: %s\n", err);
 		return 1;
 	}

@@ -227,7 +227,7 @@ int cmd_hooks(int argc, char **argv)
 		fprintf(stderr, "nfemu hooks: unknown family '%s' (ipv4, ip or inet)\n", family);
 		return 2;
 	}
-	if (nfemu_state_open(&st, nfemu_state_path(state), &net, err, sizeof(err)) < 0) {
+	if (nfemu_state_open_flags(&st, nfemu_state_path(state), NFEMU_STATE_LAZY_CT, &net, err, sizeof(err)) < 0) {
 		fprintf(stderr, "nfemu hooks: %s\n", err);
 		return 1;
 	}

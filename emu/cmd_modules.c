@@ -69,7 +69,8 @@ struct cli_kernel {
 static int cli_kernel_open(struct cli_kernel *k, const char *state, const char *cmd)
 {
 	char err[512];
-	int ret = nfemu_state_open(&k->st, nfemu_state_path(state), &k->net, err, sizeof(err));
+	int ret = nfemu_state_open_flags(&k->st, nfemu_state_path(state), NFEMU_STATE_LAZY_CT, &k->net, err,
+					 sizeof(err));
 
 	if (ret < 0) {
 		fprintf(stderr, "nfemu %s: %s\n", cmd, err);
@@ -234,6 +235,15 @@ int cmd_proc(int argc, char **argv)
 		path += 6;
 	if (cli_kernel_open(&k, state, "proc"))
 		return 1;
+	if (!strncmp(path, "net/nf_conntrack", 16)) {  /* the one file that reads the entries */
+		char err[512];
+
+		if (nfemu_state_load_conntrack(&k.st, k.net, err, sizeof(err)) < 0) {
+			fprintf(stderr, "nfemu proc: %s\n", err);
+			cli_kernel_close(&k, false, "proc");
+			return 1;
+		}
+	}
 	if (!strcmp(path, "modules")) {
 		text = proc_modules_show(k.net);
 	} else if (!strncmp(path, "net/ip_tables_", 14) && find_module(k.net, "ip_tables")) {
