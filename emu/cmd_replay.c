@@ -483,10 +483,15 @@ static void replay_receive(struct replay *r, u64 n, u64 ts_ns, struct net_device
 			   enum nfemu_ingress_by by, struct nfemu_frame *fr, unsigned int wire_len)
 {
 	unsigned int hlen = fr->has_eth ? ETH_HLEN : 0;
+	unsigned int tags = fr->has_eth && fr->eth_dst_known ? fr->vlan_tags_len : 0;
 	struct sk_buff *skb;
 
 	nfemu_output_packet_begin(r->out, n, ts_ns, dev->name, by, fr->l3, fr->l3len, wire_len);
-	skb = alloc_skb(NET_IP_ALIGN + hlen + fr->l3len);
+	/* a tagged frame is received by the device under the VLAN devices (vlan_do_receive
+	 * takes it up to the one for its tag) */
+	while (tags && dev->rtnl_kind == NFEMU_DEV_VLAN)
+		dev = dev->vlan_real_dev;
+	skb = alloc_skb(NET_IP_ALIGN + hlen + tags + fr->l3len);
 	if (!skb) {
 		nfemu_output_note(r->out, "#%llu: out of memory", (unsigned long long)n);
 		nfemu_output_packet_end(r->out);
@@ -501,12 +506,16 @@ static void replay_receive(struct replay *r, u64 n, u64 ts_ns, struct net_device
 	skb->skb_iif = dev->ifindex;
 	if (fr->has_eth && !fr->eth_dst_known)
 		replay_sll_dst(fr, dev);
-	if (fr->has_eth)
+	if (fr->has_eth && tags) {
+		memcpy(skb_put(skb, 2 * ETH_ALEN), fr->eth, 2 * ETH_ALEN);
+		memcpy(skb_put(skb, tags), fr->vlan_tags, tags);
+		memcpy(skb_put(skb, 2), fr->eth + 2 * ETH_ALEN, 2);
+	} else if (fr->has_eth) {
 		memcpy(skb_put(skb, ETH_HLEN), fr->eth, ETH_HLEN);
+	}
 	memcpy(skb_put(skb, fr->l3len), fr->l3, fr->l3len);
 	if (fr->has_eth && fr->eth_dst_known) {
-		/* an Ethernet frame: the device received it.  EMU: 802.1Q tags were taken off (no
-		 * VLAN devices), as if the untagged interface had received it */
+		/* an Ethernet frame, 802.1Q tags and all: the device received it */
 		skb_reset_mac_header(skb);
 		netif_receive_skb(skb);
 	} else {

@@ -19,6 +19,7 @@
 #include "netstack/icmp.h"
 #include "netstack/neighbour.h"
 #include "netstack/netdevice.h"
+#include "netstack/route.h"
 
 int nfemu_loopback_init(struct net *net);
 void nfemu_devices_free(struct net *net);
@@ -115,6 +116,9 @@ int inet_net_init(struct net *net)
 	ipv4->ip_id_key = get_random_u32(net);
 
 	ipv4->ctl_sk = (struct sock){ .sk_kern_sock = 1 };
+	err = fib4_rules_init(net);
+	if (err)
+		return err;
 	ipv4->ready = true;
 	err = nfemu_loopback_init(net);
 	if (err) {
@@ -154,6 +158,7 @@ void inet_net_exit(struct net *net)
 	default_device_exit_batch(net);
 	ip_frag_free_all(net);
 	fib_free_table(net);
+	fib4_rules_exit(net);
 	inet_peers_free(net);
 	rt_pool_free(net);
 	nfemu_devices_free(net);

@@ -72,10 +72,17 @@ struct netns_ipv4 {
 	struct ipv4_devconf devconf_all_s, devconf_dflt_s;
 	struct ipv4_devconf *devconf_all, *devconf_dflt;
 
-	/* The FIB: main and local table entries in one list, as fib_trie merges the local table
-	 * into main while there are no policy rules; each entry knows its tb_id. */
+	/* The FIB: the routes of every table in one list, each knowing its tb_id (while there
+	 * are no policy rules of the user's, a lookup in main also sees local: fib_trie's
+	 * merged table).  fib_tables: the ids of the tables that exist (fib_new_table). */
 	struct list_head fib_list;
+	u32 *fib_tables;
+	unsigned int fib_ntables;
 	bool fib_has_custom_local_routes;
+	/* The policy rules (net->ipv4.rules_ops->rules_list), by pref; custom once `ip rule add`
+	 * ran (fib4_rule_configure sets fib_has_custom_rules). */
+	struct list_head fib_rules;
+	bool fib_has_custom_rules;
 	u32 fib_seq;                    /* bumped on every change (rt_cache_flush) */
 
 	/* EMU: the route cache is a pool of immutable rtables shared by all packets; entries
