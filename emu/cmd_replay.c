@@ -28,6 +28,7 @@
 #include "netstack/inet.h"
 #include "netstack/netdevice.h"
 #include "netstack/skbuff.h"
+#include "netstack/sock.h"
 #include "xtables/ip_tables.h"
 
 /* include/linux/skbuff.h: what drivers reserve in front of the Ethernet header. */
@@ -44,6 +45,7 @@ struct replay_opts {
 	bool trace_only_marked;
 	bool explain;
 	bool trace_levels;
+	bool open_ports;
 	u64 seed;
 };
 
@@ -70,7 +72,7 @@ static void replay_usage(FILE *f)
 	fprintf(f,
 		"usage: nfemu replay --topology FILE (--rules RULES.v4 | --state FILE) [--in IFACE]\n"
 		"                    [--trace FILE|-] [--trace-levels] [--trace-only-marked] [--explain] [--jsonl FILE|-]\n"
-		"                    [--egress DIR]\n"
+		"                    [--egress DIR] [--open-ports]\n"
 		"                    [--seed N] CAPTURE\n"
 		"  Run every packet of CAPTURE (pcap or pcapng) through the emulated kernel: the\n"
 		"  topology's interfaces, addresses and routes, and the ruleset loaded by the real\n"
@@ -87,6 +89,9 @@ static void replay_usage(FILE *f)
 		"  --in IFACE       the interface every packet arrives on (default: the pcapng interface,\n"
 		"                   else the one routing back to the source; the host's own sources are\n"
 		"                   sent through OUTPUT)\n"
+		"  --open-ports     every local TCP and UDP port has a listening socket (root's): packets\n"
+		"                   to the host are delivered, never answered with RST or port\n"
+		"                   unreachable (the topology's `listen` lines declare sockets one by one)\n"
 		"  --seed N         seed of the kernel's randomness (statistic, ...), default 0\n");
 }
 
@@ -160,6 +165,11 @@ static int replay_parse(int argc, char **argv, struct replay_opts *o)
 			}
 			if (!strcmp(arg, "--trace-levels")) {
 				o->trace_levels = true;
+				i++;
+				continue;
+			}
+			if (!strcmp(arg, "--open-ports")) {
+				o->open_ports = true;
 				i++;
 				continue;
 			}
@@ -448,7 +458,9 @@ static void replay_local_out(struct replay *r, u64 n, u64 ts_ns, const struct nf
 	memcpy(skb_put(skb, len), fr->l3, len);
 	skb_reset_network_header(skb);
 	r->sk.sk_protocol = IPPROTO_RAW;
-	nfemu_local_out(r->net, skb, &r->sk);
+	/* from the socket of the source's address and port when the host has one (a `listen`
+	 * line, --open-ports), else from a raw socket of uid 0 */
+	nfemu_sock_local_out(r->net, skb, &r->sk);
 	nfemu_output_packet_end(r->out);
 }
 
@@ -637,6 +649,12 @@ static void replay_touch_egress(struct replay *r)
 			nfemu_output_egress_touch(r->out, dev);
 }
 
+/* A rule of the ruleset names an interface the topology does not have. */
+static void replay_warn_iface(void *ctx, const char *msg)
+{
+	fprintf(stderr, "nfemu: replay: warning: %s (%s)\n", msg, (const char *)ctx);
+}
+
 /* Boot the kernel: the ruleset (--rules through iptables-legacy-restore into a temporary
  * state, or --state), the seed, the topology, the run-time check of the extensions, --in.
  * 0, or -1 with the message printed. */
@@ -677,18 +695,25 @@ static int replay_kernel_open(struct replay *r, const struct replay_opts *o)
 	nfemu_random_seed(r->net, o->seed);
 	err[0] = '\0';
 	ret = inet_net_init(r->net);
-	if (!ret)
-		ret = nfemu_topology_load(r->net, o->topology, err, sizeof(err));
+	if (!ret) {
+		char warn[1024];
+
+		ret = nfemu_topology_load_warn(r->net, o->topology, err, sizeof(err), warn, sizeof(warn));
+		if (!ret && warn[0])
+			fprintf(stderr, "nfemu: replay: %s\n", warn);
+	}
 	if (ret) {
 		fprintf(stderr, "nfemu: replay: %s\n", err[0] ? err : strerror(-ret));
 		return -1;
 	}
+	inet_open_ports(r->net, o->open_ports);
 	/* masqueraded entries of the state whose device or address this topology lacks */
 	nf_nat_masquerade_sweep(r->net);
 	if (ipt_check_emulated(r->net, err, sizeof(err))) {
 		fprintf(stderr, "nfemu: replay: %s: %s\n", o->rules ? o->rules : r->state_path, err);
 		return -1;
 	}
+	ipt_check_interfaces(r->net, replay_warn_iface, (void *)o->topology);
 	if (o->in) {
 		r->in_dev = dev_get_by_name(r->net, o->in);
 		if (!r->in_dev) {

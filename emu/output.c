@@ -1139,7 +1139,9 @@ static void fate_outcome(const struct fate *f, char *buf, size_t len)
 	}
 	if (f->ndeliver) {
 		ADD("%sDELIVER local", n ? ", " : "");
-		if (f->deliver_where[0])
+		if (!strncmp(f->deliver_where, "to ", 3))       /* a socket: "to tcp 0.0.0.0:22" */
+			ADD(" %s", f->deliver_where);
+		else if (f->deliver_where[0])
 			ADD(" (%s)", f->deliver_where);
 		if (f->xlat && !f->nxmit) {
 			char as[96];

@@ -23,6 +23,7 @@
 #include "netstack/neighbour.h"
 #include "netstack/netdevice.h"
 #include "netstack/route.h"
+#include "netstack/sock.h"
 
 #define TOPO_MAX_TOKENS 64
 
@@ -42,6 +43,10 @@ struct topo_line {
 	char buf[4096];
 	char *err;
 	size_t errlen;
+	/* IPv6 lines skipped (counted; the first one kept for the warning) */
+	unsigned int ipv6_lines;
+	char ipv6_first[512];
+	size_t ipv6_firstlen;
 };
 
 /* ------------------------------------------------------------------------------------------
@@ -71,6 +76,47 @@ static int topo_error_at(struct topo_line *l, int col, int width, const char *fm
 		l->err[w] = '\0';
 	}
 	return -EINVAL;
+}
+
+/* The line is about IPv6 (token i says so): skipped, counted, the first one kept with a
+ * caret under that token for the warning. */
+static int topo_skip_ipv6(struct topo_line *l, int i)
+{
+	if (!l->ipv6_lines++) {
+		char save[sizeof(l->ipv6_first)];
+
+		/* format as an error into the side buffer */
+		char *err = l->err;
+		size_t errlen = l->errlen;
+
+		l->err = save;
+		l->errlen = sizeof(save);
+		topo_error_at(l, l->tok[i].col, l->tok[i].width, "warning: IPv6 is not emulated yet: "
+			      "IPv6 lines are skipped");
+		l->err = err;
+		l->errlen = errlen;
+		snprintf(l->ipv6_first, sizeof(l->ipv6_first), "%s", save);
+		l->ipv6_firstlen = strlen(l->ipv6_first);
+	}
+	l->pos = l->n;
+	return 0;
+}
+
+/* A token that is an IPv6 address or prefix (A::B[/N]), or the family name inet6. */
+static bool topo_tok_is_ipv6(const char *s)
+{
+	struct in6_addr a6;
+	char tmp[64];
+	const char *slash = strchr(s, '/');
+	size_t n = slash ? (size_t)(slash - s) : strlen(s);
+
+	if (!strcmp(s, "inet6") || !strcmp(s, "-6"))
+		return true;
+	if (!strchr(s, ':') || n >= sizeof(tmp))
+		return false;
+	memcpy(tmp, s, n);
+	tmp[n] = '\0';
+	return inet_pton(AF_INET6, tmp, &a6) == 1;
 }
 
 /* An error about token i (or the end of the line when i == l->n). */
@@ -1022,6 +1068,63 @@ static int topo_neigh(struct topo_line *l)
 }
 
 /* ------------------------------------------------------------------------------------------
+ * listen: the host's sockets
+ */
+
+/*
+ * listen tcp|udp ADDR:PORT [uid N] [gid N]: a socket an application of the host holds, bound
+ * (and for TCP listening) as bind(2) allows: ADDR 0.0.0.0 or an address of the host (added
+ * by an earlier line), unless net.ipv4.ip_nonlocal_bind is 1.  uid/gid are its file's
+ * credentials (what -m owner matches, LOG --log-uid prints), 0 unless given.
+ */
+static int topo_listen(struct topo_line *l)
+{
+	const char *proto = NULL, *ep = NULL, *v = NULL;
+	char addr[32];
+	const char *colon;
+	u32 port, uid = 0, gid = 0;
+	int proto_at = l->pos, ep_at, err;
+	__be32 a;
+
+	if (topo_need(l, "tcp or udp", &proto))
+		return -EINVAL;
+	if (strcmp(proto, "tcp") && strcmp(proto, "udp"))
+		return topo_error(l, proto_at, "expected tcp or udp, not \"%s\"", proto);
+	ep_at = l->pos;
+	if (topo_need(l, "ADDR:PORT", &ep))
+		return -EINVAL;
+	colon = strrchr(ep, ':');
+	if (!colon || (size_t)(colon - ep) >= sizeof(addr) || parse_u32(colon + 1, &port) ||
+	    !port || port > 65535)
+		return topo_error(l, ep_at, "\"%s\" is not ADDR:PORT (an IPv4 address, a port 1-65535)", ep);
+	memcpy(addr, ep, (size_t)(colon - ep));
+	addr[colon - ep] = '\0';
+	if (parse_ipv4(addr, &a))
+		return topo_error(l, ep_at, "\"%s\" is not ADDR:PORT (an IPv4 address, a port 1-65535)", ep);
+	while (topo_more(l)) {
+		const char *o = topo_peek(l);
+		int oat = l->pos++;
+
+		if (strcmp(o, "uid") && strcmp(o, "gid"))
+			return topo_error(l, oat, "unexpected \"%s\" (uid N, gid N)", o);
+		if (topo_need(l, "a number", &v))
+			return -EINVAL;
+		if (parse_u32(v, o[0] == 'u' ? &uid : &gid) || !strcmp(v, "4294967295"))
+			return topo_error(l, l->pos - 1, "\"%s\" is not a %s", v, o);
+	}
+	/* inet_bind(): the address must be ours (or any) */
+	if (a && !l->net->ipv4.sysctl_ip_nonlocal_bind && !nfemu_addr_is_local(l->net, a) &&
+	    inet_addr_type(l->net, a) != RTN_BROADCAST && inet_addr_type(l->net, a) != RTN_MULTICAST)
+		return topo_error(l, ep_at, "bind: Cannot assign requested address (%s is not an address "
+				  "of the host: add it before this line)", addr);
+	err = inet_listen_add(l->net, !strcmp(proto, "tcp") ? IPPROTO_TCP : IPPROTO_UDP, a,
+			      (u16)port, uid, gid);
+	if (err)
+		return topo_error(l, ep_at, "listen: %s", strerror(-err));
+	return 0;
+}
+
+/* ------------------------------------------------------------------------------------------
  * ip and sysctl
  */
 
@@ -1039,6 +1142,17 @@ static int topo_ip(struct topo_line *l)
 
 		if (!strcmp(o, "-4"))
 			continue;
+		if (!strcmp(o, "-6"))
+			return topo_skip_ipv6(l, oat);
+		if (!strcmp(o, "-f") || !strcmp(o, "-family")) {
+			if (topo_need(l, "address family", &v))
+				return -EINVAL;
+			if (!strcmp(v, "inet6"))
+				return topo_skip_ipv6(l, l->pos - 1);
+			if (strcmp(v, "inet"))
+				return topo_error(l, l->pos - 1, "unsupported address family \"%s\" (inet)", v);
+			continue;
+		}
 		if (!strcmp(o, "-n") || !strcmp(o, "-netns") || !strcmp(o, "--netns")) {
 			if (topo_need(l, "namespace name", &v))
 				return -EINVAL;
@@ -1049,6 +1163,11 @@ static int topo_ip(struct topo_line *l)
 	at = l->pos;
 	if (topo_need(l, "an object (link, address, route, neigh)", &obj))
 		return -EINVAL;
+	/* ip addr/route/neigh/rule with an IPv6 address in it: iproute2 takes the family from it */
+	if (!matches(obj, "link") && !matches(obj, "netns"))
+		for (int i = l->pos; i < l->n; i++)
+			if (topo_tok_is_ipv6(l->tok[i].s))
+				return topo_skip_ipv6(l, i);
 	/* iproute2 tries the objects in this order, so "n" is neigh and "a" address */
 	if (matches(obj, "address"))
 		return topo_addr(l);
@@ -1095,6 +1214,16 @@ static int topo_sysctl(struct topo_line *l)
 
 		if (!strcmp(o, "-w") || !strcmp(o, "-q") || !strcmp(o, "-e"))
 			continue;
+		if (!strncmp(o, "net.ipv6.", 9) || !strncmp(o, "net/ipv6/", 9)) {
+			/* the line's other keys are applied; this one is counted as skipped */
+			int n = l->n, pos = l->pos;
+
+			topo_skip_ipv6(l, oat);
+			l->n = n;
+			l->pos = pos;
+			any = true;
+			continue;
+		}
 		if (o[0] == '-')
 			return topo_error(l, oat, "unsupported sysctl option \"%s\" (-w, -q, -e)", o);
 		eq = strchr(o, '=');
@@ -1214,11 +1343,19 @@ static int topo_command(struct topo_line *l)
 		return topo_ethtool(l);
 	if (!strcmp(cmd, "modprobe"))
 		return topo_modprobe(l);
-	return topo_error(l, at, "unknown command \"%s\" (expected ip, sysctl, ethtool or modprobe)", cmd);
+	if (!strcmp(cmd, "listen"))
+		return topo_listen(l);
+	return topo_error(l, at, "unknown command \"%s\" (expected ip, sysctl, ethtool, modprobe or listen)", cmd);
 }
 
 int nfemu_topology_load_string(struct net *net, const char *name, const char *text, char *err,
 			       size_t errlen)
+{
+	return nfemu_topology_load_string_warn(net, name, text, err, errlen, NULL, 0);
+}
+
+int nfemu_topology_load_string_warn(struct net *net, const char *name, const char *text,
+				    char *err, size_t errlen, char *warn, size_t warnlen)
 {
 	struct topo_line *l = calloc(1, sizeof(*l));
 	const char *p = text;
@@ -1267,12 +1404,24 @@ int nfemu_topology_load_string(struct net *net, const char *name, const char *te
 		if (*p == '\n')
 			p++;
 	}
+	if (warn && warnlen) {
+		warn[0] = '\0';
+		if (l->ipv6_lines)
+			snprintf(warn, warnlen, "%s\n  (%u IPv6 line%s skipped in all)", l->ipv6_first,
+				 l->ipv6_lines, l->ipv6_lines == 1 ? "" : "s");
+	}
 out:
 	free(l);
 	return ret;
 }
 
 int nfemu_topology_load(struct net *net, const char *path, char *err, size_t errlen)
+{
+	return nfemu_topology_load_warn(net, path, err, errlen, NULL, 0);
+}
+
+int nfemu_topology_load_warn(struct net *net, const char *path, char *err, size_t errlen,
+			     char *warn, size_t warnlen)
 {
 	FILE *f = fopen(path, "r");
 	char *text = NULL;
@@ -1310,7 +1459,7 @@ int nfemu_topology_load(struct net *net, const char *path, char *err, size_t err
 			snprintf(err, errlen, "%s: not a text file", path);
 		return -EINVAL;
 	}
-	ret = nfemu_topology_load_string(net, path, text, err, errlen);
+	ret = nfemu_topology_load_string_warn(net, path, text, err, errlen, warn, warnlen);
 	free(text);
 	return ret;
 }

@@ -20,6 +20,7 @@
 #include "hooks/nf_log.h"
 #include "netstack/netdevice.h"
 #include "netstack/skbuff.h"
+#include "netstack/sock.h"
 
 #ifndef LOGLEVEL_NOTICE
 #define LOGLEVEL_NOTICE 5
@@ -48,7 +49,9 @@ static const char *ip4_str(char *buf, __be32 addr)
 
 static void nf_log_dump_sk_uid_gid(struct nf_log_buf *m, const struct sock *sk)
 {
-	if (!sk || sk->sk_kern_sock)    /* no socket, or one with no file */
+	/* only a full socket with a file: not a request or TIME_WAIT sock, not a kernel socket,
+	 * not one its application closed */
+	if (!sk || !sk_fullsock(sk) || !sk_has_file(sk))
 		return;
 	nf_log_buf_add(m, "UID=%u GID=%u ", sk->sk_uid, sk->sk_gid);
 }

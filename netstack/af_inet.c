@@ -20,6 +20,7 @@
 #include "netstack/neighbour.h"
 #include "netstack/netdevice.h"
 #include "netstack/route.h"
+#include "netstack/sock.h"
 
 int nfemu_loopback_init(struct net *net);
 void nfemu_devices_free(struct net *net);
@@ -81,6 +82,8 @@ int inet_net_init(struct net *net)
 	INIT_LIST_HEAD(&ipv4->fib_list);
 	INIT_LIST_HEAD(&ipv4->neigh_list);
 	INIT_LIST_HEAD(&ipv4->frag_list);
+	INIT_LIST_HEAD(&ipv4->sk_list);
+	INIT_LIST_HEAD(&ipv4->sk_dead);
 	ipv4_devconf_defaults(&ipv4->devconf_all_s, false);
 	ipv4_devconf_defaults(&ipv4->devconf_dflt_s, true);
 	ipv4->devconf_all = &ipv4->devconf_all_s;
@@ -102,6 +105,8 @@ int inet_net_init(struct net *net)
 	ipv4->sysctl_ip_fwd_update_priority = 1;
 	ipv4->sysctl_ip_nonlocal_bind = 0;
 	ipv4->sysctl_ip_early_demux = 1;
+	ipv4->sysctl_tcp_early_demux = 1;
+	ipv4->sysctl_udp_early_demux = 1;
 	ipv4->sysctl_ip_dynaddr = 0;
 	ipv4->sysctl_fwmark_reflect = 0;
 	ipv4->sysctl_tcp_fwmark_accept = 0;
@@ -159,6 +164,7 @@ void inet_net_exit(struct net *net)
 	ip_frag_free_all(net);
 	fib_free_table(net);
 	fib4_rules_exit(net);
+	inet_sockets_free(net);
 	inet_peers_free(net);
 	rt_pool_free(net);
 	nfemu_devices_free(net);

@@ -22,6 +22,7 @@
 #include "netstack/route.h"
 #include "netstack/ip.h"
 #include "netstack/inet.h"
+#include "netstack/sock.h"
 
 struct net_device *dev_get_by_name(struct net *net, const char *name)
 {
@@ -440,6 +441,8 @@ static void nfemu_rx_prepare(struct sk_buff *skb)
 {
 	struct net_device *dev = skb->dev;
 
+	if (!dev_net(dev)->ipv4.rx_depth)
+		inet_sockets_reap(dev_net(dev));        /* closed sockets no packet points at */
 	skb->emu_net = dev_net(dev);
 	skb->skb_iif = dev->ifindex;
 	skb->rt = NULL;

@@ -90,6 +90,12 @@ struct netns_ipv4 {
 	struct rtable **rt_pool;
 	unsigned int rt_pool_len, rt_pool_cap;
 
+	/* The sockets of the host's applications (`listen` lines, --open-ports): listeners, request
+	 * socks, connections, TIME_WAIT socks (inet_hashinfo's ehash and lhash2 as one list), and
+	 * the closed ones waiting to be freed once no packet points at them. */
+	struct list_head sk_list, sk_dead;
+	bool emu_open_ports;            /* EMU: --open-ports, every local port listens */
+
 	struct list_head neigh_list;    /* struct neighbour: static ones and those being resolved */
 	struct neighbour *neigh_hash[NFEMU_NEIGH_HASH];  /* the same entries by (dev, address) */
 	unsigned int neigh_dynamic;     /* entries created by the stack (gc_thresh3 caps them) */
@@ -137,6 +143,8 @@ struct netns_ipv4 {
 	int sysctl_ip_fwd_update_priority;
 	int sysctl_ip_nonlocal_bind;
 	int sysctl_ip_early_demux;
+	int sysctl_tcp_early_demux;
+	int sysctl_udp_early_demux;
 	int sysctl_ip_dynaddr;
 	int sysctl_fwmark_reflect;
 	int sysctl_tcp_fwmark_accept;

@@ -58,6 +58,8 @@ static const struct nfemu_sysctl ipv4_table[] = {
 	{ "ipv4.ip_forward_update_priority", SK_MINMAX, NS(sysctl_ip_fwd_update_priority), 0, 1 },
 	{ "ipv4.ip_nonlocal_bind", SK_MINMAX, NS(sysctl_ip_nonlocal_bind), 0, 1 },
 	{ "ipv4.ip_early_demux", SK_MINMAX, NS(sysctl_ip_early_demux), 0, 1 },
+	{ "ipv4.tcp_early_demux", SK_MINMAX, NS(sysctl_tcp_early_demux), 0, 1 },
+	{ "ipv4.udp_early_demux", SK_MINMAX, NS(sysctl_udp_early_demux), 0, 1 },
 	{ "ipv4.ip_dynaddr", SK_INT, NS(sysctl_ip_dynaddr), 0, 0 },
 	{ "ipv4.fwmark_reflect", SK_MINMAX, NS(sysctl_fwmark_reflect), 0, 1 },
 	{ "ipv4.tcp_fwmark_accept", SK_MINMAX, NS(sysctl_tcp_fwmark_accept), 0, 1 },

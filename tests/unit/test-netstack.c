@@ -789,7 +789,7 @@ static void test_topology_errors(void **state)
 		{ "ip route add 10.0.0.1/24 dev lo\n",
 		  "t:1:14: Error: Invalid prefix for given prefix length.\n  ip route add 10.0.0.1/24 dev lo\n               ^~~~~~~~~~~" },
 		{ "  iptables -A INPUT\n",
-		  "t:1:3: unknown command \"iptables\" (expected ip, sysctl, ethtool or modprobe)\n    iptables -A INPUT\n    ^~~~~~~~" },
+		  "t:1:3: unknown command \"iptables\" (expected ip, sysctl, ethtool, modprobe or listen)\n    iptables -A INPUT\n    ^~~~~~~~" },
 		{ "sysctl -w net.ipv4.nope=1\n",
 		  "t:1:11: sysctl: cannot stat /proc/sys/net/ipv4/nope: No such file or directory\n  sysctl -w net.ipv4.nope=1\n            ^~~~~~~~~~~~~" },
 		{ "ip link add a type veth\nip link add a type veth\n",
