@@ -269,7 +269,7 @@ class Router:
                                                 stdout=log, stderr=subprocess.STDOUT,
                                                 start_new_session=True), log))
         want = {(ls.proto, ls.addr, ls.port) for ls in self.topo.listens}
-        deadline = time.monotonic() + 10
+        deadline = time.monotonic() + 30
         while True:
             missing = want - self._listening()
             if not missing:

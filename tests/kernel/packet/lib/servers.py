@@ -13,10 +13,15 @@
 # neither, so the server uses neither), more than one server frame per client frame being
 # reordered, IP options.
 
+import re
 import socket
 import struct
 
 import pktlib
+
+
+# The TCP flags of an nf_log line: "RES=0x00 ACK SYN URGP=0"
+_FLAGS_RE = re.compile(r" RES=0x[0-9a-f]+ ((?:[A-Z]+ )*)URGP=")
 
 
 class ServerError(Exception):
@@ -185,7 +190,9 @@ class ServerFlows:
             if seq is not None and out_flow in self.delta:
                 repl["SEQ"] = str((seq - self.delta[out_flow]) & 0xFFFFFFFF)
         elif in_flow in self.delta and "ACK" in f and "SEQ" in f:
-            repl["ACK"] = str((int(val("ACK")) - self.delta[in_flow]) & 0xFFFFFFFF)
+            flags = _FLAGS_RE.search(msg)
+            if flags and "ACK" in flags.group(1).split():
+                repl["ACK"] = str((int(val("ACK")) - self.delta[in_flow]) & 0xFFFFFFFF)
         for k in sorted(repl, key=lambda k: -f[k][0]):
             a, b = f[k]
             msg = msg[:a] + repl[k] + msg[b:]
