@@ -189,6 +189,34 @@ void inet_sk_name(const struct sock *sk, char *buf, size_t len)
 	snprintf(buf, len, "%s %s:%u", l->sk_protocol == IPPROTO_TCP ? "tcp" : "udp", a, l->sk_num);
 }
 
+/*
+ * EMU: the UDP socket a datagram of the host came from.  Its source address and port do not
+ * always say: a socket bound to 0.0.0.0 answers from the address routing picks, which may be
+ * that of another socket on the same port.  A socket that last heard from the datagram's
+ * destination is taken first, then the lookup's answer for the source.
+ */
+static struct sock *udp_sk_of_reply(struct net *net, __be32 saddr, u16 sport, __be32 daddr,
+				    __be16 dport)
+{
+	struct sock *sk;
+
+	list_for_each_entry(sk, &net->ipv4.sk_list, sk_node)
+		if (sk->sk_protocol == IPPROTO_UDP && sk->sk_num == sport &&
+		    (!sk->sk_rcv_saddr || sk->sk_rcv_saddr == saddr) &&
+		    sk->sk_daddr == daddr && sk->sk_dport == dport)
+			return sk;
+	return __udp4_lib_lookup(net, saddr, htons(sport));
+}
+
+/* A datagram delivered to a UDP socket: EMU, its sender is remembered (udp_sk_of_reply). */
+void udp_sk_rcv(struct sock *sk, const struct sk_buff *skb)
+{
+	const struct udphdr *uh = (const struct udphdr *)skb->data;
+
+	sk->sk_daddr = ip_hdr(skb)->saddr;
+	sk->sk_dport = uh->source;
+}
+
 /* tcp_v4_early_demux() (ip_rcv_finish_core): a segment for an established-table socket gets
  * it as skb->sk before routing, so LOCAL_IN's log lines see its owner. */
 void tcp_v4_early_demux(struct sk_buff *skb)
@@ -298,7 +326,7 @@ int nfemu_sock_local_out(struct net *net, struct sk_buff *skb, struct sock *raw_
 	if (iph->protocol == IPPROTO_UDP && skb->len >= ihl + sizeof(struct udphdr)) {
 		const struct udphdr *uh = (const struct udphdr *)(skb->data + ihl);
 
-		sk = __udp4_lib_lookup(net, iph->saddr, uh->source);
+		sk = udp_sk_of_reply(net, iph->saddr, ntohs(uh->source), iph->daddr, uh->dest);
 	} else if (iph->protocol == IPPROTO_TCP && skb->len >= ihl + sizeof(struct tcphdr)) {
 		const struct tcphdr *th = (const struct tcphdr *)(skb->data + ihl);
 

@@ -80,6 +80,8 @@ struct sock *__udp4_lib_lookup(struct net *net, __be32 daddr, __be16 dport);
 void tcp_v4_early_demux(struct sk_buff *skb);
 /* What a segment delivered to sk does to the socket's life (EMU, inet_hashtables.c). */
 void inet_sk_rcv(struct sock *sk, struct sk_buff *skb);
+/* A datagram delivered to a UDP socket (EMU: its sender is remembered for the replies). */
+void udp_sk_rcv(struct sock *sk, const struct sk_buff *skb);
 /* The name of a socket for fate lines: "tcp 0.0.0.0:22". */
 void inet_sk_name(const struct sock *sk, char *buf, size_t len);
 

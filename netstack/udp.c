@@ -61,6 +61,7 @@ int udp_rcv(struct sk_buff *skb)
 		char name[64];
 
 deliver:
+		udp_sk_rcv(sk, skb);
 		inet_sk_name(sk, name + 3, sizeof(name) - 3);
 		memcpy(name, "to ", 3);
 		nfemu_skb_delivered(skb, name);
