@@ -671,6 +671,9 @@ static struct fate *fate_of(struct nfemu_output *o, const struct sk_buff *skb)
 				return &o->children[i];
 		if (skb && skb->emu_id == o->n && o->late_parent)
 			return &o->parent;
+		/* a generated packet of the group coming back in (looped through lo) */
+		if (o->nchildren && skb && !skb->emu_id && skb->emu_parent == o->n)
+			return &o->children[o->nchildren - 1];
 		late_end(o);    /* an event of the packet being processed */
 	}
 	for (unsigned int i = 0; i < o->nchildren; i++)
@@ -752,6 +755,14 @@ static void fate_generated(struct nfemu_output *o, const struct nfemu_event *ev)
 		fate_note(c, "more generated packets folded into this one");
 		return;
 	}
+	/* built for a packet that waits (a neighbour's failure reports each queued packet: its
+	 * ICMP error comes before its drop): report it under that packet */
+	for (size_t i = 0; i < o->npend; i++)
+		if (o->pend[i].n == ev->skb->emu_parent && !o->pend[i].f.generated &&
+		    !(o->late && o->n == ev->skb->emu_parent)) {
+			late_resume(o, &o->pend[i]);
+			break;
+		}
 	if (o->late && ev->skb->emu_parent != o->n)
 		late_end(o);
 	c = &o->children[o->nchildren++];

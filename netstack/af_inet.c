@@ -196,6 +196,10 @@ void nfemu_netstack_run_timers(struct net *net)
 			neigh_run_timers(net, t);
 		else
 			ip_frag_run_timers(net, t);
+		/* what the timer looped back (an ICMP error to the host itself) is received in
+		 * the softirq that follows, before anything else arrives */
+		if (!ipv4->rx_depth)
+			nfemu_process_backlog(net);
 		net->clock.now_ns = now;
 		ran = true;
 	}

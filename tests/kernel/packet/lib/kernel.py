@@ -343,6 +343,8 @@ class Router:
                     break
                 if addr[2] == PACKET_OUTGOING:
                     continue
+                if data[12:14] == b"\x08\x06":
+                    continue    # ARP: the router resolving a neighbour (nfemu sends none)
                 if self.servers is not None:
                     self.servers.egress(data)
                 rec.egress.setdefault(name, []).append((pktno, data))
