@@ -495,7 +495,22 @@ static int topo_link_add(struct topo_line *l)
 			return -EINVAL;
 		if (!link)
 			return topo_error(l, type_at, "Error: 8021q: link not specified.");
-	} else if (!strcmp(type, "dummy") || !strcmp(type, "bridge")) {
+	} else if (!strcmp(type, "bridge")) {
+		/* what nfemu's bridge is: no STP, no multicast snooping */
+		while (topo_more(l)) {
+			const char *o = topo_peek(l);
+			int oat = l->pos++;
+
+			if (strcmp(o, "stp_state") && strcmp(o, "mcast_snooping"))
+				return topo_error(l, oat, "unsupported bridge option \"%s\" (stp_state 0, "
+						  "mcast_snooping 0)", o);
+			if (topo_need(l, "0", &v))
+				return -EINVAL;
+			if (strcmp(v, "0"))
+				return topo_error(l, l->pos - 1, "%s %s is not emulated (the bridge has no "
+						  "STP and no multicast snooping)", o, v);
+		}
+	} else if (!strcmp(type, "dummy")) {
 		if (topo_more(l))
 			return topo_error(l, l->pos, "unsupported %s option \"%s\"", type, topo_peek(l));
 	} else {

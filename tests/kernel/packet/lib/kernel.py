@@ -374,7 +374,7 @@ class Router:
 
     def _replay(self, frames, ct_points, ct_expect):
         rec = Recording()
-        ours = set(self.topo.ifaces) | {"", "lo"}
+        ours = set(self.topo.ifaces) | set(self.topo.others) | {"", "lo"}
         self.kmsg = Kmsg()
         fds = [s.fileno() for s in self.socks.values()]
         start = time.monotonic()

@@ -78,14 +78,21 @@ class Topology:
             self._err(n, "unknown interface '%s' (create it first with ip link add)" % name)
 
     def _check(self, n, a):
-        if a[:3] == ["ip", "link", "add"] and a[-2:] in (["type", "dummy"], ["type", "bridge"]):
-            # ip link add NAME [address MAC] type dummy|bridge: a device of the router alone
-            if len(a) not in (6, 8) or not IFNAME_RE.match(a[3]) or \
-                    (len(a) == 8 and (a[4] != "address" or not MAC_RE.match(a[5]))):
-                self._err(n, "usage: ip link add NAME [address MAC] type dummy|bridge")
+        if a[:3] == ["ip", "link", "add"] and ("type", "dummy") in zip(a, a[1:]) or \
+                ("type", "bridge") in zip(a, a[1:]):
+            # ip link add NAME [address MAC] type dummy|bridge [stp_state 0] [mcast_snooping 0]:
+            # a device of the router alone
+            t = a.index("type")
+            opts = a[t + 2:]
+            if t not in (4, 6) or not IFNAME_RE.match(a[3]) or \
+                    (t == 6 and (a[4] != "address" or not MAC_RE.match(a[5]))) or \
+                    len(opts) % 2 or any(k not in ("stp_state", "mcast_snooping")
+                                         for k in opts[::2]):
+                self._err(n, "usage: ip link add NAME [address MAC] type dummy|bridge "
+                             "[stp_state 0] [mcast_snooping 0]")
             if a[3] in self.ifaces or a[3] in self.others:
                 self._err(n, "interface %s already exists" % a[3])
-            self.others[a[3]] = a[5].lower() if len(a) == 8 else None
+            self.others[a[3]] = a[5].lower() if t == 6 else None
         elif a[:4] == ["ip", "link", "add", "link"]:
             # ip link add link DEV name NAME type vlan id N: a VLAN device (no 8021q here: the
             # kernel refuses it, so only nfemu's scenario tests use it)
