@@ -298,7 +298,7 @@ static void dump_mac_header(struct nf_log_buf *m, const struct nf_loginfo *info,
 		d = eth->h_dest;
 		nf_log_buf_add(m, "MACSRC=%02x:%02x:%02x:%02x:%02x:%02x MACDST=%02x:%02x:%02x:%02x:%02x:%02x ",
 			       s[0], s[1], s[2], s[3], s[4], s[5], d[0], d[1], d[2], d[3], d[4], d[5]);
-		/* EMU: VLAN tags are stripped on receive without skb->vlan_tci: no VPROTO/VID. */
+		/* no VPROTO=/VID=: by now the tag is gone (vlan_do_receive, check_vlan_id clear it) */
 		nf_log_buf_add(m, "MACPROTO=%04x ", ntohs(eth->h_proto));
 		return;
 	}

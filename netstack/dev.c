@@ -375,6 +375,9 @@ another_round:
 		if (tci & 0x0fff)
 			skb->pkt_type = PACKET_OTHERHOST;
 		proto = ntohs(skb->protocol);
+		/* an 802.1p (id 0) outer tag over an 802.1Q/802.1ad one: the inner one counts */
+		if (!(tci & 0x0fff) && (proto == ETH_P_8021Q || proto == ETH_P_8021AD))
+			goto another_round;
 	}
 	if (dev->master) {
 		/* rx_handler: br_handle_frame */

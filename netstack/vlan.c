@@ -6,9 +6,9 @@
  * (vlan_do_receive: the tag is gone, the header reordered as REORDER_HDR keeps it), and a
  * packet routed out of eth0.10 leaves eth0 tagged (vlan_dev_hard_start_xmit).  The real device
  * going up or down takes its VLAN devices with it, and its MTU caps theirs.
- * EMU: the real device is taken to offload the tag (as veth does), so the VLAN device's
- * hard_header_len is the Ethernet one (MAC= in log lines shows the untagged header); no
- * egress/ingress priority maps (PCP 0 out), no GVRP/MVRP, no loose_binding, REORDER_HDR only.
+ * EMU: veth and bridge devices offload the tag, dummy and VLAN devices do not (as
+ * vlan_hw_offload_capable finds them); no egress/ingress priority maps (PCP 0 out), no
+ * GVRP/MVRP, no loose_binding, REORDER_HDR only.
  * Linux 6.18 on the machines nfemu is tested on has no 8021q: this file follows the source.
  */
 #include <arpa/inet.h>
@@ -75,7 +75,13 @@ int vlan_newlink(struct net *net, const char *name, struct net_device *real_dev,
 	dev->flags = real_dev->flags & ~(IFF_UP | IFF_RUNNING | IFF_LOWER_UP | IFF_PROMISC |
 					 IFF_ALLMULTI | IFF_MASTER | IFF_SLAVE);
 	memcpy(dev->broadcast, real_dev->broadcast, ETH_ALEN);
-	dev->hard_header_len = real_dev->hard_header_len;      /* vlan_passthru_header_ops */
+	/* vlan_dev_init(): a real device that puts the tag on itself (veth, a bridge:
+	 * NETIF_F_HW_VLAN_*_TX) gets vlan_passthru_header_ops and its header length; another
+	 * (a VLAN device under a QinQ inner one, a dummy) the tag's 4 bytes more, which MAC= in
+	 * log lines then shows past the untagged header */
+	dev->hard_header_len = real_dev->hard_header_len;
+	if (real_dev->rtnl_kind == NFEMU_DEV_VLAN || real_dev->rtnl_kind == NFEMU_DEV_DUMMY)
+		dev->hard_header_len += VLAN_HLEN;
 	dev->features = real_dev->features;
 	if (devp)
 		*devp = dev;
