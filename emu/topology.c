@@ -1,11 +1,13 @@
 /* emu/topology.c - EMU: read a topology file (`ip` and `sysctl` lines) into the emulated kernel.
  *
- * No kernel counterpart: the slice of iproute2 (ip link/addr/route/neigh) and sysctl(8) that
- * builds a router, applied directly to netstack/ instead of through rtnetlink.  Each line is
- * split like a shell would (quotes, backslashes, # comments), the command abbreviations are
- * iproute2's (`ip r`, `ip a`, `ip n`, `ip l`), and refusals carry iproute2's words.  Errors are
- * "FILE:LINE:COL: message" with the line and a caret under the token at fault.
- * Leaves out: deletions, `ip rule`, nexthop objects, VLAN/bridge/bond devices, IPv6.
+ * No kernel counterpart: the slice of iproute2 (ip link/addr/route/rule/neigh) and sysctl(8)
+ * that builds a router, applied directly to netstack/ instead of through rtnetlink, and the
+ * `listen` lines that declare the sockets of the host's applications.  Each line is split like
+ * a shell would (quotes, backslashes, # comments), the command abbreviations are iproute2's
+ * (`ip r`, `ip a`, `ip n`, `ip l`), and refusals carry iproute2's words.  Errors are
+ * "FILE:LINE:COL: message" with the line and a caret under the token at fault; IPv6 lines are
+ * skipped and reported once, as a warning in the same form.
+ * Leaves out: deletions, nexthop objects, bond/macvlan/tunnel devices, IPv6.
  */
 #include <arpa/inet.h>
 #include <ctype.h>

@@ -1,9 +1,11 @@
 # The topology file of a packet case: the `ip`, `sysctl` and `ethtool -K` lines a Linux user
-# types to build the router (issue 3 item 2; grammar in docs/testing-kernel.md). Parses and
-# checks the lines, and turns them into the commands that build the same router in a real
-# network namespace, each router interface being one end of a veth pair whose other end, of
-# the same name, lives in the "wire" namespace. Leaves out: any `ip` verb or option outside
-# that grammar.
+# types to build the router (issue 3 item 2; grammar in docs/testing-kernel.md), and `listen`
+# lines naming the sockets of the case's server processes. Parses and checks the lines, and
+# turns them into the commands that build the same router in a real network namespace, each
+# veth interface being one end of a pair whose other end, of the same name, lives in the
+# "wire" namespace (dummy, bridge and VLAN devices are the router's alone; `ip rule` and
+# `ip route` lines go through as they are). Leaves out: any `ip` verb or option outside that
+# grammar.
 
 import ipaddress
 import os
