@@ -83,6 +83,7 @@ int inet_net_init(struct net *net)
 	INIT_LIST_HEAD(&ipv4->neigh_list);
 	INIT_LIST_HEAD(&ipv4->frag_list);
 	INIT_LIST_HEAD(&ipv4->sk_list);
+	INIT_LIST_HEAD(&ipv4->sk_conns);
 	INIT_LIST_HEAD(&ipv4->sk_dead);
 	ipv4_devconf_defaults(&ipv4->devconf_all_s, false);
 	ipv4_devconf_defaults(&ipv4->devconf_dflt_s, true);

@@ -31,8 +31,18 @@ static void inet_sk_lists_init(struct net *net)
 {
 	if (!net->ipv4.sk_list.next) {
 		INIT_LIST_HEAD(&net->ipv4.sk_list);
+		INIT_LIST_HEAD(&net->ipv4.sk_conns);
 		INIT_LIST_HEAD(&net->ipv4.sk_dead);
 	}
+}
+
+/* inet_ehashfn() (EMU: not keyed: nothing outside nfemu can aim at the buckets) */
+static unsigned int inet_ehashfn(__be32 laddr, u16 lport, __be32 faddr, __be16 fport)
+{
+	u32 h = (u32)laddr * 0x9e3779b1u ^ (u32)faddr * 0x85ebca6bu ^
+		((u32)lport << 16 | ntohs(fport)) * 0xc2b2ae35u;
+
+	return (h ^ (h >> 15)) % NFEMU_EHASH;
 }
 
 static struct sock *inet_sk_alloc(struct net *net, int protocol, u8 state, __be32 laddr, u16 lport)
@@ -74,20 +84,52 @@ void inet_open_ports(struct net *net, bool on)
  * next packet's entry reaps it). */
 static void inet_sk_kill(struct net *net, struct sock *sk)
 {
+	struct sock **pp = &net->ipv4.sk_ehash[inet_ehashfn(sk->sk_rcv_saddr, sk->sk_num,
+							   sk->sk_daddr, sk->sk_dport)];
+
+	while (*pp && *pp != sk)
+		pp = &(*pp)->sk_ehash_next;
+	if (*pp)
+		*pp = sk->sk_ehash_next;
+	sk->sk_ehash_next = NULL;
 	sk->sk_state = TCP_CLOSE;
 	list_del(&sk->sk_node);
 	list_add_tail(&sk->sk_node, &net->ipv4.sk_dead);
+}
+
+/* Has the connection outlived its timer (a request sock its SYN-ACK retries, a TIME_WAIT
+ * sock TCP_TIMEWAIT_LEN)?  EMU: the timers run when looked at. */
+static bool inet_sk_expired(const struct net *net, const struct sock *sk)
+{
+	u64 age = net->clock.now_ns - sk->emu_since_ns;
+
+	return (sk->sk_state == TCP_TIME_WAIT && age >= NFEMU_TCP_TIMEWAIT_NS) ||
+	       (sk->sk_state == TCP_NEW_SYN_RECV && age >= NFEMU_TCP_SYNRECV_NS);
 }
 
 void inet_sockets_reap(struct net *net)
 {
 	struct sock *sk, *n;
 
-	if (!net->ipv4.sk_dead.next)
+	/* EMU: no reference counts: a packet waiting on a neighbour may still point at its
+	 * socket, so nothing is freed while any waits */
+	if (!net->ipv4.sk_dead.next || net->ipv4.neigh_incomplete || net->ipv4.backlog_head)
 		return;
 	list_for_each_entry_safe(sk, n, &net->ipv4.sk_dead, sk_node) {
 		list_del(&sk->sk_node);
 		free(sk);
+	}
+	/* once a second of capture time, the connections whose timers ran out.  Cost: one pass
+	 * over the live connections */
+	if (net->clock.now_ns - net->ipv4.sk_sweep_ns >= 1000000000ULL) {
+		net->ipv4.sk_sweep_ns = net->clock.now_ns;
+		list_for_each_entry_safe(sk, n, &net->ipv4.sk_conns, sk_node)
+			if (inet_sk_expired(net, sk))
+				inet_sk_kill(net, sk);
+		list_for_each_entry_safe(sk, n, &net->ipv4.sk_dead, sk_node) {
+			list_del(&sk->sk_node);
+			free(sk);
+		}
 	}
 }
 
@@ -101,6 +143,11 @@ void inet_sockets_free(struct net *net)
 		list_del(&sk->sk_node);
 		free(sk);
 	}
+	list_for_each_entry_safe(sk, n, &net->ipv4.sk_conns, sk_node) {
+		list_del(&sk->sk_node);
+		free(sk);
+	}
+	memset(net->ipv4.sk_ehash, 0, sizeof(net->ipv4.sk_ehash));
 	inet_sockets_reap(net);
 }
 
@@ -118,8 +165,7 @@ static struct sock *inet_lookup_bound(struct net *net, int protocol, __be32 dadd
 	if (!net->ipv4.sk_list.next)
 		return NULL;
 	list_for_each_entry(sk, &net->ipv4.sk_list, sk_node) {
-		if (sk->sk_protocol != protocol || sk->sk_state != state || sk->sk_num != hnum ||
-		    sk->rsk_listener)
+		if (sk->sk_protocol != protocol || sk->sk_state != state || sk->sk_num != hnum)
 			continue;
 		if (sk->sk_rcv_saddr == daddr)
 			return sk;
@@ -144,20 +190,18 @@ struct sock *__udp4_lib_lookup(struct net *net, __be32 daddr, __be16 dport)
 struct sock *__inet_lookup_established(struct net *net, __be32 saddr, __be16 sport,
 				       __be32 daddr, u16 hnum)
 {
-	struct sock *sk, *n;
+	struct sock *sk;
 
 	if (!net->ipv4.sk_list.next)
 		return NULL;
-	list_for_each_entry_safe(sk, n, &net->ipv4.sk_list, sk_node) {
-		if (sk->sk_protocol != IPPROTO_TCP || !sk->rsk_listener ||
-		    sk->sk_daddr != saddr || sk->sk_dport != sport ||
+	for (sk = net->ipv4.sk_ehash[inet_ehashfn(daddr, hnum, saddr, sport)]; sk; sk = sk->sk_ehash_next) {
+		if (sk->sk_daddr != saddr || sk->sk_dport != sport ||
 		    sk->sk_rcv_saddr != daddr || sk->sk_num != hnum)
 			continue;
-		/* the TIME_WAIT timer (inet_twsk_kill), run when it is next looked at */
-		if (sk->sk_state == TCP_TIME_WAIT &&
-		    net->clock.now_ns - sk->emu_tw_since_ns >= NFEMU_TCP_TIMEWAIT_NS) {
+		/* its timer (inet_twsk_kill, the request's expiry), run when it is looked at */
+		if (inet_sk_expired(net, sk)) {
 			inet_sk_kill(net, sk);
-			continue;
+			return NULL;
 		}
 		return sk;
 	}
@@ -169,9 +213,15 @@ static struct sock *inet_conn_alloc(struct net *net, struct sock *listener, u8 s
 				    __be32 laddr, __be32 raddr, __be16 rport)
 {
 	struct sock *sk = inet_sk_alloc(net, IPPROTO_TCP, state, laddr, listener->sk_num);
+	unsigned int h = inet_ehashfn(laddr, listener->sk_num, raddr, rport);
 
 	if (!sk)
 		return NULL;
+	list_del(&sk->sk_node);
+	list_add_tail(&sk->sk_node, &net->ipv4.sk_conns);
+	sk->sk_ehash_next = net->ipv4.sk_ehash[h];
+	net->ipv4.sk_ehash[h] = sk;
+	sk->emu_since_ns = net->clock.now_ns;
 	sk->rsk_listener = listener;
 	sk->sk_daddr = raddr;
 	sk->sk_dport = rport;
@@ -267,7 +317,7 @@ void inet_sk_rcv(struct sock *sk, struct sk_buff *skb)
 			sk->emu_fin_in = 1;
 			if (sk->emu_fin_out) {
 				sk->sk_state = TCP_TIME_WAIT;
-				sk->emu_tw_since_ns = net->clock.now_ns;
+				sk->emu_since_ns = net->clock.now_ns;
 			}
 		} else if (th->ack && sk->emu_fin_in && sk->emu_fin_out) {
 			inet_sk_kill(net, sk);          /* LAST_ACK -> CLOSE */

@@ -54,6 +54,7 @@ struct ip_options {
 #define NFEMU_IP_IDENTS_SZ 2048
 #define NFEMU_PEER_HASH 1024
 #define NFEMU_NEIGH_HASH 256
+#define NFEMU_EHASH 1024
 
 struct neighbour;
 
@@ -90,10 +91,14 @@ struct netns_ipv4 {
 	struct rtable **rt_pool;
 	unsigned int rt_pool_len, rt_pool_cap;
 
-	/* The sockets of the host's applications (`listen` lines, --open-ports): listeners, request
-	 * socks, connections, TIME_WAIT socks (inet_hashinfo's ehash and lhash2 as one list), and
-	 * the closed ones waiting to be freed once no packet points at them. */
-	struct list_head sk_list, sk_dead;
+	/* The sockets of the host's applications (`listen` lines, --open-ports): the bound ones
+	 * (listeners, UDP: lhash2, a list), the connections -- request socks, full sockets,
+	 * TIME_WAIT socks -- hashed by their 4-tuple as inet_hashinfo's ehash (and listed, for the
+	 * sweep of expired ones), and the closed ones waiting to be freed once no packet points
+	 * at them. */
+	struct list_head sk_list, sk_conns, sk_dead;
+	struct sock *sk_ehash[NFEMU_EHASH];
+	u64 sk_sweep_ns;                /* when expired connections were last swept */
 	bool emu_open_ports;            /* EMU: --open-ports, every local port listens */
 
 	struct list_head neigh_list;    /* struct neighbour: static ones and those being resolved */

@@ -94,12 +94,13 @@ struct sock {
 	 * TCP_CLOSE also for a UDP socket, as Linux has it. */
 	u8 sk_state;
 	struct sock *rsk_listener;      /* a request or connection sock: its listener */
-	struct list_head sk_node;       /* net->ipv4.sk_list (sockets of the applications) */
+	struct list_head sk_node;       /* net->ipv4.sk_list, sk_conns or sk_dead */
+	struct sock *sk_ehash_next;     /* a connection: the next in its ehash bucket */
 	__be32 sk_rcv_saddr;            /* bound address (0: any) */
 	__be32 sk_daddr;                /* peer, for a connection */
 	u16 sk_num;                     /* local port, host order */
 	__be16 sk_dport;                /* peer port */
-	u64 emu_tw_since_ns;            /* TIME_WAIT since (the capture's clock) */
+	u64 emu_since_ns;               /* request sock / TIME_WAIT since (the capture's clock) */
 };
 
 struct sk_buff *alloc_skb(unsigned int size);      /* len 0, data after NFEMU_SKB_HEADROOM */

@@ -24,8 +24,11 @@ struct net;
 #define TCP_NEW_SYN_RECV 12
 #endif
 
-/* TCP_TIMEWAIT_LEN: how long a TIME_WAIT socket lasts (60 s). */
+/* TCP_TIMEWAIT_LEN: how long a TIME_WAIT socket lasts (60 s); how long a request sock waits
+ * for the handshake's end: the SYN-ACK sent again tcp_synack_retries (5) times, 1 s doubling
+ * each time, then 32 s more (63 s). */
 #define NFEMU_TCP_TIMEWAIT_NS (60ULL * 1000000000ULL)
+#define NFEMU_TCP_SYNRECV_NS (63ULL * 1000000000ULL)
 
 /* sk_fullsock(): not a request sock, not a TIME_WAIT sock. */
 static inline bool sk_fullsock(const struct sock *sk)
