@@ -171,9 +171,13 @@ int br_del_if(struct net_device *dev)
 	if (!br)
 		return 0;
 	dev->master = NULL;
-	for (unsigned int i = 0; i < br->br_nfdb; i++)
-		if (br->br_fdb[i].dst == dev)
-			br->br_fdb[i].dst = NULL, memset(br->br_fdb[i].addr, 0, ETH_ALEN);
+	/* br_fdb_delete_by_port(): what was learnt on it goes */
+	for (unsigned int i = 0, j = 0; i < br->br_nfdb; i++) {
+		if (br->br_fdb[i].dst != dev)
+			br->br_fdb[j++] = br->br_fdb[i];
+		if (i + 1 == br->br_nfdb)
+			br->br_nfdb = j;
+	}
 	br_recalculate(br);
 	return 0;
 }
