@@ -353,8 +353,8 @@ int sysctl_set(struct net *net, const char *key, const char *value, char *err, s
 	}
 	dots(body);
 	/* net.bridge.bridge-nf-*: br_netfilter's, on kernels that have it built in (the
-	 * differential harness's).  nfemu has no br_netfilter, which is what 0 means; 1 would
-	 * send bridged frames through iptables. */
+	 * differential harness's).  EMU: nfemu has no br_netfilter, which is what 0 means; 1
+	 * would send bridged frames through iptables. */
 	if (!strncmp(body, "bridge.bridge-nf-", 17)) {
 		if (parse_int(value, &v) || v < 0 || v > 1) {
 			sysctl_err(err, errlen, "sysctl: setting key \"%s\": Invalid argument", shown);
