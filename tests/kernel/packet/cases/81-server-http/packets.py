@@ -7,7 +7,10 @@
 # only packet nfemu makes); 3: a stray ACK to the listening port (the listener's RST); 4: H2
 # opens and closes at once, the client first (CLOSE_WAIT: the delayed ACK of its FIN, then,
 # 0.3 s later, the server's FIN; LAST_ACK).  The server's initial
-# sequence numbers and IP ids are the harness's canonical values (lib/servers.py).
+# sequence numbers and IP ids are the harness's canonical values (lib/servers.py).  The
+# gaps leave a loaded machine's server time: 0.3 s to accept before a request, 0.15 s to
+# answer before the client acknowledges (its retransmission timer is 0.2 s or more: later
+# would make it send again), 0.15 s after its delayed close for the same reason.
 import os
 import sys
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "lib"))
@@ -30,11 +33,11 @@ f = TcpFlow(c, H1, 40000, R_LAN, 8080, lambda cap, p, **kw: lan(cap, p, **kw), s
 f.c(SYN, options=opt_mss(1460))                                         # 1
 f.s(SYN | ACK, options=opt_mss(1460), ident=0, df=True, gap=MS)         # 2 request sock
 f.c(ACK, gap=0.1)                                                       # 3 accepted
-f.c(PSH | ACK, b"GET / HTTP/1.0\r\n\r\n", gap=0.1)                      # 4 UID=33 in INPUT
+f.c(PSH | ACK, b"GET / HTTP/1.0\r\n\r\n", gap=0.3)                      # 4 UID=33 in INPUT
 f.s(ACK, win=64222, ident=0x4000, df=True, gap=MS)                      # 5
 f.s(PSH | ACK, PAGE, win=64222, ident=0x4001, df=True, gap=MS)          # 6
 f.s(FIN | ACK, win=64222, ident=0x4002, df=True, gap=MS)                # 7 closed
-f.c(ACK, gap=0.05)                                                      # 8 no owner now
+f.c(ACK, gap=0.15)                                                      # 8 no owner now
 f.c(FIN | ACK, gap=0.1)                                                 # 9
 f.s(ACK, win=64222, ident=0, df=True, gap=MS)                           # 10 TIME_WAIT
 f.c(FIN | ACK, seq=f.nxt["c"] - 1, gap=0.1)                             # 11 again
@@ -47,8 +50,8 @@ g = TcpFlow(c, H2, 40010, R_LAN, 8080,
 g.c(SYN, options=opt_mss(1460), gap=0.1)                                # 16
 g.s(SYN | ACK, options=opt_mss(1460), ident=0, df=True, gap=MS)         # 17
 g.c(ACK, gap=0.1)                                                       # 18
-g.c(FIN | ACK, gap=0.1)                                                 # 19 client first
+g.c(FIN | ACK, gap=0.3)                                                 # 19 client first
 g.s(ACK, win=64239, ident=0x5000, df=True, gap=0.04)                    # 20 CLOSE_WAIT
 g.s(FIN | ACK, win=64239, ident=0x5001, df=True, gap=0.26)              # 21 LAST_ACK
-g.c(ACK, gap=0.2)                                                       # 22 closed
+g.c(ACK, gap=0.15)                                                      # 22 closed
 write(c)
