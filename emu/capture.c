@@ -598,6 +598,8 @@ static int frame_ethernet(const unsigned char *d, unsigned int len, struct nfemu
 		off += 4;
 		type = be16(d + off);
 	}
+	f->vlan_tags = d + 12;
+	f->vlan_tags_len = off - 12;
 	f->ethertype = type >= 0x0600 ? type : 0;      /* below: an 802.3 length */
 	f->has_eth = true;
 	f->eth_dst_known = true;

@@ -60,6 +60,8 @@ struct nfemu_frame {
 	unsigned char eth[14];
 	int pkt_type;                   /* SLL/SLL2 packet type (PACKET_HOST...), -1 unknown */
 	int vlan;                       /* outermost 802.1Q VLAN id, -1 none */
+	const unsigned char *vlan_tags; /* the 802.1Q/802.1ad tags as captured (TPID, TCI each) */
+	unsigned int vlan_tags_len;     /* 4 per tag, 0 for an untagged frame */
 	int sll_ifindex;                /* SLL2 interface index, -1 none */
 };
 

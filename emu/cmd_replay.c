@@ -29,6 +29,7 @@
 #include "netstack/inet.h"
 #include "netstack/netdevice.h"
 #include "netstack/skbuff.h"
+#include "netstack/sock.h"
 #include "xtables/ip_tables.h"
 
 /* include/linux/skbuff.h: what drivers reserve in front of the Ethernet header. */
@@ -45,6 +46,7 @@ struct replay_opts {
 	bool trace_only_marked;
 	bool explain;
 	bool trace_levels;
+	bool open_ports;
 	u64 seed;
 };
 
@@ -93,7 +95,7 @@ static void replay_usage(FILE *f)
 	fprintf(f,
 		"usage: nfemu replay --topology FILE (--rules RULES.v4 | --state FILE) [--in IFACE]\n"
 		"                    [--trace FILE|-] [--trace-levels] [--trace-only-marked] [--explain] [--jsonl FILE|-]\n"
-		"                    [--egress DIR]\n"
+		"                    [--egress DIR] [--open-ports]\n"
 		"                    [--seed N] CAPTURE\n"
 		"  Run every packet of CAPTURE (pcap or pcapng) through the emulated kernel: the\n"
 		"  topology's interfaces, addresses and routes, and the ruleset loaded by the real\n"
@@ -110,6 +112,9 @@ static void replay_usage(FILE *f)
 		"  --in IFACE       the interface every packet arrives on (default: the pcapng interface,\n"
 		"                   else the one routing back to the source; the host's own sources are\n"
 		"                   sent through OUTPUT)\n"
+		"  --open-ports     every local TCP and UDP port has a listening socket (root's): packets\n"
+		"                   to the host are delivered, never answered with RST or port\n"
+		"                   unreachable (the topology's `listen` lines declare sockets one by one)\n"
 		"  --seed N         seed of the kernel's randomness (statistic, ...), default 0\n");
 }
 
@@ -183,6 +188,11 @@ static int replay_parse(int argc, char **argv, struct replay_opts *o)
 			}
 			if (!strcmp(arg, "--trace-levels")) {
 				o->trace_levels = true;
+				i++;
+				continue;
+			}
+			if (!strcmp(arg, "--open-ports")) {
+				o->open_ports = true;
 				i++;
 				continue;
 			}
@@ -471,7 +481,9 @@ static void replay_local_out(struct replay *r, u64 n, u64 ts_ns, const struct nf
 	memcpy(skb_put(skb, len), fr->l3, len);
 	skb_reset_network_header(skb);
 	r->sk.sk_protocol = IPPROTO_RAW;
-	nfemu_local_out(r->net, skb, &r->sk);
+	/* from the socket of the source's address and port when the host has one (a `listen`
+	 * line, --open-ports), else from a raw socket of uid 0 */
+	nfemu_sock_local_out(r->net, skb, &r->sk);
 	nfemu_output_packet_end(r->out);
 }
 
@@ -506,10 +518,15 @@ static void replay_receive(struct replay *r, u64 n, u64 ts_ns, struct net_device
 			   enum nfemu_ingress_by by, struct nfemu_frame *fr, unsigned int wire_len)
 {
 	unsigned int hlen = fr->has_eth ? ETH_HLEN : 0;
+	unsigned int tags = fr->has_eth && fr->eth_dst_known ? fr->vlan_tags_len : 0;
 	struct sk_buff *skb;
 
 	nfemu_output_packet_begin(r->out, n, ts_ns, dev->name, by, fr->l3, fr->l3len, wire_len);
-	skb = alloc_skb(NET_IP_ALIGN + hlen + fr->l3len);
+	/* a tagged frame is received by the device under the VLAN devices (vlan_do_receive
+	 * takes it up to the one for its tag) */
+	while (tags && dev->rtnl_kind == NFEMU_DEV_VLAN)
+		dev = dev->vlan_real_dev;
+	skb = alloc_skb(NET_IP_ALIGN + hlen + tags + fr->l3len);
 	if (!skb) {
 		nfemu_output_note(r->out, "#%llu: out of memory", (unsigned long long)n);
 		nfemu_output_packet_end(r->out);
@@ -524,12 +541,16 @@ static void replay_receive(struct replay *r, u64 n, u64 ts_ns, struct net_device
 	skb->skb_iif = dev->ifindex;
 	if (fr->has_eth && !fr->eth_dst_known)
 		replay_sll_dst(fr, dev);
-	if (fr->has_eth)
+	if (fr->has_eth && tags) {
+		memcpy(skb_put(skb, 2 * ETH_ALEN), fr->eth, 2 * ETH_ALEN);
+		memcpy(skb_put(skb, tags), fr->vlan_tags, tags);
+		memcpy(skb_put(skb, 2), fr->eth + 2 * ETH_ALEN, 2);
+	} else if (fr->has_eth) {
 		memcpy(skb_put(skb, ETH_HLEN), fr->eth, ETH_HLEN);
+	}
 	memcpy(skb_put(skb, fr->l3len), fr->l3, fr->l3len);
 	if (fr->has_eth && fr->eth_dst_known) {
-		/* an Ethernet frame: the device received it.  EMU: 802.1Q tags were taken off (no
-		 * VLAN devices), as if the untagged interface had received it */
+		/* an Ethernet frame, 802.1Q tags and all: the device received it */
 		skb_reset_mac_header(skb);
 		netif_receive_skb(skb);
 	} else {
@@ -651,6 +672,12 @@ static void replay_touch_egress(struct replay *r)
 			nfemu_output_egress_touch(r->out, dev);
 }
 
+/* A rule of the ruleset names an interface the topology does not have. */
+static void replay_warn_iface(void *ctx, const char *msg)
+{
+	fprintf(stderr, "nfemu: replay: warning: %s (%s)\n", msg, (const char *)ctx);
+}
+
 /* Boot the kernel: the ruleset (--rules through iptables-legacy-restore into a temporary
  * state, or --state), the seed, the topology, the run-time check of the extensions, --in.
  * 0, or -1 with the message printed. */
@@ -691,18 +718,25 @@ static int replay_kernel_open(struct replay *r, const struct replay_opts *o)
 	nfemu_random_seed(r->net, o->seed);
 	err[0] = '\0';
 	ret = inet_net_init(r->net);
-	if (!ret)
-		ret = nfemu_topology_load(r->net, o->topology, err, sizeof(err));
+	if (!ret) {
+		char warn[1024];
+
+		ret = nfemu_topology_load_warn(r->net, o->topology, err, sizeof(err), warn, sizeof(warn));
+		if (!ret && warn[0])
+			fprintf(stderr, "nfemu: replay: %s\n", warn);
+	}
 	if (ret) {
 		fprintf(stderr, "nfemu: replay: %s\n", err[0] ? err : strerror(-ret));
 		return -1;
 	}
+	inet_open_ports(r->net, o->open_ports);
 	/* masqueraded entries of the state whose device or address this topology lacks */
 	nf_nat_masquerade_sweep(r->net);
 	if (ipt_check_emulated(r->net, err, sizeof(err))) {
 		fprintf(stderr, "nfemu: replay: %s: %s\n", o->rules ? o->rules : r->state_path, err);
 		return -1;
 	}
+	ipt_check_interfaces(r->net, replay_warn_iface, (void *)o->topology);
 	if (o->in) {
 		r->in_dev = dev_get_by_name(r->net, o->in);
 		if (!r->in_dev) {

@@ -88,7 +88,10 @@ size_t fate_outcome(const struct fate *f, char *buf, size_t len, bool notes)
 		if (p != tmp)
 			p = fmt_lit(p, ", ");
 		p = fmt_lit(p, "DELIVER local");
-		if (f->deliver_where && f->deliver_where[0]) {
+		if (f->deliver_where && !strncmp(f->deliver_where, "to ", 3)) {  /* a socket */
+			*p++ = ' ';
+			p = fmt_str(p, f->deliver_where);
+		} else if (f->deliver_where && f->deliver_where[0]) {
 			p = fmt_lit(p, " (");
 			p = fmt_str(p, f->deliver_where);
 			*p++ = ')';
@@ -364,6 +367,9 @@ struct fate *out_fate_of(struct nfemu_output *o, const struct sk_buff *skb)
 				return &o->children[i];
 		if (skb && skb->emu_id == o->n && o->late_parent)
 			return &o->parent;
+		/* a generated packet of the group coming back in (looped through lo) */
+		if (o->nchildren && skb && !skb->emu_id && skb->emu_parent == o->n)
+			return &o->children[o->nchildren - 1];
 		out_late_end(o);        /* an event of the packet being processed */
 	}
 	for (unsigned int i = 0; i < o->nchildren; i++)
@@ -389,6 +395,14 @@ static void fate_generated(struct nfemu_output *o, const struct nfemu_event *ev)
 		fate_note(c, "more generated packets folded into this one");
 		return;
 	}
+	/* built for a packet that waits (a neighbour's failure reports each queued packet: its
+	 * ICMP error comes before its drop): report it under that packet */
+	for (size_t i = 0; i < o->npend; i++)
+		if (o->pend[i].n == ev->skb->emu_parent && !o->pend[i].f.generated &&
+		    !(o->late && o->n == ev->skb->emu_parent)) {
+			late_resume(o, &o->pend[i]);
+			break;
+		}
 	if (o->late && ev->skb->emu_parent != o->n)
 		out_late_end(o);
 	c = &o->children[o->nchildren++];
@@ -551,7 +565,8 @@ void out_event(void *ctx, const struct nfemu_event *ev)
 	case NFEMU_EV_DELIVER:
 		fate_xlat(f, ev->skb);
 		f->ndeliver++;
-		f->deliver_where = ev->where ? ev->where : ev->text;
+		f->deliver_where = ev->sk ? out_sock_name(o->names, ev->sk) :
+				   ev->where ? ev->where : ev->text;
 		break;
 	case NFEMU_EV_NOTE:
 		fate_note(f, ev->text);

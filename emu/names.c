@@ -14,6 +14,7 @@
 #include "emu/output_int.h"
 #include "lib/fmt.h"
 #include "xtables/ip_tables.h"
+#include "netstack/skbuff.h"
 
 struct name_key {
 	const void *a;                  /* NULL: an empty slot */
@@ -222,4 +223,16 @@ const char *out_dev_name(struct out_names *n, const void *dev, const char *name)
 	if (!*slot || strcmp(*slot, name))      /* a device renamed, or another at its address */
 		*slot = out_intern(n, name, strlen(name));
 	return *slot;
+}
+
+const char *out_sock_name(struct out_names *n, const struct sock *sk)
+{
+	const struct sock *l = sk->rsk_listener ? sk->rsk_listener : sk;
+	char buf[64], *p = fmt_lit(buf, "to ");
+
+	p = fmt_str(p, l->sk_protocol == IPPROTO_TCP ? "tcp " : "udp ");
+	p = fmt_ip4(p, &l->sk_rcv_saddr);
+	*p++ = ':';
+	p = fmt_u32(p, l->sk_num);
+	return out_intern(n, buf, (size_t)(p - buf));
 }

@@ -42,6 +42,10 @@ const char *out_verdict_name(struct out_names *n, const struct nfemu_verdict *v)
 /* A stack drop as the summary counts it: "NO_ROUTE (ip_route_input_noref)" */
 const char *out_stack_drop_name(struct out_names *n, const char *reason, const char *where);
 const char *out_dev_name(struct out_names *n, const void *dev, const char *name);
+/* The socket a packet was delivered to, as the fate line says it: "to tcp 0.0.0.0:22" (a
+ * request or connection socket by its listener). */
+struct sock;
+const char *out_sock_name(struct out_names *n, const struct sock *sk);
 
 /* ---------------------------------------------------------------- tallies (summary.c) */
 

@@ -1,11 +1,13 @@
 /* emu/topology.c - EMU: read a topology file (`ip` and `sysctl` lines) into the emulated kernel.
  *
- * No kernel counterpart: the slice of iproute2 (ip link/addr/route/neigh) and sysctl(8) that
- * builds a router, applied directly to netstack/ instead of through rtnetlink.  Each line is
- * split like a shell would (quotes, backslashes, # comments), the command abbreviations are
- * iproute2's (`ip r`, `ip a`, `ip n`, `ip l`), and refusals carry iproute2's words.  Errors are
- * "FILE:LINE:COL: message" with the line and a caret under the token at fault.
- * Leaves out: deletions, `ip rule`, nexthop objects, VLAN/bridge/bond devices, IPv6.
+ * No kernel counterpart: the slice of iproute2 (ip link/addr/route/rule/neigh) and sysctl(8)
+ * that builds a router, applied directly to netstack/ instead of through rtnetlink, and the
+ * `listen` lines that declare the sockets of the host's applications.  Each line is split like
+ * a shell would (quotes, backslashes, # comments), the command abbreviations are iproute2's
+ * (`ip r`, `ip a`, `ip n`, `ip l`), and refusals carry iproute2's words.  Errors are
+ * "FILE:LINE:COL: message" with the line and a caret under the token at fault; IPv6 lines are
+ * skipped and reported once, as a warning in the same form.
+ * Leaves out: deletions, nexthop objects, bond/macvlan/tunnel devices, IPv6.
  */
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -13,6 +15,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <linux/fib_rules.h>
 #include <linux/netlink.h>
 #include "kernel/module.h"
 #include "kernel/net.h"
@@ -21,6 +25,7 @@
 #include "netstack/neighbour.h"
 #include "netstack/netdevice.h"
 #include "netstack/route.h"
+#include "netstack/sock.h"
 
 #define TOPO_MAX_TOKENS 64
 
@@ -40,6 +45,10 @@ struct topo_line {
 	char buf[4096];
 	char *err;
 	size_t errlen;
+	/* IPv6 lines skipped (counted; the first one kept for the warning) */
+	unsigned int ipv6_lines;
+	char ipv6_first[512];
+	size_t ipv6_firstlen;
 };
 
 /* ------------------------------------------------------------------------------------------
@@ -69,6 +78,47 @@ static int topo_error_at(struct topo_line *l, int col, int width, const char *fm
 		l->err[w] = '\0';
 	}
 	return -EINVAL;
+}
+
+/* The line is about IPv6 (token i says so): skipped, counted, the first one kept with a
+ * caret under that token for the warning. */
+static int topo_skip_ipv6(struct topo_line *l, int i)
+{
+	if (!l->ipv6_lines++) {
+		char save[sizeof(l->ipv6_first)];
+
+		/* format as an error into the side buffer */
+		char *err = l->err;
+		size_t errlen = l->errlen;
+
+		l->err = save;
+		l->errlen = sizeof(save);
+		topo_error_at(l, l->tok[i].col, l->tok[i].width, "warning: IPv6 is not emulated yet: "
+			      "IPv6 lines are skipped");
+		l->err = err;
+		l->errlen = errlen;
+		snprintf(l->ipv6_first, sizeof(l->ipv6_first), "%s", save);
+		l->ipv6_firstlen = strlen(l->ipv6_first);
+	}
+	l->pos = l->n;
+	return 0;
+}
+
+/* A token that is an IPv6 address or prefix (A::B[/N]), or the family name inet6. */
+static bool topo_tok_is_ipv6(const char *s)
+{
+	struct in6_addr a6;
+	char tmp[64];
+	const char *slash = strchr(s, '/');
+	size_t n = slash ? (size_t)(slash - s) : strlen(s);
+
+	if (!strcmp(s, "inet6") || !strcmp(s, "-6"))
+		return true;
+	if (!strchr(s, ':') || n >= sizeof(tmp))
+		return false;
+	memcpy(tmp, s, n);
+	tmp[n] = '\0';
+	return inet_pton(AF_INET6, tmp, &a6) == 1;
 }
 
 /* An error about token i (or the end of the line when i == l->n). */
@@ -252,6 +302,16 @@ static int parse_scope(const char *s, int *scope)
 	return 0;
 }
 
+/* dev_valid_name(): what the kernel takes as an interface name. */
+static bool dev_valid_name(const char *name)
+{
+	size_t n = strlen(name);
+
+	if (!n || n >= IFNAMSIZ || !strcmp(name, ".") || !strcmp(name, ".."))
+		return false;
+	return !strpbrk(name, "/: \t\n");
+}
+
 /* Find a device by name: iproute2 says 'Cannot find device "X"'. */
 static int topo_dev(struct topo_line *l, int tokidx, struct net_device **devp)
 {
@@ -282,7 +342,7 @@ static int topo_link_opts(struct topo_line *l, u8 *mac, bool *has_mac, u32 *mtu,
 		const char *o = topo_peek(l), *v;
 		int at = l->pos;
 
-		if (!strcmp(o, "type") || (!peer && !strcmp(o, "peer")))
+		if (!strcmp(o, "type") || (!peer && (!strcmp(o, "peer") || !strcmp(o, "link"))))
 			return 0;
 		l->pos++;
 		if (!strcmp(o, "address") || !strcmp(o, "addr") || !strcmp(o, "lladdr")) {
@@ -309,21 +369,77 @@ static int topo_link_opts(struct topo_line *l, u8 *mac, bool *has_mac, u32 *mtu,
 	return 0;
 }
 
+/* The arguments after `type vlan`: id N (required), protocol 802.1Q|802.1ad, reorder_hdr on. */
+static int topo_vlan_args(struct topo_line *l, u16 *id, __be16 *proto)
+{
+	bool have_id = false;
+	const char *v;
+
+	*proto = htons(ETH_P_8021Q);
+	while (topo_more(l)) {
+		const char *o = topo_peek(l);
+		int oat = l->pos++;
+		u32 n;
+
+		if (!strcmp(o, "id")) {
+			if (topo_need(l, "VLAN id", &v))
+				return -EINVAL;
+			if (parse_u32(v, &n) || n > 0xffff)
+				return topo_error(l, l->pos - 1, "Error: argument \"%s\" is wrong: id is invalid", v);
+			*id = (u16)n;
+			have_id = true;
+		} else if (!strcmp(o, "protocol")) {
+			if (topo_need(l, "VLAN protocol", &v))
+				return -EINVAL;
+			if (!strcasecmp(v, "802.1Q"))
+				*proto = htons(ETH_P_8021Q);
+			else if (!strcasecmp(v, "802.1ad"))
+				*proto = htons(ETH_P_8021AD);
+			else
+				return topo_error(l, l->pos - 1, "Error: argument \"%s\" is wrong: protocol is invalid", v);
+		} else if (!strcmp(o, "reorder_hdr")) {
+			if (topo_need(l, "on or off", &v))
+				return -EINVAL;
+			if (strcmp(v, "on"))
+				return topo_error(l, l->pos - 1, "reorder_hdr %s is not emulated (the tag is "
+						  "always taken out of the header)", v);
+		} else {
+			return topo_error(l, oat, "unsupported vlan option \"%s\" (id, protocol, reorder_hdr on)", o);
+		}
+	}
+	if (!have_id)
+		return topo_error(l, l->n, "Error: 8021q: VLAN id not specified.");
+	return 0;
+}
+
+/*
+ * ip link add [link DEV] [name] NAME [address MAC] [mtu N] type TYPE [ARGS]
+ * TYPE: veth [peer [name] PEER [address MAC] [mtu N] [netns NS]], dummy, bridge,
+ *       vlan id N [protocol 802.1Q|802.1ad] [reorder_hdr on]
+ */
 static int topo_link_add(struct topo_line *l)
 {
-	const char *name = NULL, *type = NULL, *v = NULL;
-	struct net_device *dev;
+	const char *name = NULL, *type = NULL, *v = NULL, *extack = NULL;
+	struct net_device *dev, *link = NULL;
 	u8 mac[ETH_ALEN], pmac[ETH_ALEN];
 	bool has_mac = false, has_pmac = false;
 	u32 mtu = 0, pmtu = 0;
 	char peer[IFNAMSIZ] = "";
 	int name_at = l->pos, type_at, err;
+	u16 vlan_id = 0;
+	__be16 vlan_proto = 0;
 
-	/* [name|dev] NAME, then options, in any order iproute2 takes them */
-	while (topo_more(l) && !name) {
+	/* [link DEV] [name|dev] NAME, then options, in any order iproute2 takes them */
+	while (topo_more(l) && (!name || !strcmp(topo_peek(l), "link"))) {
 		const char *o = topo_peek(l);
 
-		if (!strcmp(o, "name") || !strcmp(o, "dev")) {
+		if (!strcmp(o, "link")) {
+			l->pos++;
+			if (!topo_more(l))
+				return topo_error(l, l->n, "missing device name after \"link\"");
+			if (topo_dev(l, l->pos++, &link))
+				return -EINVAL;
+		} else if (!strcmp(o, "name") || !strcmp(o, "dev")) {
 			l->pos++;
 			name_at = l->pos;
 			if (topo_need(l, "device name", &name))
@@ -331,44 +447,95 @@ static int topo_link_add(struct topo_line *l)
 		} else if (!strcmp(o, "address") || !strcmp(o, "mtu") || !strcmp(o, "addr")) {
 			if (topo_link_opts(l, mac, &has_mac, &mtu, false))
 				return -EINVAL;
+		} else if (!strcmp(o, "type")) {
+			break;
 		} else {
 			name_at = l->pos;
 			name = l->tok[l->pos++].s;
 		}
 	}
 	if (!name)
-		return topo_error(l, l->n, "missing device name (ip link add NAME type veth)");
+		return topo_error(l, l->pos < l->n ? l->pos : l->n,
+				  "missing device name (ip link add NAME type veth)");
 	if (strlen(name) >= IFNAMSIZ)
 		return topo_error(l, name_at, "\"%s\" is too long for a device name (at most %d characters)",
 				  name, IFNAMSIZ - 1);
-	if (topo_link_opts(l, mac, &has_mac, &mtu, false))
-		return -EINVAL;
-	type_at = l->pos;
+	for (;;) {
+		if (topo_link_opts(l, mac, &has_mac, &mtu, false))
+			return -EINVAL;
+		if (!topo_more(l) || strcmp(topo_peek(l), "link"))
+			break;
+		l->pos++;
+		if (!topo_more(l))
+			return topo_error(l, l->n, "missing device name after \"link\"");
+		if (topo_dev(l, l->pos++, &link))
+			return -EINVAL;
+	}
 	if (!topo_more(l) || strcmp(topo_peek(l), "type"))
-		return topo_error(l, l->pos, "expected \"type veth\"");
+		return topo_error(l, l->pos, "expected \"type veth\" (or dummy, bridge, vlan)");
 	l->pos++;
 	type_at = l->pos;
 	if (topo_need(l, "device type", &type))
 		return -EINVAL;
-	if (strcmp(type, "veth") && strcmp(type, "dummy"))
-		return topo_error(l, type_at, "unsupported device type \"%s\" (veth or dummy)", type);
-	if (!strcmp(type, "veth") && topo_more(l)) {
-		if (strcmp(topo_peek(l), "peer"))
-			return topo_error(l, l->pos, "expected \"peer\" after \"type veth\"");
-		l->pos++;
-		if (topo_more(l) && !strcmp(topo_peek(l), "name"))
+	if (!strcmp(type, "veth")) {
+		if (topo_more(l)) {
+			if (strcmp(topo_peek(l), "peer"))
+				return topo_error(l, l->pos, "expected \"peer\" after \"type veth\"");
 			l->pos++;
-		if (topo_need(l, "peer name", &v))
+			if (topo_more(l) && !strcmp(topo_peek(l), "name"))
+				l->pos++;
+			if (topo_need(l, "peer name", &v))
+				return -EINVAL;
+			if (strlen(v) >= IFNAMSIZ)
+				return topo_error(l, l->pos - 1, "\"%s\" is too long for a device name", v);
+			snprintf(peer, sizeof(peer), "%s", v);
+			if (topo_link_opts(l, pmac, &has_pmac, &pmtu, true))
+				return -EINVAL;
+		}
+	} else if (!strcmp(type, "vlan")) {
+		if (topo_vlan_args(l, &vlan_id, &vlan_proto))
 			return -EINVAL;
-		if (strlen(v) >= IFNAMSIZ)
-			return topo_error(l, l->pos - 1, "\"%s\" is too long for a device name", v);
-		snprintf(peer, sizeof(peer), "%s", v);
-		if (topo_link_opts(l, pmac, &has_pmac, &pmtu, true))
-			return -EINVAL;
+		if (!link)
+			return topo_error(l, type_at, "Error: 8021q: link not specified.");
+	} else if (!strcmp(type, "bridge")) {
+		/* what nfemu's bridge is: no STP, no multicast snooping */
+		while (topo_more(l)) {
+			const char *o = topo_peek(l);
+			int oat = l->pos++;
+
+			if (strcmp(o, "stp_state") && strcmp(o, "mcast_snooping"))
+				return topo_error(l, oat, "unsupported bridge option \"%s\" (stp_state 0, "
+						  "mcast_snooping 0)", o);
+			if (topo_need(l, "0", &v))
+				return -EINVAL;
+			if (strcmp(v, "0"))
+				return topo_error(l, l->pos - 1, "%s %s is not emulated (the bridge has no "
+						  "STP and no multicast snooping)", o, v);
+		}
+	} else if (!strcmp(type, "dummy")) {
+		if (topo_more(l))
+			return topo_error(l, l->pos, "unsupported %s option \"%s\"", type, topo_peek(l));
+	} else {
+		return topo_error(l, type_at, "unsupported device type \"%s\" (veth, dummy, bridge, vlan)", type);
 	}
+	if (link && strcmp(type, "vlan"))
+		return topo_error(l, type_at, "\"link DEV\" is only emulated for type vlan");
 	if (topo_more(l))
 		return topo_error(l, l->pos, "unexpected \"%s\"", topo_peek(l));
-	err = nfemu_dev_add_ether(l->net, name, has_mac ? mac : NULL, mtu, &dev);
+	if (!strcmp(type, "vlan")) {
+		if (!dev_valid_name(name))
+			return topo_error(l, name_at, "\"%s\" is not a valid device name", name);
+		if (dev_get_by_name(l->net, name))
+			return topo_rtnl_error(l, name_at, -EEXIST, NULL);
+		err = vlan_newlink(l->net, name, link, vlan_id, vlan_proto, has_mac ? mac : NULL, mtu,
+				   &extack, &dev);
+		if (err)
+			return topo_rtnl_error(l, type_at, err, extack);
+		return 0;
+	}
+	err = nfemu_dev_add(l->net, name, !strcmp(type, "veth") ? NFEMU_DEV_VETH :
+			    !strcmp(type, "dummy") ? NFEMU_DEV_DUMMY : NFEMU_DEV_BRIDGE,
+			    has_mac ? mac : NULL, mtu, &dev);
 	if (err == -EEXIST)
 		return topo_rtnl_error(l, name_at, err, NULL);
 	if (err == -EADDRNOTAVAIL)
@@ -394,7 +561,7 @@ static int topo_link_set(struct topo_line *l)
 	if (!topo_more(l))
 		return topo_error(l, l->n, "missing what to set (up, down, address MAC, mtu N)");
 	while (topo_more(l)) {
-		const char *o = topo_peek(l), *v;
+		const char *o = topo_peek(l), *v, *extack = NULL;
 		int oat = l->pos++;
 		int err = 0;
 
@@ -418,11 +585,23 @@ static int topo_link_set(struct topo_line *l)
 			if (parse_u32(v, &mtu))
 				return topo_error(l, l->pos - 1, "Invalid \"mtu\" value");
 			err = dev_set_mtu(dev, mtu);
+		} else if (!strcmp(o, "master")) {
+			struct net_device *br;
+
+			if (!topo_more(l))
+				return topo_error(l, l->n, "missing the bridge's name");
+			if (topo_dev(l, l->pos++, &br))
+				return -EINVAL;
+			err = br_add_if(br, dev, &extack);
+			oat = l->pos - 1;
+		} else if (!strcmp(o, "nomaster")) {
+			err = br_del_if(dev);
 		} else {
-			return topo_error(l, oat, "unsupported \"ip link set\" argument \"%s\" (up, down, address, mtu)", o);
+			return topo_error(l, oat, "unsupported \"ip link set\" argument \"%s\" (up, down, "
+					  "address, mtu, master, nomaster)", o);
 		}
 		if (err)
-			return topo_rtnl_error(l, oat, err, NULL);
+			return topo_rtnl_error(l, oat, err, extack);
 	}
 	return 0;
 }
@@ -524,6 +703,22 @@ static int topo_addr(struct topo_line *l)
  * ip route
  */
 
+/* rtnl_rttable_a2n(): the names of /etc/iproute2/rt_tables as shipped, or a number. */
+static int parse_table(const char *s, u32 *id)
+{
+	if (!strcmp(s, "main"))
+		*id = RT_TABLE_MAIN;
+	else if (!strcmp(s, "local"))
+		*id = RT_TABLE_LOCAL;
+	else if (!strcmp(s, "default"))
+		*id = RT_TABLE_DEFAULT;
+	else if (!strcmp(s, "unspec"))
+		*id = RT_TABLE_UNSPEC;
+	else if (parse_u32(s, id))
+		return -EINVAL;
+	return 0;
+}
+
 static int parse_route_type(const char *s)
 {
 	static const struct { const char *name; int type; } types[] = {
@@ -610,13 +805,9 @@ static int topo_route(struct topo_line *l)
 		} else if (!strcmp(o, "table")) {
 			if (topo_need(l, "table", &v))
 				return -EINVAL;
-			if (!strcmp(v, "main") || !strcmp(v, "254"))
-				cfg.fc_table = RT_TABLE_MAIN;
-			else if (!strcmp(v, "local") || !strcmp(v, "255"))
-				cfg.fc_table = RT_TABLE_LOCAL;
-			else
+			if (parse_table(v, &cfg.fc_table))
 				return topo_error(l, l->pos - 1,
-						  "only the main and local tables exist here (no policy routing)");
+						  "Error: argument \"%s\" is wrong: \"table\" value is invalid", v);
 			have_table = true;
 		} else if (!have_dst && (type = parse_route_type(o)) >= 0) {
 			cfg.fc_type = (u8)type;
@@ -658,6 +849,161 @@ static int topo_route(struct topo_line *l)
 	err = fib_table_insert(l->net, &cfg);
 	if (err)
 		return topo_rtnl_error(l, dst_at, err, cfg.extack);
+	return 0;
+}
+
+/* ------------------------------------------------------------------------------------------
+ * ip rule
+ */
+
+/* A rule's from/to: PREFIX, or all/any/default/0/0 for every address. */
+static int parse_rule_prefix(const char *s, __be32 *addr, u8 *len)
+{
+	int plen;
+
+	if (!strcmp(s, "all") || !strcmp(s, "any") || !strcmp(s, "default") || !strcmp(s, "0/0")) {
+		*addr = 0;
+		*len = 0;
+		return 0;
+	}
+	if (parse_prefix(s, addr, &plen))
+		return -EINVAL;
+	*len = (u8)plen;
+	return 0;
+}
+
+/*
+ * ip rule add [not] [from P] [to P] [tos T] [fwmark M[/MASK]] [iif DEV] [oif DEV]
+ *             [pref N] [table T | lookup T] [unreachable | prohibit | blackhole | nop | goto N]
+ *             [suppress_prefixlength N] [suppress_ifgroup G]
+ * as iproute2's iprule_modify builds the message: no table and no action means lookup main.
+ */
+static int topo_rule(struct topo_line *l)
+{
+	static const char *const unsupported[] = {
+		"uidrange", "ipproto", "sport", "dport", "l3mdev", "realms", "nat", "map-to",
+		"tun_id", "protocol", "proto", "flowlabel", "dscp",
+	};
+	struct fib_rule r = { .suppress_prefixlen = -1, .suppress_ifgroup = -1 };
+	const char *verb = NULL, *v = NULL, *extack = NULL;
+	bool has_pref = false, table_ok = false;
+	int at = l->pos, err;
+
+	if (topo_need(l, "\"add\"", &verb))
+		return -EINVAL;
+	if (!matches(verb, "add"))
+		return topo_error(l, at, "unsupported \"ip rule %s\" (add)", verb);
+	r.action = FR_ACT_UNSPEC;
+	while (topo_more(l)) {
+		const char *o = topo_peek(l);
+		int oat = l->pos++;
+		u32 n;
+
+		if (!strcmp(o, "not")) {
+			r.flags |= FIB_RULE_INVERT;
+		} else if (!strcmp(o, "from") || !strcmp(o, "to")) {
+			bool from = o[0] == 'f';
+
+			if (topo_need(l, "prefix", &v))
+				return -EINVAL;
+			if (parse_rule_prefix(v, from ? &r.src : &r.dst, from ? &r.src_len : &r.dst_len))
+				return topo_error(l, l->pos - 1, "\"%s\" is not an IPv4 prefix (A.B.C.D/N or all)", v);
+		} else if (!strcmp(o, "tos") || !strcmp(o, "dsfield")) {
+			if (topo_need(l, "tos", &v))
+				return -EINVAL;
+			if (parse_u32(v, &n) || n > 255)
+				return topo_error(l, l->pos - 1, "Error: argument \"%s\" is wrong: TOS value is invalid", v);
+			r.dscp = (u8)n;
+		} else if (!strcmp(o, "fwmark")) {
+			char mark[32], *slash;
+
+			if (topo_need(l, "mark", &v))
+				return -EINVAL;
+			snprintf(mark, sizeof(mark), "%s", v);
+			slash = strchr(mark, '/');
+			if (slash)
+				*slash++ = '\0';
+			if (parse_u32(mark, &r.mark) || (slash && parse_u32(slash, &r.mark_mask)))
+				return topo_error(l, l->pos - 1, "Error: argument \"%s\" is wrong: fwmark value is invalid", v);
+			/* fib_nl2rule(): a non-zero mark without FRA_FWMASK compares every bit */
+			if (!slash && r.mark)
+				r.mark_mask = 0xFFFFFFFF;
+		} else if (!strcmp(o, "dev") || !strcmp(o, "iif") || !strcmp(o, "oif")) {
+			char *name = o[0] == 'o' ? r.oifname : r.iifname;
+
+			if (topo_need(l, "device name", &v))
+				return -EINVAL;
+			if (strlen(v) >= IFNAMSIZ)
+				return topo_error(l, l->pos - 1, "\"%s\" is too long for a device name", v);
+			snprintf(name, IFNAMSIZ, "%s", v);
+		} else if (matches(o, "preference") || matches(o, "priority") || !strcmp(o, "order")) {
+			if (topo_need(l, "preference", &v))
+				return -EINVAL;
+			if (parse_u32(v, &r.pref))
+				return topo_error(l, l->pos - 1, "Error: argument \"%s\" is wrong: preference value is invalid", v);
+			has_pref = true;
+		} else if (!strcmp(o, "table") || !strcmp(o, "lookup")) {
+			if (topo_need(l, "table", &v))
+				return -EINVAL;
+			if (parse_table(v, &r.table))
+				return topo_error(l, l->pos - 1, "Error: argument \"%s\" is wrong: invalid table ID", v);
+			table_ok = true;
+		} else if (!strcmp(o, "suppress_prefixlength") || !strcmp(o, "sup_pl")) {
+			if (topo_need(l, "prefix length", &v))
+				return -EINVAL;
+			if (parse_u32(v, &n) || n > 32)
+				return topo_error(l, l->pos - 1, "Error: argument \"%s\" is wrong: suppress_prefixlength value is invalid", v);
+			r.suppress_prefixlen = (int)n;
+		} else if (!strcmp(o, "suppress_ifgroup") || !strcmp(o, "sup_group")) {
+			if (topo_need(l, "group", &v))
+				return -EINVAL;
+			if (parse_u32(v, &n) || n > INT32_MAX)
+				return topo_error(l, l->pos - 1, "Error: argument \"%s\" is wrong: suppress_ifgroup value is invalid", v);
+			r.suppress_ifgroup = (int)n;
+		} else {
+			bool bad = false;
+
+			if (!strcmp(o, "type")) {
+				if (topo_need(l, "rule type", &o))
+					return -EINVAL;
+				oat = l->pos - 1;
+			}
+			for (size_t i = 0; i < ARRAY_SIZE(unsupported); i++)
+				if (!strcmp(o, unsupported[i]))
+					bad = true;
+			if (bad)
+				return topo_error(l, oat, "\"%s\" in ip rule is not emulated (from, to, tos, "
+						  "fwmark, iif, oif, pref, table, suppress_*, actions)", o);
+			if (matches(o, "goto")) {
+				if (topo_need(l, "preference to jump to", &v))
+					return -EINVAL;
+				if (parse_u32(v, &r.target))
+					return topo_error(l, l->pos - 1, "Error: argument \"%s\" is wrong: invalid goto target", v);
+				r.action = FR_ACT_GOTO;
+			} else if (matches(o, "nop")) {
+				r.action = FR_ACT_NOP;
+			} else if (!strcmp(o, "unreachable")) {
+				r.action = FR_ACT_UNREACHABLE;
+			} else if (!strcmp(o, "prohibit")) {
+				r.action = FR_ACT_PROHIBIT;
+			} else if (!strcmp(o, "blackhole")) {
+				r.action = FR_ACT_BLACKHOLE;
+			} else if (!strcmp(o, "unicast")) {
+				r.action = FR_ACT_TO_TBL;
+			} else {
+				return topo_error(l, oat, "unexpected \"%s\" (not, from, to, tos, fwmark, iif, "
+						  "oif, pref, table, unreachable, prohibit, blackhole, nop, goto)", o);
+			}
+			table_ok = true;
+		}
+	}
+	if (!table_ok)
+		r.table = RT_TABLE_MAIN;
+	if (r.action == FR_ACT_UNSPEC)
+		r.action = FR_ACT_TO_TBL;
+	err = fib_nl_newrule(l->net, &r, has_pref, &extack);
+	if (err)
+		return topo_rtnl_error(l, at, err, extack);
 	return 0;
 }
 
@@ -739,6 +1085,63 @@ static int topo_neigh(struct topo_line *l)
 }
 
 /* ------------------------------------------------------------------------------------------
+ * listen: the host's sockets
+ */
+
+/*
+ * listen tcp|udp ADDR:PORT [uid N] [gid N]: a socket an application of the host holds, bound
+ * (and for TCP listening) as bind(2) allows: ADDR 0.0.0.0 or an address of the host (added
+ * by an earlier line), unless net.ipv4.ip_nonlocal_bind is 1.  uid/gid are its file's
+ * credentials (what -m owner matches, LOG --log-uid prints), 0 unless given.
+ */
+static int topo_listen(struct topo_line *l)
+{
+	const char *proto = NULL, *ep = NULL, *v = NULL;
+	char addr[32];
+	const char *colon;
+	u32 port, uid = 0, gid = 0;
+	int proto_at = l->pos, ep_at, err;
+	__be32 a;
+
+	if (topo_need(l, "tcp or udp", &proto))
+		return -EINVAL;
+	if (strcmp(proto, "tcp") && strcmp(proto, "udp"))
+		return topo_error(l, proto_at, "expected tcp or udp, not \"%s\"", proto);
+	ep_at = l->pos;
+	if (topo_need(l, "ADDR:PORT", &ep))
+		return -EINVAL;
+	colon = strrchr(ep, ':');
+	if (!colon || (size_t)(colon - ep) >= sizeof(addr) || parse_u32(colon + 1, &port) ||
+	    !port || port > 65535)
+		return topo_error(l, ep_at, "\"%s\" is not ADDR:PORT (an IPv4 address, a port 1-65535)", ep);
+	memcpy(addr, ep, (size_t)(colon - ep));
+	addr[colon - ep] = '\0';
+	if (parse_ipv4(addr, &a))
+		return topo_error(l, ep_at, "\"%s\" is not ADDR:PORT (an IPv4 address, a port 1-65535)", ep);
+	while (topo_more(l)) {
+		const char *o = topo_peek(l);
+		int oat = l->pos++;
+
+		if (strcmp(o, "uid") && strcmp(o, "gid"))
+			return topo_error(l, oat, "unexpected \"%s\" (uid N, gid N)", o);
+		if (topo_need(l, "a number", &v))
+			return -EINVAL;
+		if (parse_u32(v, o[0] == 'u' ? &uid : &gid) || !strcmp(v, "4294967295"))
+			return topo_error(l, l->pos - 1, "\"%s\" is not a %s", v, o);
+	}
+	/* inet_bind(): the address must be ours (or any) */
+	if (a && !l->net->ipv4.sysctl_ip_nonlocal_bind && !nfemu_addr_is_local(l->net, a) &&
+	    inet_addr_type(l->net, a) != RTN_BROADCAST && inet_addr_type(l->net, a) != RTN_MULTICAST)
+		return topo_error(l, ep_at, "bind: Cannot assign requested address (%s is not an address "
+				  "of the host: add it before this line)", addr);
+	err = inet_listen_add(l->net, !strcmp(proto, "tcp") ? IPPROTO_TCP : IPPROTO_UDP, a,
+			      (u16)port, uid, gid);
+	if (err)
+		return topo_error(l, ep_at, "listen: %s", strerror(-err));
+	return 0;
+}
+
+/* ------------------------------------------------------------------------------------------
  * ip and sysctl
  */
 
@@ -756,6 +1159,17 @@ static int topo_ip(struct topo_line *l)
 
 		if (!strcmp(o, "-4"))
 			continue;
+		if (!strcmp(o, "-6"))
+			return topo_skip_ipv6(l, oat);
+		if (!strcmp(o, "-f") || !strcmp(o, "-family")) {
+			if (topo_need(l, "address family", &v))
+				return -EINVAL;
+			if (!strcmp(v, "inet6"))
+				return topo_skip_ipv6(l, l->pos - 1);
+			if (strcmp(v, "inet"))
+				return topo_error(l, l->pos - 1, "unsupported address family \"%s\" (inet)", v);
+			continue;
+		}
 		if (!strcmp(o, "-n") || !strcmp(o, "-netns") || !strcmp(o, "--netns")) {
 			if (topo_need(l, "namespace name", &v))
 				return -EINVAL;
@@ -766,11 +1180,18 @@ static int topo_ip(struct topo_line *l)
 	at = l->pos;
 	if (topo_need(l, "an object (link, address, route, neigh)", &obj))
 		return -EINVAL;
+	/* ip addr/route/neigh/rule with an IPv6 address in it: iproute2 takes the family from it */
+	if (!matches(obj, "link") && !matches(obj, "netns"))
+		for (int i = l->pos; i < l->n; i++)
+			if (topo_tok_is_ipv6(l->tok[i].s))
+				return topo_skip_ipv6(l, i);
 	/* iproute2 tries the objects in this order, so "n" is neigh and "a" address */
 	if (matches(obj, "address"))
 		return topo_addr(l);
 	if (matches(obj, "route"))
 		return topo_route(l);
+	if (matches(obj, "rule"))
+		return topo_rule(l);
 	if (matches(obj, "neighbour") || matches(obj, "neighbor"))
 		return topo_neigh(l);
 	if (matches(obj, "link"))
@@ -810,6 +1231,16 @@ static int topo_sysctl(struct topo_line *l)
 
 		if (!strcmp(o, "-w") || !strcmp(o, "-q") || !strcmp(o, "-e"))
 			continue;
+		if (!strncmp(o, "net.ipv6.", 9) || !strncmp(o, "net/ipv6/", 9)) {
+			/* the line's other keys are applied; this one is counted as skipped */
+			int n = l->n, pos = l->pos;
+
+			topo_skip_ipv6(l, oat);
+			l->n = n;
+			l->pos = pos;
+			any = true;
+			continue;
+		}
 		if (o[0] == '-')
 			return topo_error(l, oat, "unsupported sysctl option \"%s\" (-w, -q, -e)", o);
 		eq = strchr(o, '=');
@@ -929,11 +1360,19 @@ static int topo_command(struct topo_line *l)
 		return topo_ethtool(l);
 	if (!strcmp(cmd, "modprobe"))
 		return topo_modprobe(l);
-	return topo_error(l, at, "unknown command \"%s\" (expected ip, sysctl, ethtool or modprobe)", cmd);
+	if (!strcmp(cmd, "listen"))
+		return topo_listen(l);
+	return topo_error(l, at, "unknown command \"%s\" (expected ip, sysctl, ethtool, modprobe or listen)", cmd);
 }
 
 int nfemu_topology_load_string(struct net *net, const char *name, const char *text, char *err,
 			       size_t errlen)
+{
+	return nfemu_topology_load_string_warn(net, name, text, err, errlen, NULL, 0);
+}
+
+int nfemu_topology_load_string_warn(struct net *net, const char *name, const char *text,
+				    char *err, size_t errlen, char *warn, size_t warnlen)
 {
 	struct topo_line *l = calloc(1, sizeof(*l));
 	const char *p = text;
@@ -982,12 +1421,24 @@ int nfemu_topology_load_string(struct net *net, const char *name, const char *te
 		if (*p == '\n')
 			p++;
 	}
+	if (warn && warnlen) {
+		warn[0] = '\0';
+		if (l->ipv6_lines)
+			snprintf(warn, warnlen, "%s\n  (%u IPv6 line%s skipped in all)", l->ipv6_first,
+				 l->ipv6_lines, l->ipv6_lines == 1 ? "" : "s");
+	}
 out:
 	free(l);
 	return ret;
 }
 
 int nfemu_topology_load(struct net *net, const char *path, char *err, size_t errlen)
+{
+	return nfemu_topology_load_warn(net, path, err, errlen, NULL, 0);
+}
+
+int nfemu_topology_load_warn(struct net *net, const char *path, char *err, size_t errlen,
+			     char *warn, size_t warnlen)
 {
 	FILE *f = fopen(path, "r");
 	char *text = NULL;
@@ -1025,7 +1476,7 @@ int nfemu_topology_load(struct net *net, const char *path, char *err, size_t err
 			snprintf(err, errlen, "%s: not a text file", path);
 		return -EINVAL;
 	}
-	ret = nfemu_topology_load_string(net, path, text, err, errlen);
+	ret = nfemu_topology_load_string_warn(net, path, text, err, errlen, warn, warnlen);
 	free(text);
 	return ret;
 }

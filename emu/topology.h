@@ -18,5 +18,12 @@ int nfemu_topology_load(struct net *net, const char *path, char *err, size_t err
 /* The same from text; name is the file name the messages use. */
 int nfemu_topology_load_string(struct net *net, const char *name, const char *text, char *err,
 			       size_t errlen);
+/* Both, also filling warn (empty when there is nothing to say) with the warning for the
+ * IPv6 lines skipped: "FILE:LINE:COL: warning: ..." with the first such line and a caret,
+ * then how many were skipped. */
+int nfemu_topology_load_warn(struct net *net, const char *path, char *err, size_t errlen,
+			     char *warn, size_t warnlen);
+int nfemu_topology_load_string_warn(struct net *net, const char *name, const char *text,
+				    char *err, size_t errlen, char *warn, size_t warnlen);
 
 #endif

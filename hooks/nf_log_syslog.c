@@ -25,6 +25,7 @@
 #include "hooks/nf_log.h"
 #include "netstack/netdevice.h"
 #include "netstack/skbuff.h"
+#include "netstack/sock.h"
 
 #ifndef LOGLEVEL_NOTICE
 #define LOGLEVEL_NOTICE 5
@@ -109,7 +110,9 @@ static void log_opts(struct nf_log_buf *m, const u8 *op, unsigned int optsize)
 
 static void nf_log_dump_sk_uid_gid(struct nf_log_buf *m, const struct sock *sk)
 {
-	if (!sk || sk->sk_kern_sock)    /* no socket, or one with no file */
+	/* only a full socket with a file: not a request or TIME_WAIT sock, not a kernel socket,
+	 * not one its application closed */
+	if (!sk || !sk_fullsock(sk) || !sk_has_file(sk))
 		return;
 	log_u(m, "UID=", sk->sk_uid);
 	log_u(m, "GID=", sk->sk_gid);
@@ -398,7 +401,7 @@ static void dump_mac_header(struct nf_log_buf *m, const struct nf_loginfo *info,
 			p = fmt_hex2(p, d[i]);
 		}
 		*p++ = ' ';
-		/* EMU: VLAN tags are stripped on receive without skb->vlan_tci: no VPROTO/VID. */
+		/* no VPROTO=/VID=: by now the tag is gone (vlan_do_receive, check_vlan_id clear it) */
 		p = fmt_lit(p, "MACPROTO=");       /* "%04x " */
 		p = fmt_hex2(p, (u8)(proto >> 8));
 		p = fmt_hex2(p, (u8)proto);

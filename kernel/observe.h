@@ -13,6 +13,7 @@
 
 struct sk_buff;
 struct net_device;
+struct sock;
 
 enum nfemu_event_type {
 	NFEMU_EV_DROP,          /* kfree_skb_reason(): reason, and for netfilter the rule */
@@ -166,6 +167,7 @@ struct nfemu_event {
 	const struct nfemu_nat_event *nat;      /* NFEMU_EV_NAT */
 	const struct nfemu_ct_event *ct;        /* NFEMU_EV_CT */
 	const struct nfemu_hook_event *hook;    /* NFEMU_EV_HOOK */
+	const struct sock *sk;                  /* NFEMU_EV_DELIVER: the socket that took it */
 	const struct nfemu_walk_event *walk;    /* NFEMU_EV_WALK */
 };
 

@@ -19,6 +19,8 @@
 #include "netstack/icmp.h"
 #include "netstack/neighbour.h"
 #include "netstack/netdevice.h"
+#include "netstack/route.h"
+#include "netstack/sock.h"
 
 int nfemu_loopback_init(struct net *net);
 void nfemu_devices_free(struct net *net);
@@ -80,6 +82,9 @@ int inet_net_init(struct net *net)
 	INIT_LIST_HEAD(&ipv4->fib_list);
 	INIT_LIST_HEAD(&ipv4->neigh_list);
 	INIT_LIST_HEAD(&ipv4->frag_list);
+	INIT_LIST_HEAD(&ipv4->sk_list);
+	INIT_LIST_HEAD(&ipv4->sk_conns);
+	INIT_LIST_HEAD(&ipv4->sk_dead);
 	ipv4_devconf_defaults(&ipv4->devconf_all_s, false);
 	ipv4_devconf_defaults(&ipv4->devconf_dflt_s, true);
 	ipv4->devconf_all = &ipv4->devconf_all_s;
@@ -101,6 +106,8 @@ int inet_net_init(struct net *net)
 	ipv4->sysctl_ip_fwd_update_priority = 1;
 	ipv4->sysctl_ip_nonlocal_bind = 0;
 	ipv4->sysctl_ip_early_demux = 1;
+	ipv4->sysctl_tcp_early_demux = 1;
+	ipv4->sysctl_udp_early_demux = 1;
 	ipv4->sysctl_ip_dynaddr = 0;
 	ipv4->sysctl_fwmark_reflect = 0;
 	ipv4->sysctl_tcp_fwmark_accept = 0;
@@ -115,6 +122,9 @@ int inet_net_init(struct net *net)
 	ipv4->ip_id_key = get_random_u32(net);
 
 	ipv4->ctl_sk = (struct sock){ .sk_kern_sock = 1 };
+	err = fib4_rules_init(net);
+	if (err)
+		return err;
 	ipv4->ready = true;
 	err = nfemu_loopback_init(net);
 	if (err) {
@@ -154,6 +164,8 @@ void inet_net_exit(struct net *net)
 	default_device_exit_batch(net);
 	ip_frag_free_all(net);
 	fib_free_table(net);
+	fib4_rules_exit(net);
+	inet_sockets_free(net);
 	inet_peers_free(net);
 	rt_pool_free(net);
 	nfemu_devices_free(net);
@@ -185,6 +197,10 @@ void nfemu_netstack_run_timers(struct net *net)
 			neigh_run_timers(net, t);
 		else
 			ip_frag_run_timers(net, t);
+		/* what the timer looped back (an ICMP error to the host itself) is received in
+		 * the softirq that follows, before anything else arrives */
+		if (!ipv4->rx_depth)
+			nfemu_process_backlog(net);
 		net->clock.now_ns = now;
 		ran = true;
 	}
@@ -217,6 +233,20 @@ void nfemu_skb_delivered(struct sk_buff *skb, const char *where)
 		.skb = skb,
 		.dev = skb->dev,
 		.where = where,
+	};
+
+	if (skb->emu_net)
+		nfemu_observe(skb->emu_net, &ev);
+	consume_skb(skb);
+}
+
+void nfemu_skb_delivered_sk(struct sk_buff *skb, const struct sock *sk)
+{
+	struct nfemu_event ev = {
+		.type = NFEMU_EV_DELIVER,
+		.skb = skb,
+		.dev = skb->dev,
+		.sk = sk,
 	};
 
 	if (skb->emu_net)

@@ -1,10 +1,14 @@
-/* netstack/dev.c - network devices: register, find, up/down, MAC and MTU (net/core/dev.c,
- * drivers/net/loopback.c, net/ethernet/eth.c ether_setup).
+/* netstack/dev.c - network devices: register, find, up/down, MAC and MTU, receive and
+ * transmit (net/core/dev.c, drivers/net/loopback.c, drivers/net/dummy.c, net/ethernet/eth.c
+ * ether_setup).
  *
- * A device is an Ethernet device (what `ip link add NAME type veth` makes on the router's side)
- * or the loopback device, created first with ifindex 1.  Bringing a device up or down runs what
- * the NETDEV_UP/NETDEV_DOWN notifiers do for IPv4: the loopback address on lo, the routes the
- * addresses imply (fib_add_ifaddr), and on down the flush of its routes and neighbours.
+ * A device is an Ethernet device (what `ip link add NAME type veth` makes on the router's side,
+ * a dummy, a VLAN device (vlan.c) or a bridge (bridge.c)) or the loopback device, created
+ * first with ifindex 1.  Bringing a device up or down runs what the NETDEV_UP/NETDEV_DOWN
+ * notifiers do for IPv4: the loopback address on lo, the routes the addresses imply
+ * (fib_add_ifaddr), and on down the flush of its routes and neighbours; and the VLAN
+ * notifier's: VLAN devices follow their real device.  __netif_receive_skb_core takes an
+ * 802.1Q tag to the VLAN device and a bridge port's frame to its bridge (another round each).
  * EMU: no queues, no qdiscs, no carrier: an up device's link is up.  lo starts up with
  * 127.0.0.1/8 as on a booted host (a fresh netns has lo down: `ip link set lo down`).
  */
@@ -18,6 +22,7 @@
 #include "netstack/route.h"
 #include "netstack/ip.h"
 #include "netstack/inet.h"
+#include "netstack/sock.h"
 
 struct net_device *dev_get_by_name(struct net *net, const char *name)
 {
@@ -67,6 +72,14 @@ static struct net_device *alloc_netdev(struct net *net, const char *name)
 	return dev;
 }
 
+int vlan_dev_hard_start_xmit(struct sk_buff *skb);
+bool vlan_do_receive(struct sk_buff *skb, __be16 vlan_proto, u16 vlan_tci, bool *dropped);
+void vlan_device_event(struct net_device *real_dev, unsigned long event);
+bool br_handle_frame(struct sk_buff *skb);
+int br_dev_xmit(struct sk_buff *skb);
+void br_recalculate(struct net_device *br);
+void br_dev_free(struct net_device *br);
+
 /* ether_setup() */
 static void ether_setup(struct net_device *dev)
 {
@@ -103,6 +116,7 @@ static int register_netdevice(struct net_device *dev)
 		return -ENOMEM;
 	dev->ifindex = ++net->ipv4.dev_index_head;
 	list_add_tail(&dev->dev_list, &net->ipv4.dev_base_head);
+	fib_rules_attach(dev);          /* NETDEV_REGISTER */
 	return 0;
 }
 
@@ -117,8 +131,8 @@ static void eth_random_addr(struct net *net, u8 *addr)
 	addr[0] |= 0x02;        /* set local assignment bit (IEEE802) */
 }
 
-int nfemu_dev_add_ether(struct net *net, const char *name, const u8 *mac, unsigned int mtu,
-			struct net_device **devp)
+int nfemu_dev_add(struct net *net, const char *name, enum nfemu_dev_kind kind, const u8 *mac,
+		  unsigned int mtu, struct net_device **devp)
 {
 	struct net_device *dev;
 	int err;
@@ -133,10 +147,19 @@ int nfemu_dev_add_ether(struct net *net, const char *name, const u8 *mac, unsign
 	if (!dev)
 		return -ENOMEM;
 	ether_setup(dev);
-	if (mac)
+	dev->rtnl_kind = (u8)kind;
+	if (kind == NFEMU_DEV_DUMMY) {
+		/* dummy_setup() */
+		dev->flags |= IFF_NOARP;
+		dev->flags &= ~IFF_MULTICAST;
+	}
+	if (mac) {
 		memcpy(dev->dev_addr, mac, ETH_ALEN);
-	else
+		dev->addr_assign_type = NET_ADDR_SET;
+	} else {
 		eth_random_addr(net, dev->dev_addr);
+		dev->addr_assign_type = NET_ADDR_RANDOM;
+	}
 	if (mtu) {
 		/* veth: ETH_MIN_MTU .. ETH_MAX_MTU */
 		if (mtu < ETH_MIN_MTU || mtu > 0xffff) {
@@ -144,15 +167,25 @@ int nfemu_dev_add_ether(struct net *net, const char *name, const u8 *mac, unsign
 			return -EINVAL;
 		}
 		dev->mtu = mtu;
+		if (kind == NFEMU_DEV_BRIDGE)
+			dev->br_mtu_set_by_user = true;
 	}
 	err = register_netdevice(dev);
 	if (err) {
 		free(dev);
 		return err;
 	}
+	if (kind == NFEMU_DEV_BRIDGE)
+		br_recalculate(dev);    /* the bridge's own address in its fdb */
 	if (devp)
 		*devp = dev;
 	return 0;
+}
+
+int nfemu_dev_add_ether(struct net *net, const char *name, const u8 *mac, unsigned int mtu,
+			struct net_device **devp)
+{
+	return nfemu_dev_add(net, name, NFEMU_DEV_VETH, mac, mtu, devp);
 }
 
 /* inetdev_event(NETDEV_UP) for lo: the loopback address. */
@@ -197,14 +230,23 @@ int dev_change_flags(struct net_device *dev, unsigned int flags)
 	if (was_up == up)
 		return 0;
 	if (up) {
+		/* vlan_dev_open(): not without the real device */
+		if (dev->rtnl_kind == NFEMU_DEV_VLAN) {
+			if (!(dev->vlan_real_dev->flags & IFF_UP))
+				return -ENETDOWN;
+			if (dev->addr_assign_type == NET_ADDR_STOLEN)   /* vlan_dev_inherit_address */
+				memcpy(dev->dev_addr, dev->vlan_real_dev->dev_addr, ETH_ALEN);
+		}
 		dev->flags |= IFF_UP | IFF_RUNNING | IFF_LOWER_UP;
 		if (dev->flags & IFF_LOOPBACK)
 			inetdev_loopback_up(dev);
 		fib_netdev_up(dev);
+		vlan_device_event(dev, NETDEV_UP);
 	} else {
 		dev->flags &= ~(IFF_UP | IFF_RUNNING | IFF_LOWER_UP);
 		fib_netdev_down(dev);
 		call_netdevice_notifiers(NETDEV_DOWN, dev);
+		vlan_device_event(dev, NETDEV_DOWN);
 	}
 	rt_cache_flush(dev_net(dev));
 	return 0;
@@ -216,7 +258,15 @@ int dev_set_mtu(struct net_device *dev, unsigned int mtu)
 
 	if (mtu < min || mtu > 0xffff)
 		return -EINVAL;
+	/* vlan_dev_change_mtu(): no more than the real device's */
+	if (dev->rtnl_kind == NFEMU_DEV_VLAN && mtu > dev->vlan_real_dev->mtu)
+		return -ERANGE;
 	dev->mtu = mtu;
+	if (dev->rtnl_kind == NFEMU_DEV_BRIDGE)
+		dev->br_mtu_set_by_user = true;         /* br_change_mtu() */
+	vlan_device_event(dev, NETDEV_CHANGEMTU);
+	if (dev->master)
+		br_recalculate(dev->master);            /* br_device_event(NETDEV_CHANGEMTU) */
 	rt_cache_flush(dev_net(dev));
 	return 0;
 }
@@ -228,6 +278,12 @@ int dev_set_mac_address(struct net_device *dev, const u8 *mac)
 	if (mac[0] & 1)
 		return -EADDRNOTAVAIL;
 	memcpy(dev->dev_addr, mac, ETH_ALEN);
+	dev->addr_assign_type = NET_ADDR_SET;
+	vlan_device_event(dev, NETDEV_CHANGEADDR);
+	if (dev->master)
+		br_recalculate(dev->master);            /* br_device_event(NETDEV_CHANGEADDR) */
+	if (dev->rtnl_kind == NFEMU_DEV_BRIDGE)
+		br_recalculate(dev);
 	return 0;
 }
 
@@ -240,6 +296,7 @@ int nfemu_loopback_init(struct net *net)
 	if (!dev)
 		return -ENOMEM;
 	loopback_setup(dev);
+	dev->rtnl_kind = NFEMU_DEV_LOOPBACK;
 	err = register_netdevice(dev);
 	if (err) {
 		free(dev);
@@ -266,6 +323,7 @@ void nfemu_devices_free(struct net *net)
 				free(ifa);
 			free(in_dev);
 		}
+		br_dev_free(dev);
 		list_del(&dev->dev_list);
 		free(dev);
 	}
@@ -279,15 +337,27 @@ void nfemu_devices_free(struct net *net)
 __be16 eth_type_trans(struct sk_buff *skb, struct net_device *dev);
 int skb_vlan_untag(struct sk_buff *skb, u16 *vlan_tci);
 
-/* Protocol dispatch of __netif_receive_skb_core: IPv4 to ip_rcv, the rest counted and noted. */
+/*
+ * __netif_receive_skb_core(): an 802.1Q/802.1ad tag is taken off (skb_vlan_untag) and the
+ * frame goes to the VLAN device for it (vlan_do_receive), a bridge port's frame to the bridge
+ * (its rx_handler, br_handle_frame), each time another round as received by that device;
+ * then protocol dispatch: IPv4 to ip_rcv, the rest counted and noted.
+ */
 static int __netif_receive_skb_one(struct sk_buff *skb)
 {
-	struct net_device *dev = skb->dev;
-	struct net *net = dev_net(dev);
-	u16 proto = ntohs(skb->protocol);
+	struct net_device *dev;
+	struct net *net;
+	u16 proto;
 
+another_round:
+	dev = skb->dev;
+	net = dev_net(dev);
+	skb->skb_iif = dev->ifindex;
 	skb_reset_network_header(skb);
+	proto = ntohs(skb->protocol);
 	if (proto == ETH_P_8021Q || proto == ETH_P_8021AD) {
+		__be16 vlan_proto = skb->protocol;
+		bool dropped;
 		u16 tci;
 
 		if (skb_vlan_untag(skb, &tci)) {
@@ -295,11 +365,25 @@ static int __netif_receive_skb_one(struct sk_buff *skb)
 			return NET_RX_DROP;
 		}
 		skb_reset_network_header(skb);
-		/* vlan_do_receive() finds no VLAN device: a tagged frame for a VLAN id other than
-		 * 0 is for another host (check_vlan_id); priority tags (id 0) go on. */
+		if (vlan_do_receive(skb, vlan_proto, tci, &dropped)) {
+			if (dropped)
+				return NET_RX_DROP;
+			goto another_round;
+		}
+		/* check_vlan_id: no VLAN device for the tag: a frame for a VLAN id other than 0
+		 * is for another host; priority tags (id 0) go on. */
 		if (tci & 0x0fff)
 			skb->pkt_type = PACKET_OTHERHOST;
 		proto = ntohs(skb->protocol);
+		/* an 802.1p (id 0) outer tag over an 802.1Q/802.1ad one: the inner one counts */
+		if (!(tci & 0x0fff) && (proto == ETH_P_8021Q || proto == ETH_P_8021AD))
+			goto another_round;
+	}
+	if (dev->master) {
+		/* rx_handler: br_handle_frame */
+		if (!br_handle_frame(skb))
+			return NET_RX_SUCCESS;
+		goto another_round;
 	}
 	if (proto == ETH_P_IP)
 		return ip_rcv(skb, dev);
@@ -360,6 +444,8 @@ static void nfemu_rx_prepare(struct sk_buff *skb)
 {
 	struct net_device *dev = skb->dev;
 
+	if (!dev_net(dev)->ipv4.rx_depth)
+		inet_sockets_reap(dev_net(dev));        /* closed sockets no packet points at */
 	skb->emu_net = dev_net(dev);
 	skb->skb_iif = dev->ifindex;
 	skb->rt = NULL;
@@ -456,6 +542,11 @@ int dev_queue_xmit(struct sk_buff *skb)
 		nfemu_kfree_skb_at(skb, SKB_DROP_REASON_NOT_SPECIFIED, "__dev_queue_xmit");
 		return -ENETDOWN;
 	}
+	/* ndo_start_xmit of the virtual devices: the frame goes on by another device */
+	if (dev->rtnl_kind == NFEMU_DEV_VLAN)
+		return vlan_dev_hard_start_xmit(skb);
+	if (dev->rtnl_kind == NFEMU_DEV_BRIDGE)
+		return br_dev_xmit(skb);
 	/* validate_xmit_skb(): a device that does not finish checksums gets them finished */
 	if (skb->ip_summed == CHECKSUM_PARTIAL && !(dev->features & NETIF_F_HW_CSUM))
 		skb_checksum_help(skb);

@@ -79,8 +79,9 @@ struct net_device *__ip_dev_find(struct net *net, __be32 addr, bool devref)
 	(void)devref;
 	if (ifa)
 		return ifa->ifa_dev->dev;
-	if (!fib_lookup(net, &fl4, &res, FIB_LOOKUP_NOREF) && res.type == RTN_LOCAL &&
-	    res.table == RT_TABLE_LOCAL)
+	/* Fallback to FIB local table so that communication over loopback subnets work. */
+	if (!fib_table_lookup(net, RT_TABLE_LOCAL, &fl4, &res, FIB_LOOKUP_NOREF) &&
+	    res.type == RTN_LOCAL)
 		return FIB_RES_DEV(res);
 	return NULL;
 }

@@ -38,7 +38,8 @@
 	FN(QUEUE_PURGE)             \
 	FN(INVALID_PROTO)           \
 	FN(FRAG_REASM_TIMEOUT)      \
-	FN(NOMEM)
+	FN(NOMEM)                   \
+	FN(MAC_INVALID_SOURCE)
 
 enum skb_drop_reason {
 #define FN(r) SKB_DROP_REASON_##r,

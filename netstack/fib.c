@@ -1,16 +1,17 @@
 /* netstack/fib.c - the IPv4 forwarding information base (net/ipv4/fib_frontend.c,
  * fib_semantics.c, fib_trie.c).
  *
- * Routes of the main and local tables, inserted as fib_table_insert orders them and checked as
+ * Routes of every table, inserted as fib_table_insert orders them and checked as
  * fib_create_info checks them (scopes, gateways reachable on link, prefsrc local); the lookup
  * of fib_table_lookup: longest prefix first, local-table aliases before main at equal
- * prefixes (the trie is merged while there are no rules), then by metric, skipping routes of a
- * narrower scope than asked and dead nexthops, and error types (unreachable, blackhole,
- * prohibit) answering with their errno.  Also the routes an address implies (fib_add_ifaddr),
- * device up/down, rp_filter (fib_validate_source) and the address-type queries.
+ * prefixes (the local table is merged into main while there are no policy rules), then by
+ * metric, skipping routes of a narrower scope than asked and dead nexthops, and error types
+ * (unreachable, blackhole, prohibit) answering with their errno; fib_lookup, which walks the
+ * rules (fib_rules.c) once there are any.  Also the routes an address implies
+ * (fib_add_ifaddr), device up/down, rp_filter (fib_validate_source) and address types.
  * EMU: a list scanned once per lookup instead of an LC-trie (tables hold tens of routes); no
- * multipath, no fib rules, no default-route selection by neighbour state (the first default
- * route of the lowest metric wins).
+ * multipath, no default-route selection by neighbour state (the first default route of the
+ * lowest metric wins).
  */
 #include <arpa/inet.h>
 #include <stdlib.h>
@@ -62,22 +63,70 @@ static bool fib_lookup_good_nhc(const struct fib_nh *nh, unsigned int fib_flags,
 	return true;
 }
 
+/* Does route fi belong to table tb_id as fib_trie sees it?  Until the first policy rule the
+ * local table is an alias of main (fib_new_table: `alias = fib_new_table(net, RT_TABLE_MAIN)`),
+ * so a lookup in either sees both; fib_unmerge() splits them when a rule is added. */
+static bool fib_in_table(const struct net *net, const struct fib_info *fi, u32 tb_id)
+{
+	if (fi->tb_id == tb_id)
+		return true;
+	return !net->ipv4.fib_has_custom_rules &&
+	       (tb_id == RT_TABLE_MAIN || tb_id == RT_TABLE_LOCAL) &&
+	       (fi->tb_id == RT_TABLE_MAIN || fi->tb_id == RT_TABLE_LOCAL);
+}
+
+bool fib_table_exists(const struct net *net, u32 tb_id)
+{
+	for (unsigned int i = 0; i < net->ipv4.fib_ntables; i++)
+		if (net->ipv4.fib_tables[i] == tb_id)
+			return true;
+	return false;
+}
+
+/* fib_new_table(): 0 or -ENOMEM.  EMU: a table is only its id; its routes are in fib_list. */
+int fib_new_table(struct net *net, u32 tb_id)
+{
+	u32 *t;
+
+	if (tb_id == 0)
+		tb_id = RT_TABLE_MAIN;
+	if (fib_table_exists(net, tb_id))
+		return 0;
+	t = realloc(net->ipv4.fib_tables, (net->ipv4.fib_ntables + 1) * sizeof(*t));
+	if (!t)
+		return -ENOMEM;
+	t[net->ipv4.fib_ntables++] = tb_id;
+	net->ipv4.fib_tables = t;
+	return 0;
+}
+
+u32 fib_empty_table(struct net *net)
+{
+	for (u32 id = 1; id != 0; id++)
+		if (!fib_table_exists(net, id))
+			return fib_new_table(net, id) ? 0 : id;
+	return 0;
+}
+
 /*
- * fib_table_lookup() over the merged table.  The trie walks prefix lengths from the longest
- * down and, at each, the aliases in order (local table first); the first alias whose scope is
+ * fib_table_lookup().  The trie walks prefix lengths from the longest down and, at each, the
+ * aliases in order (local table first in the merged table); the first alias whose scope is
  * wide enough either answers with its type's error (unreachable, blackhole, prohibit, throw) or,
  * if its nexthop is usable, is the result; if none qualifies the walk backtracks to a shorter
  * prefix.  One pass here finds the same alias: the qualifying one with the longest prefix, the
- * higher table id, and the earliest place in the list.  Returns 0, the error, or -ENETUNREACH.
+ * higher table id, and the earliest place in the list.  Returns 0, the error, or -EAGAIN.
  * Cost: one scan of the routes (tens in a topology file).
  */
-int fib_lookup(struct net *net, const struct flowi4 *flp, struct fib_result *res, unsigned int flags)
+int fib_table_lookup(struct net *net, u32 tb_id, const struct flowi4 *flp, struct fib_result *res,
+		     unsigned int flags)
 {
 	struct fib_info *fi, *best = NULL;
 
 	if (!net->ipv4.ready)
-		return -ENETUNREACH;
+		return -EAGAIN;
 	list_for_each_entry(fi, &net->ipv4.fib_list, fib_list) {
+		if (!fib_in_table(net, fi, tb_id))
+			continue;
 		if (best && (fi->fib_dst_len < best->fib_dst_len ||
 			     (fi->fib_dst_len == best->fib_dst_len && fi->tb_id <= best->tb_id)))
 			continue;
@@ -90,10 +139,9 @@ int fib_lookup(struct net *net, const struct flowi4 *flp, struct fib_result *res
 		best = fi;
 	}
 	if (!best)
-		return -ENETUNREACH;
-	if (fib_props[best->fa_type].error)     /* throw: -EAGAIN, reported as ENETUNREACH */
-		return fib_props[best->fa_type].error == -EAGAIN ? -ENETUNREACH :
-		       fib_props[best->fa_type].error;
+		return -EAGAIN;
+	if (fib_props[best->fa_type].error)     /* throw: -EAGAIN, the next rule or table */
+		return fib_props[best->fa_type].error;
 	res->prefix = best->fib_dst;
 	res->prefixlen = best->fib_dst_len;
 	res->type = best->fa_type;
@@ -103,6 +151,32 @@ int fib_lookup(struct net *net, const struct flowi4 *flp, struct fib_result *res
 	res->nhc = &best->fib_nh;
 	res->table = best->tb_id;
 	return 0;
+}
+
+/*
+ * fib_lookup() of include/net/ip_fib.h (CONFIG_IP_MULTIPLE_TABLES): while the user added no
+ * rule, table main (with local merged in) and, if it did not answer 0, table default -- whose
+ * answer then replaces main's, even an unreachable route's error; else the rules.
+ */
+int fib_lookup(struct net *net, const struct flowi4 *flp, struct fib_result *res, unsigned int flags)
+{
+	int err = -ENETUNREACH;
+
+	if (!net->ipv4.ready)
+		return -ENETUNREACH;
+	if (net->ipv4.fib_has_custom_rules)
+		return __fib_lookup(net, flp, res, flags);
+	res->tclassid = 0;
+	if (fib_table_exists(net, RT_TABLE_MAIN) || fib_table_exists(net, RT_TABLE_LOCAL))
+		err = fib_table_lookup(net, RT_TABLE_MAIN, flp, res, flags);
+	if (!err)
+		goto out;
+	if (fib_table_exists(net, RT_TABLE_DEFAULT))
+		err = fib_table_lookup(net, RT_TABLE_DEFAULT, flp, res, flags);
+out:
+	if (err == -EAGAIN)
+		err = -ENETUNREACH;
+	return err;
 }
 
 __be32 fib_result_prefsrc(struct net *net, struct fib_result *res)
@@ -136,9 +210,9 @@ static unsigned int __inet_dev_addr_type(struct net *net, const struct net_devic
 		return RTN_BROADCAST;
 	if (ipv4_is_multicast(addr))
 		return RTN_MULTICAST;
-	/* The local table is the merged main table (fib_get_table(net, RT_TABLE_LOCAL)). */
+	/* fib_get_table(net, RT_TABLE_LOCAL): the merged main table while there are no rules */
 	ret = RTN_UNICAST;
-	if (!fib_lookup(net, &fl4, &res, FIB_LOOKUP_NOREF)) {
+	if (!fib_table_lookup(net, RT_TABLE_LOCAL, &fl4, &res, FIB_LOOKUP_NOREF)) {
 		if (!dev || dev == res.nhc->fib_nh_dev)
 			ret = res.type;
 	}
@@ -165,8 +239,10 @@ unsigned int inet_addr_type_dev_table(struct net *net, const struct net_device *
  * Insert and delete (fib_create_info + fib_table_insert)
  */
 
-/* fib_check_nh(): resolve the nexthop's device and scope. */
-static int fib_check_nh(struct net *net, struct fib_nh *nh, u8 scope, const char **extack)
+/* fib_check_nh(): resolve the nexthop's device and scope.  A gateway is looked up in the
+ * route's own table first (unless that is main), then by a full fib_lookup, "needed for
+ * example when nexthops are in the local table rather than the given table". */
+static int fib_check_nh(struct net *net, u32 table, struct fib_nh *nh, u8 scope, const char **extack)
 {
 	struct net_device *dev;
 
@@ -181,10 +257,16 @@ static int fib_check_nh(struct net *net, struct fib_nh *nh, u8 scope, const char
 
 		if (fl4.flowi4_scope < RT_SCOPE_LINK)
 			fl4.flowi4_scope = RT_SCOPE_LINK;
+		int err = -EAGAIN;
+
 		if (nh->fib_nh_oif && !__dev_get_by_index(net, nh->fib_nh_oif))
 			return -ENODEV;
-		if (fib_lookup(net, &fl4, &res, FIB_LOOKUP_IGNORE_LINKSTATE) ||
-		    (res.type != RTN_UNICAST && res.type != RTN_LOCAL)) {
+		if (table && table != RT_TABLE_MAIN && fib_table_exists(net, table))
+			err = fib_table_lookup(net, table, &fl4, &res,
+					       FIB_LOOKUP_IGNORE_LINKSTATE | FIB_LOOKUP_NOREF);
+		if (err)
+			err = fib_lookup(net, &fl4, &res, FIB_LOOKUP_IGNORE_LINKSTATE);
+		if (err || (res.type != RTN_UNICAST && res.type != RTN_LOCAL)) {
 			*extack = "Nexthop has invalid gateway";
 			return -EINVAL;
 		}
@@ -208,10 +290,33 @@ static int fib_check_nh(struct net *net, struct fib_nh *nh, u8 scope, const char
 	return 0;
 }
 
+/* inet_addr_type_table(): the type of addr in table tb_id (RTN_UNICAST when it is not there). */
+static unsigned int inet_addr_type_table(struct net *net, __be32 addr, u32 tb_id)
+{
+	struct flowi4 fl4 = { .daddr = addr };
+	struct fib_result res;
+
+	if (ipv4_is_zeronet(addr) || ipv4_is_lbcast(addr))
+		return RTN_BROADCAST;
+	if (ipv4_is_multicast(addr))
+		return RTN_MULTICAST;
+	if (!fib_table_lookup(net, tb_id, &fl4, &res, FIB_LOOKUP_NOREF))
+		return res.type;
+	return RTN_UNICAST;
+}
+
+/* fib_valid_prefsrc(): the preferred source must be local in the route's table (main means
+ * local) or in the local table. */
 static bool fib_valid_prefsrc(struct net *net, const struct fib_config *cfg, __be32 prefsrc)
 {
-	if (cfg->fc_type != RTN_LOCAL || !cfg->fc_dst || prefsrc != cfg->fc_dst)
-		return inet_addr_type(net, prefsrc) == RTN_LOCAL;
+	if (cfg->fc_type != RTN_LOCAL || !cfg->fc_dst || prefsrc != cfg->fc_dst) {
+		u32 tb_id = cfg->fc_table == RT_TABLE_MAIN ? RT_TABLE_LOCAL : cfg->fc_table;
+		unsigned int rc = inet_addr_type_table(net, prefsrc, tb_id);
+
+		if (rc != RTN_LOCAL && tb_id != RT_TABLE_LOCAL)
+			rc = inet_addr_type_table(net, prefsrc, RT_TABLE_LOCAL);
+		return rc == RTN_LOCAL;
+	}
 	return true;
 }
 
@@ -271,7 +376,7 @@ static int fib_create_info(struct net *net, struct fib_config *cfg, struct fib_i
 		if (!fi->fib_nh.fib_nh_dev)
 			return -ENODEV;
 	} else {
-		err = fib_check_nh(net, &fi->fib_nh, cfg->fc_scope, &cfg->extack);
+		err = fib_check_nh(net, cfg->fc_table, &fi->fib_nh, cfg->fc_scope, &cfg->extack);
 		if (err)
 			return err;
 	}
@@ -313,6 +418,14 @@ int fib_table_insert(struct net *net, struct fib_config *cfg)
 		cfg->extack = "Invalid prefix for given prefix length";
 		return -EINVAL;
 	}
+	if (cfg->fc_table == 0)         /* rtm_to_fib_config(): table 0 is main */
+		cfg->fc_table = RT_TABLE_MAIN;
+	/* inet_rtm_newroute(): the table is made before the route is checked */
+	err = fib_new_table(net, cfg->fc_table);
+	if (!err && cfg->fc_table == RT_TABLE_LOCAL && !net->ipv4.fib_has_custom_rules)
+		err = fib_new_table(net, RT_TABLE_MAIN);        /* the alias */
+	if (err)
+		return err;
 	fi = calloc(1, sizeof(*fi));
 	if (!fi)
 		return -ENOMEM;
@@ -483,6 +596,10 @@ void fib_netdev_down(struct net_device *dev)
 void fib_free_table(struct net *net)
 {
 	struct fib_info *fi, *n;
+
+	free(net->ipv4.fib_tables);
+	net->ipv4.fib_tables = NULL;
+	net->ipv4.fib_ntables = 0;
 
 	list_for_each_entry_safe(fi, n, &net->ipv4.fib_list, fib_list) {
 		list_del(&fi->fib_list);

@@ -77,6 +77,8 @@ static inline int inet_iif(const struct sk_buff *skb)
 void nfemu_kfree_skb_at(struct sk_buff *skb, enum skb_drop_reason reason, const char *where);
 /* EMU: the packet reached its local consumer (a protocol handler): NFEMU_EV_DELIVER. */
 void nfemu_skb_delivered(struct sk_buff *skb, const char *where);
+/* ...to a socket's queue: the observer names the socket ("to tcp 0.0.0.0:22"). */
+void nfemu_skb_delivered_sk(struct sk_buff *skb, const struct sock *sk);
 /* EMU: the host built a packet (RST, ICMP): NFEMU_EV_GENERATED, emu_parent = cause. */
 void nfemu_skb_generated(struct net *net, struct sk_buff *nskb, const struct sk_buff *cause,
 			 const char *what);

@@ -20,6 +20,7 @@
 #include "netstack/icmp.h"
 #include "netstack/netdevice.h"
 #include "netstack/route.h"
+#include "netstack/sock.h"
 
 int ip_defrag(struct net *net, struct sk_buff **skbp, u32 user);
 #define IP_DEFRAG_LOCAL_DELIVER 0
@@ -330,6 +331,11 @@ static int ip_rcv_finish_core(struct net *net, struct sk_buff *skb, struct net_d
 	enum skb_drop_reason drop_reason = SKB_DROP_REASON_NOT_SPECIFIED;
 	struct rtable *rt;
 
+	/* early demux: a segment of an established-table socket gets it now (EMU: its cached
+	 * input route is not used; routing it again gives the same local route) */
+	if (net->ipv4.sysctl_ip_early_demux && !skb_rtable(skb) && !skb->sk &&
+	    !ip_is_fragment(iph) && iph->protocol == IPPROTO_TCP && net->ipv4.sysctl_tcp_early_demux)
+		tcp_v4_early_demux(skb);
 	/* Initialise the virtual path cache for the packet (looped-back packets have it). */
 	if (!skb_rtable(skb)) {
 		if (ip_route_input_noref(skb, iph->daddr, iph->saddr, iph->tos, dev, &drop_reason))

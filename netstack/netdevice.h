@@ -4,8 +4,11 @@
  * (include/linux/inetdevice.h) in what routing, the LOG/TRACE lines and the matches read:
  * name, ifindex, type, MAC, MTU, flags, addresses, and the per-device IPv4 sysctls (kept as
  * the kernel keeps them: an array indexed by IPV4_DEVCONF_*, plus a bitmap of the ones set
- * explicitly).  EMU: devices come from the topology file (`ip link add ...`); `lo` always
- * exists; no queues, no drivers, no carrier (an up device has its link up).
+ * explicitly), the link kind (veth, dummy, vlan, bridge) with what a VLAN device (struct
+ * vlan_dev_priv) and a bridge (struct net_bridge: its forwarding database) keep, and the
+ * master a bridge port belongs to.
+ * EMU: devices come from the topology file (`ip link add ...`); `lo` always exists; no
+ * queues, no drivers, no carrier (an up device has its link up).
  */
 #ifndef NFEMU_NETSTACK_NETDEVICE_H
 #define NFEMU_NETSTACK_NETDEVICE_H
@@ -56,6 +59,31 @@ struct ipv4_devconf {
 	u64 state;                      /* bit i-1: data[i-1] was written for this device */
 };
 
+/* rtnl_link_ops->kind of the devices nfemu makes. */
+enum nfemu_dev_kind {
+	NFEMU_DEV_LOOPBACK,
+	NFEMU_DEV_VETH,                 /* also what nfemu_dev_add_ether makes */
+	NFEMU_DEV_DUMMY,
+	NFEMU_DEV_VLAN,
+	NFEMU_DEV_BRIDGE,
+};
+
+/* dev->addr_assign_type (include/uapi/linux/netdevice.h) */
+#ifndef NET_ADDR_PERM
+#define NET_ADDR_PERM 0
+#define NET_ADDR_RANDOM 1
+#define NET_ADDR_STOLEN 2
+#define NET_ADDR_SET 3
+#endif
+
+/* One entry of a bridge's forwarding database (struct net_bridge_fdb_entry). */
+struct net_bridge_fdb_entry {
+	u8 addr[ETH_ALEN];
+	struct net_device *dst;         /* the port it was learned on; NULL: the bridge's own */
+	bool is_local;                  /* BR_FDB_LOCAL: a port's or the bridge's own address */
+	u64 updated_ns;
+};
+
 struct in_device {
 	struct net_device *dev;
 	struct list_head ifa_list;      /* struct in_ifaddr, primary first */
@@ -77,6 +105,18 @@ struct net_device {
 	u32 group;                      /* devgroup match */
 	u64 features;                   /* NETIF_F_* */
 	struct in_device *ip_ptr;
+	u8 rtnl_kind;                   /* enum nfemu_dev_kind */
+	u8 addr_assign_type;            /* NET_ADDR_* */
+	/* netdev_master_upper_dev_get(): the bridge this device is a port of, or NULL */
+	struct net_device *master;
+	/* struct vlan_dev_priv (a VLAN device): the device under it, its id and protocol */
+	struct net_device *vlan_real_dev;
+	u16 vlan_id;
+	__be16 vlan_proto;
+	/* struct net_bridge (a bridge): the forwarding database, BROPT_MTU_SET_BY_USER */
+	struct net_bridge_fdb_entry *br_fdb;
+	unsigned int br_nfdb, br_fdb_cap;
+	bool br_mtu_set_by_user;
 	/* EMU: the other end of a veth (`peer name P`): a device outside the emulated host that
 	 * the differential harness puts in its own namespace.  Empty when not given. */
 	char emu_peer[IFNAMSIZ];
@@ -145,6 +185,20 @@ struct net_device *__dev_get_by_index(struct net *net, int ifindex);
  * from the net's seeded PRNG unless mac is given.  -EEXIST, -EINVAL (bad name), -ENOMEM. */
 int nfemu_dev_add_ether(struct net *net, const char *name, const u8 *mac, unsigned int mtu,
 			struct net_device **devp);
+/* `ip link add NAME type dummy|bridge`: as nfemu_dev_add_ether, with the kind's setup
+ * (dummy_setup: NOARP; br_dev_setup: a random MAC until a port or `address` gives one). */
+int nfemu_dev_add(struct net *net, const char *name, enum nfemu_dev_kind kind, const u8 *mac,
+		  unsigned int mtu, struct net_device **devp);
+/* `ip link add link REAL name NAME type vlan id ID [protocol P]` (vlan_newlink): 0 or -errno
+ * with *extack set when the kernel has words for it. */
+int vlan_newlink(struct net *net, const char *name, struct net_device *real_dev, u16 vlan_id,
+		 __be16 proto, const u8 *mac, unsigned int mtu, const char **extack,
+		 struct net_device **devp);
+/* vlan_find_dev(): real_dev's VLAN device for (proto, id), or NULL. */
+struct net_device *vlan_find_dev(struct net_device *real_dev, __be16 proto, u16 vlan_id);
+/* `ip link set DEV master BR` (br_add_if) and `nomaster` (br_del_if). */
+int br_add_if(struct net_device *br, struct net_device *dev, const char **extack);
+int br_del_if(struct net_device *dev);
 /* `ip link set dev up|down`: as dev_open/dev_close, with the routes NETDEV_UP/DOWN change. */
 int dev_change_flags(struct net_device *dev, unsigned int flags);
 int dev_set_mtu(struct net_device *dev, unsigned int mtu);
@@ -153,6 +207,8 @@ int dev_set_mac_address(struct net_device *dev, const u8 *mac);
 #ifndef NETDEV_DOWN
 #define NETDEV_UP 0x0001
 #define NETDEV_DOWN 0x0002
+#define NETDEV_CHANGEMTU 0x0007
+#define NETDEV_CHANGEADDR 0x0008
 #endif
 struct notifier_block;
 int register_netdevice_notifier(struct net *net, struct notifier_block *nb);

@@ -54,6 +54,7 @@ struct ip_options {
 #define NFEMU_IP_IDENTS_SZ 2048
 #define NFEMU_PEER_HASH 1024
 #define NFEMU_NEIGH_HASH 256
+#define NFEMU_EHASH 1024
 
 struct neighbour;
 
@@ -72,16 +73,33 @@ struct netns_ipv4 {
 	struct ipv4_devconf devconf_all_s, devconf_dflt_s;
 	struct ipv4_devconf *devconf_all, *devconf_dflt;
 
-	/* The FIB: main and local table entries in one list, as fib_trie merges the local table
-	 * into main while there are no policy rules; each entry knows its tb_id. */
+	/* The FIB: the routes of every table in one list, each knowing its tb_id (while there
+	 * are no policy rules of the user's, a lookup in main also sees local: fib_trie's
+	 * merged table).  fib_tables: the ids of the tables that exist (fib_new_table). */
 	struct list_head fib_list;
+	u32 *fib_tables;
+	unsigned int fib_ntables;
 	bool fib_has_custom_local_routes;
+	/* The policy rules (net->ipv4.rules_ops->rules_list), by pref; custom once `ip rule add`
+	 * ran (fib4_rule_configure sets fib_has_custom_rules). */
+	struct list_head fib_rules;
+	bool fib_has_custom_rules;
 	u32 fib_seq;                    /* bumped on every change (rt_cache_flush) */
 
 	/* EMU: the route cache is a pool of immutable rtables shared by all packets; entries
 	 * live until the net is freed or the FIB changes (then a new generation starts). */
 	struct rtable **rt_pool;
 	unsigned int rt_pool_len, rt_pool_cap;
+
+	/* The sockets of the host's applications (`listen` lines, --open-ports): the bound ones
+	 * (listeners, UDP: lhash2, a list), the connections -- request socks, full sockets,
+	 * TIME_WAIT socks -- hashed by their 4-tuple as inet_hashinfo's ehash (and listed, for the
+	 * sweep of expired ones), and the closed ones waiting to be freed once no packet points
+	 * at them. */
+	struct list_head sk_list, sk_conns, sk_dead;
+	struct sock *sk_ehash[NFEMU_EHASH];
+	u64 sk_sweep_ns;                /* when expired connections were last swept */
+	bool emu_open_ports;            /* EMU: --open-ports, every local port listens */
 
 	struct list_head neigh_list;    /* struct neighbour: static ones and those being resolved */
 	struct neighbour *neigh_hash[NFEMU_NEIGH_HASH];  /* the same entries by (dev, address) */
@@ -130,6 +148,8 @@ struct netns_ipv4 {
 	int sysctl_ip_fwd_update_priority;
 	int sysctl_ip_nonlocal_bind;
 	int sysctl_ip_early_demux;
+	int sysctl_tcp_early_demux;
+	int sysctl_udp_early_demux;
 	int sysctl_ip_dynaddr;
 	int sysctl_fwmark_reflect;
 	int sysctl_tcp_fwmark_accept;

@@ -4,9 +4,10 @@
  * path and the matches use: a flow key (struct flowi4), a FIB lookup result, a routing
  * decision (struct rtable: the dst_entry fields flattened in), input and output route
  * resolution, reverse-path validation and inet_addr_type() for addrtype.
- * EMU: one main and one local table, merged as fib_trie merges them while there are no policy
- * rules (no `ip rule`), no multipath, no nexthop objects, no PMTU exceptions; routes come
- * from the topology file.  rtables are immutable values interned per net (see route.c).
+ * Tables are numbered as Linux numbers them (main 254, local 255, default 253, any other
+ * 1..2^32-1); the policy rules of `ip rule` (fib_rules.c) choose among them.
+ * EMU: no multipath, no nexthop objects, no PMTU exceptions; routes come from the topology
+ * file.  rtables are immutable values interned per net (see route.c).
  */
 #ifndef NFEMU_NETSTACK_ROUTE_H
 #define NFEMU_NETSTACK_ROUTE_H
@@ -60,7 +61,7 @@ struct fib_nh {
 /* One route (a fib_alias and its fib_info together): prefix, type, table, metric, nexthop. */
 struct fib_info {
 	struct list_head fib_list;      /* net->ipv4.fib_list */
-	u32 tb_id;                      /* RT_TABLE_MAIN or RT_TABLE_LOCAL */
+	u32 tb_id;                      /* the table: RT_TABLE_MAIN, RT_TABLE_LOCAL, ... */
 	__be32 fib_dst;
 	unsigned char fib_dst_len;
 	unsigned char fa_type;          /* RTN_* */
@@ -148,8 +149,21 @@ unsigned int inet_addr_type_dev_table(struct net *net, const struct net_device *
 unsigned int inet_addr_type(struct net *net, __be32 addr);
 unsigned int inet_dev_addr_type(struct net *net, const struct net_device *dev, __be32 addr);
 
-/* fib.c: the table */
+/* fib.c: the tables.
+ * fib_lookup (include/net/ip_fib.h): with no policy rules of the user's, table main (the
+ * local table merged into it, as fib_trie keeps it until the first rule) then table default;
+ * else __fib_lookup walks the rules.  0, or -ENETUNREACH / the error of an unreachable,
+ * prohibit or blackhole route / rule. */
 int fib_lookup(struct net *net, const struct flowi4 *flp, struct fib_result *res, unsigned int flags);
+/* One table (fib_table_lookup): 0, -EAGAIN when nothing matches (or a throw route), or the
+ * error of the matching route's type. */
+int fib_table_lookup(struct net *net, u32 tb_id, const struct flowi4 *flp, struct fib_result *res,
+		     unsigned int flags);
+/* fib_new_table / fib_get_table: tables exist once a route was added to them. */
+bool fib_table_exists(const struct net *net, u32 tb_id);
+int fib_new_table(struct net *net, u32 tb_id);
+/* fib_empty_table(): the first table id (1..) that does not exist yet, created; 0 if none. */
+u32 fib_empty_table(struct net *net);
 int fib_table_insert(struct net *net, struct fib_config *cfg);
 int fib_table_delete(struct net *net, const struct fib_config *cfg);
 /* The routes an address implies (fib_add_ifaddr) and the device events that add or flush them. */
@@ -168,6 +182,37 @@ int fib_validate_source(struct sk_buff *skb, __be32 src, __be32 dst, u8 tos, int
 			enum skb_drop_reason *reason);
 /* The address an ICMP reply to skb comes from (fib_compute_spec_dst). */
 __be32 fib_compute_spec_dst(struct sk_buff *skb);
+
+/* fib_rules.c: the policy rules (net/core/fib_rules.c, net/ipv4/fib_rules.c). */
+struct fib_rule {
+	struct list_head list;          /* net->ipv4.fib_rules, by pref */
+	u32 pref;
+	u32 table;
+	u8 action;                      /* FR_ACT_TO_TBL, _GOTO, _NOP, _BLACKHOLE, _UNREACHABLE, _PROHIBIT */
+	u32 flags;                      /* FIB_RULE_INVERT, FIB_RULE_PERMANENT */
+	int iifindex, oifindex;         /* 0: any; -1: the named device does not exist (detached) */
+	char iifname[16], oifname[16];
+	u32 mark, mark_mask;            /* the caller gives the mask (0xFFFFFFFF for a bare mark) */
+	u32 target;                     /* goto: the pref jumped to */
+	struct fib_rule *ctarget;       /* goto: that rule, NULL while there is none */
+	int suppress_prefixlen;         /* -1: off */
+	int suppress_ifgroup;           /* -1: off */
+	/* struct fib4_rule */
+	u8 dst_len, src_len;
+	u8 dscp;                        /* the tos selector (a dsfield with the ECN bits 0), 0: any */
+	__be32 src, srcmask, dst, dstmask;
+};
+/* The default rules of a new net (fib4_rules_init: 0 local, 32766 main, 32767 default). */
+int fib4_rules_init(struct net *net);
+void fib4_rules_exit(struct net *net);
+/* fib_nl_newrule(): a rule from `ip rule add`, copied from *tmpl (pref only when has_pref,
+ * else fib_default_rule_pref; iifname/oifname resolved now or when the device appears).
+ * 0 or -errno with *extack set when the kernel has words for it. */
+int fib_nl_newrule(struct net *net, const struct fib_rule *tmpl, bool has_pref, const char **extack);
+/* __fib_lookup(): walk the rules. */
+int __fib_lookup(struct net *net, const struct flowi4 *flp, struct fib_result *res, unsigned int flags);
+/* fib_rules_event(NETDEV_REGISTER): rules naming dev by name attach to it. */
+void fib_rules_attach(struct net_device *dev);
 
 /* route.c: resolution.
  * ip_route_input_noref: 0 and skb->rt set, or -errno with *reason the drop reason.

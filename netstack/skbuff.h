@@ -16,6 +16,7 @@
 #include "kernel/kernel.h"
 #include "kernel/observe.h"
 #include "netstack/dropreason.h"
+#include "kernel/list.h"
 
 #define NFEMU_SKB_HEADROOM 128
 
@@ -72,7 +73,12 @@ struct sk_buff {
 	unsigned int emu_headcap;       /* bytes allocated at head (>= end: a cache class) */
 };
 
-/* A local socket as netfilter sees it (owner match, LOG --log-uid, recent --rttl). */
+/* A local socket as netfilter sees it (owner match, LOG --log-uid, recent --rttl), and, for
+ * the sockets of the host's applications (`listen` lines, --open-ports), what the TCP/UDP
+ * lookups and the connection states of netstack/inet_hashtables.c need.
+ * EMU: a socket's file is implied: sk_uid/sk_gid are its file's credentials; a socket with
+ * sk_kern_sock has a struct socket but no file; one with sk_orphan no struct socket at all
+ * (closed by its application). */
 struct sock {
 	u32 sk_uid;
 	u32 sk_gid;
@@ -81,6 +87,22 @@ struct sock {
 	/* A kernel socket: the per-net control sockets the stack sends its own RSTs, ICMP
 	 * errors and echo replies from.  They have no file, so no uid/gid to log or match. */
 	u8 sk_kern_sock:1;
+	/* sock_orphan(): the application closed it; sk->sk_socket is NULL. */
+	u8 sk_orphan:1;
+	/* EMU: the application's close() was seen (its FIN sent) / the peer's FIN received. */
+	u8 emu_fin_out:1, emu_fin_in:1;
+	/* sk_state: 0 for the raw and control sockets; TCP_LISTEN, TCP_NEW_SYN_RECV (a request
+	 * sock), TCP_ESTABLISHED (any full connected socket), TCP_TIME_WAIT, TCP_CLOSE (gone);
+	 * TCP_CLOSE also for a UDP socket, as Linux has it. */
+	u8 sk_state;
+	struct sock *rsk_listener;      /* a request or connection sock: its listener */
+	struct list_head sk_node;       /* net->ipv4.sk_list, sk_conns or sk_dead */
+	struct sock *sk_ehash_next;     /* a connection: the next in its ehash bucket */
+	__be32 sk_rcv_saddr;            /* bound address (0: any) */
+	__be32 sk_daddr;                /* peer, for a connection */
+	u16 sk_num;                     /* local port, host order */
+	__be16 sk_dport;                /* peer port */
+	u64 emu_since_ns;               /* request sock / TIME_WAIT since (the capture's clock) */
 };
 
 struct sk_buff *alloc_skb(unsigned int size);      /* len 0, data after NFEMU_SKB_HEADROOM */

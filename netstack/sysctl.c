@@ -58,6 +58,8 @@ static const struct nfemu_sysctl ipv4_table[] = {
 	{ "ipv4.ip_forward_update_priority", SK_MINMAX, NS(sysctl_ip_fwd_update_priority), 0, 1 },
 	{ "ipv4.ip_nonlocal_bind", SK_MINMAX, NS(sysctl_ip_nonlocal_bind), 0, 1 },
 	{ "ipv4.ip_early_demux", SK_MINMAX, NS(sysctl_ip_early_demux), 0, 1 },
+	{ "ipv4.tcp_early_demux", SK_MINMAX, NS(sysctl_tcp_early_demux), 0, 1 },
+	{ "ipv4.udp_early_demux", SK_MINMAX, NS(sysctl_udp_early_demux), 0, 1 },
 	{ "ipv4.ip_dynaddr", SK_INT, NS(sysctl_ip_dynaddr), 0, 0 },
 	{ "ipv4.fwmark_reflect", SK_MINMAX, NS(sysctl_fwmark_reflect), 0, 1 },
 	{ "ipv4.tcp_fwmark_accept", SK_MINMAX, NS(sysctl_tcp_fwmark_accept), 0, 1 },
@@ -350,6 +352,23 @@ int sysctl_set(struct net *net, const char *key, const char *value, char *err, s
 		return devconf_set(net, body, value, err, errlen, shown);
 	}
 	dots(body);
+	/* net.bridge.bridge-nf-*: br_netfilter's, on kernels that have it built in (the
+	 * differential harness's).  EMU: nfemu has no br_netfilter, which is what 0 means; 1
+	 * would send bridged frames through iptables. */
+	if (!strncmp(body, "bridge.bridge-nf-", 17)) {
+		if (parse_int(value, &v) || v < 0 || v > 1) {
+			sysctl_err(err, errlen, "sysctl: setting key \"%s\": Invalid argument", shown);
+			return -EINVAL;
+		}
+		if (v && (!strcmp(body, "bridge.bridge-nf-call-iptables") ||
+			  !strcmp(body, "bridge.bridge-nf-call-arptables") ||
+			  !strcmp(body, "bridge.bridge-nf-call-ip6tables"))) {
+			sysctl_err(err, errlen, "sysctl: %s=1: br_netfilter (bridged frames through "
+				   "iptables) is not emulated; nfemu behaves as with 0", shown);
+			return -EOPNOTSUPP;
+		}
+		return 0;
+	}
 	if (!strcmp(body, "ipv4.ip_forward")) {
 		int old = IPV4_DEVCONF_ALL(net, FORWARDING);
 
@@ -432,6 +451,10 @@ int sysctl_get(struct net *net, const char *key, char *buf, size_t len)
 		return 0;
 	}
 	dots(body);
+	if (!strncmp(body, "bridge.bridge-nf-", 17)) {
+		snprintf(buf, len, "0");        /* no br_netfilter: see sysctl_set */
+		return 0;
+	}
 	if (!strcmp(body, "ipv4.ip_forward")) {
 		snprintf(buf, len, "%d", IPV4_DEVCONF_ALL(net, FORWARDING));
 		return 0;

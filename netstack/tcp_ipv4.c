@@ -1,13 +1,16 @@
-/* netstack/tcp_ipv4.c - TCP input when no socket listens (net/ipv4/tcp_ipv4.c tcp_v4_rcv,
- * tcp_v4_send_reset; ip_output.c ip_send_unicast_reply).
+/* netstack/tcp_ipv4.c - TCP input (net/ipv4/tcp_ipv4.c tcp_v4_rcv, tcp_v4_send_reset;
+ * ip_output.c ip_send_unicast_reply).
  *
- * A segment that reaches TCP is checked (PACKET_HOST, header length, checksum) and, finding no
- * socket, answered with a reset built as Linux builds it: ports swapped, seq = the segment's
+ * A segment that reaches TCP is checked (PACKET_HOST, header length), its socket looked up
+ * (the one early demux attached, else an established-table socket, else a listener:
+ * netstack/inet_hashtables.c) and, with one and a good checksum, delivered -- what the
+ * application and its socket answer comes from the capture, not from here.  Finding no
+ * socket, it is answered with a reset built as Linux builds it: ports swapped, seq = the segment's
  * ack_seq if it had ACK, else ACK set and ack_seq = seq + SYN + FIN + payload length; window 0;
  * from the TCP control socket (IP_PMTUDISC_DO: DF set, IP ID 0), TOS without ECN, TTL
  * ip_default_ttl, mark from fwmark_reflect.  No reset answers a reset, nor a segment to a
  * broadcast or multicast address.
- * EMU: there are no sockets, so every segment goes to no_tcp_socket; no MD5/AO signatures
+ * EMU: sockets only as the topology declares them (`listen`, --open-ports); no MD5/AO signatures
  * (a segment carrying an MD5 option gets the plain reset a listener-less host sends); IP
  * options of the segment are not echoed into the reset (__ip_options_echo).
  */
@@ -17,6 +20,7 @@
 #include "netstack/ip.h"
 #include "netstack/netdevice.h"
 #include "netstack/route.h"
+#include "netstack/sock.h"
 
 static void tcp_v4_send_reset(struct sk_buff *skb)
 {
@@ -78,7 +82,9 @@ int tcp_v4_rcv(struct sk_buff *skb)
 {
 	enum skb_drop_reason drop_reason = SKB_DROP_REASON_NOT_SPECIFIED;
 	const struct iphdr *iph = ip_hdr(skb);
+	struct rtable *rt = skb_rtable(skb);
 	const struct tcphdr *th;
+	struct sock *sk;
 
 	if (skb->pkt_type != PACKET_HOST)
 		goto discard_it;
@@ -92,7 +98,25 @@ int tcp_v4_rcv(struct sk_buff *skb)
 	if (!pskb_may_pull(skb, th->doff * 4))
 		goto discard_it;
 
-	/* __inet_lookup_skb() finds nothing: no_tcp_socket */
+	/* __inet_lookup_skb(): the socket early demux found, else the lookups */
+	sk = skb->sk;
+	if (!sk)
+		sk = __inet_lookup_established(dev_net(rt->dev), iph->saddr, th->source, iph->daddr,
+					       ntohs(th->dest));
+	if (!sk)
+		sk = __inet_lookup_listener(dev_net(rt->dev), iph->daddr, ntohs(th->dest));
+	if (sk && sk->sk_state != TCP_CLOSE) {
+		/* the socket's own tcp_checksum_complete(): a bad segment is dropped */
+		if (!skb_csum_unnecessary(skb) &&
+		    csum_tcpudp_magic(iph->saddr, iph->daddr, skb->len, IPPROTO_TCP,
+				      csum_partial(skb->data, (int)skb->len, 0))) {
+			drop_reason = SKB_DROP_REASON_TCP_CSUM;
+			goto discard_it;
+		}
+		inet_sk_rcv(sk, skb);
+		nfemu_skb_delivered_sk(skb, sk);
+		return 0;
+	}
 	drop_reason = SKB_DROP_REASON_NO_SOCKET;
 	/* tcp_checksum_complete(): the pseudo-header sum plus the segment must fold to 0 */
 	if (!skb_csum_unnecessary(skb) &&

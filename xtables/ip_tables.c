@@ -1500,6 +1500,71 @@ void ipt_table_fini_net(struct net *net, const char *name)
  * Returns 0 if every rule of every table can run, else -EOPNOTSUPP with one line in buf
  * naming the table, chain, rule and extension.
  */
+/* The interface a rule names (-i/-o, '+' a trailing wildcard) exists among net's devices. */
+static bool ipt_iface_exists(struct net *net, const char *name, const unsigned char *mask)
+{
+	char devname[IFNAMSIZ];
+	struct net_device *dev;
+
+	if (!name[0] || !net->ipv4.ready)
+		return true;
+	list_for_each_entry(dev, &net->ipv4.dev_base_head, dev_list) {
+		memset(devname, 0, sizeof(devname));
+		snprintf(devname, sizeof(devname), "%s", dev->name);
+		if (!ifname_compare_aligned(devname, name, (const char *)mask))
+			return true;
+	}
+	return false;
+}
+
+void ipt_check_interfaces(struct net *net, void (*warn)(void *ctx, const char *msg), void *ctx)
+{
+	struct xt_table *table;
+
+	list_for_each_entry(table, &net->xt.tables[NFPROTO_IPV4], list) {
+		const struct xt_table_info *private = table->private;
+		const struct ipt_entry *e;
+		const char *chain = "";
+		unsigned int rule = 0;
+
+		xt_entry_foreach(e, private->entries, private->size) {
+			const struct xt_entry_target *t = ipt_get_target_c(e);
+			const struct ipt_ip *ip = &e->ip;
+			char msg[256], in[IFNAMSIZ + 2], out[IFNAMSIZ + 2];
+			bool bad_in, bad_out;
+
+			for (int h = 0; h < NF_INET_NUMHOOKS; h++)
+				if ((table->valid_hooks & (1 << h)) &&
+				    (const char *)e - (const char *)private->entries == (long)private->hook_entry[h]) {
+					chain = hooknames[h];
+					rule = 0;
+				}
+			if (strcmp(t->u.kernel.target->name, XT_ERROR_TARGET) == 0) {
+				chain = (const char *)t->data;
+				rule = 0;
+				continue;
+			}
+			rule++;
+			bad_in = !ipt_iface_exists(net, ip->iniface, ip->iniface_mask);
+			bad_out = !ipt_iface_exists(net, ip->outiface, ip->outiface_mask);
+			if (!bad_in && !bad_out)
+				continue;
+			/* iptables-save prints a wildcard as the name with a '+' */
+			snprintf(in, sizeof(in), "%.*s%s", IFNAMSIZ, ip->iniface,
+				 ip->iniface_mask[strnlen(ip->iniface, IFNAMSIZ)] ? "" : "+");
+			snprintf(out, sizeof(out), "%.*s%s", IFNAMSIZ, ip->outiface,
+				 ip->outiface_mask[strnlen(ip->outiface, IFNAMSIZ)] ? "" : "+");
+			snprintf(msg, sizeof(msg), "%s %s rule %u: %s%s%s%s%s%s%s: no interface of the "
+				 "topology matches", table->name, chain, rule,
+				 bad_in && (ip->invflags & IPT_INV_VIA_IN) ? "! " : "", bad_in ? "-i " : "",
+				 bad_in ? in : "", bad_in && bad_out ? " " : "",
+				 bad_out && (ip->invflags & IPT_INV_VIA_OUT) ? "! " : "", bad_out ? "-o " : "",
+				 bad_out ? out : "");
+			warn(ctx, msg);
+		}
+	}
+}
+
 int ipt_check_emulated(struct net *net, char *buf, size_t len)
 {
 	struct xt_table *table;

@@ -67,6 +67,9 @@ void ipt_verdict_location(const struct xt_table_info *private, unsigned int hook
 /* EMU: -EOPNOTSUPP (with the rule named in buf) if a rule uses an extension that nfemu
  * validates but does not emulate at run time; replay refuses such rulesets. */
 int ipt_check_emulated(struct net *net, char *buf, size_t len);
+/* EMU: call warn once per rule whose -i/-o names no device of the net (with a '+' wildcard:
+ * matches none), naming it as iptables-save users count ("filter FORWARD rule 3"). */
+void ipt_check_interfaces(struct net *net, void (*warn)(void *ctx, const char *msg), void *ctx);
 
 /* EMU: the location of the last refusal (rule number and byte offset) for error lines. */
 struct ipt_refusal {

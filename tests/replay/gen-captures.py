@@ -2,6 +2,7 @@
 # Regenerate the captures of the replay cases (cases/*/*.pcap*) from the descriptions here.
 # Standard library only (lib/capgen.py).  Addresses: the router of cases/common/topology.
 import os
+import struct
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -130,6 +131,78 @@ def state():
     write("state", "capture.pcapng", ng.bytes())
 
 
+def vlan():
+    """A VLAN trunk on eth0 (cases/vlan/topology)."""
+    h10, h20, hq = "02:00:00:00:01:0a", "02:00:00:00:01:0b", "02:00:00:00:01:0c"
+
+    def qinq(dst, src, payload, outer, inner):
+        return mac(dst) + mac(src) + struct.pack("!HHHHH", 0x88A8, outer, ETH_P_8021Q, inner,
+                                                 ETH_P_IP) + payload
+    ng = PcapNg()
+    E, W, E10 = ng.interface("eth0"), ng.interface("wan0"), ng.interface("eth0.10")
+    t = [T0 + i * 100 * MS for i in range(20)]
+    ng.epb(E, t[0], ether(R_LAN_MAC, h10, tcp(H1, NET1, 40000, 80, SYN), vlans=(10,)))
+    ng.epb(W, t[1], wan(tcp(NET1, H1, 80, 40000, SYN | ACK, seq=5, ack=1001)))
+    ng.epb(E, t[2], ether(R_LAN_MAC, h20, ping("192.0.3.10", "192.0.3.1"), vlans=(20,)))
+    ng.epb(E, t[3], ether(R_LAN_MAC, h10, ping(H1, R_LAN), vlans=(30,)))
+    ng.epb(E, t[4], ether(R_LAN_MAC, h10, ping(H1, R_LAN, seq=2), vlans=(0,)))
+    ng.epb(E, t[5], ether(R_LAN_MAC, h10, ping(H1, R_LAN, seq=3)))
+    ng.epb(E, t[6], qinq(R_LAN_MAC, hq, ping("10.100.10.10", "10.100.10.1"), 100, 10))
+    ng.epb(E10, t[7], ether(R_LAN_MAC, h10, tcp(H1, NET1, 40001, 443, SYN)))
+    write("vlan", "trunk.pcapng", ng.bytes())
+    ng = PcapNg()
+    E = ng.interface("eth0")
+    ng.epb(E, t[0], ether(R_LAN_MAC, h20, ping("192.0.3.10", "192.0.3.1"), vlans=(20,)))
+    ng.epb(E, t[1], ether(R_LAN_MAC, h10, ping(H1, R_LAN), vlans=(10,)))
+    write("vlan", "down.pcapng", ng.bytes())
+
+
+def sockets():
+    """The host's sockets (cases/sockets/topology: tcp 0.0.0.0:22, udp 192.0.2.1:53,
+    tcp 192.0.2.1:80 as uid 33)."""
+    ng = PcapNg()
+    L, W = ng.interface("lan0"), ng.interface("wan0")
+    t = [T0 + i * 100 * MS for i in range(30)]
+    ng.epb(L, t[0], lan(tcp(H1, R_LAN, 40000, 22, SYN)))                  # listening: delivered
+    ng.epb(L, t[1], ether(H1_MAC, R_LAN_MAC, tcp(R_LAN, H1, 22, 40000, SYN | ACK, seq=9000,
+                                                 ack=1001, df=True, ident=0)))  # sshd's SYN-ACK
+    ng.epb(L, t[2], lan(tcp(H1, R_LAN, 40000, 22, ACK, seq=1001, ack=9001)))
+    ng.epb(L, t[3], lan(tcp(H1, R_LAN, 40001, 23, SYN)))                  # closed: RST
+    ng.epb(L, t[4], lan(udp(H1, R_LAN, 5000, 53)))                        # bound: delivered
+    ng.epb(L, t[5], ether(H1_MAC, R_LAN_MAC, udp(R_LAN, H1, 53, 5000, b"answer", df=True)))
+    ng.epb(L, t[6], lan(udp(H1, R_LAN, 5001, 54)))                        # closed: unreachable
+    ng.epb(W, t[7], wan(tcp(NET1, R_WAN, 40002, 80, SYN)))                # 80 on .1 only: RST
+    ng.epb(L, t[8], lan(tcp(H1, R_LAN, 40003, 80, SYN)))                  # web server
+    ng.epb(L, t[9], ether(H1_MAC, R_LAN_MAC, tcp(R_LAN, H1, 80, 40003, SYN | ACK, seq=7000,
+                                                 ack=1001, df=True, ident=0)))
+    ng.epb(L, t[10], lan(tcp(H1, R_LAN, 40003, 80, ACK, seq=1001, ack=7001)))
+    ng.epb(L, t[11], lan(tcp(H1, R_LAN, 40003, 80, PSH | ACK, seq=1001, ack=7001,
+                             payload=b"GET / HTTP/1.0\r\n\r\n")))
+    ng.epb(L, t[12], ether(H1_MAC, R_LAN_MAC, tcp(R_LAN, H1, 80, 40003, FIN | PSH | ACK,
+                                                  seq=7001, ack=1019, payload=b"ok",
+                                                  df=True, ident=0x100)))
+    ng.epb(L, t[13], lan(tcp(H1, R_LAN, 40003, 80, FIN | ACK, seq=1019, ack=7004)))
+    ng.epb(L, t[14], ether(H1_MAC, R_LAN_MAC, tcp(R_LAN, H1, 80, 40003, ACK, seq=7004,
+                                                  ack=1020, df=True, ident=0)))  # TIME_WAIT
+    ng.epb(L, t[15], lan(ping(H1, R_LAN)))                               # the stack answers
+    write("sockets", "capture.pcapng", ng.bytes())
+
+
+def bridge():
+    """A bridge of lan0 and lan1 (cases/bridge/topology) and a dummy device."""
+    br, h2 = "02:00:00:00:0b:01", "02:00:00:00:01:0b"
+    ng = PcapNg()
+    L0, L1 = ng.interface("lan0"), ng.interface("lan1")
+    t = [T0 + i * 100 * MS for i in range(10)]
+    ng.epb(L0, t[0], ether(br, H1_MAC, ping(H1, R_LAN)))                  # to the bridge
+    ng.epb(L1, t[1], ether(H1_MAC, h2, ping("192.0.2.11", H1)))           # H2 -> H1: bridged
+    ng.epb(L0, t[2], ether("02:00:00:00:09:09", H1_MAC, ping(H1, "192.0.2.12")))  # unknown
+    ng.epb(L0, t[3], ether(br, "03:00:00:00:00:01", ping(H1, R_LAN)))     # multicast source
+    ng.epb(L0, t[4], ether(br, H1_MAC, tcp(H1, "10.8.1.1", 40000, 80, SYN)))  # to the dummy
+    ng.epb(L0, t[5], ether(br, H1_MAC, ping(H1, "10.9.9.9")))             # the dummy's address
+    write("bridge", "capture.pcapng", ng.bytes())
+
+
 if __name__ == "__main__":
     basic()
     linktypes()
@@ -137,3 +210,6 @@ if __name__ == "__main__":
     errors()
     marked()
     state()
+    vlan()
+    sockets()
+    bridge()

@@ -27,6 +27,7 @@
 #include "netstack/netdevice.h"
 #include "netstack/route.h"
 #include "netstack/skbuff.h"
+#include "netstack/sock.h"
 
 /* ------------------------------------------------------------------------ fixture */
 
@@ -64,6 +65,14 @@ static void observe(void *ctx, const struct nfemu_event *e)
 		snprintf(s->dev, sizeof(s->dev), "%s", e->dev->name);
 	if (e->where)
 		snprintf(s->where, sizeof(s->where), "%s", e->where);
+	if (e->sk) {    /* delivered to a socket: named as the fate line names it */
+		const struct sock *l = e->sk->rsk_listener ? e->sk->rsk_listener : e->sk;
+		char a[INET_ADDRSTRLEN];
+
+		inet_ntop(AF_INET, &l->sk_rcv_saddr, a, sizeof(a));
+		snprintf(s->where, sizeof(s->where), "to %s %s:%u",
+			 l->sk_protocol == IPPROTO_TCP ? "tcp" : "udp", a, l->sk_num);
+	}
 	if (e->text)
 		snprintf(s->text, sizeof(s->text), "%s", e->text);
 	if (e->frame && e->frame_len <= sizeof(s->frame)) {
@@ -790,7 +799,7 @@ static void test_topology_errors(void **state)
 		{ "ip route add 10.0.0.1/24 dev lo\n",
 		  "t:1:14: Error: Invalid prefix for given prefix length.\n  ip route add 10.0.0.1/24 dev lo\n               ^~~~~~~~~~~" },
 		{ "  iptables -A INPUT\n",
-		  "t:1:3: unknown command \"iptables\" (expected ip, sysctl, ethtool or modprobe)\n    iptables -A INPUT\n    ^~~~~~~~" },
+		  "t:1:3: unknown command \"iptables\" (expected ip, sysctl, ethtool, modprobe or listen)\n    iptables -A INPUT\n    ^~~~~~~~" },
 		{ "sysctl -w net.ipv4.nope=1\n",
 		  "t:1:11: sysctl: cannot stat /proc/sys/net/ipv4/nope: No such file or directory\n  sysctl -w net.ipv4.nope=1\n            ^~~~~~~~~~~~~" },
 		{ "ip link add a type veth\nip link add a type veth\n",
@@ -810,6 +819,46 @@ static void test_topology_errors(void **state)
 		  "t:1:13: modprobe: FATAL: Module nf_nat_nope not found (nfemu emulates the netfilter modules `nfemu lsmod` can list)\n  modprobe -q nf_nat_nope\n              ^~~~~~~~~~~" },
 		{ "ip route add 10.0.0.0/8 dev lo \"unterminated\n",
 		  "t:1:32: unterminated quote\n  ip route add 10.0.0.0/8 dev lo \"unterminated\n                                 ^" },
+		/* ip rule */
+		{ "ip rule add fwmark 0x1/zz table 100\n",
+		  "t:1:20: Error: argument \"0x1/zz\" is wrong: fwmark value is invalid\n  ip rule add fwmark 0x1/zz table 100\n                     ^~~~~~" },
+		{ "ip rule add uidrange 1000-2000 lookup 5\n",
+		  "t:1:13: \"uidrange\" in ip rule is not emulated (from, to, tos, fwmark, iif, oif, pref, table, suppress_*, actions)\n  ip rule add uidrange 1000-2000 lookup 5\n              ^~~~~~~~" },
+		{ "ip rule add from 10.0.0.0/33 lookup 5\n",
+		  "t:1:18: \"10.0.0.0/33\" is not an IPv4 prefix (A.B.C.D/N or all)\n  ip rule add from 10.0.0.0/33 lookup 5\n                   ^~~~~~~~~~~" },
+		{ "ip rule add lookup wan\n",
+		  "t:1:20: Error: argument \"wan\" is wrong: invalid table ID\n  ip rule add lookup wan\n                     ^~~" },
+		{ "ip rule add pref 100 goto 50\n",
+		  "t:1:9: Error: Backward goto not supported.\n  ip rule add pref 100 goto 50\n          ^~~" },
+		{ "ip rule add tos 0x11 lookup 8\n",
+		  "t:1:9: Error: Invalid dsfield (tos): ECN bits must be 0.\n  ip rule add tos 0x11 lookup 8\n          ^~~" },
+		{ "ip rule del fwmark 1\n",
+		  "t:1:9: unsupported \"ip rule del\" (add)\n  ip rule del fwmark 1\n          ^~~" },
+		/* ip route ... table */
+		{ "ip route add blackhole 10.0.0.0/8 table main2\n",
+		  "t:1:41: Error: argument \"main2\" is wrong: \"table\" value is invalid\n  ip route add blackhole 10.0.0.0/8 table main2\n                                          ^~~~~" },
+		{ "ip link add a type veth\nip link set a up\nip addr add 10.0.0.1/24 dev a\n"
+		  "ip route add blackhole 10.9.0.0/16 via 10.0.0.2 table 7\n",
+		  "t:4:24: Error: Gateway, device and multipath can not be specified for this route type.\n  ip route add blackhole 10.9.0.0/16 via 10.0.0.2 table 7\n                         ^~~~~~~~~~~" },
+		/* devices */
+		{ "ip link add x type macvlan\n",
+		  "t:1:20: unsupported device type \"macvlan\" (veth, dummy, bridge, vlan)\n  ip link add x type macvlan\n                     ^~~~~~~" },
+		{ "ip link add a type veth\nip link add link a name a.5 type vlan\n",
+		  "t:2:38: Error: 8021q: VLAN id not specified.\n  ip link add link a name a.5 type vlan\n                                       ^" },
+		{ "ip link add a type veth\nip link add link a name a.5 type dummy\n",
+		  "t:2:34: \"link DEV\" is only emulated for type vlan\n  ip link add link a name a.5 type dummy\n                                   ^~~~~" },
+		{ "ip link add d type dummy\nip link set d master d\n",
+		  "t:2:22: RTNETLINK answers: Operation not supported\n  ip link set d master d\n                       ^" },
+		{ "ip link add d type dummy numtxqueues 2\n",
+		  "t:1:26: unsupported dummy option \"numtxqueues\"\n  ip link add d type dummy numtxqueues 2\n                           ^~~~~~~~~~~" },
+		/* listen */
+		{ "listen tcp 10.0.0.1:22\n",
+		  "t:1:12: bind: Cannot assign requested address (10.0.0.1 is not an address of the host: add it before this line)\n  listen tcp 10.0.0.1:22\n             ^~~~~~~~~~~" },
+		{ "listen raw 0.0.0.0:1\n",
+		  "t:1:8: expected tcp or udp, not \"raw\"\n  listen raw 0.0.0.0:1\n         ^~~" },
+		/* IPv6 is skipped, not an error: the line after it is */
+		{ "ip -6 route add default via fe80::1\nip addr add fe80::1/64 dev eth0\nip bogus\n",
+		  "t:3:4: unsupported \"ip bogus\" (link, address, route, neigh)\n  ip bogus\n     ^~~~~" },
 	};
 	(void)state;
 
@@ -931,6 +980,319 @@ static void test_csum_partial_words(void **state)
 		}
 }
 
+/* IPv6 lines are skipped with one warning naming the first and counting them all. */
+static void test_topology_ipv6_skipped(void **state)
+{
+	struct net *net = net_alloc();
+	char err[1024], warn[1024];
+
+	(void)state;
+	assert_int_equal(nfemu_topology_load_string_warn(net, "t",
+		"ip link add a type veth\n"
+		"ip -6 addr add 2001:db8::1/64 dev a\n"
+		"ip addr add 2001:db8::2/64 dev a\n"
+		"ip -f inet6 route add default via 2001:db8::fe\n"
+		"ip route add 2001:db8:5::/48 via 2001:db8::fe\n"
+		"ip neigh add fe80::1 lladdr 02:00:00:00:00:01 dev a\n"
+		"sysctl -w net.ipv6.conf.all.forwarding=1 net.ipv4.ip_forward=1\n"
+		"ip addr add 10.0.0.1/24 dev a\n", err, sizeof(err), warn, sizeof(warn)), 0);
+	assert_string_equal(warn, "t:2:4: warning: IPv6 is not emulated yet: IPv6 lines are skipped\n"
+			    "  ip -6 addr add 2001:db8::1/64 dev a\n     ^~\n"
+			    "  (6 IPv6 lines skipped in all)");
+	/* the IPv4 key of the mixed sysctl line was applied, the IPv4 address added */
+	assert_int_equal(IN_DEV_FORWARD(dev_get_by_name(net, "a")->ip_ptr), 1);
+	assert_true(nfemu_addr_is_local(net, htonl(0x0a000001)));
+	/* nothing to say: an empty warning */
+	inet_net_exit(net);
+	net_free(net);
+	net = net_alloc();
+	assert_int_equal(nfemu_topology_load_string_warn(net, "t", "ip link add a type veth\n", err,
+							 sizeof(err), warn, sizeof(warn)), 0);
+	assert_string_equal(warn, "");
+	inet_net_exit(net);
+	net_free(net);
+}
+
+static int lookup(struct net *net, const char *dst, const char *src, int iif, u32 mark,
+		  struct fib_result *res)
+{
+	struct flowi4 fl4;
+
+	memset(&fl4, 0, sizeof(fl4));
+	inet_pton(AF_INET, dst, &fl4.daddr);
+	if (src)
+		inet_pton(AF_INET, src, &fl4.saddr);
+	fl4.flowi4_iif = iif;
+	fl4.flowi4_mark = mark;
+	return fib_lookup(net, &fl4, res, 0);
+}
+
+/* ip rule: the walk of fib_rules_lookup over tables, actions, selectors and preferences. */
+static void test_fib_rules(void **state)
+{
+	struct net *net = net_alloc();
+	struct fib_result res;
+	struct fib_rule *r;
+	char err[1024];
+	u32 prefs[16];
+	int n = 0, lan;
+
+	(void)state;
+	assert_int_equal(nfemu_topology_load_string(net, "t",
+		"ip link add lan0 type veth\nip link add wan0 type veth\nip link add wan1 type veth\n"
+		"ip addr add 192.168.1.1/24 dev lan0\nip addr add 203.0.113.2/24 dev wan0\n"
+		"ip addr add 100.64.1.1/24 dev wan1\n"
+		"ip link set lan0 up\nip link set wan0 up\nip link set wan1 up\n"
+		"ip route add default via 203.0.113.1\n"
+		"ip route add default via 100.64.1.254 table 100\n"
+		"ip route add throw 10.94.0.0/16 table 100\n"
+		"ip route add 10.95.0.0/16 via 100.64.1.254 table 200\n"
+		"ip route add 10.96.0.0/16 via 100.64.1.254 table default\n", err, sizeof(err)), 0);
+	lan = dev_get_by_name(net, "lan0")->ifindex;
+	/* no rule yet: the fast path, main then default */
+	assert_false(net->ipv4.fib_has_custom_rules);
+	assert_int_equal(lookup(net, "10.96.1.1", NULL, lan, 0, &res), 0);
+	assert_int_equal(res.table, RT_TABLE_MAIN);     /* main's default route answers first */
+	assert_int_equal(lookup(net, "10.95.1.1", NULL, lan, 0, &res), 0);
+	assert_string_equal(res.nhc->fib_nh_dev->name, "wan0");
+	assert_int_equal(nfemu_topology_load_string(net, "t",
+		"ip rule add fwmark 0x1 table 100\n"
+		"ip rule add from 192.168.1.11 lookup 100 pref 1000\n"
+		"ip rule add iif lan0 to 10.95.0.0/16 lookup 200\n"
+		"ip rule add to 10.99.0.0/16 prohibit\n"
+		"ip rule add to 10.98.0.0/16 unreachable\n"
+		"ip rule add to 10.97.0.0/16 blackhole\n"
+		"ip rule add fwmark 0x4/0x4 lookup 300\n"
+		"ip rule add not from 192.168.1.0/24 iif lan0 prohibit\n"
+		"ip rule add iif wan9 table 100\n"
+		"ip rule add lookup main suppress_prefixlength 0 pref 100\n", err, sizeof(err)), 0);
+	assert_true(net->ipv4.fib_has_custom_rules);
+	/* the preferences fib_default_rule_pref gave: one below the second rule's */
+	list_for_each_entry(r, &net->ipv4.fib_rules, list)
+		prefs[n++] = r->pref;
+	assert_int_equal(n, 13);
+	assert_int_equal(prefs[0], 0);
+	assert_int_equal(prefs[1], 100);
+	assert_int_equal(prefs[2], 993);        /* iif wan9 */
+	assert_int_equal(prefs[8], 999);        /* iif lan0 to 10.95/16 */
+	assert_int_equal(prefs[9], 1000);
+	assert_int_equal(prefs[10], 32765);
+	assert_int_equal(prefs[11], 32766);
+	assert_int_equal(prefs[12], 32767);
+	/* main answers all but its default route */
+	assert_int_equal(lookup(net, "192.168.1.20", "203.0.113.9", lan, 1, &res), 0);
+	assert_string_equal(res.nhc->fib_nh_dev->name, "lan0");
+	/* the mark: table 100 */
+	assert_int_equal(lookup(net, "8.8.8.8", "192.168.1.10", lan, 1, &res), 0);
+	assert_int_equal(res.table, 100);
+	assert_int_equal(lookup(net, "8.8.8.8", "192.168.1.10", lan, 0, &res), 0);
+	assert_int_equal(res.table, RT_TABLE_MAIN);
+	assert_int_equal(lookup(net, "8.8.8.8", "192.168.1.10", lan, 3, &res), 0);      /* mark != 1 */
+	assert_int_equal(res.table, RT_TABLE_MAIN);
+	/* the source */
+	assert_int_equal(lookup(net, "8.8.8.8", "192.168.1.11", lan, 0, &res), 0);
+	assert_int_equal(res.table, 100);
+	/* iif + to: table 200; from another device: main */
+	assert_int_equal(lookup(net, "10.95.1.1", "192.168.1.10", lan, 0, &res), 0);
+	assert_int_equal(res.table, 200);
+	/* `not` inverts the whole selector: not (from 192.168.1.0/24 and iif lan0) matches any
+	 * packet from another device, whatever its source: prohibit */
+	assert_int_equal(lookup(net, "10.95.1.1", "192.168.1.10", LOOPBACK_IFINDEX, 0, &res), -EACCES);
+	/* actions */
+	assert_int_equal(lookup(net, "10.99.1.1", "192.168.1.10", lan, 0, &res), -EACCES);
+	assert_int_equal(lookup(net, "10.98.1.1", "192.168.1.10", lan, 0, &res), -ENETUNREACH);
+	assert_int_equal(lookup(net, "10.97.1.1", "192.168.1.10", lan, 0, &res), -EINVAL);
+	/* not from the LAN but arriving on lan0: prohibit */
+	assert_int_equal(lookup(net, "8.8.8.8", "10.1.1.1", lan, 0, &res), -EACCES);
+	/* a throw route in table 100 and a missing table 300: on to main */
+	assert_int_equal(lookup(net, "10.94.1.1", "192.168.1.10", lan, 1, &res), 0);
+	assert_int_equal(res.table, RT_TABLE_MAIN);
+	assert_int_equal(lookup(net, "8.8.4.4", "192.168.1.10", lan, 4, &res), 0);
+	assert_int_equal(res.table, RT_TABLE_MAIN);
+	/* the local table comes first, unmerged now */
+	assert_int_equal(lookup(net, "192.168.1.1", NULL, lan, 1, &res), 0);
+	assert_int_equal(res.type, RTN_LOCAL);
+	assert_int_equal(res.table, RT_TABLE_LOCAL);
+	/* a rule naming a device that does not exist is detached until it does */
+	list_for_each_entry(r, &net->ipv4.fib_rules, list)
+		if (r->pref == 993)
+			assert_int_equal(r->iifindex, -1);
+	assert_int_equal(nfemu_topology_load_string(net, "t", "ip link add wan9 type veth\n", err,
+						    sizeof(err)), 0);
+	list_for_each_entry(r, &net->ipv4.fib_rules, list)
+		if (r->pref == 993)
+			assert_int_equal(r->iifindex, dev_get_by_name(net, "wan9")->ifindex);
+	/* `ip rule add` twice is two rules (no NLM_F_EXCL); table 0 gets a new empty table */
+	assert_int_equal(nfemu_topology_load_string(net, "t", "ip rule add fwmark 7 table 0\n"
+						    "ip rule add fwmark 7 table 0\n", err, sizeof(err)), 0);
+	list_for_each_entry(r, &net->ipv4.fib_rules, list)
+		if (r->mark == 7)
+			assert_true(r->table == 1 || r->table == 2);
+	inet_net_exit(net);
+	net_free(net);
+}
+
+/* VLAN devices: a tagged frame is received by its VLAN device, the answer leaves tagged;
+ * the real device going down and up takes its VLAN devices with it. */
+static void test_vlan(void **state)
+{
+	struct fx *fx;
+	struct net_device *v10;
+	struct pkt p;
+	unsigned char buf[16], frame[2048];
+	const struct seen *x;
+
+	assert_int_equal(fx_setup_with(state,
+		"ip link add eth0 address 02:00:00:00:01:01 type veth\n"
+		"ip link add link eth0 name eth0.10 type vlan id 10\n"
+		"ip addr add 192.168.1.1/24 dev eth0.10\n"
+		"ip link set eth0 up\n"
+		"ip neigh add 192.168.1.10 lladdr 02:00:00:00:01:0a dev eth0.10\n"), 0);
+	fx = *state;
+	v10 = dev_get_by_name(fx->net, "eth0.10");
+	assert_true(v10->flags & IFF_UP);               /* came up with eth0 */
+	assert_memory_equal(v10->dev_addr, "\x02\x00\x00\x00\x01\x01", 6);
+	assert_int_equal(v10->mtu, 1500);
+	/* ping 192.168.1.1 tagged 10 */
+	memcpy(buf, "\x08\x00\x00\x00\x12\x34\x00\x01" "x", 9);
+	buf[2] = buf[3] = 0;
+	{
+		u16 c = csum16(buf, 9, 0);
+
+		buf[2] = (u8)(c >> 8);
+		buf[3] = (u8)c;
+	}
+	pkt_ip(&p, "192.168.1.10", "192.168.1.1", 1, 64, 0, buf, 9);
+	memcpy(frame, p.b, 12);
+	memcpy(frame + 12, "\x81\x00\x00\x0a", 4);
+	memcpy(frame + 16, p.b + 12, p.len - 12);
+	rx(fx, "eth0", frame, p.len + 4, 1);
+	x = find_event(fx, NFEMU_EV_XMIT, 0);
+	assert_non_null(x);
+	assert_string_equal(x->dev, "eth0");            /* the frame leaves by the real device */
+	assert_memory_equal(x->frame, "\x02\x00\x00\x00\x01\x0a\x02\x00\x00\x00\x01\x01"
+			    "\x81\x00\x00\x0a\x08\x00", 18);
+	/* tagged 11: nobody's (OTHERHOST) */
+	fx->n = 0;
+	frame[15] = 11;
+	rx(fx, "eth0", frame, p.len + 4, 2);
+	assert_dropped(fx, SKB_DROP_REASON_OTHERHOST);
+	/* eth0 down: eth0.10 down too; up again: both up */
+	assert_int_equal(dev_change_flags(dev_get_by_name(fx->net, "eth0"), 0), 0);
+	assert_false(v10->flags & IFF_UP);
+	assert_int_equal(dev_change_flags(v10, v10->flags | IFF_UP), -ENETDOWN);
+	assert_int_equal(dev_change_flags(dev_get_by_name(fx->net, "eth0"), IFF_UP), 0);
+	assert_true(v10->flags & IFF_UP);
+	/* eth0's MTU caps eth0.10's */
+	assert_int_equal(dev_set_mtu(dev_get_by_name(fx->net, "eth0"), 1400), 0);
+	assert_int_equal(v10->mtu, 1400);
+	assert_int_equal(dev_set_mtu(v10, 1401), -ERANGE);
+	fx_teardown(state);
+}
+
+/* A bridge: its MAC is the lowest port's unless set; frames for it are received by br0,
+ * broadcasts also flooded; what br0 sends goes where the destination was learnt. */
+static void test_bridge(void **state)
+{
+	struct fx *fx;
+	struct net_device *br;
+	struct pkt p;
+	unsigned char buf[16];
+
+	assert_int_equal(fx_setup_with(state,
+		"ip link add lan0 address 02:00:00:00:01:09 type veth\n"
+		"ip link add lan1 address 02:00:00:00:01:05 type veth\n"
+		"ip link add br0 type bridge\n"
+		"ip link set lan0 master br0\nip link set lan1 master br0\n"
+		"ip addr add 192.168.1.1/24 dev br0\n"
+		"ip link set lan0 up\nip link set lan1 up\nip link set br0 up\n"
+		"ip neigh add 192.168.1.10 lladdr 02:00:00:00:01:0a dev br0\n"), 0);
+	fx = *state;
+	br = dev_get_by_name(fx->net, "br0");
+	assert_memory_equal(br->dev_addr, "\x02\x00\x00\x00\x01\x05", 6);     /* lowest port */
+	memcpy(buf, "\x08\x00\xf7\xfe\x00\x00\x00\x01", 8);
+	pkt_ip(&p, "192.168.1.10", "192.168.1.1", 1, 64, 0, buf, 8);
+	memcpy(p.b, br->dev_addr, 6);
+	rx(fx, "lan0", p.b, p.len, 1);
+	/* received by br0, answered out of lan0 only (H learnt there) */
+	assert_int_equal(count_events(fx, NFEMU_EV_DELIVER), 1);
+	assert_int_equal(count_events(fx, NFEMU_EV_XMIT), 1);
+	assert_string_equal(find_event(fx, NFEMU_EV_XMIT, 0)->dev, "lan0");
+	/* a broadcast: received and flooded to lan1 */
+	fx->n = 0;
+	memset(p.b, 0xff, 6);
+	rx(fx, "lan0", p.b, p.len, 2);
+	assert_string_equal(find_event(fx, NFEMU_EV_XMIT, 0)->dev, "lan1");
+	/* for another host: the bridge would forward it, nfemu says so */
+	fx->n = 0;
+	memcpy(p.b, "\x02\x00\x00\x00\x07\x07", 6);
+	rx(fx, "lan1", p.b, p.len, 3);
+	assert_non_null(strstr(find_event(fx, NFEMU_EV_NOTE, 0)->text, "nfemu does not forward frames"));
+	/* an explicit address stays */
+	assert_int_equal(dev_set_mac_address(br, (const u8 *)"\x02\x00\x00\x00\x0b\x01"), 0);
+	assert_int_equal(br_del_if(dev_get_by_name(fx->net, "lan1")), 0);
+	assert_memory_equal(br->dev_addr, "\x02\x00\x00\x00\x0b\x01", 6);
+	fx_teardown(state);
+}
+
+/* Listening sockets: the exact address before 0.0.0.0; a SYN to one is delivered, not reset. */
+static void test_sockets(void **state)
+{
+	struct fx *fx;
+	struct net *net;
+	struct sock *sk;
+	unsigned char seg[64];
+	struct pkt p;
+	size_t n;
+
+	assert_int_equal(fx_setup_with(state, router_topology), 0);
+	fx = *state;
+	net = fx->net;
+	assert_int_equal(nfemu_topology_load_string(net, "t",
+		"listen tcp 0.0.0.0:80\nlisten tcp 192.168.1.1:80 uid 33 gid 34\nlisten udp 0.0.0.0:53\n",
+		NULL, 0), 0);
+	sk = __inet_lookup_listener(net, htonl(0xc0a80101), 80);
+	assert_non_null(sk);
+	assert_int_equal(sk->sk_uid, 33);
+	sk = __inet_lookup_listener(net, htonl(0xcb007102), 80);
+	assert_non_null(sk);
+	assert_int_equal(sk->sk_uid, 0);
+	assert_null(__inet_lookup_listener(net, htonl(0xcb007102), 81));
+	assert_non_null(__udp4_lib_lookup(net, htonl(0xcb007102), htons(53)));
+	/* a SYN: delivered to the listener, a request sock made, no RST */
+	n = tcp_seg(seg, "192.168.1.10", "192.168.1.1", 40000, 80, 1000, 0, 0x02, 0);
+	pkt_ip(&p, "192.168.1.10", "192.168.1.1", 6, 64, 0, seg, n);
+	rx(fx, "lan0", p.b, p.len, 1);
+	assert_int_equal(count_events(fx, NFEMU_EV_XMIT), 0);
+	assert_string_equal(find_event(fx, NFEMU_EV_DELIVER, 0)->where, "to tcp 192.168.1.1:80");
+	sk = __inet_lookup_established(net, htonl(0xc0a8010a), htons(40000), htonl(0xc0a80101), 80);
+	assert_non_null(sk);
+	assert_int_equal(sk->sk_state, TCP_NEW_SYN_RECV);
+	assert_false(sk_fullsock(sk));
+	assert_ptr_equal(sk_to_full_sk(sk), sk->rsk_listener);
+	/* the handshake's ACK: a connection, accepted at once */
+	n = tcp_seg(seg, "192.168.1.10", "192.168.1.1", 40000, 80, 1001, 1, 0x10, 0);
+	pkt_ip(&p, "192.168.1.10", "192.168.1.1", 6, 64, 0, seg, n);
+	rx(fx, "lan0", p.b, p.len, 2);
+	assert_int_equal(sk->sk_state, TCP_ESTABLISHED);
+	assert_true(sk_fullsock(sk) && sk_has_file(sk));
+	/* a RST ends it: the next segment finds the listener only (and is delivered again) */
+	n = tcp_seg(seg, "192.168.1.10", "192.168.1.1", 40000, 80, 1001, 0, 0x04, 0);
+	pkt_ip(&p, "192.168.1.10", "192.168.1.1", 6, 64, 0, seg, n);
+	rx(fx, "lan0", p.b, p.len, 3);
+	assert_null(__inet_lookup_established(net, htonl(0xc0a8010a), htons(40000), htonl(0xc0a80101), 80));
+	/* a closed port still gets the stack's RST */
+	fx->n = 0;
+	n = tcp_seg(seg, "192.168.1.10", "192.168.1.1", 40001, 81, 1000, 0, 0x02, 0);
+	pkt_ip(&p, "192.168.1.10", "192.168.1.1", 6, 64, 0, seg, n);
+	rx(fx, "lan0", p.b, p.len, 4);
+	assert_int_equal(count_events(fx, NFEMU_EV_XMIT), 1);
+	/* --open-ports: every port */
+	inet_open_ports(net, true);
+	assert_non_null(__inet_lookup_listener(net, htonl(0xc0a80101), 81));
+	fx_teardown(state);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -953,6 +1315,11 @@ int main(void)
 		cmocka_unit_test(test_topology_errors),
 		cmocka_unit_test(test_topology_ethtool_modprobe),
 		cmocka_unit_test(test_topology_forms),
+		cmocka_unit_test(test_topology_ipv6_skipped),
+		cmocka_unit_test(test_fib_rules),
+		cmocka_unit_test(test_vlan),
+		cmocka_unit_test(test_bridge),
+		cmocka_unit_test(test_sockets),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -8,16 +8,18 @@
 
 #include "kernel/module.h"
 #include "netstack/skbuff.h"
+#include "netstack/sock.h"
 #include "xtables/x_tables.h"
 
 static bool owner_mt(const struct sk_buff *skb, struct xt_action_param *par)
 {
 	const struct xt_owner_match_info *info = par->matchinfo;
-	const struct sock *sk = skb->sk;
+	/* a request sock answers for its listener, a TIME_WAIT sock for no one */
+	const struct sock *sk = skb_to_full_sk(skb);
 
-	/* No socket (forwarded packets, the stack's own packets here): only what is inverted
+	/* No socket (forwarded packets), or one its application closed: only what is inverted
 	 * matches, e.g. ! --socket-exists. */
-	if (!sk)
+	if (!sk || !sk_has_socket(sk))
 		return (info->match ^ info->invert) == 0;
 	else if (info->match & info->invert & XT_OWNER_SOCKET)
 		/* Socket exists but user wanted ! --socket-exists.  (Single ampersands intended.) */

@@ -4,8 +4,10 @@
 # AF_PACKET; locally generated ones from a raw IP_HDRINCL socket in R) at the capture's pace,
 # and records the nf_log lines (TRACE and LOG) from /dev/kmsg, the frames that left each
 # interface (captured in W), `iptables-legacy-save -c` and, for conntrack cases, `conntrack -L`
-# (and `conntrack -L expect`) at the points the case names. Leaves out: IPv6 (disabled in both
-# namespaces), NFLOG/NFQUEUE listeners (none run), anything that needs a process in R.
+# (and `conntrack -L expect`) at the points the case names. A case may run server processes
+# in R (options `server=`, lib/servers.py): they are started before the first packet, their
+# frames in the capture are not sent but matched to what they send. Leaves out: IPv6
+# (disabled in both namespaces), NFLOG/NFQUEUE listeners (none run).
 
 import contextlib
 import ctypes
@@ -13,6 +15,7 @@ import errno
 import os
 import re
 import select
+import shlex
 import shutil
 import socket
 import struct
@@ -171,9 +174,13 @@ def realtime_pacing():
 class Router:
     """One case's router on the real kernel."""
 
-    def __init__(self, topo, tag, trace_all=True):
+    def __init__(self, topo, tag, trace_all=True, servers=None, server_cmds=(), case_dir=None):
         self.topo = topo
         self.trace_all = trace_all
+        self.servers = servers          # lib/servers.ServerFlows of the capture, or None
+        self.server_cmds = list(server_cmds)
+        self.case_dir = case_dir
+        self.procs = []
         self.r = "nfk-r-%d-%s" % (os.getpid(), tag)
         self.w = "nfk-w-%d-%s" % (os.getpid(), tag)
         self.socks = {}
@@ -232,10 +239,76 @@ class Router:
                 self.socks[name] = s
         with in_netns(self.r):
             self.raw = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)
+        self._start_servers()
         # Let links settle (carrier) before the first frame.
         time.sleep(0.2)
 
+    def _listening(self):
+        """The (proto, addr, port) sockets bound in R: /proc/net/tcp (LISTEN) and udp."""
+        out = set()
+        for proto, state in (("tcp", "0A"), ("udp", "07")):
+            text = run(["ip", "netns", "exec", self.r, "cat", "/proc/net/" + proto])
+            for line in text.splitlines()[1:]:
+                w = line.split()
+                if len(w) < 4 or w[3] != state:
+                    continue
+                a, p = w[1].split(":")
+                addr = socket.inet_ntoa(struct.pack("<I", int(a, 16)))
+                out.add((proto, addr, int(p, 16)))
+        return out
+
+    def _start_servers(self):
+        """Run the case's server commands in R (cwd: the case folder) and wait until every
+        `listen` line of the topology has its socket."""
+        if not self.server_cmds:
+            return
+        for cmd in self.server_cmds:
+            log = open(os.path.join("/tmp", "%s-server%d.log" % (self.r, len(self.procs))), "w")
+            self.procs.append((subprocess.Popen(["ip", "netns", "exec", self.r] + shlex.split(cmd),
+                                                cwd=self.case_dir, stdin=subprocess.DEVNULL,
+                                                stdout=log, stderr=subprocess.STDOUT,
+                                                start_new_session=True), log))
+        want = {(ls.proto, ls.addr, ls.port) for ls in self.topo.listens}
+        deadline = time.monotonic() + 30
+        while True:
+            missing = want - self._listening()
+            if not missing:
+                return
+            dead = [p for p, _ in self.procs if p.poll() is not None]
+            if dead or time.monotonic() > deadline:
+                logs = ""
+                for _, log in self.procs:
+                    log.flush()
+                    with open(log.name) as f:
+                        logs += f.read()
+                raise KernelError("server %s: %s never listened (%s)%s"
+                                  % ("exited" if dead else "started", ", ".join(
+                                      "%s %s:%d" % m for m in sorted(missing)),
+                                     "; ".join(self.server_cmds),
+                                     ":\n" + logs.strip() if logs.strip() else ""))
+            time.sleep(0.05)
+
+    def _stop_servers(self):
+        for p, log in self.procs:
+            if p.poll() is None:
+                try:
+                    os.killpg(p.pid, 15)
+                    p.wait(timeout=5)
+                except (ProcessLookupError, subprocess.TimeoutExpired):
+                    try:
+                        os.killpg(p.pid, 9)
+                    except ProcessLookupError:
+                        pass
+                    p.wait()
+            log.close()
+            try:
+                os.unlink(log.name)
+            except OSError:
+                pass
+        self.procs = []
+
     def __exit__(self, *exc):
+        self._stop_servers()
         for s in self.socks.values():
             s.close()
         self.socks = {}
@@ -270,6 +343,10 @@ class Router:
                     break
                 if addr[2] == PACKET_OUTGOING:
                     continue
+                if data[12:14] == b"\x08\x06":
+                    continue    # ARP: the router resolving a neighbour (nfemu sends none)
+                if self.servers is not None:
+                    self.servers.egress(data)
                 rec.egress.setdefault(name, []).append((pktno, data))
         for level, msg in self.kmsg.read():
             m = NF_LOG_RE.search(msg)
@@ -297,7 +374,7 @@ class Router:
 
     def _replay(self, frames, ct_points, ct_expect):
         rec = Recording()
-        ours = set(self.topo.ifaces) | {"", "lo"}
+        ours = set(self.topo.ifaces) | set(self.topo.others) | {"", "lo"}
         self.kmsg = Kmsg()
         fds = [s.fileno() for s in self.socks.values()]
         start = time.monotonic()
@@ -321,11 +398,13 @@ class Router:
                         pass
                     break
                 select.select(fds, [], [], min(left - SPIN, MIN_WAIT))
+            if self.servers is not None and self.servers.is_server_frame(i):
+                continue        # the server process sends it (matched in _collect)
             late = time.monotonic() - due
             rec.lateness.append(late)
             if late > 0.02:
                 rec.late.append((i + 1, late))
-            self._send(fr)
+            self._send(fr, i)
             rec.sent += 1
             # At least MIN_WAIT for this packet's outputs even when the next one is due sooner.
             end = time.monotonic() + MIN_WAIT
@@ -345,8 +424,10 @@ class Router:
                               % self.kmsg.lost)
         return rec
 
-    def _send(self, fr):
+    def _send(self, fr, i):
         data = fr.data
+        if self.servers is not None:
+            data = self.servers.client_frame(i, data)
         if self.topo.is_local_frame(fr.iface, data):
             # Locally generated: the IP packet goes out of a raw socket in R (uid 0).
             dst = socket.inet_ntoa(data[30:34])
