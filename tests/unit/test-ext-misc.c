@@ -1809,6 +1809,7 @@ static void rule_log(struct blob *b, const struct ipt_ip *ip, const char *prefix
 
 #define FILTER_HOOKS ((1 << NF_INET_LOCAL_IN) | (1 << NF_INET_FORWARD) | (1 << NF_INET_LOCAL_OUT))
 
+/* NF_HOOK passes an accepted packet on to its okfn, which consumes it */
 static int walk_okfn(struct net *net, struct sock *sk, struct sk_buff *skb)
 {
 	(void)net;
@@ -1851,13 +1852,13 @@ static void test_walk_events(void **state)
 
 	/* nothing without observer.walk */
 	seen_clear(e);
-	nf_hook(NFPROTO_IPV4, NF_INET_LOCAL_IN, e->net, NULL, udp(NET1, R_LAN, 53, 4), e->lan0, NULL,
+	NF_HOOK(NFPROTO_IPV4, NF_INET_LOCAL_IN, e->net, NULL, udp(NET1, R_LAN, 53, 4), e->lan0, NULL,
 		walk_okfn);
 	assert_int_equal(e->nwalk, 0);
 
 	e->net->observer.walk = true;
 	seen_clear(e);
-	nf_hook(NFPROTO_IPV4, NF_INET_LOCAL_IN, e->net, NULL, udp(NET1, R_LAN, 53, 4), e->lan0, NULL,
+	NF_HOOK(NFPROTO_IPV4, NF_INET_LOCAL_IN, e->net, NULL, udp(NET1, R_LAN, 53, 4), e->lan0, NULL,
 		walk_okfn);
 	assert_int_equal(e->nwalk, 6);
 	assert_string_equal(e->walk[0], "enter filter@1 0->0 d0 v0");
@@ -1872,7 +1873,7 @@ static void test_walk_events(void **state)
 	assert_string_equal(e->walk[5], want);
 
 	seen_clear(e);
-	nf_hook(NFPROTO_IPV4, NF_INET_LOCAL_IN, e->net, NULL, udp(NET1, R_LAN, 54, 4), e->lan0, NULL,
+	NF_HOOK(NFPROTO_IPV4, NF_INET_LOCAL_IN, e->net, NULL, udp(NET1, R_LAN, 54, 4), e->lan0, NULL,
 		walk_okfn);
 	e->net->observer.walk = false;
 	/* c1's rule does not match; its closing RETURN does and pops back to the entry after the
