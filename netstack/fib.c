@@ -9,12 +9,15 @@
  * (unreachable, blackhole, prohibit) answering with their errno; fib_lookup, which walks the
  * rules (fib_rules.c) once there are any.  Also the routes an address implies
  * (fib_add_ifaddr), device up/down, rp_filter (fib_validate_source) and address types.
- * EMU: a list scanned once per lookup instead of an LC-trie (tables hold tens of routes); no
- * multipath, no default-route selection by neighbour state (the first default route of the
- * lowest metric wins).
+ * EMU: the routes are one list (fib_list, in fib_table_insert's order), and lookups probe an
+ * index of it instead of fib_trie's LC-trie: one hash probe per prefix length in use, longest
+ * first (the zones of fib_hash.c, which Linux used before 2.6.39), which finds the alias the
+ * trie finds.  No multipath, no default-route selection by neighbour state (the first default
+ * route of the lowest metric wins).
  */
 #include <arpa/inet.h>
 #include <stdlib.h>
+#include <string.h>
 #include <linux/netlink.h>
 #include "kernel/net.h"
 #include "netstack/netdevice.h"
@@ -108,36 +111,159 @@ u32 fib_empty_table(struct net *net)
 	return 0;
 }
 
+/* ------------------------------------------------------------------------------------------
+ * The index (EMU, in place of the trie): a node per (prefix length, prefix) in use, holding
+ * its aliases in fib_list order, chained in a power-of-two hash.
+ */
+struct fib_node {
+	struct fib_node *next;
+	__be32 key;
+	u8 len;
+	unsigned int nalias;
+	struct fib_info *alias[];
+};
+
+static unsigned int fib_index_hash(__be32 key, u8 len, unsigned int mask)
+{
+	u32 h = ((u32)key ^ ((u32)len << 24 | len)) * 0x9e3779b1u;
+
+	return (h ^ h >> 16) & mask;
+}
+
+static void fib_index_free(struct net *net)
+{
+	struct fib_node *n, *next;
+
+	if (!net->ipv4.fib_index)
+		return;
+	for (unsigned int i = 0; i <= net->ipv4.fib_index_mask; i++)
+		for (n = net->ipv4.fib_index[i]; n; n = next) {
+			next = n->next;
+			free(n);
+		}
+	free(net->ipv4.fib_index);
+	net->ipv4.fib_index = NULL;
+	net->ipv4.fib_lens = 0;
+	net->ipv4.fib_index_seq = 0;
+}
+
+static struct fib_node *fib_index_find(const struct net *net, __be32 key, u8 len)
+{
+	struct fib_node *n = net->ipv4.fib_index[fib_index_hash(key, len, net->ipv4.fib_index_mask)];
+
+	while (n && (n->key != key || n->len != len))
+		n = n->next;
+	return n;
+}
+
+/* Two passes over fib_list: count the aliases of each prefix, then fill the nodes in list
+ * order.  false when out of memory (the lookup then scans the list). */
+static bool fib_index_build(struct net *net)
+{
+	unsigned int nroutes = 0, size = 16;
+	struct fib_info *fi;
+	struct fib_node **slot, *n;
+
+	fib_index_free(net);
+	list_for_each_entry(fi, &net->ipv4.fib_list, fib_list)
+		nroutes++;
+	while (size < 2 * nroutes)
+		size <<= 1;
+	net->ipv4.fib_index = calloc(size, sizeof(*net->ipv4.fib_index));
+	if (!net->ipv4.fib_index)
+		return false;
+	net->ipv4.fib_index_mask = size - 1;
+	/* pass 1: nodes sized by a count kept in nalias, filled in pass 2 */
+	list_for_each_entry(fi, &net->ipv4.fib_list, fib_list) {
+		n = fib_index_find(net, fi->fib_dst, fi->fib_dst_len);
+		if (n) {
+			n->nalias++;
+			continue;
+		}
+		n = calloc(1, sizeof(*n));
+		if (!n)
+			goto fail;
+		n->key = fi->fib_dst;
+		n->len = fi->fib_dst_len;
+		n->nalias = 1;
+		slot = &net->ipv4.fib_index[fib_index_hash(n->key, n->len, net->ipv4.fib_index_mask)];
+		n->next = *slot;
+		*slot = n;
+		net->ipv4.fib_lens |= 1ULL << n->len;
+	}
+	for (unsigned int i = 0; i < size; i++)
+		for (slot = &net->ipv4.fib_index[i]; *slot; slot = &(*slot)->next) {
+			n = realloc(*slot, sizeof(*n) + (*slot)->nalias * sizeof(n->alias[0]));
+			if (!n)
+				goto fail;
+			n->nalias = 0;
+			*slot = n;
+		}
+	list_for_each_entry(fi, &net->ipv4.fib_list, fib_list) {
+		n = fib_index_find(net, fi->fib_dst, fi->fib_dst_len);
+		n->alias[n->nalias++] = fi;
+	}
+	net->ipv4.fib_index_seq = net->ipv4.fib_seq + 1;
+	return true;
+fail:
+	fib_index_free(net);
+	return false;
+}
+
+/* Does alias fi answer a lookup in table tb_id for flp (its type's error, or a usable
+ * nexthop)? */
+static bool fib_alias_qualifies(const struct net *net, const struct fib_info *fi, u32 tb_id,
+				const struct flowi4 *flp, unsigned int flags)
+{
+	if (!fib_in_table(net, fi, tb_id))
+		return false;
+	if (fi->fib_scope < flp->flowi4_scope)
+		return false;
+	return fib_props[fi->fa_type].error || fib_lookup_good_nhc(&fi->fib_nh, flags, flp);
+}
+
 /*
  * fib_table_lookup().  The trie walks prefix lengths from the longest down and, at each, the
  * aliases in order (local table first in the merged table); the first alias whose scope is
  * wide enough either answers with its type's error (unreachable, blackhole, prohibit, throw) or,
  * if its nexthop is usable, is the result; if none qualifies the walk backtracks to a shorter
- * prefix.  One pass here finds the same alias: the qualifying one with the longest prefix, the
- * higher table id, and the earliest place in the list.  Returns 0, the error, or -EAGAIN.
- * Cost: one scan of the routes (tens in a topology file).
+ * prefix.  The index finds the same alias: at the longest prefix length with a qualifying
+ * alias, the one of the higher table id, the earliest in the list.  Returns 0, the error, or
+ * -EAGAIN.  Cost: one hash probe per prefix length in use (a handful).
  */
 int fib_table_lookup(struct net *net, u32 tb_id, const struct flowi4 *flp, struct fib_result *res,
 		     unsigned int flags)
 {
 	struct fib_info *fi, *best = NULL;
+	u64 lens;
 
 	if (!net->ipv4.ready)
 		return -EAGAIN;
-	list_for_each_entry(fi, &net->ipv4.fib_list, fib_list) {
-		if (!fib_in_table(net, fi, tb_id))
-			continue;
-		if (best && (fi->fib_dst_len < best->fib_dst_len ||
-			     (fi->fib_dst_len == best->fib_dst_len && fi->tb_id <= best->tb_id)))
-			continue;
-		if (!fib_entry_matches(fi, flp->daddr))
-			continue;
-		if (fi->fib_scope < flp->flowi4_scope)
-			continue;
-		if (!fib_props[fi->fa_type].error && !fib_lookup_good_nhc(&fi->fib_nh, flags, flp))
-			continue;
-		best = fi;
+	if (net->ipv4.fib_index_seq != net->ipv4.fib_seq + 1 && !fib_index_build(net)) {
+		list_for_each_entry(fi, &net->ipv4.fib_list, fib_list) {
+			if (best && (fi->fib_dst_len < best->fib_dst_len ||
+				     (fi->fib_dst_len == best->fib_dst_len && fi->tb_id <= best->tb_id)))
+				continue;
+			if (fib_entry_matches(fi, flp->daddr) &&
+			    fib_alias_qualifies(net, fi, tb_id, flp, flags))
+				best = fi;
+		}
+		goto found;
 	}
+	for (lens = net->ipv4.fib_lens; lens && !best; lens &= ~(1ULL << (63 - __builtin_clzll(lens)))) {
+		u8 len = (u8)(63 - __builtin_clzll(lens));
+		struct fib_node *n = fib_index_find(net, flp->daddr & inet_make_mask(len), len);
+
+		if (!n)
+			continue;
+		for (unsigned int i = 0; i < n->nalias; i++) {
+			fi = n->alias[i];
+			if ((!best || fi->tb_id > best->tb_id) &&
+			    fib_alias_qualifies(net, fi, tb_id, flp, flags))
+				best = fi;
+		}
+	}
+found:
 	if (!best)
 		return -EAGAIN;
 	if (fib_props[best->fa_type].error)     /* throw: -EAGAIN, the next rule or table */
@@ -597,6 +723,7 @@ void fib_free_table(struct net *net)
 {
 	struct fib_info *fi, *n;
 
+	fib_index_free(net);
 	free(net->ipv4.fib_tables);
 	net->ipv4.fib_tables = NULL;
 	net->ipv4.fib_ntables = 0;

@@ -85,6 +85,14 @@ struct netns_ipv4 {
 	struct list_head fib_rules;
 	bool fib_has_custom_rules;
 	u32 fib_seq;                    /* bumped on every change (rt_cache_flush) */
+	/* EMU: the index fib_table_lookup probes instead of fib_trie's LC-trie (fib.c): the
+	 * prefixes in use hashed by (length, prefix), each with its aliases in fib_list order;
+	 * fib_lens has bit L set when some route is a /L.  Rebuilt on the first lookup after
+	 * fib_seq moved (fib_index_seq is fib_seq + 1 when current, 0 before the first build). */
+	struct fib_node **fib_index;
+	unsigned int fib_index_mask;
+	u64 fib_lens;
+	u32 fib_index_seq;
 
 	/* EMU: the route cache is a pool of immutable rtables shared by all packets; entries
 	 * live until the net is freed or the FIB changes (then a new generation starts). */

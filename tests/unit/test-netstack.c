@@ -390,6 +390,95 @@ static void test_route_metric_and_remove(void **state)
 	assert_int_equal(res.type, RTN_LOCAL);
 }
 
+/* The index fib_table_lookup probes (one hash probe per prefix length in use) against the
+ * rule it stands for, applied by a scan of every route: the qualifying alias of the longest
+ * prefix, of the higher table id (local's 255 beats main's 254), the earliest in the list; an alias qualifies when it is an
+ * error type or its nexthop leaves through the flow's oif (if set).  Routes are added between
+ * lookups, so the index is rebuilt many times; lookups that need backtracking (the longest
+ * prefix's nexthops on the other device) are frequent. */
+static int fib_scan_error(const struct fib_info *fi)
+{
+	return fi->fa_type == RTN_UNREACHABLE ? -EHOSTUNREACH :
+	       fi->fa_type == RTN_BLACKHOLE ? -EINVAL : fi->fa_type == RTN_PROHIBIT ? -EACCES : 0;
+}
+
+static const struct fib_info *fib_scan(struct net *net, const struct flowi4 *fl4)
+{
+	const struct fib_info *fi, *best = NULL;
+
+	list_for_each_entry(fi, &net->ipv4.fib_list, fib_list) {
+		if ((fl4->daddr ^ fi->fib_dst) & inet_make_mask(fi->fib_dst_len))
+			continue;
+		if (!fib_scan_error(fi) && fl4->flowi4_oif && fl4->flowi4_oif != fi->fib_nh.fib_nh_oif)
+			continue;
+		if (best && (fi->fib_dst_len < best->fib_dst_len ||
+			     (fi->fib_dst_len == best->fib_dst_len && fi->tb_id <= best->tb_id)))
+			continue;
+		best = fi;
+	}
+	return best;
+}
+
+static void test_fib_index_vs_scan(void **state)
+{
+	struct fx *fx = *state;
+	struct net *net = fx->net;
+	int lan = dev_get_by_name(net, "lan0")->ifindex, wan = dev_get_by_name(net, "wan0")->ifindex;
+	u32 rnd = 12345;
+	unsigned int compared = 0, backtracked = 0;
+
+	for (int round = 0; round < 60; round++) {
+		char line[160], err[512];
+		u32 dst, len;
+
+		rnd = rnd * 1103515245u + 12345u;
+		len = (rnd >> 8) % 33;
+		rnd = rnd * 1103515245u + 12345u;
+		/* prefixes under 10.0.0.0/8 so they nest often */
+		dst = (0x0a000000u | ((rnd >> 4) & 0x00ffffffu)) & ntohl(inet_make_mask((int)len));
+		if (len < 8)
+			len = 8, dst &= 0xff000000u;
+		snprintf(line, sizeof(line), "ip route add %s%u.%u.%u.%u/%u %s metric %u%s\n",
+			 (rnd & 7) == 0 ? "unreachable " : "",
+			 dst >> 24, (dst >> 16) & 255, (dst >> 8) & 255, dst & 255, len,
+			 (rnd & 7) == 0 ? "" : (rnd & 16) ? "via 192.168.1.10" : "via 203.0.113.1",
+			 (rnd >> 20) & 3, (rnd & 0x300) == 0x300 ? " table local" : "");
+		/* duplicates are refused (-EEXIST), as `ip route add` refuses them */
+		(void)nfemu_topology_load_string(net, "t", line, err, sizeof(err));
+		for (int q = 0; q < 200; q++) {
+			struct flowi4 fl4 = { 0 };
+			struct fib_result res;
+			const struct fib_info *want;
+			int got;
+
+			rnd = rnd * 1103515245u + 12345u;
+			fl4.daddr = htonl(0x0a000000u | (rnd & 0x00ffffffu) >> (q & 7));
+			fl4.flowi4_oif = (q & 3) == 1 ? lan : (q & 3) == 2 ? wan : 0;
+			want = fib_scan(net, &fl4);
+			got = fib_table_lookup(net, RT_TABLE_MAIN, &fl4, &res, 0);
+			if (!want) {
+				assert_int_equal(got, -EAGAIN);
+				continue;
+			}
+			if (fib_scan_error(want)) {
+				assert_int_equal(got, fib_scan_error(want));
+			} else {
+				assert_int_equal(got, 0);
+				assert_ptr_equal(res.fi, want);
+			}
+			compared++;
+			if (fl4.flowi4_oif && want->fib_dst_len < 32) {
+				struct flowi4 any = fl4;
+
+				any.flowi4_oif = 0;
+				backtracked += fib_scan(net, &any) != want;
+			}
+		}
+	}
+	assert_true(compared > 5000);
+	assert_true(backtracked > 100);
+}
+
 /* ------------------------------------------------------------------------ receive */
 
 static void test_rst_bytes(void **state)
@@ -1317,6 +1406,7 @@ int main(void)
 		cmocka_unit_test(test_topology_forms),
 		cmocka_unit_test(test_topology_ipv6_skipped),
 		cmocka_unit_test(test_fib_rules),
+		cmocka_unit_test_setup_teardown(test_fib_index_vs_scan, fx_setup, fx_teardown),
 		cmocka_unit_test(test_vlan),
 		cmocka_unit_test(test_bridge),
 		cmocka_unit_test(test_sockets),
