@@ -19,14 +19,28 @@ static u32 from64to32(u64 x)
 }
 
 /* 16-bit words in memory order (little-endian loads), as the kernel sums them.  EMU: eight
- * bytes at a time, each added as two 32-bit halves (2^16 = 1 in the ones' complement sum, so
- * the folded result is the one the 16-bit words give). */
+ * bytes at a time into a 128-bit accumulator (one add with carry per word); the 64-bit words'
+ * ones' complement sum, its carries folded back in, folds to the one the 16-bit words give
+ * (2^16 = 1 in that arithmetic). */
 __wsum csum_partial(const void *buff, int len, __wsum wsum)
 {
 	const unsigned char *p = buff;
-	u64 sum = (u32)wsum;
+	unsigned __int128 acc = (u32)wsum;
+	u64 sum, hi;
 	int i = 0;
 
+	for (; i + 16 <= len; i += 16) {
+		u64 w0, w1;
+
+		memcpy(&w0, p + i, sizeof(w0));
+		memcpy(&w1, p + i + 8, sizeof(w1));
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+		w0 = __builtin_bswap64(w0);
+		w1 = __builtin_bswap64(w1);
+#endif
+		acc += w0;
+		acc += w1;
+	}
 	for (; i + 8 <= len; i += 8) {
 		u64 w;
 
@@ -34,8 +48,13 @@ __wsum csum_partial(const void *buff, int len, __wsum wsum)
 #if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
 		w = __builtin_bswap64(w);
 #endif
-		sum += (w & 0xffffffffu) + (w >> 32);
+		acc += w;
 	}
+	sum = (u64)acc;
+	hi = (u64)(acc >> 64);
+	sum += hi;
+	sum += sum < hi;                /* end-around carry */
+	sum = (sum & 0xffffffffu) + (sum >> 32);        /* now < 2^33: room for the tail */
 	for (; i + 1 < len; i += 2)
 		sum += (u32)p[i] | ((u32)p[i + 1] << 8);
 	if (len > 0 && (len & 1))

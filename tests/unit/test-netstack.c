@@ -1051,6 +1051,7 @@ static void test_csum_partial_words(void **state)
 		buf[i] = (unsigned char)(seed >> 16);
 	}
 	memset(buf + 100, 0xff, 40);    /* runs that carry */
+	memset(buf + 200, 0xff, 100);   /* past 2^64 in the wide accumulator */
 	for (int start = 0; start < 9; start++)
 		for (int len = 0; len + start <= (int)sizeof(buf); len++) {
 			u64 ref = 0x1234;
