@@ -376,7 +376,6 @@ bool nf_ct_delete(struct nf_conn *ct, u32 portid, int report);
 void __nf_ct_refresh_acct(struct nf_conn *ct, enum ip_conntrack_info ctinfo, u32 extra_jiffies,
 			  unsigned int bytes);
 bool nf_ct_kill_acct(struct nf_conn *ct, enum ip_conntrack_info ctinfo, const struct sk_buff *skb);
-void nf_ct_acct_add(struct nf_conn *ct, u32 dir, unsigned int packets, unsigned int bytes);
 /* nf_conntrack_acct.h: is accounting on (the sysctl nf_conntrack_acct, or forced by
  * connbytes), and turn it on as connbytes' checkentry does. */
 bool nf_ct_acct_enabled(const struct net *net);

@@ -305,16 +305,6 @@ static void nf_ct_acct_update(struct nf_conn *ct, u32 dir, unsigned int bytes)
 	}
 }
 
-void nf_ct_acct_add(struct nf_conn *ct, u32 dir, unsigned int packets, unsigned int bytes)
-{
-	struct nf_conn_acct *acct = nf_conn_acct_find(ct);
-
-	if (acct) {
-		acct->counter[dir].packets += packets;
-		acct->counter[dir].bytes += bytes;
-	}
-}
-
 /* ------------------------------------------------------------------------------------------
  * Allocation and destruction
  */

@@ -100,20 +100,6 @@ struct nf_conntrack_expect *__nf_ct_expect_find(struct net *net,
 	return NULL;
 }
 
-/* Just find a expectation corresponding to a tuple. */
-struct nf_conntrack_expect *nf_ct_expect_find_get(struct net *net,
-						  const struct nf_conntrack_zone *zone,
-						  const struct nf_conntrack_tuple *tuple)
-{
-	struct nf_conntrack_expect *i = __nf_ct_expect_find(net, zone, tuple);
-
-	if (i && i->use == 0)
-		i = NULL;
-	if (i)
-		i->use++;
-	return i;
-}
-
 /* If an expectation for this connection is found, it gets delete from global list then
  * returned. */
 struct nf_conntrack_expect *nf_ct_find_expectation(struct net *net,
@@ -416,24 +402,6 @@ void nf_ct_expect_iterate_destroy(struct net *net,
 		hlist_for_each_entry_safe(exp, next, &net->ct.expect_hash[i], hnode)
 			if (iter(exp, data))
 				nf_ct_unlink_expect(exp);
-}
-
-void nf_ct_expect_iterate_net(struct net *net,
-			      bool (*iter)(struct nf_conntrack_expect *e, void *data), void *data,
-			      u32 portid, int report)
-{
-	struct nf_conntrack_expect *exp;
-	struct hlist_node *next;
-
-	if (!net->ct.expect_hash)
-		return;
-	for (unsigned int i = 0; i < net->ct.expect_hsize; i++)
-		hlist_for_each_entry_safe(exp, next, &net->ct.expect_hash[i], hnode) {
-			if (nf_ct_exp_net(exp) != net)
-				continue;
-			if (iter(exp, data))
-				nf_ct_unlink_expect_report(exp, portid, report);
-		}
 }
 
 /* ------------------------------------------------------------------------------------------

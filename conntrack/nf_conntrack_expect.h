@@ -85,9 +85,6 @@ void nf_conntrack_expect_pernet_fini(struct net *net);
 struct nf_conntrack_expect *__nf_ct_expect_find(struct net *net,
 						const struct nf_conntrack_zone *zone,
 						const struct nf_conntrack_tuple *tuple);
-struct nf_conntrack_expect *nf_ct_expect_find_get(struct net *net,
-						  const struct nf_conntrack_zone *zone,
-						  const struct nf_conntrack_tuple *tuple);
 /* The expectation a new connection fulfils (held, its master held too), unlinked unless
  * permanent or !unlink.  NULL when none. */
 struct nf_conntrack_expect *nf_ct_find_expectation(struct net *net,
@@ -105,9 +102,6 @@ void nf_ct_unexpect_related(struct nf_conntrack_expect *exp);
 
 void nf_ct_expect_iterate_destroy(struct net *net,
 				  bool (*iter)(struct nf_conntrack_expect *e, void *data), void *data);
-void nf_ct_expect_iterate_net(struct net *net,
-			      bool (*iter)(struct nf_conntrack_expect *e, void *data), void *data,
-			      u32 portid, int report);
 
 /* Allocate space for an expectation: this is mandatory before calling nf_ct_expect_related.
  * You will have to call put afterwards. */

@@ -22,7 +22,6 @@
 #define IP_DEFRAG_CONNTRACK_OUT (IP_DEFRAG_CONNTRACK_IN + 65535 + 1)
 
 /* netstack/ip_fragment.c.  EMU: not (yet) in a netstack header. */
-int ip_defrag(struct net *net, struct sk_buff **skbp, u32 user);
 
 /* Give skb the contents of whole (the reassembled datagram) and free whole's shell. */
 static void nf_defrag_morph(struct sk_buff *skb, struct sk_buff *whole)

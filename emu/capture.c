@@ -535,11 +535,6 @@ u64 nfemu_capture_size(const struct nfemu_capture *cap)
 	return cap->size;
 }
 
-const char *nfemu_capture_format(const struct nfemu_capture *cap)
-{
-	return cap->pcap ? "pcap" : "pcapng";
-}
-
 void nfemu_capture_close(struct nfemu_capture *cap)
 {
 	if (!cap)

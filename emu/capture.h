@@ -45,7 +45,6 @@ int nfemu_capture_next(struct nfemu_capture *cap, struct nfemu_capture_pkt *pkt,
 /* Bytes consumed so far and the file's size (for progress). */
 u64 nfemu_capture_tell(const struct nfemu_capture *cap);
 u64 nfemu_capture_size(const struct nfemu_capture *cap);
-const char *nfemu_capture_format(const struct nfemu_capture *cap);  /* "pcap" / "pcapng" */
 void nfemu_capture_close(struct nfemu_capture *cap);
 
 /* A record taken apart down to its layer-3 payload. */

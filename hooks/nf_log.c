@@ -57,12 +57,6 @@ int nf_log_bind_pf(struct net *net, u_int8_t pf, const struct nf_logger *logger)
 	return 0;
 }
 
-void nf_log_unbind_pf(struct net *net, u_int8_t pf)
-{
-	if (pf < NFPROTO_NUMPROTO)
-		net->nf.log.nf_loggers[pf] = NULL;
-}
-
 int nf_logger_find_get(struct net *net, int pf, enum nf_log_type type)
 {
 	const struct nf_logger *logger;

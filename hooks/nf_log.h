@@ -69,7 +69,6 @@ struct netns_nf_log {
 int nf_log_register(struct net *net, u_int8_t pf, const struct nf_logger *logger);
 void nf_log_unregister(struct net *net, const struct nf_logger *logger);
 int nf_log_bind_pf(struct net *net, u_int8_t pf, const struct nf_logger *logger);
-void nf_log_unbind_pf(struct net *net, u_int8_t pf);
 /* Find the logger of (pf, type), loading its module ("nf-logger-PF-TYPE"), and hold it. */
 int nf_logger_find_get(struct net *net, int pf, enum nf_log_type type);
 void nf_logger_put(struct net *net, int pf, enum nf_log_type type);

@@ -22,12 +22,6 @@
 #include "netstack/route.h"
 #include "netstack/sock.h"
 
-int nfemu_loopback_init(struct net *net);
-void nfemu_devices_free(struct net *net);
-void fib_free_table(struct net *net);
-void ip_frag_free_all(struct net *net);
-u64 ip_frag_next_timer(struct net *net);
-void ip_frag_run_timers(struct net *net, u64 now_ns);
 
 /* struct ipv4_devconf ipv4_devconf / ipv4_devconf_dflt (devinet.c) as a fresh netns has them. */
 static void ipv4_devconf_defaults(struct ipv4_devconf *cnf, bool dflt)

@@ -72,14 +72,6 @@ static struct net_device *alloc_netdev(struct net *net, const char *name)
 	return dev;
 }
 
-int vlan_dev_hard_start_xmit(struct sk_buff *skb);
-bool vlan_do_receive(struct sk_buff *skb, __be16 vlan_proto, u16 vlan_tci, bool *dropped);
-void vlan_device_event(struct net_device *real_dev, unsigned long event);
-bool br_handle_frame(struct sk_buff *skb);
-int br_dev_xmit(struct sk_buff *skb);
-void br_recalculate(struct net_device *br);
-void br_dev_free(struct net_device *br);
-
 /* ether_setup() */
 static void ether_setup(struct net_device *dev)
 {

@@ -605,33 +605,6 @@ out_free:
 	return err;
 }
 
-int fib_table_delete(struct net *net, const struct fib_config *cfg)
-{
-	struct fib_info *fa;
-
-	list_for_each_entry(fa, &net->ipv4.fib_list, fib_list) {
-		if (fa->tb_id != cfg->fc_table || fa->fib_dst != cfg->fc_dst ||
-		    fa->fib_dst_len != cfg->fc_dst_len)
-			continue;
-		if (cfg->fc_type && fa->fa_type != cfg->fc_type)
-			continue;
-		if (cfg->fc_priority && fa->fib_priority != cfg->fc_priority)
-			continue;
-		if (cfg->fc_prefsrc && fa->fib_prefsrc != cfg->fc_prefsrc)
-			continue;
-		if (cfg->fc_oif && fa->fib_nh.fib_nh_oif != cfg->fc_oif)
-			continue;
-		if (cfg->fc_gw4 && fa->fib_nh.fib_nh_gw4 != cfg->fc_gw4)
-			continue;
-		list_del(&fa->fib_list);
-		free(fa);
-		net->ipv4.fib_seq++;
-		rt_cache_flush(net);
-		return 0;
-	}
-	return -ESRCH;
-}
-
 /* ------------------------------------------------------------------------------------------
  * The routes of addresses and devices
  */

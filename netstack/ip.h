@@ -137,4 +137,10 @@ int tcp_v4_rcv(struct sk_buff *skb);
 int udp_rcv(struct sk_buff *skb);
 int icmp_rcv(struct sk_buff *skb);
 
+/* Reassembly (ip_fragment.c): ip_defrag() under a user (IP_DEFRAG_*), the queues' timers */
+int ip_defrag(struct net *net, struct sk_buff **skbp, u32 user);
+void ip_frag_free_all(struct net *net);
+u64 ip_frag_next_timer(struct net *net);
+void ip_frag_run_timers(struct net *net, u64 now_ns);
+
 #endif

@@ -22,7 +22,6 @@
 #include "netstack/route.h"
 #include "netstack/sock.h"
 
-int ip_defrag(struct net *net, struct sk_buff **skbp, u32 user);
 #define IP_DEFRAG_LOCAL_DELIVER 0
 
 /* ms since midnight UT on the emulated clock (inet_current_timestamp). */

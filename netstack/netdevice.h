@@ -238,4 +238,17 @@ int nfemu_inet_addr_add(struct net_device *dev, __be32 local, unsigned int prefi
 /* A new in_device with the net's default sysctls (inetdev_init). */
 struct in_device *inetdev_init(struct net_device *dev);
 
+/* The loopback device of a new net, and every device at its end (dev.c) */
+int nfemu_loopback_init(struct net *net);
+void nfemu_devices_free(struct net *net);
+/* 802.1Q devices (vlan.c: net/8021q/vlan_dev.c, vlan_core.c, vlan.c) */
+int vlan_dev_hard_start_xmit(struct sk_buff *skb);
+bool vlan_do_receive(struct sk_buff *skb, __be16 vlan_proto, u16 vlan_tci, bool *dropped);
+void vlan_device_event(struct net_device *real_dev, unsigned long event);
+/* bridges as L3 devices (bridge.c: net/bridge/br_input.c, br_device.c, br_if.c) */
+bool br_handle_frame(struct sk_buff *skb);
+int br_dev_xmit(struct sk_buff *skb);
+void br_recalculate(struct net_device *br);
+void br_dev_free(struct net_device *br);
+
 #endif

@@ -21,6 +21,7 @@
 #include "netstack/route.h"
 #include "netstack/ip.h"
 #include "netstack/icmp.h"
+#include "netstack/inet.h"
 
 #define PACKET_LOOPBACK_TYPE 5
 

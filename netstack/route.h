@@ -165,7 +165,6 @@ int fib_new_table(struct net *net, u32 tb_id);
 /* fib_empty_table(): the first table id (1..) that does not exist yet, created; 0 if none. */
 u32 fib_empty_table(struct net *net);
 int fib_table_insert(struct net *net, struct fib_config *cfg);
-int fib_table_delete(struct net *net, const struct fib_config *cfg);
 /* The routes an address implies (fib_add_ifaddr) and the device events that add or flush them. */
 struct in_ifaddr;
 void fib_add_ifaddr(struct in_ifaddr *ifa);
@@ -288,5 +287,7 @@ static inline __be32 inet_make_mask(int logmask)
 		return __cpu_to_be32(~((1U << (32 - logmask)) - 1));
 	return 0;
 }
+
+void fib_free_table(struct net *net);
 
 #endif

@@ -713,6 +713,13 @@ SHIM_STAT_WRAPPER(statfs64, statfs64, shim_proc_statfs)
 		return real ? real(ver, path, buf) : REAL(modern)(path, (void *)buf); \
 	}
 
+/* glibc's old stat entry points (called by binaries built against glibc < 2.33); glibc no
+ * longer declares them */
+int __xstat(int ver, const char *path, struct stat *buf);
+int __xstat64(int ver, const char *path, struct stat64 *buf);
+int __lxstat(int ver, const char *path, struct stat *buf);
+int __lxstat64(int ver, const char *path, struct stat64 *buf);
+
 SHIM_XSTAT_WRAPPER(__xstat, stat, stat)
 SHIM_XSTAT_WRAPPER(__xstat64, stat64, stat)
 SHIM_XSTAT_WRAPPER(__lxstat, stat, lstat)

@@ -11,7 +11,7 @@
 #include "xtables/x_tables.h"
 
 /* nfnl_acct_find_get() of net/netfilter/nfnetlink_acct.c.  EMU: the list of objects is
- * always empty (see above); a real list would live in net->gen[NET_GENERIC_NFACCT]. */
+ * always empty (see above); a real list would live in a net_generic slot. */
 static struct nf_acct *nfnl_acct_find_get(struct net *net, const char *acct_name)
 {
 	(void)net;
