@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <linux/netfilter/nf_conntrack_tcp.h>
 #include "kernel/module.h"
+#include "kernel/rtstate.h"
 #include "kernel/net.h"
 #include "lib/jhash.h"
 #include "conntrack/nf_conntrack.h"
@@ -444,6 +445,86 @@ void nf_conncount_destroy(struct net *net, struct nf_conncount_data *data)
 			free(rbconn);
 		}
 	free(data);
+}
+
+/* EMU: a rule's lists in the state file (kernel/rtstate.h): the key length, then each slot's
+ * keys in order, each with its list's gc marks and connections, so counting and collecting go
+ * on as in one process.  The tuples need not still be in the conntrack table: the next count
+ * evicts those that are gone, as it would have. */
+void nf_conncount_rt_save(const struct nf_conncount_data *data, struct rts_w *w)
+{
+	const struct nf_conncount_rb *rbconn;
+	u32 nkeys = 0;
+	u8 keylen = (u8)data->keylen;
+
+	for (unsigned int i = 0; i < CONNCOUNT_SLOTS; i++)
+		list_for_each_entry(rbconn, &data->root[i], node)
+			nkeys++;
+	RTS_PUT(w, keylen);
+	RTS_PUT(w, nkeys);
+	for (unsigned int i = 0; i < CONNCOUNT_SLOTS; i++) {
+		list_for_each_entry(rbconn, &data->root[i], node) {
+			const struct nf_conncount_tuple *conn;
+			u8 slot = (u8)i;
+
+			RTS_PUT(w, slot);
+			rts_put(w, rbconn->key, sizeof(u32) * data->keylen);
+			RTS_PUT(w, rbconn->list.last_gc);
+			RTS_PUT(w, rbconn->list.count);
+			RTS_PUT(w, rbconn->list.last_gc_count);
+			list_for_each_entry(conn, &rbconn->list.head, node) {
+				RTS_PUT(w, conn->tuple);
+				RTS_PUT(w, conn->zone);
+				RTS_PUT(w, conn->jiffies32);
+			}
+		}
+	}
+}
+
+int nf_conncount_rt_load(struct nf_conncount_data *data, struct rts_r *r)
+{
+	u32 nkeys;
+	u8 keylen;
+
+	if (!RTS_GET(r, keylen) || !RTS_GET(r, nkeys))
+		return -EINVAL;
+	if (keylen != data->keylen)
+		return rts_bad(r, "key length differs from the rule's");
+	for (u32 k = 0; k < nkeys; k++) {
+		struct nf_conncount_rb *rbconn = calloc(1, sizeof(*rbconn));
+		unsigned int count;
+		u8 slot;
+
+		if (!rbconn)
+			return rts_bad(r, "out of memory");
+		nf_conncount_list_init(data->net, &rbconn->list);
+		if (!RTS_GET(r, slot) || !rts_get(r, rbconn->key, sizeof(u32) * data->keylen) ||
+		    !RTS_GET(r, rbconn->list.last_gc) || !RTS_GET(r, count) ||
+		    !RTS_GET(r, rbconn->list.last_gc_count)) {
+			free(rbconn);
+			return -EINVAL;
+		}
+		if (slot != jhash2(rbconn->key, data->keylen, NFEMU_CONNCOUNT_RND) % CONNCOUNT_SLOTS) {
+			free(rbconn);
+			return rts_bad(r, "a key in the wrong slot");
+		}
+		/* in the tree at once, so that a failure below frees it with the rule */
+		list_add_tail(&rbconn->node, &data->root[slot]);
+		for (unsigned int c = 0; c < count; c++) {
+			struct nf_conncount_tuple *conn = calloc(1, sizeof(*conn));
+
+			if (!conn)
+				return rts_bad(r, "out of memory");
+			if (!RTS_GET(r, conn->tuple) || !RTS_GET(r, conn->zone) ||
+			    !RTS_GET(r, conn->jiffies32)) {
+				free(conn);
+				return -EINVAL;
+			}
+			list_add_tail(&conn->node, &rbconn->list.head);
+			rbconn->list.count++;
+		}
+	}
+	return 0;
 }
 
 const struct module_info module_info_nf_conncount = {

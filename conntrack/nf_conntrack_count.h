@@ -33,5 +33,10 @@ int nf_conncount_add_skb(struct net *net, const struct sk_buff *skb, u16 l3num,
 void nf_conncount_list_init(struct net *net, struct nf_conncount_list *list);
 bool nf_conncount_gc_list(struct net *net, struct nf_conncount_list *list);
 void nf_conncount_cache_free(struct nf_conncount_list *list);
+/* EMU: a rule's lists in the state file (kernel/rtstate.h). */
+struct rts_w;
+struct rts_r;
+void nf_conncount_rt_save(const struct nf_conncount_data *data, struct rts_w *w);
+int nf_conncount_rt_load(struct nf_conncount_data *data, struct rts_r *r);
 
 #endif

@@ -48,6 +48,7 @@ struct replay_opts {
 	bool trace_levels;
 	bool open_ports;
 	u64 seed;
+	bool seed_given;
 };
 
 struct replay {
@@ -115,7 +116,8 @@ static void replay_usage(FILE *f)
 		"  --open-ports     every local TCP and UDP port has a listening socket (root's): packets\n"
 		"                   to the host are delivered, never answered with RST or port\n"
 		"                   unreachable (the topology's `listen` lines declare sockets one by one)\n"
-		"  --seed N         seed of the kernel's randomness (statistic, ...), default 0\n");
+		"  --seed N         seed of the kernel's randomness (statistic, ...), default 0; on a\n"
+		"                   --state a replay ran before, its randomness goes on unless given\n");
 }
 
 /* "--opt VALUE" or "--opt=VALUE" at argv[*i]: consumes it and sets *val; 0 = not this
@@ -226,6 +228,7 @@ static int replay_parse(int argc, char **argv, struct replay_opts *o)
 
 		errno = 0;
 		o->seed = strtoull(seed, &end, 0);
+		o->seed_given = true;
 		if (errno || !*seed || *end || seed[0] == '-') {
 			fprintf(stderr, "nfemu: replay: --seed %s: not a number\n", seed);
 			return -1;
@@ -730,6 +733,11 @@ static int replay_kernel_open(struct replay *r, const struct replay_opts *o)
 		return -1;
 	}
 	inet_open_ports(r->net, o->open_ports);
+	/* a state a replay has run before goes on drawing where that one stopped (the topology
+	 * above drew its MACs from the seed, as every run does), unless --seed says otherwise */
+	if (r->net->rnd_saved_valid && !o->seed_given)
+		memcpy(r->net->rnd_state, r->net->rnd_saved, sizeof(r->net->rnd_state));
+	r->net->rnd_in_use = true;
 	/* masqueraded entries of the state whose device or address this topology lacks */
 	nf_nat_masquerade_sweep(r->net);
 	if (ipt_check_emulated(r->net, err, sizeof(err))) {

@@ -3,7 +3,7 @@
  * Nothing in Linux corresponds to this file: a real kernel simply stays up.  See emu/state.h
  * for the contract.  The image is replayed through the sockopt ABI (request_module,
  * IPT_SO_SET_REPLACE, IPT_SO_SET_ADD_COUNTERS), so it holds only what that ABI can read
- * back: per-net extension state (recent lists, hashlimit buckets, quotas) is not saved.
+ * back, plus one section (xtables/xt_rtstate.c) for what extensions keep in memory.
  *
  * Layout (host byte order; the file never leaves the machine that wrote it):
  *   0  "NFEMUST\0"   8  u32 version   12  u32 crc32 of the body   16  u64 body length
@@ -12,7 +12,11 @@
  *      NFEMU_SEC_TABLE    struct ipt_getinfo, then info.size bytes of IPT_SO_GET_ENTRIES data
  *                         (entries with their counters); one section per table, oldest first
  *      NFEMU_SEC_CONNTRACK the capture clock and the conntrack table (conntrack/nf_conntrack_state.c,
- *                         versioned on its own); last, only while nf_conntrack is loaded
+ *                         versioned on its own); only while nf_conntrack is loaded
+ *      NFEMU_SEC_RUNTIME  what extensions keep in memory (recent lists, hashlimit buckets, the
+ *                         limit/quota/statistic/connlimit state of each rule, IDLETIMER,
+ *                         RATEEST), the clock and the randomness (xtables/xt_rtstate.c,
+ *                         versioned on its own); last, loaded after the tables
  * Loading creates the tables in saved order, then fills them, retrying a refused table after
  * the others (a rule may need an object a newer table's rule made).  Commit replays the new
  * image into a scratch kernel first and refuses to write one that would not load again.
@@ -32,6 +36,7 @@
 #include "emu/state.h"
 #include "xtables/ip_tables.h"
 #include "conntrack/nf_conntrack_state.h"
+#include "xtables/xt_rtstate.h"
 
 #define NFEMU_STATE_MAGIC "NFEMUST"     /* with its NUL: 8 bytes */
 #define NFEMU_STATE_VERSION 1u
@@ -41,6 +46,7 @@ enum nfemu_state_section {
 	NFEMU_SEC_MODULES = 1,
 	NFEMU_SEC_TABLE = 2,
 	NFEMU_SEC_CONNTRACK = 3,
+	NFEMU_SEC_RUNTIME = 4,
 };
 
 /* Refuse images larger than this: a corrupt length must not make us allocate gigabytes. */
@@ -230,6 +236,25 @@ static int nfemu_serialize_conntrack(struct net *net, struct nfemu_buf *b, const
 	return ret;
 }
 
+/* Extensions' run-time state, the clock and the randomness: one section when there is any. */
+static int nfemu_serialize_runtime(struct net *net, struct nfemu_buf *b)
+{
+	unsigned char *payload;
+	size_t len, len_at;
+	int ret;
+
+	ret = nfemu_rtstate_save(net, &payload, &len);
+	if (ret)
+		return ret;
+	ret = nfemu_buf_begin_section(b, NFEMU_SEC_RUNTIME, &len_at);
+	if (!ret)
+		ret = nfemu_buf_put(b, payload, len);
+	if (!ret)
+		nfemu_buf_end_section(b, len_at);
+	free(payload);
+	return ret;
+}
+
 static int state_serialize(struct net *net, const unsigned char *ct_raw, size_t ct_rawlen,
 			   unsigned char **bufp, size_t *lenp)
 {
@@ -259,6 +284,8 @@ static int state_serialize(struct net *net, const unsigned char *ct_raw, size_t 
 	}
 	if (!ret)
 		ret = nfemu_serialize_conntrack(net, &b, ct_raw, ct_rawlen);
+	if (!ret)
+		ret = nfemu_serialize_runtime(net, &b);
 	net->refusal = saved_refusal;
 	if (ret) {
 		free(b.data);
@@ -498,9 +525,9 @@ static int state_deserialize(struct net *net, const unsigned char *buf, size_t l
 	bool lazy_ct = how & DESER_LAZY_CT;
 
 	const struct nfemu_reader r = { .buf = buf, .len = len, .err = err, .errlen = errlen };
-	size_t off, *tables = NULL, *p, ct_off = 0;
+	size_t off, *tables = NULL, *p, ct_off = 0, rt_off = 0;
 	unsigned int ntables = 0;
-	u32 ct_len = 0;
+	u32 ct_len = 0, rt_len = 0;
 	u32 version, crc, type, slen;
 	u64 body_len;
 	int ret;
@@ -563,6 +590,16 @@ static int state_deserialize(struct net *net, const unsigned char *buf, size_t l
 			ct_len = slen;
 			ret = 0;
 			break;
+		case NFEMU_SEC_RUNTIME:
+			if (rt_off) {
+				nfemu_errf(err, errlen, "byte %zu: run-time section saved twice", off);
+				ret = -EINVAL;
+				break;
+			}
+			rt_off = off;
+			rt_len = slen;
+			ret = 0;
+			break;
 		case NFEMU_SEC_TABLE:
 			ret = nfemu_create_table(net, &r, off + 8, slen);
 			if (ret)
@@ -594,6 +631,14 @@ static int state_deserialize(struct net *net, const unsigned char *buf, size_t l
 		ret = nf_conntrack_state_load(net, buf + ct_off + 8, ct_len, sub, sizeof(sub));
 		if (ret)
 			nfemu_errf(err, errlen, "byte %zu: conntrack section: %s", ct_off, sub);
+	}
+	/* last: the rules (and the objects their checkentry made) must exist */
+	if (!ret && rt_off) {
+		char sub[256] = "";
+
+		ret = nfemu_rtstate_load(net, buf + rt_off + 8, rt_len, sub, sizeof(sub));
+		if (ret)
+			nfemu_errf(err, errlen, "byte %zu: run-time section: %s", rt_off, sub);
 	}
 	if (!ret)
 		memset(&net->refusal, 0, sizeof(net->refusal));

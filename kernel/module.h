@@ -18,6 +18,9 @@
 
 struct module;
 
+struct rts_w;
+struct rts_r;
+
 struct module_info {
 	const char *name;            /* "xt_tcpudp" */
 	unsigned int size;           /* the size column of /proc/modules */
@@ -25,6 +28,11 @@ struct module_info {
 	const char *const *aliases;  /* NULL-terminated MODULE_ALIAS()es: "ipt_tcp", ... */
 	int (*init)(struct net *net, struct module *mod);
 	void (*exit)(struct net *net, struct module *mod);
+	/* EMU: the module's per-net run-time objects (recent tables, hashlimit buckets, ...) in
+	 * the state file (kernel/rtstate.h): save appends them; load restores them into a net
+	 * whose rules have just been loaded (0, or -EINVAL with r->why set). */
+	void (*rt_save)(struct net *net, struct rts_w *w);
+	int (*rt_load)(struct net *net, struct rts_r *r);
 };
 
 enum module_state { MODULE_STATE_LIVE, MODULE_STATE_COMING, MODULE_STATE_GOING };

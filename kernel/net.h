@@ -68,6 +68,13 @@ struct net {
 		u64 boot_ns;            /* when this kernel "booted": the first time it saw */
 	} clock;
 	u64 rnd_state[4];               /* xoshiro256** state, from --seed */
+	/* EMU: a replay has sent packets through this kernel, so where its randomness stands is
+	 * part of its state (saved; a later replay on the state goes on from it unless given
+	 * --seed); rnd_saved is what the state file held, kept while a replay reseeds to build
+	 * its topology. */
+	bool rnd_in_use;
+	bool rnd_saved_valid;
+	u64 rnd_saved[4];
 	/* net_generic(): per-net private data of modules (pernet_operations .id/.size). */
 	void *gen[NET_GENERIC_MAX];
 };

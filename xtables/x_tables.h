@@ -113,6 +113,11 @@ struct xt_match {
 	unsigned int hooks;             /* valid hook mask, 0 = any */
 	unsigned short proto;           /* required ipt_ip.proto (non-inverted), 0 = any */
 	unsigned short family;          /* NFPROTO_IPV4 or NFPROTO_UNSPEC */
+	/* EMU: the rule's run-time state (behind matchinfo's kernel-only pointers) in the state
+	 * file (kernel/rtstate.h; xtables/xt_rtstate.c): save appends it; load restores it into
+	 * the rule checkentry has just made from the same bytes. */
+	void (*emu_rt_save)(const void *matchinfo, struct rts_w *w);
+	int (*emu_rt_load)(struct net *net, void *matchinfo, struct rts_r *r);
 };
 
 struct xt_target {
@@ -130,6 +135,9 @@ struct xt_target {
 	unsigned int hooks;
 	unsigned short proto;
 	unsigned short family;
+	/* EMU: as xt_match's */
+	void (*emu_rt_save)(const void *targinfo, struct rts_w *w);
+	int (*emu_rt_load)(struct net *net, void *targinfo, struct rts_r *r);
 };
 
 /* The rules of one table: a single blob of ipt_entry records (entries[]), as in the kernel. */

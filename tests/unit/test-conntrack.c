@@ -1309,9 +1309,18 @@ static void t_state_file(void **state)
 	 * the section ends with the u32 count of expectations): the CRC is fixed up, the section
 	 * is not */
 	{
-		u32 crc, c = 0xffffffffu;
+		u32 crc, c = 0xffffffffu, type, slen;
+		size_t off, ct_end = 0;
 
-		img[len - 4 - 107 + 13] ^= 0x40;
+		/* the end of the conntrack section (the run-time section follows it) */
+		for (off = 24; off + 8 <= len; off += 8 + slen) {
+			memcpy(&type, img + off, 4);
+			memcpy(&slen, img + off + 4, 4);
+			if (type == 3)
+				ct_end = off + 8 + slen;
+		}
+		assert_true(ct_end > 0);
+		img[ct_end - 4 - 107 + 13] ^= 0x40;
 		for (size_t i = 24; i < len; i++) {
 			c ^= img[i];
 			for (int k = 0; k < 8; k++)

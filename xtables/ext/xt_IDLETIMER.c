@@ -11,6 +11,7 @@
 
 #include "kernel/clock.h"
 #include "kernel/module.h"
+#include "kernel/rtstate.h"
 #include "kernel/net.h"
 #include "xtables/x_tables.h"
 
@@ -290,6 +291,53 @@ static void idletimer_tg_exit(struct net *net, struct module *mod)
 	idletimer_net_exit(net);
 }
 
+/* EMU: the state file keeps when each timer fires (kernel/rtstate.h). */
+static void idletimer_rt_save(struct net *net, struct rts_w *w)
+{
+	struct idletimer_net *in = idletimer_pernet(net);
+	struct idletimer_tg *timer;
+	u32 n = 0;
+
+	if (!in || list_empty(&in->timers))
+		return;
+	list_for_each_entry(timer, &in->timers, entry)
+		n++;
+	RTS_PUT(w, n);
+	list_for_each_entry(timer, &in->timers, entry) {
+		u8 len = (u8)strlen(timer->name);
+		u64 expires = timer->expires;
+
+		RTS_PUT(w, len);
+		rts_put(w, timer->name, len);
+		RTS_PUT(w, expires);
+	}
+}
+
+static int idletimer_rt_load(struct net *net, struct rts_r *r)
+{
+	u32 n;
+
+	if (!RTS_GET(r, n))
+		return -EINVAL;
+	for (u32 i = 0; i < n; i++) {
+		char name[MAX_IDLETIMER_LABEL_SIZE];
+		struct idletimer_tg *timer;
+		u64 expires;
+		u8 len;
+
+		if (!RTS_GET(r, len) || len == 0 || len >= sizeof(name) || !rts_get(r, name, len))
+			return rts_bad(r, "bad timer label");
+		name[len] = '\0';
+		if (!RTS_GET(r, expires))
+			return -EINVAL;
+		timer = __idletimer_tg_find_by_label(net, name);
+		if (!timer)
+			return rts_bad(r, "a timer no rule names");
+		timer->expires = (unsigned long)expires;
+	}
+	return 0;
+}
+
 const struct module_info module_info_xt_IDLETIMER = {
 	.name = "xt_IDLETIMER",
 	.size = 20480,
@@ -297,4 +345,6 @@ const struct module_info module_info_xt_IDLETIMER = {
 	.aliases = MODULE_ALIASES("ipt_IDLETIMER", "ip6t_IDLETIMER"),
 	.init = idletimer_tg_init,
 	.exit = idletimer_tg_exit,
+	.rt_save = idletimer_rt_save,
+	.rt_load = idletimer_rt_load,
 };

@@ -10,6 +10,7 @@
 
 #include "kernel/clock.h"
 #include "kernel/module.h"
+#include "kernel/rtstate.h"
 #include "kernel/net.h"
 #include "netstack/skbuff.h"
 #include "xtables/ext/xt_rateest.h"
@@ -258,6 +259,68 @@ static void xt_rateest_tg_fini(struct net *net, struct module *mod)
 	xt_rateest_net_exit(net);
 }
 
+/* EMU: the state file keeps each estimator's counts and averages (kernel/rtstate.h). */
+static void xt_rateest_rt_save(struct net *net, struct rts_w *w)
+{
+	struct xt_rateest_net *xn = xt_rateest_pernet(net);
+	struct xt_rateest *est;
+	u32 n = 0;
+
+	if (!xn || list_empty(&xn->hash))
+		return;
+	list_for_each_entry(est, &xn->hash, list)
+		n++;
+	RTS_PUT(w, n);
+	list_for_each_entry(est, &xn->hash, list) {
+		const struct net_rate_estimator *re = &est->rate_est;
+		u8 len = (u8)strlen(est->name);
+		u64 next = re->next_jiffies;
+
+		RTS_PUT(w, len);
+		rts_put(w, est->name, len);
+		RTS_PUT(w, est->bstats.bytes);
+		RTS_PUT(w, est->bstats.packets);
+		RTS_PUT(w, re->last_packets);
+		RTS_PUT(w, re->last_bytes);
+		RTS_PUT(w, re->avpps);
+		RTS_PUT(w, re->avbps);
+		RTS_PUT(w, next);
+	}
+}
+
+static int xt_rateest_rt_load(struct net *net, struct rts_r *r)
+{
+	struct xt_rateest_net *xn = xt_rateest_pernet(net);
+	u32 n;
+
+	if (!RTS_GET(r, n))
+		return -EINVAL;
+	for (u32 i = 0; i < n; i++) {
+		char name[IFNAMSIZ];
+		struct xt_rateest *est, *it;
+		struct net_rate_estimator *re;
+		u64 next;
+		u8 len;
+
+		if (!RTS_GET(r, len) || len == 0 || len >= sizeof(name) || !rts_get(r, name, len))
+			return rts_bad(r, "bad estimator name");
+		name[len] = '\0';
+		est = NULL;
+		list_for_each_entry(it, &xn->hash, list)      /* no reference taken */
+			if (!strcmp(it->name, name))
+				est = it;
+		if (!est)
+			return rts_bad(r, "an estimator no rule names");
+		re = &est->rate_est;
+		if (!RTS_GET(r, est->bstats.bytes) || !RTS_GET(r, est->bstats.packets) ||
+		    !RTS_GET(r, re->last_packets) || !RTS_GET(r, re->last_bytes) ||
+		    !RTS_GET(r, re->avpps) || !RTS_GET(r, re->avbps) || !RTS_GET(r, next))
+			return -EINVAL;
+		re->next_jiffies = (unsigned long)next;
+	}
+	return 0;
+}
+
 const struct module_info module_info_xt_RATEEST = {
 	.name = "xt_RATEEST",
 	.size = 16384,
@@ -265,4 +328,6 @@ const struct module_info module_info_xt_RATEEST = {
 	.aliases = MODULE_ALIASES("ipt_RATEEST", "ip6t_RATEEST"),
 	.init = xt_rateest_tg_init,
 	.exit = xt_rateest_tg_fini,
+	.rt_save = xt_rateest_rt_save,
+	.rt_load = xt_rateest_rt_load,
 };

@@ -89,6 +89,22 @@ static void connlimit_mt_destroy(const struct xt_mtdtor_param *par)
 	nf_ct_netns_put(par->net, par->family);
 }
 
+/* EMU: the state file keeps the rule's lists (nf_conncount_rt_save). */
+static void connlimit_mt_rt_save(const void *matchinfo, struct rts_w *w)
+{
+	const struct xt_connlimit_info *info = matchinfo;
+
+	nf_conncount_rt_save(info->data, w);
+}
+
+static int connlimit_mt_rt_load(struct net *net, void *matchinfo, struct rts_r *r)
+{
+	struct xt_connlimit_info *info = matchinfo;
+
+	(void)net;
+	return nf_conncount_rt_load(info->data, r);
+}
+
 static const struct xt_match connlimit_mt_reg[] = {
 	{
 		.name       = "connlimit",
@@ -98,6 +114,8 @@ static const struct xt_match connlimit_mt_reg[] = {
 		.match      = connlimit_mt,
 		.matchsize  = sizeof(struct xt_connlimit_info),
 		.usersize   = offsetof(struct xt_connlimit_info, data),
+		.emu_rt_save = connlimit_mt_rt_save,
+		.emu_rt_load = connlimit_mt_rt_load,
 		.destroy    = connlimit_mt_destroy,
 	},
 };

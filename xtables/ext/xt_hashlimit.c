@@ -5,6 +5,7 @@
  * and the collector on the capture clock).  Leaves out: /proc/net/ipt_hashlimit, IPv6.
  */
 #include <arpa/inet.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <linux/netfilter/xt_hashlimit.h>
@@ -13,6 +14,7 @@
 #include "kernel/module.h"
 #include "kernel/net.h"
 #include "kernel/random.h"
+#include "kernel/rtstate.h"
 #include "lib/jhash.h"
 #include "netstack/skbuff.h"
 #include "xtables/x_tables.h"
@@ -823,6 +825,102 @@ static void hashlimit_mt_exit(struct net *net, struct module *mod)
 	hashlimit_net_exit(net);
 }
 
+/* EMU: the state file keeps the buckets (kernel/rtstate.h): per table its name, family, hash
+ * seed and collector time, then its entries in the collector's order. */
+static void hashlimit_rt_save(struct net *net, struct rts_w *w)
+{
+	struct hashlimit_net *hn = hashlimit_pernet(net);
+	struct xt_hashlimit_htable *ht;
+	u32 ntables = 0;
+
+	if (!hn || list_empty(&hn->htables))
+		return;
+	list_for_each_entry(ht, &hn->htables, node)
+		ntables++;
+	RTS_PUT(w, ntables);
+	list_for_each_entry(ht, &hn->htables, node) {
+		struct dsthash_ent *ent;
+		u8 n = (u8)strlen(ht->name);
+		u64 gc_next = ht->gc_next;
+
+		RTS_PUT(w, n);
+		rts_put(w, ht->name, n);
+		RTS_PUT(w, ht->family);
+		RTS_PUT(w, ht->rnd_initialized);
+		RTS_PUT(w, ht->rnd);
+		RTS_PUT(w, gc_next);
+		RTS_PUT(w, ht->count);
+		list_for_each_entry(ent, &ht->entries, all) {
+			u64 expires = ent->expires, prev = ent->rateinfo.prev;
+
+			RTS_PUT(w, ent->dst);
+			RTS_PUT(w, expires);
+			RTS_PUT(w, prev);
+			/* the union: credit/credit_cap/cost or the rate-match fields, as bytes */
+			rts_put(w, &ent->rateinfo.credit, sizeof(ent->rateinfo) -
+				offsetof(typeof(ent->rateinfo), credit));
+		}
+	}
+}
+
+static int hashlimit_rt_load(struct net *net, struct rts_r *r)
+{
+	struct hashlimit_net *hn = hashlimit_pernet(net);
+	u32 ntables;
+
+	if (!RTS_GET(r, ntables))
+		return -EINVAL;
+	for (u32 i = 0; i < ntables; i++) {
+		struct xt_hashlimit_htable *ht = NULL, *it;
+		char name[NAME_MAX];
+		unsigned int count;
+		u64 gc_next;
+		u8 n, family;
+
+		if (!RTS_GET(r, n) || n == 0 || n >= sizeof(name) || !rts_get(r, name, n))
+			return rts_bad(r, "bad table name");
+		name[n] = '\0';
+		if (!RTS_GET(r, family))
+			return -EINVAL;
+		list_for_each_entry(it, &hn->htables, node)
+			if (!strcmp(it->name, name) && it->family == family)
+				ht = it;
+		if (!ht)
+			return rts_bad(r, "a table no rule names");
+		if (ht->count)
+			return rts_bad(r, "a table saved twice");
+		if (!RTS_GET(r, ht->rnd_initialized) || !RTS_GET(r, ht->rnd) || !RTS_GET(r, gc_next) ||
+		    !RTS_GET(r, count))
+			return -EINVAL;
+		ht->gc_next = (unsigned long)gc_next;
+		if (count > ht->cfg.max)
+			return rts_bad(r, "a table with more entries than its --hashlimit-htable-max");
+		for (unsigned int j = 0; j < count; j++) {
+			struct dsthash_ent *ent = calloc(1, sizeof(*ent));
+			u64 expires, prev;
+
+			if (!ent)
+				return rts_bad(r, "out of memory");
+			if (!RTS_GET(r, ent->dst) || !RTS_GET(r, expires) || !RTS_GET(r, prev) ||
+			    !rts_get(r, &ent->rateinfo.credit, sizeof(ent->rateinfo) -
+				     offsetof(typeof(ent->rateinfo), credit))) {
+				free(ent);
+				return -EINVAL;
+			}
+			if (dsthash_find(ht, &ent->dst)) {
+				free(ent);
+				return rts_bad(r, "a key saved twice");
+			}
+			ent->expires = (unsigned long)expires;
+			ent->rateinfo.prev = (unsigned long)prev;
+			list_add(&ent->node, &ht->hash[hash_dst(ht, &ent->dst)]);
+			list_add_tail(&ent->all, &ht->entries);
+			ht->count++;
+		}
+	}
+	return 0;
+}
+
 const struct module_info module_info_xt_hashlimit = {
 	.name = "xt_hashlimit",
 	.size = 24576,
@@ -830,4 +928,6 @@ const struct module_info module_info_xt_hashlimit = {
 	.aliases = MODULE_ALIASES("ipt_hashlimit", "ip6t_hashlimit"),
 	.init = hashlimit_mt_init,
 	.exit = hashlimit_mt_exit,
+	.rt_save = hashlimit_rt_save,
+	.rt_load = hashlimit_rt_load,
 };

@@ -9,6 +9,7 @@
 
 #include "kernel/clock.h"
 #include "kernel/module.h"
+#include "kernel/rtstate.h"
 #include "xtables/x_tables.h"
 
 /* The per-rule state the kernel keeps behind r->master.  EMU: no lock, one CPU. */
@@ -97,6 +98,32 @@ static void limit_mt_destroy(const struct xt_mtdtor_param *par)
 	free(info->master);
 }
 
+/* EMU: the state file keeps the bucket (kernel/rtstate.h). */
+static void limit_mt_rt_save(const void *matchinfo, struct rts_w *w)
+{
+	const struct xt_rateinfo *r = matchinfo;
+	u64 prev = r->master->prev;
+
+	RTS_PUT(w, prev);
+	RTS_PUT(w, r->master->credit);
+}
+
+static int limit_mt_rt_load(struct net *net, void *matchinfo, struct rts_r *rd)
+{
+	struct xt_rateinfo *r = matchinfo;
+	u64 prev;
+	u32 credit;
+
+	(void)net;
+	if (!RTS_GET(rd, prev) || !RTS_GET(rd, credit))
+		return -EINVAL;
+	if (credit > r->credit_cap)
+		return rts_bad(rd, "credit above the bucket's size");
+	r->master->prev = (unsigned long)prev;
+	r->master->credit = credit;
+	return 0;
+}
+
 static const struct xt_match limit_mt_reg[] = {
 	{
 		.name		= "limit",
@@ -107,6 +134,8 @@ static const struct xt_match limit_mt_reg[] = {
 		.destroy	= limit_mt_destroy,
 		.matchsize	= sizeof(struct xt_rateinfo),
 		.usersize	= offsetof(struct xt_rateinfo, prev),
+		.emu_rt_save	= limit_mt_rt_save,
+		.emu_rt_load	= limit_mt_rt_load,
 	},
 };
 

@@ -7,6 +7,7 @@
 #include <linux/netfilter/xt_quota.h>
 
 #include "kernel/module.h"
+#include "kernel/rtstate.h"
 #include "netstack/skbuff.h"
 #include "xtables/x_tables.h"
 
@@ -56,6 +57,28 @@ static void quota_mt_destroy(const struct xt_mtdtor_param *par)
 	free(q->master);
 }
 
+/* EMU: the state file keeps what is left (kernel/rtstate.h). */
+static void quota_mt_rt_save(const void *matchinfo, struct rts_w *w)
+{
+	const struct xt_quota_info *q = matchinfo;
+
+	RTS_PUT(w, q->master->quota);
+}
+
+static int quota_mt_rt_load(struct net *net, void *matchinfo, struct rts_r *r)
+{
+	struct xt_quota_info *q = matchinfo;
+	u64 left;
+
+	(void)net;
+	if (!RTS_GET(r, left))
+		return -EINVAL;
+	if (left > q->quota)
+		return rts_bad(r, "more quota left than the rule gives");
+	q->master->quota = left;
+	return 0;
+}
+
 static const struct xt_match quota_mt_reg[] = {
 	{
 		.name		= "quota",
@@ -66,6 +89,8 @@ static const struct xt_match quota_mt_reg[] = {
 		.destroy	= quota_mt_destroy,
 		.matchsize	= sizeof(struct xt_quota_info),
 		.usersize	= offsetof(struct xt_quota_info, master),
+		.emu_rt_save	= quota_mt_rt_save,
+		.emu_rt_load	= quota_mt_rt_load,
 	},
 };
 

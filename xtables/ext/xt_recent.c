@@ -12,6 +12,7 @@
 #include "kernel/module.h"
 #include "kernel/net.h"
 #include "kernel/random.h"
+#include "kernel/rtstate.h"
 #include "lib/jhash.h"
 #include "netstack/skbuff.h"
 #include "xtables/x_tables.h"
@@ -427,6 +428,143 @@ static void recent_mt_exit(struct net *net, struct module *mod)
 	recent_net_exit(net);
 }
 
+/* EMU: the state file keeps the lists (kernel/rtstate.h): per net the hash seed, then per
+ * table its name and ring size and its entries chain by chain, each with its place in the LRU
+ * order, so that lookups and evictions go on exactly as in one process. */
+static void recent_rt_save(struct net *net, struct rts_w *w)
+{
+	struct recent_net *rn = recent_pernet(net);
+	struct recent_table *t;
+	u32 ntables = 0;
+
+	if (!rn || list_empty(&rn->tables))
+		return;
+	list_for_each_entry(t, &rn->tables, list)
+		ntables++;
+	RTS_PUT(w, rn->hash_rnd);
+	RTS_PUT(w, rn->hash_rnd_done);
+	RTS_PUT(w, ntables);
+	list_for_each_entry(t, &rn->tables, list) {
+		struct recent_entry *e;
+		u8 n = (u8)strlen(t->name);
+		u32 nentries = t->entries, rank;
+
+		RTS_PUT(w, n);
+		rts_put(w, t->name, n);
+		RTS_PUT(w, t->nstamps_max_mask);
+		RTS_PUT(w, nentries);
+		for (u8 b = 0; b < ip_list_hash_size; b++) {
+			list_for_each_entry(e, &t->iphash[b], list) {
+				const struct recent_entry *l;
+
+				rank = 0;
+				list_for_each_entry(l, &t->lru_list, lru_list) {
+					if (l == e)
+						break;
+					rank++;
+				}
+				RTS_PUT(w, b);
+				RTS_PUT(w, e->addr);
+				RTS_PUT(w, e->family);
+				RTS_PUT(w, e->ttl);
+				RTS_PUT(w, e->index);
+				RTS_PUT(w, e->nstamps);
+				RTS_PUT(w, rank);
+				for (unsigned int i = 0; i <= t->nstamps_max_mask; i++) {
+					u64 stamp = e->stamps[i];
+
+					RTS_PUT(w, stamp);
+				}
+			}
+		}
+	}
+}
+
+static int recent_rt_load(struct net *net, struct rts_r *r)
+{
+	struct recent_net *rn = recent_pernet(net);
+	u32 ntables;
+
+	if (!RTS_GET(r, rn->hash_rnd) || !RTS_GET(r, rn->hash_rnd_done) || !RTS_GET(r, ntables))
+		return -EINVAL;
+	for (u32 i = 0; i < ntables; i++) {
+		struct recent_entry **byrank = NULL;
+		char name[XT_RECENT_NAME_LEN];
+		struct recent_table *t;
+		u16 mask;
+		u32 nentries;
+		u8 n;
+		int ret = -EINVAL;
+
+		if (!RTS_GET(r, n) || n == 0 || n >= sizeof(name) || !rts_get(r, name, n))
+			return rts_bad(r, "bad table name");
+		name[n] = '\0';
+		t = recent_table_lookup(rn, name);
+		if (!t)
+			return rts_bad(r, "a list no rule names");
+		if (!RTS_GET(r, mask) || !RTS_GET(r, nentries))
+			return -EINVAL;
+		if (mask != t->nstamps_max_mask)
+			return rts_bad(r, "a list's ring of timestamps differs from its rules'");
+		if (t->entries || nentries > ip_list_tot)
+			return rts_bad(r, "a list with too many entries");
+		byrank = calloc(nentries ? nentries : 1, sizeof(*byrank));
+		if (!byrank)
+			return rts_bad(r, "out of memory");
+		for (u32 j = 0; j < nentries; j++) {
+			struct recent_entry *e;
+			u32 rank;
+			u8 b;
+
+			e = calloc(1, sizeof(*e) + ((size_t)mask + 1) * sizeof(e->stamps[0]));
+			if (!e) {
+				rts_bad(r, "out of memory");
+				goto fail;
+			}
+			if (!RTS_GET(r, b) || !RTS_GET(r, e->addr) || !RTS_GET(r, e->family) ||
+			    !RTS_GET(r, e->ttl) || !RTS_GET(r, e->index) || !RTS_GET(r, e->nstamps) ||
+			    !RTS_GET(r, rank)) {
+				free(e);
+				goto fail;
+			}
+			for (unsigned int k = 0; k <= mask; k++) {
+				u64 stamp;
+
+				if (!RTS_GET(r, stamp)) {
+					free(e);
+					goto fail;
+				}
+				e->stamps[k] = (unsigned long)stamp;
+			}
+			if (b != recent_entry_hash4(rn, &e->addr) || rank >= nentries || byrank[rank] ||
+			    e->index == 0 || e->index > mask + 1u || e->nstamps > mask + 1u ||
+			    e->index > e->nstamps) {
+				free(e);
+				rts_bad(r, "an entry out of place");
+				goto fail;
+			}
+			list_add_tail(&e->list, &t->iphash[b]);
+			byrank[rank] = e;
+			t->entries++;
+		}
+		for (u32 j = 0; j < nentries; j++)
+			list_add_tail(&byrank[j]->lru_list, &t->lru_list);
+		free(byrank);
+		continue;
+fail:
+		/* entries already chained but not yet in the LRU list: take them out again */
+		for (u32 j = 0; j < nentries; j++)
+			if (byrank[j]) {
+				list_del(&byrank[j]->list);
+				free(byrank[j]);
+				t->entries--;
+			}
+		free(byrank);
+		return ret;
+	}
+	return 0;
+}
+
 const struct module_info module_info_xt_recent = {
 	.name = "xt_recent",
 	.size = 24576,
@@ -434,4 +572,6 @@ const struct module_info module_info_xt_recent = {
 	.aliases = MODULE_ALIASES("ipt_recent", "ip6t_recent"),
 	.init = recent_mt_init,
 	.exit = recent_mt_exit,
+	.rt_save = recent_rt_save,
+	.rt_load = recent_rt_load,
 };

@@ -8,6 +8,7 @@
 #include <linux/netfilter/xt_statistic.h>
 
 #include "kernel/module.h"
+#include "kernel/rtstate.h"
 #include "kernel/random.h"
 #include "xtables/x_tables.h"
 
@@ -67,6 +68,27 @@ static void statistic_mt_destroy(const struct xt_mtdtor_param *par)
 	free(info->master);
 }
 
+/* EMU: the state file keeps the nth counter (kernel/rtstate.h). */
+static void statistic_mt_rt_save(const void *matchinfo, struct rts_w *w)
+{
+	const struct xt_statistic_info *info = matchinfo;
+	s32 count = info->master->count;
+
+	RTS_PUT(w, count);
+}
+
+static int statistic_mt_rt_load(struct net *net, void *matchinfo, struct rts_r *r)
+{
+	struct xt_statistic_info *info = matchinfo;
+	s32 count;
+
+	(void)net;
+	if (!RTS_GET(r, count))
+		return -EINVAL;
+	info->master->count = count;
+	return 0;
+}
+
 static const struct xt_match statistic_mt_reg[] = {
 	{
 		.name		= "statistic",
@@ -77,6 +99,8 @@ static const struct xt_match statistic_mt_reg[] = {
 		.destroy	= statistic_mt_destroy,
 		.matchsize	= sizeof(struct xt_statistic_info),
 		.usersize	= offsetof(struct xt_statistic_info, master),
+		.emu_rt_save	= statistic_mt_rt_save,
+		.emu_rt_load	= statistic_mt_rt_load,
 	},
 };
 
