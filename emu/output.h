@@ -42,6 +42,9 @@ enum nfemu_ingress_by {
 	NFEMU_INGRESS_PCAPNG,           /* the pcapng interface name */
 	NFEMU_INGRESS_ROUTE,            /* the interface that routes back to the source */
 	NFEMU_INGRESS_LOCAL,            /* the source is the host's: LOCAL_OUT */
+	NFEMU_INGRESS_IFINDEX,          /* SLL2's interface index */
+	NFEMU_INGRESS_MAC,              /* the destination MAC is the interface's */
+	NFEMU_INGRESS_SEGMENT,          /* a broadcast/multicast from a sender on its segment */
 };
 
 /* A captured IPv4 packet is about to be processed.  ingress NULL for LOCAL_OUT. */
