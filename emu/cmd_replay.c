@@ -623,6 +623,16 @@ static void replay_one(struct replay *r, u64 n, const struct nfemu_capture_pkt *
 	if (have_saddr)
 		memcpy(&saddr, fr.l3 + 12, 4);
 	dir = nfemu_frame_direction(r->net, pkt, &fr);
+	/* the capture's copy of an answer the replay generated itself (an echo reply, a RST, an
+	 * ICMP error of the host's): sent once, by the replay */
+	if (dir != NFEMU_DIR_IN && have_saddr &&
+	    nfemu_output_generated_copy(r->out, fr.l3, fr.l3len, buf, sizeof(buf))) {
+		snprintf(why, sizeof(why), "the capture's copy of #%s, which the replay generated",
+			 buf);
+		nfemu_output_skip(r->out, n, pkt->ts_ns, ifname, fr.l3, fr.l3len, NULL, "generated copy",
+				  why);
+		return;
+	}
 	if (have_saddr && replay_sent_by_host(r, pkt, dir, saddr)) {
 		replay_local_out(r, n, pkt->ts_ns, &fr);
 		return;

@@ -137,6 +137,29 @@ def frame_ingress():
     ng.epb(A, T0 + 2 * MS, ether(H1_MAC, R_LAN_MAC, tcp(NET1, H1, 80, 1, ACK)), flags=2)
     ng.epb(A, T0 + 3 * MS, ether(R_WAN_MAC, GW_MAC, tcp(NET1, H1, 80, 1, ACK)), flags=1)
     write("frame-ingress", "flags.pcapng", ng.bytes())
+    # `tcpdump -i any` on the router: both directions of every interface (SLL2, index 2 =
+    # lan0, 3 = wan0).  The router's echo reply and RST are in it (with the ids Linux drew):
+    # the replay generates them and skips the capture's copies, naming its own.
+    req = ping(H1, R_LAN)
+    rep = bytearray(req)
+    rep[12:16], rep[16:20] = req[16:20], req[12:16]
+    rep[4:6] = b"\x12\x34"                              # another IP id: allowed to differ
+    rep[20], rep[22:24] = 0, b"\0\0"
+    c = csum(bytes(rep[20:]))
+    rep[22:24] = struct.pack("!H", c)
+    rep[10:12] = b"\0\0"
+    rep[10:12] = struct.pack("!H", csum(bytes(rep[:20])))
+    rst = tcp(R_LAN, H1, 22, 40002, RST | ACK, seq=0, ack=1001, win=0, df=True, ident=0)
+    OUT = PACKET_OUTGOING
+    write("frame-ingress", "any.pcap", pcap_bytes(LINKTYPE_LINUX_SLL2, [
+        (T0, sll2(req, H1_MAC, ifindex=2)),
+        (T0 + 1000, sll2(bytes(rep), R_LAN_MAC, ifindex=2, pkttype=OUT)),     # #1.1's copy
+        (T0 + MS, sll2(tcp(H1, R_LAN, 40002, 22, SYN), H1_MAC, ifindex=2)),
+        (T0 + MS + 1000, sll2(rst, R_LAN_MAC, ifindex=2, pkttype=OUT)),       # #3.1's copy
+        (T0 + 2 * MS, sll2(tcp(H1, NET1, 40000, 80, SYN), H1_MAC, ifindex=2)),
+        (T0 + 2 * MS + 1000, sll2(tcp(H1, NET1, 40000, 80, SYN, ttl=63), R_WAN_MAC, ifindex=3,
+                                  pkttype=OUT)),                              # forwarded copy
+        (T0 + 3 * MS, sll2(bytes(rep), R_LAN_MAC, ifindex=2, pkttype=OUT))]))  # no original
 
 
 def errors():

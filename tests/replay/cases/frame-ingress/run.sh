@@ -4,8 +4,10 @@
 # sender's segment (its MAC in the neighbour table, learnt from an earlier frame, then the
 # subnet of its source), a DHCP discover from 0.0.0.0 included; the router's own frames go
 # through OUTPUT, forwarded copies are skipped.  SLL2's interface index and packet type, SLL's
-# packet type, pcapng epb_flags without interface names.  --in still overrides.
-for f in plain.pcap sll2.pcap sll.pcap flags.pcapng; do
+# packet type, pcapng epb_flags without interface names.  A `tcpdump -i any` capture (any.pcap)
+# holds the router's echo reply and RST: the replay's own are sent, the copies skipped.
+# --in still overrides.
+for f in plain.pcap sll2.pcap sll.pcap flags.pcapng any.pcap; do
 	echo "== $f"
 	$NFEMU replay --topology ../common/topology --rules ../common/rules.v4 --trace - "$f"
 done
