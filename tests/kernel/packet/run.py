@@ -58,6 +58,9 @@ class Case:
         except natmask.MaskError as e:
             raise TopologyError("%s/options: %s" % (path, e))
         self.trace_all = self.options.get("trace", "all") == "all"
+        # capture=real: packets.pcapng was taken on the router (the case's capture.sh): the
+        # frames the router sent are in it, and are not sent -- the router sends them itself
+        self.real_capture = self.options.get("capture", "") == "real"
         # conntrack=N,M,end: read the conntrack table after packets N and M and at the end;
         # conntrack-expect=yes: the expectation table too.
         self.ct_points = []
@@ -101,6 +104,7 @@ class Case:
     def render(self, trace, egress, save, conntrack=None):
         frames = self.frames()
         return outputs.render(trace, egress, save, sorted(self.topo.ifaces), self.hosts(),
+                              set() if self.real_capture else
                               outputs.local_ids(frames, self.topo), conntrack,
                               self.nat_masks, frames)
 
@@ -131,7 +135,8 @@ def record_kernel(case, verbose, attempt=0):
     frames = case.frames()
     flows = servers.ServerFlows(case.topo, frames) if case.server_cmds else None
     with kernel.Router(case.topo, "%d" % attempt, trace_all=case.trace_all, servers=flows,
-                       server_cmds=case.server_cmds, case_dir=case.path) as r:
+                       server_cmds=case.server_cmds, case_dir=case.path,
+                       real_capture=case.real_capture) as r:
         r.restore(case.rules)
         rec = r.replay(frames, case.snapshot_points(len(frames)), case.ct_expect)
     if flows is not None:
