@@ -17,6 +17,7 @@
 #include <linux/if_packet.h>
 #include "emu/capture.h"
 #include "emu/cli.h"
+#include "emu/ingress.h"
 #include "kernel/clock.h"
 #include "kernel/module.h"
 #include "kernel/net.h"
@@ -65,6 +66,7 @@ struct replay {
 	char tmpdir[PATH_MAX];          /* --rules: the temporary state's directory */
 	char state_path[PATH_MAX + 16];
 	FILE *trace, *jsonl;
+	struct nfemu_ingress_learn learnt; /* senders' MACs and the interface they arrived on */
 	char unknown_ifs[8][64];        /* pcapng interface names already said to be unknown */
 	unsigned int nunknown;
 	/* What the FIB says about a source address (is it the host's, which interface routes
@@ -111,8 +113,9 @@ static void replay_usage(FILE *f)
 		"  --jsonl          one JSON object per event (docs/replay.md)\n"
 		"  --egress DIR     DIR/IFACE.pcap per interface, DIR/dropped.pcap\n"
 		"  --in IFACE       the interface every packet arrives on (default: the pcapng interface,\n"
-		"                   else the one routing back to the source; the host's own sources are\n"
-		"                   sent through OUTPUT)\n"
+		"                   else what the frame says -- SLL2's index, the destination MAC, a\n"
+		"                   broadcast's segment -- else the one routing back to the source; the\n"
+		"                   host's own frames are sent through OUTPUT)\n"
 		"  --open-ports     every local TCP and UDP port has a listening socket (root's): packets\n"
 		"                   to the host are delivered, never answered with RST or port\n"
 		"                   unreachable (the topology's `listen` lines declare sockets one by one)\n"
@@ -422,9 +425,11 @@ static const char *ethertype_name(u16 type, char *buf, size_t len)
 }
 
 /* The interface a received packet came in on: --in, else the pcapng name when it is one of
- * the topology's, else the one routing back to the source. */
+ * the topology's, else what the frame says (SLL2's index, the destination MAC, a broadcast's
+ * segment: emu/ingress.c), else the one routing back to the source. */
 static struct net_device *replay_ingress(struct replay *r, const struct nfemu_capture_pkt *pkt,
-					 __be32 saddr, bool have_saddr, enum nfemu_ingress_by *by)
+					 const struct nfemu_frame *fr, __be32 saddr, bool have_saddr,
+					 enum nfemu_ingress_by *by)
 {
 	struct net_device *dev;
 
@@ -448,12 +453,16 @@ static struct net_device *replay_ingress(struct replay *r, const struct nfemu_ca
 				snprintf(r->unknown_ifs[r->nunknown++], sizeof(r->unknown_ifs[0]), "%.63s",
 					 pkt->ifname);
 				nfemu_output_note(r->out, "capture interface '%s' is not in the topology: "
-						  "its packets enter where their source routes back", pkt->ifname);
+						  "its packets enter where the frame or their source says", pkt->ifname);
 			}
 		}
 	}
+	dev = nfemu_ingress_from_frame(r->net, &r->learnt, fr, saddr, have_saddr, by);
+	if (dev)
+		return dev;
 	*by = NFEMU_INGRESS_ROUTE;
-	return have_saddr ? replay_src(r, saddr)->back : NULL;
+	/* 0.0.0.0 (a DHCP client) has no route back: the default route would be a guess */
+	return have_saddr && saddr ? replay_src(r, saddr)->back : NULL;
 }
 
 static void replay_skb_init(struct replay *r, struct sk_buff *skb, u64 n, u64 ts_ns)
@@ -571,22 +580,18 @@ static void replay_receive(struct replay *r, u64 n, u64 ts_ns, struct net_device
 	nfemu_output_packet_end(r->out);
 }
 
-/* Whether the host sent this packet: its source is one of the host's addresses and, when the
- * capture kept the sender's MAC, that MAC is one of the host's interfaces' (a frame from
- * elsewhere that merely claims a host address is a spoof, and arrives on the wire). */
+/* Whether the host sent this packet: its source is one of the host's addresses and the frame
+ * left the host (pcapng outbound, SLL outgoing, an Ethernet source MAC of the host's), or the
+ * capture does not say which way it went (raw IP) or it was captured on lo.  A frame arriving
+ * from elsewhere that merely claims a host address is a spoof, and is received. */
 static bool replay_sent_by_host(struct replay *r, const struct nfemu_capture_pkt *pkt,
-				const struct nfemu_frame *fr, __be32 saddr)
+				enum nfemu_frame_dir dir, __be32 saddr)
 {
-	struct net_device *dev;
-
 	if (!replay_src(r, saddr)->local)
 		return false;
-	if (!fr->has_eth || (pkt->ifname && !strcmp(pkt->ifname, "lo")))
+	if (pkt->ifname && !strcmp(pkt->ifname, "lo"))
 		return true;
-	list_for_each_entry(dev, &r->net->ipv4.dev_base_head, dev_list)
-		if (dev->addr_len == ETH_ALEN && !memcmp(dev->dev_addr, fr->eth + ETH_ALEN, ETH_ALEN))
-			return true;
-	return false;
+	return dir != NFEMU_DIR_IN;
 }
 
 /* One capture record: decode it, choose where it enters, run it to completion. */
@@ -596,6 +601,7 @@ static void replay_one(struct replay *r, u64 n, const struct nfemu_capture_pkt *
 	struct nfemu_frame fr;
 	char why[160], buf[32];
 	enum nfemu_ingress_by by;
+	enum nfemu_frame_dir dir;
 	struct net_device *dev;
 	__be32 saddr = 0;
 	bool have_saddr;
@@ -620,21 +626,32 @@ static void replay_one(struct replay *r, u64 n, const struct nfemu_capture_pkt *
 	have_saddr = fr.l3len >= 20;
 	if (have_saddr)
 		memcpy(&saddr, fr.l3 + 12, 4);
-	if (have_saddr && replay_sent_by_host(r, pkt, &fr, saddr)) {
+	dir = nfemu_frame_direction(r->net, pkt, &fr);
+	/* the capture's copy of an answer the replay generated itself (an echo reply, a RST, an
+	 * ICMP error of the host's): sent once, by the replay */
+	if (dir != NFEMU_DIR_IN && have_saddr &&
+	    nfemu_output_generated_copy(r->out, fr.l3, fr.l3len, buf, sizeof(buf))) {
+		snprintf(why, sizeof(why), "the capture's copy of #%s, which the replay generated",
+			 buf);
+		nfemu_output_skip(r->out, n, pkt->ts_ns, ifname, fr.l3, fr.l3len, NULL, "generated copy",
+				  why);
+		return;
+	}
+	if (have_saddr && replay_sent_by_host(r, pkt, dir, saddr)) {
 		replay_local_out(r, n, pkt->ts_ns, &fr);
 		return;
 	}
 	/* EMU: a copy the capture saw leave (and not the host's own) is not replayed: the packet
 	 * it copies was replayed when it came in */
-	if (pkt->direction == 2 || fr.pkt_type == PACKET_OUTGOING) {
+	if (dir == NFEMU_DIR_OUT) {
 		nfemu_output_skip(r->out, n, pkt->ts_ns, ifname, fr.l3, fr.l3len, NULL, "outgoing",
 				  "an outgoing copy: the capture saw it leave");
 		return;
 	}
-	dev = replay_ingress(r, pkt, saddr, have_saddr, &by);
+	dev = replay_ingress(r, pkt, &fr, saddr, have_saddr, &by);
 	if (!dev) {
 		nfemu_output_skip(r->out, n, pkt->ts_ns, ifname, fr.l3, fr.l3len, NULL, "no ingress",
-				  have_saddr ? "no interface routes back to its source" :
+				  have_saddr && saddr ? "no interface routes back to its source" :
 				  "no IPv4 source address to route back to; use --in");
 		return;
 	}

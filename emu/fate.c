@@ -561,6 +561,8 @@ void out_event(void *ctx, const struct nfemu_event *ev)
 		fate_add_egress(o, f, ev->dev);
 		if (o->egress_dir)
 			pcap_out_egress(o, (struct net_device *)ev->dev, ev->frame, ev->frame_len);
+		if (f->generated)
+			out_sent_remember(o, f, ev->frame, ev->frame_len);
 		break;
 	case NFEMU_EV_DELIVER:
 		fate_xlat(f, ev->skb);

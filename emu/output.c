@@ -35,6 +35,7 @@ static void out_free(struct nfemu_output *o)
 	free(o->late_children);
 	free(o->pend);
 	free(o->wait);
+	out_sent_free(o);
 	free(o);
 }
 

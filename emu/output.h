@@ -42,6 +42,9 @@ enum nfemu_ingress_by {
 	NFEMU_INGRESS_PCAPNG,           /* the pcapng interface name */
 	NFEMU_INGRESS_ROUTE,            /* the interface that routes back to the source */
 	NFEMU_INGRESS_LOCAL,            /* the source is the host's: LOCAL_OUT */
+	NFEMU_INGRESS_IFINDEX,          /* SLL2's interface index */
+	NFEMU_INGRESS_MAC,              /* the destination MAC is the interface's */
+	NFEMU_INGRESS_SEGMENT,          /* a broadcast/multicast from a sender on its segment */
 };
 
 /* A captured IPv4 packet is about to be processed.  ingress NULL for LOCAL_OUT. */
@@ -58,6 +61,11 @@ void nfemu_output_packet_end(struct nfemu_output *o);
 void nfemu_output_skip(struct nfemu_output *o, u64 n, u64 ts_ns, const char *ingress,
 		       const unsigned char *l3, unsigned int l3len, const char *what,
 		       const char *kind, const char *detail);
+/* Whether l3 (an outgoing record of the host's) is the capture's copy of a packet the host
+ * generated during the replay and sent lately (emu/reply_copy.c): if so, id gets its "N.k"
+ * and it is matched no more. */
+bool nfemu_output_generated_copy(struct nfemu_output *o, const unsigned char *l3,
+				 unsigned int len, char *id, size_t idlen);
 /* A note from the replay itself (not the kernel), printed as a fate-style line. */
 void nfemu_output_note(struct nfemu_output *o, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

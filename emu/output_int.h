@@ -181,6 +181,9 @@ struct nfemu_output {
 	char json_date[24];
 	bool json_date_valid;
 
+	/* reply_copy.c: the frames the host's generated packets left by, lately */
+	struct out_sent_ring *gen_sent;
+
 	/* progress */
 	struct timespec start, last_draw;
 	bool drawn;
@@ -192,6 +195,11 @@ void out_group_end(struct nfemu_output *o);
 void out_late_end(struct nfemu_output *o);
 struct fate *out_fate_of(struct nfemu_output *o, const struct sk_buff *skb);
 void out_printk_lines(struct nfemu_output *o);
+
+/* reply_copy.c */
+void out_sent_remember(struct nfemu_output *o, const struct fate *f, const unsigned char *frame,
+		       unsigned int len);
+void out_sent_free(struct nfemu_output *o);
 
 /* write_trace.c */
 void trace_log_line(struct nfemu_output *o, int level, const char *line, size_t len);

@@ -17,6 +17,9 @@ static const char *ingress_by_name(enum nfemu_ingress_by by)
 	case NFEMU_INGRESS_PCAPNG: return "pcapng";
 	case NFEMU_INGRESS_ROUTE: return "route";
 	case NFEMU_INGRESS_LOCAL: return "local";
+	case NFEMU_INGRESS_IFINDEX: return "ifindex";
+	case NFEMU_INGRESS_MAC: return "mac";
+	case NFEMU_INGRESS_SEGMENT: return "segment";
 	}
 	return "?";
 }

@@ -101,6 +101,67 @@ def ingress():
     write("ingress", "spoof.pcapng", ng.bytes())
 
 
+def frame_ingress():
+    """A plain pcap of a router: each frame enters where its destination MAC says; broadcasts
+    and multicasts on their sender's segment; the router's own frames go out through OUTPUT;
+    forwarded copies are skipped.  SLL2 (index, packet type) and pcapng epb_flags too."""
+    BC, NEW_MAC = "ff:ff:ff:ff:ff:ff", "02:00:00:00:01:99"
+    fr = [ether(R_WAN_MAC, GW_MAC, tcp(H1, NET1, 40000, 80, SYN)),      # spoof: wan0's MAC
+          ether(R_LAN_MAC, H1_MAC, tcp(H1, NET1, 40001, 80, SYN)),      # lan0's MAC
+          ether(BC, H1_MAC, udp("0.0.0.0", "255.255.255.255", 68, 67)),  # DHCP, known MAC
+          ether(R_LAN_MAC, NEW_MAC, ping("192.0.2.99", R_LAN)),          # learnt on lan0
+          ether(BC, NEW_MAC, udp("0.0.0.0", "255.255.255.255", 68, 67)),  # DHCP, learnt MAC
+          ether(BC, "02:00:00:00:01:77", udp("192.0.2.77", "192.0.2.255", 137, 137)),  # subnet
+          ether("01:00:5e:00:00:fb", GW_MAC, udp("198.51.100.254", "224.0.0.251", 5353, 5353)),
+          ether(H1_MAC, R_LAN_MAC, udp(R_LAN, H1, 5353, 5353)),          # the router's own
+          ether(H1_MAC, R_LAN_MAC, tcp(NET1, H1, 80, 40000, SYN | ACK, ttl=63)),  # forwarded copy
+          ether("02:00:00:00:01:0b", H1_MAC, tcp(H1, NET1, 40002, 80, SYN)),  # another host's
+          ether(BC, "02:00:00:00:03:03", udp("0.0.0.0", "255.255.255.255", 68, 67))]  # unknown
+    write("frame-ingress", "plain.pcap", pcap_bytes(LINKTYPE_ETHERNET, [
+        (T0 + i * MS, f) for i, f in enumerate(fr)]))
+    write("frame-ingress", "sll2.pcap", pcap_bytes(LINKTYPE_LINUX_SLL2, [
+        (T0, sll2(tcp(H1, NET1, 40000, 80, SYN), GW_MAC, ifindex=3)),   # wan0 by its index
+        (T0 + MS, sll2(tcp(H1, NET1, 40000, 80, SYN, ttl=63), R_WAN_MAC, ifindex=3,
+                       pkttype=PACKET_OUTGOING)),                       # forwarded copy
+        (T0 + 2 * MS, sll2(udp(R_WAN, NET1, 123, 123), R_WAN_MAC, ifindex=3,
+                           pkttype=PACKET_OUTGOING)),                   # the router's own
+        (T0 + 3 * MS, sll2(udp(R_WAN, NET1, 123, 123), GW_MAC, ifindex=3))]))  # spoofed
+    write("frame-ingress", "sll.pcap", pcap_bytes(LINKTYPE_LINUX_SLL, [
+        (T0, sll(udp(R_LAN, H1, 5353, 5353), R_LAN_MAC, pkttype=PACKET_OUTGOING)),
+        (T0 + MS, sll(udp("0.0.0.0", "255.255.255.255", 68, 67), H1_MAC,
+                      pkttype=PACKET_BROADCAST))]))
+    ng = PcapNg()
+    A = ng.interface()                                   # no name: the flags and MACs decide
+    ng.epb(A, T0, ether(R_LAN_MAC, H1_MAC, ping(H1, R_LAN)), flags=1)
+    ng.epb(A, T0 + MS, ether(H1_MAC, R_LAN_MAC, udp(R_LAN, H1, 5353, 5353)), flags=2)
+    ng.epb(A, T0 + 2 * MS, ether(H1_MAC, R_LAN_MAC, tcp(NET1, H1, 80, 1, ACK)), flags=2)
+    ng.epb(A, T0 + 3 * MS, ether(R_WAN_MAC, GW_MAC, tcp(NET1, H1, 80, 1, ACK)), flags=1)
+    write("frame-ingress", "flags.pcapng", ng.bytes())
+    # `tcpdump -i any` on the router: both directions of every interface (SLL2, index 2 =
+    # lan0, 3 = wan0).  The router's echo reply and RST are in it (with the ids Linux drew):
+    # the replay generates them and skips the capture's copies, naming its own.
+    req = ping(H1, R_LAN)
+    rep = bytearray(req)
+    rep[12:16], rep[16:20] = req[16:20], req[12:16]
+    rep[4:6] = b"\x12\x34"                              # another IP id: allowed to differ
+    rep[20], rep[22:24] = 0, b"\0\0"
+    c = csum(bytes(rep[20:]))
+    rep[22:24] = struct.pack("!H", c)
+    rep[10:12] = b"\0\0"
+    rep[10:12] = struct.pack("!H", csum(bytes(rep[:20])))
+    rst = tcp(R_LAN, H1, 22, 40002, RST | ACK, seq=0, ack=1001, win=0, df=True, ident=0)
+    OUT = PACKET_OUTGOING
+    write("frame-ingress", "any.pcap", pcap_bytes(LINKTYPE_LINUX_SLL2, [
+        (T0, sll2(req, H1_MAC, ifindex=2)),
+        (T0 + 1000, sll2(bytes(rep), R_LAN_MAC, ifindex=2, pkttype=OUT)),     # #1.1's copy
+        (T0 + MS, sll2(tcp(H1, R_LAN, 40002, 22, SYN), H1_MAC, ifindex=2)),
+        (T0 + MS + 1000, sll2(rst, R_LAN_MAC, ifindex=2, pkttype=OUT)),       # #3.1's copy
+        (T0 + 2 * MS, sll2(tcp(H1, NET1, 40000, 80, SYN), H1_MAC, ifindex=2)),
+        (T0 + 2 * MS + 1000, sll2(tcp(H1, NET1, 40000, 80, SYN, ttl=63), R_WAN_MAC, ifindex=3,
+                                  pkttype=OUT)),                              # forwarded copy
+        (T0 + 3 * MS, sll2(bytes(rep), R_LAN_MAC, ifindex=2, pkttype=OUT))]))  # no original
+
+
 def errors():
     d = open(os.path.join(HERE, "cases", "basic", "capture.pcapng"), "rb").read()
     write("errors", "truncated.pcapng", d[:-9])
@@ -207,6 +268,7 @@ if __name__ == "__main__":
     basic()
     linktypes()
     ingress()
+    frame_ingress()
     errors()
     marked()
     state()

@@ -9,6 +9,7 @@
 import argparse
 import os
 import shutil
+import struct
 import subprocess
 import sys
 import tempfile
@@ -33,6 +34,8 @@ class Case:
         self.topo = Topology(os.path.join(path, "topology"))
         self.rules = os.path.join(path, "rules.v4")
         self.pcap = os.path.join(path, "packets.pcapng")
+        if not os.path.exists(self.pcap) and os.path.exists(os.path.join(path, "packets.pcap")):
+            self.pcap = os.path.join(path, "packets.pcap")      # a real capture's own format
         self.options = {}
         # nat-port-mask=...: one line per flow whose NAT port Linux picks at random
         # (lib/natmask.py); every other key is given once.
@@ -58,6 +61,9 @@ class Case:
         except natmask.MaskError as e:
             raise TopologyError("%s/options: %s" % (path, e))
         self.trace_all = self.options.get("trace", "all") == "all"
+        # capture=real: packets.pcapng was taken on the router (the case's capture.sh): the
+        # frames the router sent are in it, and are not sent -- the router sends them itself
+        self.real_capture = self.options.get("capture", "") == "real"
         # conntrack=N,M,end: read the conntrack table after packets N and M and at the end;
         # conntrack-expect=yes: the expectation table too.
         self.ct_points = []
@@ -80,7 +86,10 @@ class Case:
                                 "only (conntrack=end)" % path)
 
     def frames(self):
-        return pktlib.read_capture(self.pcap)
+        frames = pktlib.read_capture(self.pcap)
+        if self.real_capture:
+            frames = [sll2_to_ether(f, self.topo) for f in frames]
+        return frames
 
     def snapshot_points(self, nframes):
         """The conntrack snapshot points: sorted packet numbers below nframes, then "end"
@@ -101,8 +110,33 @@ class Case:
     def render(self, trace, egress, save, conntrack=None):
         frames = self.frames()
         return outputs.render(trace, egress, save, sorted(self.topo.ifaces), self.hosts(),
+                              set() if self.real_capture else
                               outputs.local_ids(frames, self.topo), conntrack,
                               self.nat_masks, frames)
+
+
+def sll2_to_ether(fr, topo):
+    """A `tcpdump -i any` record (LINKTYPE_LINUX_SLL2) as the Ethernet frame the wire side
+    sends: the interface from the index (lo 1, then the topology's devices in order, as in
+    the fresh namespace the capture was taken in), the destination MAC from the packet type
+    (the interface's, broadcast, IPv4 multicast; none for a frame the router sent, which is
+    not sent).  Other link types are returned as they are."""
+    if fr.linktype != 276 or len(fr.data) < 20:
+        return fr
+    d = fr.data
+    proto, ifindex, pkttype, halen = struct.unpack("!HxxIxxBB", d[:12])
+    names = list(topo.ifaces)
+    iface = names[ifindex - 2] if 2 <= ifindex < len(names) + 2 else None
+    src = d[12:12 + min(halen, 6)].ljust(6, b"\0")
+    if pkttype == 0 and iface:
+        dst = pktlib.mac(topo.ifaces[iface].mac)
+    elif pkttype == 1:
+        dst = b"\xff" * 6
+    elif pkttype == 2 and len(d) >= 40:
+        dst = bytes([1, 0, 0x5E, d[37] & 0x7F, d[38], d[39]])
+    else:
+        dst = b"\0" * 6
+    return pktlib.Frame(iface, fr.ts, dst + src + struct.pack("!H", proto) + d[20:], 1)
 
 
 def find_cases(names):
@@ -131,7 +165,8 @@ def record_kernel(case, verbose, attempt=0):
     frames = case.frames()
     flows = servers.ServerFlows(case.topo, frames) if case.server_cmds else None
     with kernel.Router(case.topo, "%d" % attempt, trace_all=case.trace_all, servers=flows,
-                       server_cmds=case.server_cmds, case_dir=case.path) as r:
+                       server_cmds=case.server_cmds, case_dir=case.path,
+                       real_capture=case.real_capture) as r:
         r.restore(case.rules)
         rec = r.replay(frames, case.snapshot_points(len(frames)), case.ct_expect)
     if flows is not None:

@@ -174,8 +174,10 @@ def realtime_pacing():
 class Router:
     """One case's router on the real kernel."""
 
-    def __init__(self, topo, tag, trace_all=True, servers=None, server_cmds=(), case_dir=None):
+    def __init__(self, topo, tag, trace_all=True, servers=None, server_cmds=(), case_dir=None,
+                 real_capture=False):
         self.topo = topo
+        self.real_capture = real_capture    # frames the router sent are in the capture
         self.trace_all = trace_all
         self.servers = servers          # lib/servers.ServerFlows of the capture, or None
         self.server_cmds = list(server_cmds)
@@ -400,6 +402,8 @@ class Router:
                 select.select(fds, [], [], min(left - SPIN, MIN_WAIT))
             if self.servers is not None and self.servers.is_server_frame(i):
                 continue        # the server process sends it (matched in _collect)
+            if self.real_capture and self.topo.sent_by_router(fr.data):
+                continue        # a real capture's copy of what the router sends by itself
             late = time.monotonic() - due
             rec.lateness.append(late)
             if late > 0.02:

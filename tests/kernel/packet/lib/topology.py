@@ -238,6 +238,11 @@ class Topology:
             out.add("127.0.0.1")
         return out
 
+    def sent_by_router(self, frame):
+        """Whether an Ethernet frame's source MAC is one of the router's interfaces'."""
+        src_mac = ":".join("%02x" % b for b in frame[6:12])
+        return any(i.mac == src_mac for i in self.ifaces.values())
+
     def is_local_frame(self, iface, frame):
         """Whether a captured frame was sent by the router itself: an IPv4 packet whose
         source is one of the router's addresses, in a frame whose source MAC is one of the
