@@ -40,7 +40,7 @@ char *fate_id(char *p, const struct fate *f)
 const char *fate_verdict(const struct fate *f)
 {
 	if (f->ndrop && !f->nxmit && !f->ndeliver)
-		return "drop";
+		return f->reject_with && fate_netfilter_drop(f) ? "reject" : "drop";
 	if (f->nxmit)
 		return f->ingress[0] && !f->generated ? "forward" : "out";
 	if (f->ndeliver)
@@ -66,6 +66,14 @@ size_t fate_outcome(const struct fate *f, char *buf, size_t len, bool notes)
 	char tmp[OUTCOME_MAX], *p = tmp;
 	size_t n;
 
+	/* the rule that accepted it, unless a rule dropped it after all (not in the summary's
+	 * keys, which are asked for without notes) */
+	if (notes && f->accept_where && !fate_netfilter_drop(f)) {
+		p = fmt_lit(p, "ACCEPT by ");
+		p = fmt_str(p, f->accept_where);
+		if (f->nxmit || f->ndeliver || f->ndrop || f->nstolen || f->nqueued || f->pending)
+			p = fmt_lit(p, ", ");
+	}
 	if (f->nxmit) {
 		p = f->ingress[0] && !f->generated ? fmt_lit(p, "FORWARD out") : fmt_lit(p, "OUT");
 		for (unsigned int i = 0; i < f->negress; i++) {
@@ -85,7 +93,7 @@ size_t fate_outcome(const struct fate *f, char *buf, size_t len, bool notes)
 		}
 	}
 	if (f->ndeliver) {
-		if (p != tmp)
+		if (p != tmp && p[-1] != ' ')
 			p = fmt_lit(p, ", ");
 		p = fmt_lit(p, "DELIVER local");
 		if (f->deliver_where && !strncmp(f->deliver_where, "to ", 3)) {  /* a socket */
@@ -102,11 +110,16 @@ size_t fate_outcome(const struct fate *f, char *buf, size_t len, bool notes)
 		}
 	}
 	if (f->ndrop) {
-		if (p != tmp)
+		if (p != tmp && p[-1] != ' ')
 			p = fmt_lit(p, ", ");
 		if (fate_netfilter_drop(f)) {
-			p = fmt_lit(p, "DROP by ");
+			p = fmt_str(p, f->reject_with ? "REJECT by " : "DROP by ");
 			p = fmt_str(p, f->drop_where);
+			if (f->reject_with) {
+				p = fmt_lit(p, " (");
+				p = fmt_str(p, f->reject_with);
+				*p++ = ')';
+			}
 		} else {
 			p = fmt_lit(p, "DROP ");
 			p = fmt_str(p, skb_drop_reason_name(f->reason));
@@ -123,7 +136,7 @@ size_t fate_outcome(const struct fate *f, char *buf, size_t len, bool notes)
 		}
 	}
 	if (f->nstolen) {
-		if (p != tmp)
+		if (p != tmp && p[-1] != ' ')
 			p = fmt_lit(p, ", ");
 		p = fmt_lit(p, "STOLEN");
 		if (f->stolen_where && f->stolen_where[0]) {
@@ -132,12 +145,12 @@ size_t fate_outcome(const struct fate *f, char *buf, size_t len, bool notes)
 		}
 	}
 	if (f->nqueued) {
-		if (p != tmp)
+		if (p != tmp && p[-1] != ' ')
 			p = fmt_lit(p, ", ");
 		p = fmt_lit(p, "QUEUED");
 	}
 	if (f->pending) {
-		if (p != tmp)
+		if (p != tmp && p[-1] != ' ')
 			p = fmt_lit(p, ", ");
 		p = fmt_lit(p, "PENDING (");
 		p = fmt_str(p, f->pending_for);
@@ -419,6 +432,19 @@ static void fate_generated(struct nfemu_output *o, const struct nfemu_event *ev)
 	o->generated++;
 }
 
+/* A table's walk accepted the packet (NFEMU_EV_ACCEPT): the fate names the filter table's
+ * last accept, else the last of any table (nat, mangle, raw on their own). */
+static void fate_accept(struct nfemu_output *o, const struct nfemu_event *ev)
+{
+	struct fate *f = out_fate_of(o, ev->skb);
+	bool filter = ev->verdict && ev->verdict->table && !strcmp(ev->verdict->table, "filter");
+
+	if (f->accept_filter && !filter)
+		return;
+	f->accept_where = out_verdict_name(o->names, ev->verdict);
+	f->accept_filter = filter;
+}
+
 /* Print and count a group's fates (a packet and its children, or a late group); the ones
  * still waiting in the stack are counted when their fate comes. */
 static void group_fate_end(struct nfemu_output *o, struct fate *f, int idx)
@@ -522,6 +548,10 @@ void out_event(void *ctx, const struct nfemu_event *ev)
 		return;         /* the replay does not ask for them (observer.walk) */
 	if (!o->in_packet)
 		return;         /* nothing runs outside a packet; ignore stray reports */
+	if (ev->type == NFEMU_EV_ACCEPT) {
+		fate_accept(o, ev);
+		return;
+	}
 	if (ev->type == NFEMU_EV_TIMERS_DONE) {
 		out_late_end(o);
 		return;
@@ -545,6 +575,7 @@ void out_event(void *ctx, const struct nfemu_event *ev)
 		f->ndrop++;
 		f->reason = ev->reason;
 		f->drop_where = out_verdict_name(o->names, ev->verdict);
+		f->reject_with = out_verdict_reject(ev->verdict);
 		if (ev->skb && o->dropped)
 			pcap_out_dropped(o, ev->skb);
 		break;
@@ -584,6 +615,7 @@ void out_event(void *ctx, const struct nfemu_event *ev)
 	case NFEMU_EV_TIMERS_DONE:
 	case NFEMU_EV_HOOK:
 	case NFEMU_EV_WALK:
+	case NFEMU_EV_ACCEPT:           /* fate_accept() */
 		break;
 	}
 	waiting_del(o, f, ev->skb);     /* whatever it waited for, this is its fate */

@@ -147,6 +147,45 @@ static const char **key_slot(struct out_names *n, const void *a, u64 b)
 	return &n->key[j].name;
 }
 
+/* TRACE says "policy" for any unconditional ACCEPT/DROP/RETURN in a built-in chain and
+ * "return" for one in a user chain; nfemu's own text keeps those words for the chain's
+ * policy and the RETURN closing a user chain, and calls every other entry a rule (numbered
+ * as TRACE numbers it). */
+static const char *rule_word(const struct nfemu_verdict *v, const char *comment)
+{
+	bool policy, chain_end;
+	const char *target;
+	const void *info;
+
+	if (strcmp(comment, "policy") && strcmp(comment, "return"))
+		return comment;
+	ipt_verdict_entry(v->private, v->hook, v->offset, &policy, &chain_end, &target, &info);
+	if (!strcmp(comment, "policy"))
+		return policy ? comment : "rule";
+	return chain_end ? comment : "rule";
+}
+
+const char *out_verdict_reject(const struct nfemu_verdict *v)
+{
+	static const char *const with[] = {    /* enum ipt_reject_with, as iptables words it */
+		"icmp-net-unreachable", "icmp-host-unreachable", "icmp-proto-unreachable",
+		"icmp-port-unreachable", "echo-reply", "icmp-net-prohibited",
+		"icmp-host-prohibited", "tcp-reset", "icmp-admin-prohibited",
+	};
+	bool policy, chain_end;
+	const char *target;
+	const void *info;
+	unsigned int w;
+
+	if (!v || v->kind != NFEMU_VERDICT_RULE || v->why != NFEMU_VERDICT_BY_TARGET)
+		return NULL;
+	ipt_verdict_entry(v->private, v->hook, v->offset, &policy, &chain_end, &target, &info);
+	if (strcmp(target, "REJECT"))
+		return NULL;
+	memcpy(&w, info, sizeof(w));   /* struct ipt_reject_info: .with first */
+	return w < ARRAY_SIZE(with) ? with[w] : "reject";
+}
+
 /* "%s:%s:%s:%u", and why: " (hotdrop)", " (jumpstack overflow)" */
 static const char *rule_name(struct out_names *n, const struct nfemu_verdict *v)
 {
@@ -155,6 +194,7 @@ static const char *rule_name(struct out_names *n, const struct nfemu_verdict *v)
 	char buf[XT_TABLE_MAXNAMELEN * 2 + 64], *p;
 
 	ipt_verdict_location(v->private, v->hook, v->offset, &chain, &comment, &rulenum);
+	comment = rule_word(v, comment);
 	p = fmt_str(buf, v->table);
 	*p++ = ':';
 	p = fmt_str(p, chain);

@@ -39,6 +39,8 @@ const char *out_intern(struct out_names *n, const char *s, size_t len);
 /* What decided a drop, as the fate line names it: "filter:INPUT:rule:3", "nf_nat_ipv4_local_fn";
  * NULL when nothing did. */
 const char *out_verdict_name(struct out_names *n, const struct nfemu_verdict *v);
+/* A rule verdict by REJECT: its --reject-with word ("tcp-reset"), else NULL. */
+const char *out_verdict_reject(const struct nfemu_verdict *v);
 /* A stack drop as the summary counts it: "NO_ROUTE (ip_route_input_noref)" */
 const char *out_stack_drop_name(struct out_names *n, const char *reason, const char *where);
 const char *out_dev_name(struct out_names *n, const void *dev, const char *name);
@@ -91,6 +93,10 @@ struct fate {
 	unsigned int ndrop;
 	enum skb_drop_reason reason;
 	const char *drop_where;         /* the rule or function (interned / a constant), NULL */
+	const char *reject_with;        /* the drop was a REJECT rule's: "tcp-reset", ... */
+	const char *accept_where;       /* the rule that accepted it (interned): the filter
+					 * table's last, else any table's last; NULL */
+	bool accept_filter;             /* accept_where is the filter table's */
 	unsigned int nstolen;
 	const char *stolen_where;
 	unsigned int nqueued;

@@ -86,7 +86,7 @@ void summary_count(struct nfemu_output *o, const struct fate *f)
 		char key[128];
 
 		/* "OUT eth0", "DROP by filter:OUTPUT:rule:1": the outcome without notes */
-		fate_outcome(f, key, sizeof(key), true);
+		fate_outcome(f, key, sizeof(key), false);
 		key[strcspn(key, ";")] = '\0';
 		tally_add(&o->gen_fates, key, 1);
 		return;

@@ -173,8 +173,14 @@ void jsonl_fate(struct nfemu_output *o, const struct fate *f)
 	obuf_commit(b, p);
 	if (f->ndrop && fate_netfilter_drop(f))
 		obuf_json_cstr(b, f->drop_where);
+	else if (f->accept_where)
+		obuf_json_cstr(b, f->accept_where);
 	else
 		obuf_lit(b, "null");
+	if (f->ndrop && fate_netfilter_drop(f) && f->reject_with) {
+		obuf_lit(b, ",\"reject_with\":");
+		obuf_json_cstr(b, f->reject_with);
+	}
 	obuf_lit(b, ",\"reason\":");
 	if (f->ndrop) {
 		obuf_putc(b, '"');

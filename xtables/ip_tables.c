@@ -203,6 +203,45 @@ void ipt_verdict_location(const struct xt_table_info *private, unsigned int hook
 			   rulenum);
 }
 
+/* EMU: what the tool needs to word the entry at offset (binary facts, no text): whether it
+ * is the hook's underflow (the chain's policy) or the RETURN that closes a user chain (the
+ * next entry heads a chain), and its target's name and data. */
+void ipt_verdict_entry(const struct xt_table_info *private, unsigned int hook, unsigned int offset,
+		       bool *policy, bool *chain_end, const char **target, const void **targinfo)
+{
+	const struct ipt_entry *e = get_entry(private->entries, offset);
+	const struct xt_entry_target *t = ipt_get_target_c(e);
+
+	*policy = offset == private->underflow[hook];
+	*chain_end = false;
+	if (offset + e->next_offset < private->size) {
+		const struct ipt_entry *n = get_entry(private->entries, offset + e->next_offset);
+
+		*chain_end = strcmp(ipt_get_target_c(n)->u.kernel.target->name, XT_ERROR_TARGET) == 0;
+	}
+	*target = t->u.kernel.target->name;
+	*targinfo = t->data;
+}
+
+/* EMU: report that the walk ended in ACCEPT at entry e (NFEMU_EV_ACCEPT), so the tool can
+ * name the rule that accepted the packet (as DROP's rule is named from skb->emu_verdict). */
+static void ipt_report_accept(const struct nf_hook_state *state, struct sk_buff *skb,
+			      const struct xt_table *table, const struct xt_table_info *private,
+			      const struct ipt_entry *e)
+{
+	struct nfemu_verdict v = {
+		.kind = NFEMU_VERDICT_RULE,
+		.hook = (u8)state->hook,
+		.why = NFEMU_VERDICT_BY_TARGET,
+		.offset = (u32)((const char *)e - (const char *)private->entries),
+		.table = table->name,
+		.private = private,
+	};
+	struct nfemu_event ev = { .type = NFEMU_EV_ACCEPT, .skb = skb, .verdict = &v };
+
+	nfemu_observe(state->net, &ev);
+}
+
 /* EMU: a step of the walk for the observer (NFEMU_EV_WALK), when it asked for them. */
 static void ipt_walk_event(const struct nf_hook_state *state, const struct sk_buff *skb,
 			   const struct xt_table *table, const struct xt_table_info *private,
@@ -310,6 +349,8 @@ unsigned int ipt_do_table(void *priv, struct sk_buff *skb, const struct nf_hook_
 					verdict = (unsigned int)(-v) - 1;
 					if (verdict == NF_DROP)
 						ipt_note_verdict(skb, table, private, hook, e, NFEMU_VERDICT_BY_TARGET);
+					else if (verdict == NF_ACCEPT)
+						ipt_report_accept(state, skb, table, private, e);   /* EMU */
 					if (walk)
 						ipt_walk_event(state, skb, table, private, NFEMU_WALK_VERDICT, e,
 							       NULL, stackidx, verdict, false);
@@ -369,6 +410,8 @@ unsigned int ipt_do_table(void *priv, struct sk_buff *skb, const struct nf_hook_
 			/* Verdict */
 			if ((verdict & NF_VERDICT_MASK) == NF_DROP)
 				ipt_note_verdict(skb, table, private, hook, e, NFEMU_VERDICT_BY_TARGET);
+			else if (verdict == NF_ACCEPT)
+				ipt_report_accept(state, skb, table, private, e);   /* EMU */
 			if (walk)
 				ipt_walk_event(state, skb, table, private, NFEMU_WALK_VERDICT, e, NULL,
 					       stackidx, verdict, false);

@@ -64,6 +64,11 @@ unsigned int ipt_do_table(void *priv, struct sk_buff *skb, const struct nf_hook_
 void ipt_verdict_location(const struct xt_table_info *private, unsigned int hook, unsigned int offset,
 			  const char **chainname, const char **comment, unsigned int *rulenum);
 
+/* EMU: facts for wording the entry at offset: the hook's policy, the RETURN closing a user
+ * chain, its target's name and data. */
+void ipt_verdict_entry(const struct xt_table_info *private, unsigned int hook, unsigned int offset,
+		       bool *policy, bool *chain_end, const char **target, const void **targinfo);
+
 /* EMU: -EOPNOTSUPP (with the rule named in buf) if a rule uses an extension that nfemu
  * validates but does not emulate at run time; replay refuses such rulesets. */
 int ipt_check_emulated(struct net *net, char *buf, size_t len);

@@ -264,6 +264,20 @@ def bridge():
     write("bridge", "capture.pcapng", ng.bytes())
 
 
+def fates():
+    """Fate wording (cases/fates/rules.v4): accepted by a rule, by the policy, rejected with
+    its reply, dropped by the rule that ends a user chain."""
+    ng = PcapNg()
+    L, W = ng.interface("lan0"), ng.interface("wan0")
+    t = [T0 + i * 100 * MS for i in range(10)]
+    ng.epb(L, t[0], lan(tcp(H1, NET1, 40000, 80, SYN)))                   # FORWARD rule 1
+    ng.epb(L, t[1], lan(udp(H1, NET1, 5000, 123)))                        # FORWARD policy
+    ng.epb(W, t[2], wan(tcp(NET1, R_WAN, 40001, 23, SYN)))                # REJECT tcp-reset
+    ng.epb(W, t[3], wan(tcp(NET1, H1, 40002, 25, SYN)))                   # wan_fwd: -j DROP
+    ng.epb(L, t[4], lan(ping(H1, R_LAN)))                                 # INPUT policy
+    write("fates", "capture.pcapng", ng.bytes())
+
+
 if __name__ == "__main__":
     basic()
     linktypes()
@@ -275,3 +289,4 @@ if __name__ == "__main__":
     vlan()
     sockets()
     bridge()
+    fates()
