@@ -22,6 +22,7 @@
 #include "kernel/module.h"
 #include "kernel/net.h"
 #include "emu/output.h"
+#include "emu/replay.h"
 #include "emu/topology.h"
 #include "nat/nf_nat_masquerade.h"
 #include "kernel/random.h"
@@ -876,4 +877,57 @@ int cmd_replay(int argc, char **argv)
 	if (ret < 0)
 		fprintf(stderr, "nfemu: replay: %s\n", err);
 	return status;
+}
+
+/* ---------------------------------------------------------------- for other commands (emu/replay.h) */
+
+struct replay *replay_run_open(const struct replay_run_args *a, const struct nfemu_output_opts *oo)
+{
+	struct replay_opts o = { .topology = a->topology, .rules = a->rules, .state = a->state,
+				 .seed = a->seed, .open_ports = a->open_ports };
+	struct replay *r = calloc(1, sizeof(*r));
+	char err[1024];
+
+	if (!r) {
+		fprintf(stderr, "nfemu: out of memory\n");
+		return NULL;
+	}
+	r->st.lock_fd = -1;
+	if (replay_kernel_open(r, &o))
+		goto fail;
+	nfemu_state_unlock(&r->st);     /* only read: another run may open the same state */
+	if (nfemu_output_open(&r->out, r->net, oo, err, sizeof(err))) {
+		fprintf(stderr, "nfemu: %s\n", err);
+		goto fail;
+	}
+	r->trace_all = true;
+	if (replay_bind_logger(r) || replay_hooks_register(r)) {
+		fprintf(stderr, "nfemu: cannot set up the trace\n");
+		goto fail;
+	}
+	return r;
+fail:
+	replay_close(r, &o, 1);         /* status 1: nothing is written back */
+	free(r);
+	return NULL;
+}
+
+struct net *replay_run_net(struct replay *r)
+{
+	return r->net;
+}
+
+void replay_run_packet(struct replay *r, u64 n, const struct nfemu_capture_pkt *pkt)
+{
+	replay_one(r, n, pkt);
+}
+
+void replay_run_close(struct replay *r)
+{
+	struct replay_opts o = { 0 };
+
+	if (!r)
+		return;
+	replay_close(r, &o, 1);
+	free(r);
 }

@@ -455,6 +455,8 @@ static void group_fate_end(struct nfemu_output *o, struct fate *f, int idx)
 		trace_fate(o, f);
 	if (o->jsonl.f)
 		jsonl_fate(o, f);
+	if (o->opts.fate_cb)
+		o->opts.fate_cb(o->opts.fate_ctx, f);
 	for (size_t i = 0; i < o->nwait; i++)
 		if (o->wait[i].idx == idx) {
 			pending_add(o, f, o->wait[i].skb);

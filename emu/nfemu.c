@@ -16,6 +16,8 @@ static const struct {
 } commands[] = {
 	{ "replay", cmd_replay, "replay --topology FILE (--rules FILE | --state FILE) [OPTIONS] CAPTURE\n"
 				"                                       run a capture through the kernel (replay --help)" },
+	{ "diff", cmd_diff, "diff --topology FILE (--rules A | --state A) (--rules B | --state B) CAPTURE\n"
+			    "                                       packets whose fate differs between two rulesets (diff --help)" },
 	{ "exec", cmd_exec, "exec [--state FILE] [--sockopt-trace[=TRACE]] -- CMD ARGS...\n"
 			    "                                       run CMD (e.g. iptables-legacy) against the emulated kernel" },
 	{ "lsmod", cmd_lsmod, "lsmod [--state FILE]                 loaded modules, as lsmod prints them" },

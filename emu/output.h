@@ -14,6 +14,8 @@
 struct net;
 struct sk_buff;
 
+struct fate;
+
 struct nfemu_output_opts {
 	FILE *trace;                    /* kernel log + fate lines, NULL for none */
 	bool explain;                   /* also conntrack's events in the trace ("#   ct: ...") */
@@ -23,6 +25,9 @@ struct nfemu_output_opts {
 	FILE *summary;                  /* the closing summary */
 	bool progress;                  /* draw a progress bar on stderr */
 	const char *capture_name;       /* for the summary */
+	/* every fate as its group ends (nfemu diff), in binary: struct fate (emu/output_int.h) */
+	void (*fate_cb)(void *ctx, const struct fate *f);
+	void *fate_ctx;
 };
 
 struct nfemu_output;

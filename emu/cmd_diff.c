@@ -1,0 +1,494 @@
+/* emu/cmd_diff.c - EMU: `nfemu diff`: the packets whose fate two rulesets decide differently.
+ * No kernel counterpart.  Boots two emulated kernels (two struct net, independent) as replay
+ * does (emu/replay.h) and feeds them the same capture in lockstep, one record to each; the
+ * fates of each packet and of the packets generated in answer (emu/fate.c, binary) are
+ * compared field by field, never their text.  docs/diff.md.
+ * Left out: conntrack state is not compared yet; a fate finished late (a neighbour being
+ * resolved during a later packet) is compared as it stood at its packet's end.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "emu/cli.h"
+#include "emu/output_int.h"
+#include "emu/replay.h"
+#include "kernel/net.h"
+
+#define DIFF_MAX_FATES (OUT_MAX_CHILDREN + 1)
+
+enum diff_kind {
+	DIFF_VERDICT,
+	DIFF_EGRESS,
+	DIFF_NAT,
+	DIFF_GENERATED,
+	DIFF_RULE,
+	DIFF_NKINDS,
+};
+
+static const char *const diff_kind_name[DIFF_NKINDS] = {
+	"verdict", "egress", "nat", "generated", "rule",
+};
+
+/* One kernel's run: its fates and kernel log lines for the packet being compared. */
+struct diff_run {
+	const char *name;               /* the ruleset or state file */
+	struct replay *r;
+	u64 n;                          /* the capture packet being processed */
+	struct fate fates[DIFF_MAX_FATES];      /* [0] the packet, then its children by kid */
+	unsigned int nfates;
+	bool have_parent;
+	char *log;                      /* its kernel log lines (TRACE, LOG) */
+	size_t loglen, logcap;
+};
+
+struct diff_opts {
+	const char *topology, *capture, *jsonl;
+	const char *set[2], *setopt[2];         /* the file and "--rules" or "--state" */
+	unsigned int nset;
+	bool by_rule, open_ports;
+	u64 seed;
+};
+
+static void diff_usage(FILE *f)
+{
+	fprintf(f,
+		"usage: nfemu diff --topology FILE (--rules A.v4 | --state A) (--rules B.v4 | --state B)\n"
+		"                  [--by-rule] [--jsonl FILE|-] [--open-ports] [--seed N] CAPTURE\n"
+		"  Replay CAPTURE through both rulesets (two emulated kernels) and list each packet\n"
+		"  whose fate differs: verdict, egress interface, NAT translation, packets generated\n"
+		"  in answer; with both fates, both deciding rules and both kernel traces.\n"
+		"  --by-rule   a different deciding rule is a difference too (not by default: a\n"
+		"              reordered ruleset renumbers its rules)\n"
+		"  --jsonl     one JSON object per differing packet\n"
+		"  Exit status: 0 no packet differs, 1 some differ, 2 an error.\n");
+}
+
+static int diff_value(int argc, char **argv, int *i, const char *name, const char **val)
+{
+	size_t n = strlen(name);
+
+	if (strncmp(argv[*i], name, n))
+		return 0;
+	if (argv[*i][n] == '=') {
+		*val = argv[*i] + n + 1;
+		(*i)++;
+		return 1;
+	}
+	if (argv[*i][n])
+		return 0;
+	if (*i + 1 >= argc) {
+		fprintf(stderr, "nfemu: diff: %s needs a value\n", name);
+		return -1;
+	}
+	*val = argv[*i + 1];
+	*i += 2;
+	return 1;
+}
+
+static int diff_parse(int argc, char **argv, struct diff_opts *o)
+{
+	const char *seed = NULL, *v;
+	int i = 1, r;
+
+	memset(o, 0, sizeof(*o));
+	while (i < argc) {
+		const char *arg = argv[i];
+
+		if (arg[0] != '-' || !arg[1]) {
+			if (o->capture) {
+				fprintf(stderr, "nfemu: diff: one capture at a time ('%s' and '%s')\n",
+					o->capture, arg);
+				return -1;
+			}
+			o->capture = arg;
+			i++;
+			continue;
+		}
+		if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
+			diff_usage(stdout);
+			return 1;
+		}
+		if (!strcmp(arg, "--by-rule") || !strcmp(arg, "--open-ports")) {
+			*(arg[2] == 'b' ? &o->by_rule : &o->open_ports) = true;
+			i++;
+			continue;
+		}
+		if ((r = diff_value(argc, argv, &i, "--topology", &o->topology)) ||
+		    (r = diff_value(argc, argv, &i, "--jsonl", &o->jsonl)) ||
+		    (r = diff_value(argc, argv, &i, "--seed", &seed))) {
+			if (r < 0)
+				return -1;
+			continue;
+		}
+		for (int k = 0; k < 2; k++) {
+			const char *opt = k ? "--state" : "--rules";
+
+			r = diff_value(argc, argv, &i, opt, &v);
+			if (r < 0)
+				return -1;
+			if (!r)
+				continue;
+			if (o->nset == 2) {
+				fprintf(stderr, "nfemu: diff: give two rulesets, not more ('%s')\n", v);
+				return -1;
+			}
+			o->set[o->nset] = v;
+			o->setopt[o->nset++] = opt;
+			break;
+		}
+		if (r)
+			continue;
+		fprintf(stderr, "nfemu: diff: unknown option '%s'\n", arg);
+		return -1;
+	}
+	if (seed) {
+		char *end;
+
+		errno = 0;
+		o->seed = strtoull(seed, &end, 0);
+		if (errno || !*seed || *end || seed[0] == '-') {
+			fprintf(stderr, "nfemu: diff: --seed %s: not a number\n", seed);
+			return -1;
+		}
+	}
+	if (!o->topology) {
+		fprintf(stderr, "nfemu: diff: --topology FILE is required\n");
+		return -1;
+	}
+	if (o->nset != 2) {
+		fprintf(stderr, "nfemu: diff: give two rulesets: --rules A.v4 (or --state A) and --rules B.v4 (or --state B)\n");
+		return -1;
+	}
+	if (!o->capture) {
+		fprintf(stderr, "nfemu: diff: no capture file given\n");
+		return -1;
+	}
+	return 0;
+}
+
+/* ---------------------------------------------------------------- what each run reports */
+
+static void diff_fate(void *ctx, const struct fate *f)
+{
+	struct diff_run *d = ctx;
+
+	if (f->n != d->n)
+		return;         /* a late fate of an earlier packet: compared as it stood */
+	if (!f->generated) {
+		d->fates[0] = *f;
+		d->have_parent = true;
+		if (!d->nfates)
+			d->nfates = 1;
+		return;
+	}
+	if (f->kid < DIFF_MAX_FATES) {
+		d->fates[f->kid] = *f;
+		if (f->kid + 1 > d->nfates)
+			d->nfates = f->kid + 1;
+	}
+}
+
+static void diff_log(void *ctx, int level, const char *line, size_t len)
+{
+	struct diff_run *d = ctx;
+
+	(void)level;
+	while (len && line[len - 1] == '\n')
+		len--;
+	if (d->loglen + len + 6 > d->logcap) {
+		size_t cap = (d->logcap + len + 6) * 2;
+		char *p = realloc(d->log, cap);
+
+		if (!p)
+			return;
+		d->log = p;
+		d->logcap = cap;
+	}
+	memcpy(d->log + d->loglen, "    ", 4);
+	memcpy(d->log + d->loglen + 4, line, len);
+	d->loglen += len + 4;
+	d->log[d->loglen++] = '\n';
+}
+
+/* ---------------------------------------------------------------- comparing */
+
+enum diff_verdict { DV_NONE, DV_DROP, DV_FORWARD, DV_OUT, DV_DELIVER, DV_STOLEN, DV_QUEUED, DV_PENDING };
+
+static enum diff_verdict diff_verdict_of(const struct fate *f)
+{
+	if (f->ndrop && !f->nxmit && !f->ndeliver)
+		return DV_DROP;
+	if (f->nxmit)
+		return f->ingress[0] && !f->generated ? DV_FORWARD : DV_OUT;
+	if (f->ndeliver)
+		return DV_DELIVER;
+	if (f->nstolen)
+		return DV_STOLEN;
+	if (f->nqueued)
+		return DV_QUEUED;
+	return f->pending ? DV_PENDING : DV_NONE;
+}
+
+static bool diff_same_name(const char *a, const char *b)
+{
+	return a == b || (a && b && !strcmp(a, b));
+}
+
+/* What differs between two fates of the same packet: a mask of 1 << enum diff_kind. */
+static unsigned int diff_fates(const struct fate *a, const struct fate *b)
+{
+	unsigned int m = 0;
+
+	if (diff_verdict_of(a) != diff_verdict_of(b) ||
+	    (diff_verdict_of(a) == DV_DROP && !fate_netfilter_drop(a) && a->reason != b->reason))
+		m |= 1u << DIFF_VERDICT;
+	if (a->negress != b->negress)
+		m |= 1u << DIFF_EGRESS;
+	else
+		for (unsigned int i = 0; i < a->negress; i++)
+			if (!diff_same_name(a->egress[i], b->egress[i]))
+				m |= 1u << DIFF_EGRESS;
+	if (a->xlat != b->xlat ||
+	    (a->xlat && (memcmp(a->out.src, b->out.src, 4) || memcmp(a->out.dst, b->out.dst, 4) ||
+			 a->out.sport != b->out.sport || a->out.dport != b->out.dport ||
+			 a->out.icmp_id != b->out.icmp_id)))
+		m |= 1u << DIFF_NAT;
+	if (!diff_same_name(a->drop_where, b->drop_where))
+		m |= 1u << DIFF_RULE;
+	return m;
+}
+
+/* A generated packet's headers as built (the answer itself). */
+static bool diff_same_packet(const struct pkt_facts *a, const struct pkt_facts *b)
+{
+	return a->proto == b->proto && !memcmp(a->src, b->src, 4) && !memcmp(a->dst, b->dst, 4) &&
+	       a->sport == b->sport && a->dport == b->dport && a->tcp_flags == b->tcp_flags &&
+	       a->icmp_type == b->icmp_type && a->icmp_code == b->icmp_code;
+}
+
+static unsigned int diff_packet(const struct diff_run *a, const struct diff_run *b)
+{
+	unsigned int m = diff_fates(&a->fates[0], &b->fates[0]);
+
+	if (a->nfates != b->nfates) {
+		m |= 1u << DIFF_GENERATED;
+		return m;
+	}
+	for (unsigned int k = 1; k < a->nfates; k++) {
+		unsigned int c = diff_fates(&a->fates[k], &b->fates[k]);
+
+		if (!diff_same_packet(&a->fates[k].facts, &b->fates[k].facts) ||
+		    (c & ~(1u << DIFF_RULE)))
+			m |= 1u << DIFF_GENERATED;
+		m |= c & (1u << DIFF_RULE);
+	}
+	return m;
+}
+
+/* ---------------------------------------------------------------- printing */
+
+static void diff_print_fates(FILE *out, const char *tag, const struct diff_run *d)
+{
+	char outcome[1280], desc[PKT_DESC_MAX + 1];
+
+	fate_outcome(&d->fates[0], outcome, sizeof(outcome), true);
+	fprintf(out, "  %s %s: %s\n", tag, d->name, outcome);
+	for (unsigned int k = 1; k < d->nfates; k++) {
+		const struct fate *f = &d->fates[k];
+
+		*pkt_desc(desc, &f->facts) = '\0';
+		fate_outcome(f, outcome, sizeof(outcome), true);
+		fprintf(out, "    #%llu.%u %s (generated by #%llu%s%s): %s\n", (unsigned long long)f->n,
+			f->kid, desc, (unsigned long long)f->n, f->by ? ": " : "", f->by ? f->by : "",
+			outcome);
+	}
+}
+
+static const char *diff_rule(const struct fate *f)
+{
+	return f->drop_where ? f->drop_where : "-";
+}
+
+static void diff_print(FILE *out, const struct diff_run *a, const struct diff_run *b, unsigned int m)
+{
+	const struct fate *f = &a->fates[0];
+	char desc[PKT_DESC_MAX + 1];
+	const char *sep = "";
+
+	*pkt_desc(desc, &f->facts) = '\0';
+	fprintf(out, "#%llu %s%s %s: differs in ", (unsigned long long)f->n,
+		f->ingress[0] ? "in " : "local", f->ingress, desc);
+	for (int k = 0; k < DIFF_NKINDS; k++)
+		if (m & (1u << k)) {
+			fprintf(out, "%s%s", sep, diff_kind_name[k]);
+			sep = ", ";
+		}
+	fputc('\n', out);
+	diff_print_fates(out, "A", a);
+	diff_print_fates(out, "B", b);
+	fprintf(out, "  deciding rule: A %s, B %s\n", diff_rule(&a->fates[0]), diff_rule(&b->fates[0]));
+	fprintf(out, "  A trace:\n%.*s", (int)a->loglen, a->log ? a->log : "");
+	fprintf(out, "  B trace:\n%.*s", (int)b->loglen, b->log ? b->log : "");
+}
+
+static void json_str(FILE *out, const char *s)
+{
+	fputc('"', out);
+	for (; s && *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			fprintf(out, "\\%c", c);
+		else if (c < 0x20)
+			fprintf(out, "\\u%04x", c);
+		else
+			fputc(c, out);
+	}
+	fputc('"', out);
+}
+
+static void diff_jsonl(FILE *out, const struct diff_run *a, const struct diff_run *b, unsigned int m)
+{
+	const struct diff_run *runs[2] = { a, b };
+	char buf[1280];
+	const char *sep = "";
+
+	fprintf(out, "{\"packet\":%llu,\"differs\":[", (unsigned long long)a->fates[0].n);
+	for (int k = 0; k < DIFF_NKINDS; k++)
+		if (m & (1u << k)) {
+			fprintf(out, "%s\"%s\"", sep, diff_kind_name[k]);
+			sep = ",";
+		}
+	fputc(']', out);
+	for (int i = 0; i < 2; i++) {
+		const struct fate *f = &runs[i]->fates[0];
+
+		fprintf(out, ",\"%c\":{\"rules\":", 'a' + i);
+		json_str(out, runs[i]->name);
+		fprintf(out, ",\"verdict\":\"%s\",\"fate\":", fate_verdict(f));
+		fate_outcome(f, buf, sizeof(buf), true);
+		json_str(out, buf);
+		fprintf(out, ",\"rule\":");
+		if (f->drop_where)
+			json_str(out, f->drop_where);
+		else
+			fputs("null", out);
+		fprintf(out, ",\"generated\":%u}", runs[i]->nfates ? runs[i]->nfates - 1 : 0);
+	}
+	fputs("}\n", out);
+}
+
+/* ---------------------------------------------------------------- the command */
+
+static int diff_run_open(struct diff_run *d, const struct diff_opts *o, int i)
+{
+	struct replay_run_args ra = { .topology = o->topology, .seed = o->seed,
+				      .open_ports = o->open_ports };
+	struct nfemu_output_opts oo = { 0 };
+	struct net *net;
+
+	d->name = o->set[i];
+	if (!strcmp(o->setopt[i], "--rules"))
+		ra.rules = o->set[i];
+	else
+		ra.state = o->set[i];
+	oo.fate_cb = diff_fate;
+	oo.fate_ctx = d;
+	oo.capture_name = o->capture;
+	d->r = replay_run_open(&ra, &oo);
+	if (!d->r)
+		return -1;
+	net = replay_run_net(d->r);
+	net->nf.log.sink = diff_log;
+	net->nf.log.sink_ctx = d;
+	return 0;
+}
+
+static void diff_step(struct diff_run *d, u64 n, const struct nfemu_capture_pkt *pkt)
+{
+	d->n = n;
+	d->nfates = 0;
+	d->have_parent = false;
+	d->loglen = 0;
+	replay_run_packet(d->r, n, pkt);
+}
+
+int cmd_diff(int argc, char **argv)
+{
+	struct diff_run *runs = calloc(2, sizeof(*runs));
+	u64 counts[DIFF_NKINDS] = { 0 }, n = 0, compared = 0, differing = 0;
+	struct nfemu_capture *cap = NULL;
+	struct nfemu_capture_pkt pkt;
+	FILE *jsonl = NULL;
+	struct diff_opts o;
+	char err[1024];
+	int ret, status = 2;
+
+	if (!runs) {
+		fprintf(stderr, "nfemu: diff: out of memory\n");
+		return 2;
+	}
+	ret = diff_parse(argc, argv, &o);
+	if (ret) {
+		free(runs);
+		return ret > 0 ? 0 : 2;
+	}
+	if (nfemu_capture_open(&cap, o.capture, err, sizeof(err))) {
+		fprintf(stderr, "nfemu: diff: %s\n", err);
+		goto out;
+	}
+	if (diff_run_open(&runs[0], &o, 0) || diff_run_open(&runs[1], &o, 1))
+		goto out;
+	if (o.jsonl && !(jsonl = strcmp(o.jsonl, "-") ? fopen(o.jsonl, "w") : stdout)) {
+		fprintf(stderr, "nfemu: diff: --jsonl %s: %s\n", o.jsonl, strerror(errno));
+		goto out;
+	}
+	while ((ret = nfemu_capture_next(cap, &pkt, err, sizeof(err))) == 1) {
+		unsigned int m;
+
+		n++;
+		diff_step(&runs[0], n, &pkt);
+		diff_step(&runs[1], n, &pkt);
+		if (!runs[0].have_parent || !runs[1].have_parent)
+			continue;       /* not replayed (not IPv4, ...): the same in both */
+		compared++;
+		m = diff_packet(&runs[0], &runs[1]);
+		if (!o.by_rule && !(m & ~(1u << DIFF_RULE)))
+			m = 0;
+		if (!m)
+			continue;
+		differing++;
+		for (int k = 0; k < DIFF_NKINDS; k++)
+			if (m & (1u << k))
+				counts[k]++;
+		if (jsonl != stdout)
+			diff_print(stdout, &runs[0], &runs[1], m);
+		if (jsonl)
+			diff_jsonl(jsonl, &runs[0], &runs[1], m);
+	}
+	if (ret < 0) {
+		fprintf(stderr, "nfemu: diff: %s\n", err);
+		goto out;
+	}
+	fprintf(jsonl == stdout ? stderr : stdout,
+		"nfemu diff: %llu packets compared, %llu differ (verdict %llu, egress %llu, nat %llu, "
+		"generated %llu, rule %llu)\n", (unsigned long long)compared,
+		(unsigned long long)differing, (unsigned long long)counts[DIFF_VERDICT],
+		(unsigned long long)counts[DIFF_EGRESS], (unsigned long long)counts[DIFF_NAT],
+		(unsigned long long)counts[DIFF_GENERATED], (unsigned long long)counts[DIFF_RULE]);
+	status = differing ? 1 : 0;
+out:
+	if (jsonl && jsonl != stdout && fclose(jsonl)) {
+		fprintf(stderr, "nfemu: diff: --jsonl %s: %s\n", o.jsonl, strerror(errno));
+		status = 2;
+	}
+	for (int i = 0; i < 2; i++) {
+		replay_run_close(runs[i].r);
+		free(runs[i].log);
+	}
+	if (cap)
+		nfemu_capture_close(cap);
+	free(runs);
+	return status;
+}
