@@ -23,6 +23,7 @@ struct nfemu_output_opts {
 	FILE *summary;                  /* the closing summary */
 	bool progress;                  /* draw a progress bar on stderr */
 	const char *capture_name;       /* for the summary */
+	FILE *report;                   /* --report: the HTML page (write_report.c), NULL for none */
 };
 
 struct nfemu_output;
