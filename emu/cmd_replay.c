@@ -44,7 +44,7 @@
 #define REPLAY_CHILD_OUTPUT_MAX 16384
 
 struct replay_opts {
-	const char *topology, *rules, *state, *in, *trace, *jsonl, *egress, *capture;
+	const char *topology, *rules, *state, *in, *trace, *jsonl, *egress, *capture, *report;
 	bool trace_only_marked;
 	bool explain;
 	bool trace_levels;
@@ -66,7 +66,7 @@ struct replay {
 	bool state_open;
 	char tmpdir[PATH_MAX];          /* --rules: the temporary state's directory */
 	char state_path[PATH_MAX + 16];
-	FILE *trace, *jsonl;
+	FILE *trace, *jsonl, *report;
 	struct nfemu_ingress_learn learnt; /* senders' MACs and the interface they arrived on */
 	char unknown_ifs[8][64];        /* pcapng interface names already said to be unknown */
 	unsigned int nunknown;
@@ -99,7 +99,7 @@ static void replay_usage(FILE *f)
 	fprintf(f,
 		"usage: nfemu replay --topology FILE (--rules RULES.v4 | --state FILE) [--in IFACE]\n"
 		"                    [--trace FILE|-] [--trace-levels] [--trace-only-marked] [--explain] [--jsonl FILE|-]\n"
-		"                    [--egress DIR] [--open-ports]\n"
+		"                    [--egress DIR] [--report FILE.html] [--open-ports]\n"
 		"                    [--seed N] CAPTURE\n"
 		"  Run every packet of CAPTURE (pcap or pcapng) through the emulated kernel: the\n"
 		"  topology's interfaces, addresses and routes, and the ruleset loaded by the real\n"
@@ -113,6 +113,8 @@ static void replay_usage(FILE *f)
 		"                   created, confirmed, destroyed and freed, events, expectations\n"
 		"  --jsonl          one JSON object per event (docs/replay.md)\n"
 		"  --egress DIR     DIR/IFACE.pcap per interface, DIR/dropped.pcap\n"
+		"  --report FILE    one self-contained HTML page: summary, packets, each packet's hooks,\n"
+		"                   walk, TRACE lines, conntrack and NAT (docs/replay.md)\n"
 		"  --in IFACE       the interface every packet arrives on (default: the pcapng interface,\n"
 		"                   else what the frame says -- SLL2's index, the destination MAC, a\n"
 		"                   broadcast's segment -- else the one routing back to the source; the\n"
@@ -161,6 +163,7 @@ static int replay_parse(int argc, char **argv, struct replay_opts *o)
 		{ "--trace", offsetof(struct replay_opts, trace) },
 		{ "--jsonl", offsetof(struct replay_opts, jsonl) },
 		{ "--egress", offsetof(struct replay_opts, egress) },
+		{ "--report", offsetof(struct replay_opts, report) },
 	};
 	const char *seed = NULL;
 	bool dashdash = false;
@@ -785,6 +788,9 @@ static int replay_outputs_open(struct replay *r, const struct replay_opts *o)
 		return -1;
 	if (o->jsonl && !(r->jsonl = replay_fopen(o->jsonl, "--jsonl")))
 		return -1;
+	if (o->report && !(r->report = replay_fopen(o->report, "--report")))
+		return -1;
+	oo.report = r->report;
 	oo.trace = r->trace;
 	oo.explain = o->explain;
 	oo.trace_levels = o->trace_levels;
@@ -802,7 +808,7 @@ static int replay_outputs_open(struct replay *r, const struct replay_opts *o)
 	if (o->egress)
 		replay_touch_egress(r);
 	/* Tracing every packet only matters when the trace is written somewhere. */
-	r->trace_all = !o->trace_only_marked && (r->trace || r->jsonl);
+	r->trace_all = !o->trace_only_marked && (r->trace || r->jsonl || r->report);
 	if (r->trace_all && replay_bind_logger(r)) {
 		fprintf(stderr, "nfemu: replay: cannot load nf_log_syslog for the trace\n");
 		return -1;
@@ -831,6 +837,7 @@ static int replay_close(struct replay *r, const struct replay_opts *o, int statu
 	}
 	replay_fclose(r->trace, o->trace, "--trace", &status);
 	replay_fclose(r->jsonl, o->jsonl, "--jsonl", &status);
+	replay_fclose(r->report, o->report, "--report", &status);
 	if (r->state_open) {
 		/* --state: the counters (and whatever else the replay changed) go back */
 		if (status == 0 && !o->rules && nfemu_state_commit(&r->st, r->net, err, sizeof(err))) {

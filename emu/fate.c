@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "emu/output_int.h"
+#include "emu/write_report.h"
 #include "kernel/net.h"
 #include "netstack/netdevice.h"
 #include "netstack/skbuff.h"
@@ -457,6 +458,8 @@ static void group_fate_end(struct nfemu_output *o, struct fate *f, int idx)
 		jsonl_fate(o, f);
 	if (o->opts.fate_cb)
 		o->opts.fate_cb(o->opts.fate_ctx, f);
+	if (o->report)
+		report_fate(o, f);
 	for (size_t i = 0; i < o->nwait; i++)
 		if (o->wait[i].idx == idx) {
 			pending_add(o, f, o->wait[i].skb);
@@ -484,6 +487,8 @@ static void log_line(struct nfemu_output *o, int level, const char *line, size_t
 		trace_log_line(o, level, line, len);
 	if (o->jsonl.f)
 		jsonl_log_line(o, level, line, len);
+	if (o->report)
+		report_log_line(o, line, len);
 }
 
 /* Lines the emulated kernel printk()ed (not through nf_log) since the last look. */
@@ -516,6 +521,8 @@ static void out_ct_event(struct nfemu_output *o, const struct nfemu_event *ev)
 		trace_ct(o, ev);
 	if (o->jsonl.f)
 		jsonl_ct(o, ev, f);
+	if (o->report)
+		report_ct(o, ev, f);
 }
 
 /* A NAT binding (NFEMU_EV_NAT): with --explain, "#   nat: ..."; in JSON Lines, an object. */
@@ -523,7 +530,7 @@ static void out_nat_event(struct nfemu_output *o, const struct nfemu_event *ev)
 {
 	const struct fate *f = NULL;
 
-	if (!o->jsonl.f && !(o->trace.f && o->opts.explain))
+	if (!o->jsonl.f && !(o->trace.f && o->opts.explain) && !o->report)
 		return;
 	if (o->in_packet)
 		f = out_fate_of(o, ev->skb);
@@ -531,6 +538,8 @@ static void out_nat_event(struct nfemu_output *o, const struct nfemu_event *ev)
 		trace_nat(o, ev);
 	if (o->jsonl.f)
 		jsonl_nat(o, ev, f);
+	if (o->report)
+		report_nat(o, ev, f);
 }
 
 void out_event(void *ctx, const struct nfemu_event *ev)
@@ -546,8 +555,12 @@ void out_event(void *ctx, const struct nfemu_event *ev)
 		out_nat_event(o, ev);
 		return;
 	}
-	if (ev->type == NFEMU_EV_HOOK || ev->type == NFEMU_EV_WALK)
-		return;         /* the replay does not ask for them (observer.walk) */
+	if (ev->type == NFEMU_EV_HOOK || ev->type == NFEMU_EV_WALK) {
+		/* asked for by --report only (observer.walk) */
+		if (o->report && o->in_packet)
+			report_walk(o, ev, out_fate_of(o, ev->skb));
+		return;
+	}
 	if (!o->in_packet)
 		return;         /* nothing runs outside a packet; ignore stray reports */
 	if (ev->type == NFEMU_EV_ACCEPT) {

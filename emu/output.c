@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "emu/output_int.h"
+#include "emu/write_report.h"
 #include "kernel/net.h"
 
 static void out_sink(void *ctx, int level, const char *line, size_t len)
@@ -22,6 +23,8 @@ static void out_sink(void *ctx, int level, const char *line, size_t len)
 		trace_log_line(o, level, line, len);
 	if (o->jsonl.f)
 		jsonl_log_line(o, level, line, len);
+	if (o->report)
+		report_log_line(o, line, len);
 }
 
 static void out_free(struct nfemu_output *o)
@@ -60,11 +63,18 @@ int nfemu_output_open(struct nfemu_output **op, struct net *net, const struct nf
 		out_free(o);
 		return -EIO;
 	}
+	if (opts->report && report_open(o, opts->report)) {
+		out_free(o);
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
 	o->printk_seq = net->printk.seq;
 	net->observer.event = out_event;
 	net->observer.ctx = o;
-	net->observer.ct_events = (opts->trace && opts->explain) || opts->jsonl;
-	if (opts->trace || opts->jsonl) {       /* else the kernel log is not formatted at all */
+	net->observer.ct_events = (opts->trace && opts->explain) || opts->jsonl || opts->report;
+	if (opts->report)
+		net->observer.walk = true;      /* the report draws each packet's hooks and walk */
+	if (opts->trace || opts->jsonl || opts->report) {       /* else the kernel log is not formatted at all */
 		net->nf.log.sink = out_sink;
 		net->nf.log.sink_ctx = o;
 	}
@@ -145,7 +155,7 @@ void nfemu_output_skip(struct nfemu_output *o, u64 n, u64 ts_ns, const char *ing
 	if (ts_ns > o->last_ts)
 		o->last_ts = ts_ns;
 	tally_add(&o->skipped, kind, 1);
-	if (!o->trace.f && !o->jsonl.f)
+	if (!o->trace.f && !o->jsonl.f && !o->report)
 		return;
 	if (l3) {
 		struct pkt_facts facts;
@@ -160,6 +170,8 @@ void nfemu_output_skip(struct nfemu_output *o, u64 n, u64 ts_ns, const char *ing
 		trace_skip(o, n, ts_ns, ingress, d, dlen, detail);
 	if (o->jsonl.f)
 		jsonl_skip(o, n, ts_ns, ingress, d, dlen, kind, detail);
+	if (o->report)
+		report_skip(o, n, ts_ns, ingress, d, dlen, detail);
 }
 
 void nfemu_output_note(struct nfemu_output *o, const char *fmt, ...)
@@ -218,6 +230,8 @@ int nfemu_output_close(struct nfemu_output *o, char *err, size_t errlen)
 	obuf_flush(&o->trace);
 	obuf_flush(&o->jsonl);
 	summary_print(o);
+	if (o->report && (werr = report_close(o)))
+		out_write_error(o, -EIO, "--report output: %s", strerror(-werr));
 	pcap_out_close(o);
 	if ((werr = obuf_flush(&o->trace)))
 		out_write_error(o, -EIO, "trace output: %s", strerror(-werr));
@@ -227,6 +241,7 @@ int nfemu_output_close(struct nfemu_output *o, char *err, size_t errlen)
 		o->net->observer.event = NULL;
 		o->net->observer.ctx = NULL;
 		o->net->observer.ct_events = false;
+		o->net->observer.walk = false;
 	}
 	if (o->net->nf.log.sink_ctx == o) {
 		o->net->nf.log.sink = NULL;

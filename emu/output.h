@@ -28,6 +28,7 @@ struct nfemu_output_opts {
 	/* every fate as its group ends (nfemu diff), in binary: struct fate (emu/output_int.h) */
 	void (*fate_cb)(void *ctx, const struct fate *f);
 	void *fate_ctx;
+	FILE *report;                   /* --report: the HTML page (write_report.c), NULL for none */
 };
 
 struct nfemu_output;

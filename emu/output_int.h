@@ -144,6 +144,7 @@ struct nfemu_output {
 	struct nfemu_output_opts opts;
 	struct obuf trace, jsonl;       /* inactive (f NULL) when not asked for */
 	struct out_names *names;
+	struct report *report;          /* --report (write_report.c), NULL */
 	char *egress_dir;
 	struct egress_file *egress;     /* one per interface frames left by */
 	struct nfemu_pcap_writer *dropped;
