@@ -518,8 +518,11 @@ void out_event(void *ctx, const struct nfemu_event *ev)
 		out_nat_event(o, ev);
 		return;
 	}
-	if (ev->type == NFEMU_EV_HOOK || ev->type == NFEMU_EV_WALK)
-		return;         /* the replay does not ask for them (observer.walk) */
+	if (ev->type == NFEMU_EV_HOOK || ev->type == NFEMU_EV_WALK || ev->type == NFEMU_EV_HOOK_CALL) {
+		if (o->trace.f && o->opts.explain_walk)
+			trace_explain(o, ev);   /* explain_text.c */
+		return;
+	}
 	if (!o->in_packet)
 		return;         /* nothing runs outside a packet; ignore stray reports */
 	if (ev->type == NFEMU_EV_TIMERS_DONE) {
@@ -582,6 +585,7 @@ void out_event(void *ctx, const struct nfemu_event *ev)
 	case NFEMU_EV_TIMERS_DONE:
 	case NFEMU_EV_HOOK:
 	case NFEMU_EV_WALK:
+	case NFEMU_EV_HOOK_CALL:
 		break;
 	}
 	waiting_del(o, f, ev->skb);     /* whatever it waited for, this is its fate */

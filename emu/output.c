@@ -63,6 +63,8 @@ int nfemu_output_open(struct nfemu_output **op, struct net *net, const struct nf
 	net->observer.event = out_event;
 	net->observer.ctx = o;
 	net->observer.ct_events = (opts->trace && opts->explain) || opts->jsonl;
+	if (opts->trace && opts->explain_walk)
+		net->observer.walk = true;
 	if (opts->trace || opts->jsonl) {       /* else the kernel log is not formatted at all */
 		net->nf.log.sink = out_sink;
 		net->nf.log.sink_ctx = o;
@@ -226,6 +228,8 @@ int nfemu_output_close(struct nfemu_output *o, char *err, size_t errlen)
 		o->net->observer.event = NULL;
 		o->net->observer.ctx = NULL;
 		o->net->observer.ct_events = false;
+		if (o->opts.trace && o->opts.explain_walk)
+			o->net->observer.walk = false;
 	}
 	if (o->net->nf.log.sink_ctx == o) {
 		o->net->nf.log.sink = NULL;
