@@ -47,6 +47,7 @@ struct replay_opts {
 	const char *topology, *rules, *state, *in, *trace, *jsonl, *egress, *capture, *report;
 	bool trace_only_marked;
 	bool explain;
+	bool explain_walk;              /* --explain (every layer), not --explain=ct */
 	bool trace_levels;
 	bool open_ports;
 	u64 seed;
@@ -98,7 +99,7 @@ static void replay_usage(FILE *f)
 {
 	fprintf(f,
 		"usage: nfemu replay --topology FILE (--rules RULES.v4 | --state FILE) [--in IFACE]\n"
-		"                    [--trace FILE|-] [--trace-levels] [--trace-only-marked] [--explain] [--jsonl FILE|-]\n"
+		"                    [--trace FILE|-] [--trace-levels] [--trace-only-marked] [--explain[=ct]] [--jsonl FILE|-]\n"
 		"                    [--egress DIR] [--report FILE.html] [--open-ports]\n"
 		"                    [--seed N] CAPTURE\n"
 		"  Run every packet of CAPTURE (pcap or pcapng) through the emulated kernel: the\n"
@@ -109,8 +110,10 @@ static void replay_usage(FILE *f)
 		"  --trace-only-marked  trace only what the TRACE target marks (default: every packet)\n"
 		"  --trace-levels   prefix kernel log lines with their printk level, as dmesg -r does\n"
 		"                   (\"<4>TRACE: ...\", \"<6>in-drop: ...\" for LOG --log-level 6)\n"
-		"  --explain        also what conntrack does, in the trace (\"#   ct: ...\" lines): entries\n"
-		"                   created, confirmed, destroyed and freed, events, expectations\n"
+		"  --explain        also, in the trace, each hook function called with its priority and\n"
+		"                   verdict, ipt_do_table's walk (jump, goto, RETURN, the deciding rule),\n"
+		"                   conntrack (\"#   ct: ...\") and NAT (\"#   nat: ...\") decisions\n"
+		"  --explain=ct     only the conntrack and NAT lines\n"
 		"  --jsonl          one JSON object per event (docs/replay.md)\n"
 		"  --egress DIR     DIR/IFACE.pcap per interface, DIR/dropped.pcap\n"
 		"  --report FILE    one self-contained HTML page: summary, packets, each packet's hooks,\n"
@@ -190,8 +193,9 @@ static int replay_parse(int argc, char **argv, struct replay_opts *o)
 				i++;
 				continue;
 			}
-			if (!strcmp(arg, "--explain")) {
+			if (!strcmp(arg, "--explain") || !strcmp(arg, "--explain=ct")) {
 				o->explain = true;
+				o->explain_walk = !strcmp(arg, "--explain");
 				i++;
 				continue;
 			}
@@ -793,6 +797,7 @@ static int replay_outputs_open(struct replay *r, const struct replay_opts *o)
 	oo.report = r->report;
 	oo.trace = r->trace;
 	oo.explain = o->explain;
+	oo.explain_walk = o->explain_walk;
 	oo.trace_levels = o->trace_levels;
 	oo.jsonl = r->jsonl;
 	oo.egress_dir = o->egress;

@@ -555,9 +555,11 @@ void out_event(void *ctx, const struct nfemu_event *ev)
 		out_nat_event(o, ev);
 		return;
 	}
-	if (ev->type == NFEMU_EV_HOOK || ev->type == NFEMU_EV_WALK) {
-		/* asked for by --report only (observer.walk) */
-		if (o->report && o->in_packet)
+	if (ev->type == NFEMU_EV_HOOK || ev->type == NFEMU_EV_WALK || ev->type == NFEMU_EV_HOOK_CALL) {
+		/* asked for by --report and by --explain (observer.walk) */
+		if (o->trace.f && o->opts.explain_walk)
+			trace_explain(o, ev);   /* explain_text.c */
+		if (o->report && o->in_packet && ev->type != NFEMU_EV_HOOK_CALL)
 			report_walk(o, ev, out_fate_of(o, ev->skb));
 		return;
 	}
@@ -631,6 +633,7 @@ void out_event(void *ctx, const struct nfemu_event *ev)
 	case NFEMU_EV_HOOK:
 	case NFEMU_EV_WALK:
 	case NFEMU_EV_ACCEPT:           /* fate_accept() */
+	case NFEMU_EV_HOOK_CALL:
 		break;
 	}
 	waiting_del(o, f, ev->skb);     /* whatever it waited for, this is its fate */

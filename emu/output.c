@@ -72,7 +72,7 @@ int nfemu_output_open(struct nfemu_output **op, struct net *net, const struct nf
 	net->observer.event = out_event;
 	net->observer.ctx = o;
 	net->observer.ct_events = (opts->trace && opts->explain) || opts->jsonl || opts->report;
-	if (opts->report)
+	if (opts->report || (opts->trace && opts->explain_walk))
 		net->observer.walk = true;      /* the report draws each packet's hooks and walk */
 	if (opts->trace || opts->jsonl || opts->report) {       /* else the kernel log is not formatted at all */
 		net->nf.log.sink = out_sink;

@@ -19,6 +19,7 @@ struct fate;
 struct nfemu_output_opts {
 	FILE *trace;                    /* kernel log + fate lines, NULL for none */
 	bool explain;                   /* also conntrack's events in the trace ("#   ct: ...") */
+	bool explain_walk;              /* also each hook function called and ipt_do_table's walk */
 	bool trace_levels;              /* kernel log lines as `dmesg -r` prints them: "<4>TRACE: ..." */
 	FILE *jsonl;                    /* JSON Lines, NULL for none */
 	const char *egress_dir;         /* DIR/IFACE.pcap and DIR/dropped.pcap, NULL for none */

@@ -190,6 +190,8 @@ struct nfemu_output {
 
 	/* reply_copy.c: the frames the host's generated packets left by, lately */
 	struct out_sent_ring *gen_sent;
+	/* --explain: how deep in hook functions the packet is (explain_text.c) */
+	unsigned int xdepth;
 
 	/* progress */
 	struct timespec start, last_draw;
@@ -216,6 +218,10 @@ void trace_nat(struct nfemu_output *o, const struct nfemu_event *ev);
 void trace_skip(struct nfemu_output *o, u64 n, u64 ts_ns, const char *ingress, const char *desc,
 		size_t desclen, const char *detail);
 void trace_note(struct nfemu_output *o, const char *text);
+/* explain_text.c: NFEMU_EV_HOOK_CALL, NFEMU_EV_HOOK and NFEMU_EV_WALK as "#   ..." lines, and
+ * the indentation the ct/nat lines take inside a hook function */
+void trace_explain(struct nfemu_output *o, const struct nfemu_event *ev);
+unsigned int trace_explain_indent(const struct nfemu_output *o);
 
 /* write_jsonl.c */
 void jsonl_log_line(struct nfemu_output *o, int level, const char *line, size_t len);

@@ -82,9 +82,12 @@ void trace_fate(struct nfemu_output *o, const struct fate *f)
 void trace_ct(struct nfemu_output *o, const struct nfemu_event *ev)
 {
 	struct obuf *b = &o->trace;
-	char *p = obuf_reserve(b, 16 + CT_WHERE_MAX + CT_TEXT_MAX);
+	unsigned int ind = trace_explain_indent(o);
+	char *p = obuf_reserve(b, 16 + 2 * ind + CT_WHERE_MAX + CT_TEXT_MAX);
 
-	p = fmt_lit(p, "#   ct: ");
+	p = fmt_lit(p, "#   ");
+	memset(p, ' ', 2 * ind);        /* inside a hook function (--explain's hook lines) */
+	p = fmt_lit(p + 2 * ind, "ct: ");
 	p += ct_event_where(ev->ct, p);
 	p = fmt_lit(p, ": ");
 	p += ct_event_text(ev->ct, p);
@@ -251,7 +254,8 @@ void trace_nat(struct nfemu_output *o, const struct nfemu_event *ev)
 	tuple_half(ne->to, src, to, sizeof(to));
 	nat_why_str(ne, why, sizeof(why));
 	out_range_str(ne->range, range, sizeof(range));
-	n = snprintf(line, sizeof(line), "#   nat: %s %s %s -> %s%s%s%s: %s\n", out_hook_name(ne->hook),
+	n = snprintf(line, sizeof(line), "#   %*snat: %s %s %s -> %s%s%s%s: %s\n",
+		     (int)(2 * trace_explain_indent(o)), "", out_hook_name(ne->hook),
 		     kind, from, to, range[0] && !ne->null_binding ? " (to " : "",
 		     ne->null_binding ? "" : range, range[0] && !ne->null_binding ? ")" : "", why);
 	if (n > 0)

@@ -106,6 +106,13 @@ int nf_hook_slow(struct sk_buff *skb, struct nf_hook_state *state, const struct 
 	int ret;
 
 	for (; s < e->num_hook_entries; s++) {
+		if (state->net->observer.walk) {        /* EMU: the call, before what it does */
+			struct nfemu_hook_event he = { .ops = e->ops[s], .index = (u8)s,
+						       .count = (u8)e->num_hook_entries };
+			struct nfemu_event ev = { .type = NFEMU_EV_HOOK_CALL, .skb = skb, .hook = &he };
+
+			nfemu_observe(state->net, &ev);
+		}
 		verdict = nf_hook_entry_hookfn(e->ops[s], skb, state);
 		if (state->net->observer.walk) {        /* EMU */
 			struct nfemu_hook_event he = { .ops = e->ops[s], .verdict = verdict,

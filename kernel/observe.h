@@ -33,6 +33,8 @@ enum nfemu_event_type {
 	NFEMU_EV_HOOK,          /* nf_hook_slow called a hook function: hook (observer.walk) */
 	NFEMU_EV_WALK,          /* a step of ipt_do_table's walk: walk (observer.walk) */
 	NFEMU_EV_ACCEPT,        /* ipt_do_table's walk ended in NF_ACCEPT: verdict = the entry */
+	NFEMU_EV_HOOK_CALL,     /* nf_hook_slow is about to call a hook function: hook, its
+				 * verdict not known yet (observer.walk); NFEMU_EV_HOOK follows */
 };
 
 struct nf_conntrack_tuple;

@@ -5,7 +5,7 @@
 # notifier does when the address goes away; the port forward's entry stays.
 S="$OUT/fw.state"
 $NFEMU exec --state "$S" -- iptables-legacy-restore < rules.v4
-$NFEMU replay --topology ../common/topology --state "$S" --explain --trace "$OUT/trace.txt" \
+$NFEMU replay --topology ../common/topology --state "$S" --explain=ct --trace "$OUT/trace.txt" \
 	--jsonl "$OUT/events.jsonl" --egress "$OUT/egress" capture.pcapng
 $NFEMU conntrack --state "$S" -L
 sed 's#198.51.100.1/24#198.51.100.2/24#' ../common/topology > "$OUT/topology2"
