@@ -230,6 +230,12 @@ static enum diff_verdict diff_verdict_of(const struct fate *f)
 	return f->pending ? DV_PENDING : DV_NONE;
 }
 
+/* The rule that decided: the one that dropped it, else the one that accepted it. */
+static const char *diff_decider(const struct fate *f)
+{
+	return f->drop_where ? f->drop_where : f->accept_where;
+}
+
 static bool diff_same_name(const char *a, const char *b)
 {
 	return a == b || (a && b && !strcmp(a, b));
@@ -254,7 +260,7 @@ static unsigned int diff_fates(const struct fate *a, const struct fate *b)
 			 a->out.sport != b->out.sport || a->out.dport != b->out.dport ||
 			 a->out.icmp_id != b->out.icmp_id)))
 		m |= 1u << DIFF_NAT;
-	if (!diff_same_name(a->drop_where, b->drop_where))
+	if (!diff_same_name(diff_decider(a), diff_decider(b)))
 		m |= 1u << DIFF_RULE;
 	return m;
 }
@@ -307,7 +313,7 @@ static void diff_print_fates(FILE *out, const char *tag, const struct diff_run *
 
 static const char *diff_rule(const struct fate *f)
 {
-	return f->drop_where ? f->drop_where : "-";
+	return diff_decider(f) ? diff_decider(f) : "-";
 }
 
 static void diff_print(FILE *out, const struct diff_run *a, const struct diff_run *b, unsigned int m)
@@ -370,8 +376,8 @@ static void diff_jsonl(FILE *out, const struct diff_run *a, const struct diff_ru
 		fate_outcome(f, buf, sizeof(buf), true);
 		json_str(out, buf);
 		fprintf(out, ",\"rule\":");
-		if (f->drop_where)
-			json_str(out, f->drop_where);
+		if (diff_decider(f))
+			json_str(out, diff_decider(f));
 		else
 			fputs("null", out);
 		fprintf(out, ",\"generated\":%u}", runs[i]->nfates ? runs[i]->nfates - 1 : 0);

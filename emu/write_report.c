@@ -492,7 +492,8 @@ void report_fate(struct nfemu_output *o, const struct fate *f)
 	sb_lit(r, b, ",\"o\":");
 	sb_long(r, b, str_of(o, outcome, n));
 	sb_lit(r, b, ",\"r\":");
-	sb_long(r, b, f->ndrop && fate_netfilter_drop(f) ? str_c(o, f->drop_where) : -1);
+	sb_long(r, b, f->ndrop && fate_netfilter_drop(f) ? str_c(o, f->drop_where) :
+		      f->accept_where ? str_c(o, f->accept_where) : -1);
 	sb_lit(r, b, ",\"e\":[");
 	for (unsigned int i = 0; i < f->negress; i++) {
 		if (i)
