@@ -17,5 +17,8 @@ int cmd_dump(int argc, char **argv);
 
 /* "--state FILE" / "--state=FILE" at argv[*i]: consumes it, sets *path, returns 1. */
 int cli_state_opt(int argc, char **argv, int *i, const char **path);
+/* "--opt VALUE" or "--opt=VALUE" at argv[*i]: consumes it and sets *val; 0 = not this
+ * option, 1 = taken, -1 = the value is missing (said on stderr as "nfemu: CMD: ..."). */
+int cli_value_opt(const char *cmd, int argc, char **argv, int *i, const char *name, const char **val);
 
 #endif

@@ -66,24 +66,7 @@ static void diff_usage(FILE *f)
 
 static int diff_value(int argc, char **argv, int *i, const char *name, const char **val)
 {
-	size_t n = strlen(name);
-
-	if (strncmp(argv[*i], name, n))
-		return 0;
-	if (argv[*i][n] == '=') {
-		*val = argv[*i] + n + 1;
-		(*i)++;
-		return 1;
-	}
-	if (argv[*i][n])
-		return 0;
-	if (*i + 1 >= argc) {
-		fprintf(stderr, "nfemu: diff: %s needs a value\n", name);
-		return -1;
-	}
-	*val = argv[*i + 1];
-	*i += 2;
-	return 1;
+	return cli_value_opt("diff", argc, argv, i, name, val);
 }
 
 static int diff_parse(int argc, char **argv, struct diff_opts *o)

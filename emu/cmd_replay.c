@@ -129,9 +129,8 @@ static void replay_usage(FILE *f)
 		"                   --state a replay ran before, its randomness goes on unless given\n");
 }
 
-/* "--opt VALUE" or "--opt=VALUE" at argv[*i]: consumes it and sets *val; 0 = not this
- * option, 1 = taken, -1 = the value is missing. */
-static int replay_opt(int argc, char **argv, int *i, const char *name, const char **val)
+/* "--opt VALUE" or "--opt=VALUE" at argv[*i] (emu/cli.h). */
+int cli_value_opt(const char *cmd, int argc, char **argv, int *i, const char *name, const char **val)
 {
 	size_t n = strlen(name);
 
@@ -145,12 +144,17 @@ static int replay_opt(int argc, char **argv, int *i, const char *name, const cha
 	if (argv[*i][n])
 		return 0;
 	if (*i + 1 >= argc) {
-		fprintf(stderr, "nfemu: replay: %s needs a value\n", name);
+		fprintf(stderr, "nfemu: %s: %s needs a value\n", cmd, name);
 		return -1;
 	}
 	*val = argv[*i + 1];
 	*i += 2;
 	return 1;
+}
+
+static int replay_opt(int argc, char **argv, int *i, const char *name, const char **val)
+{
+	return cli_value_opt("replay", argc, argv, i, name, val);
 }
 
 static int replay_parse(int argc, char **argv, struct replay_opts *o)

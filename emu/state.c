@@ -514,6 +514,19 @@ static int nfemu_fill_tables(struct net *net, const struct nfemu_reader *r, size
 	return nfemu_fill_table(net, r, offs[i]) ?: ret;
 }
 
+/* A section loaded after the tables: where it is; refused when saved twice. */
+static int state_note_section(size_t off, u32 slen, size_t *offp, u32 *lenp, const char *what,
+			      char *err, size_t errlen)
+{
+	if (*offp) {
+		nfemu_errf(err, errlen, "byte %zu: %s section saved twice", off, what);
+		return -EINVAL;
+	}
+	*offp = off;
+	*lenp = slen;
+	return 0;
+}
+
 /* Load buf into net; with lazy_ct the conntrack section is only located (*ct_offp, *ct_lenp:
  * its payload; 0 when there is none), not loaded. */
 #define DESER_LAZY_CT 0x1u     /* leave the conntrack section (NFEMU_STATE_LAZY_CT) */
@@ -581,24 +594,10 @@ static int state_deserialize(struct net *net, const unsigned char *buf, size_t l
 			/* loaded once the rules are in: their checkentry registers conntrack's
 			 * hooks, which must find the table as it was, not fix it up as if it had
 			 * been made with the hooks off (nf_ct_tcp_fixup) */
-			if (ct_off) {
-				nfemu_errf(err, errlen, "byte %zu: conntrack section saved twice", off);
-				ret = -EINVAL;
-				break;
-			}
-			ct_off = off;
-			ct_len = slen;
-			ret = 0;
+			ret = state_note_section(off, slen, &ct_off, &ct_len, "conntrack", err, errlen);
 			break;
 		case NFEMU_SEC_RUNTIME:
-			if (rt_off) {
-				nfemu_errf(err, errlen, "byte %zu: run-time section saved twice", off);
-				ret = -EINVAL;
-				break;
-			}
-			rt_off = off;
-			rt_len = slen;
-			ret = 0;
+			ret = state_note_section(off, slen, &rt_off, &rt_len, "run-time", err, errlen);
 			break;
 		case NFEMU_SEC_TABLE:
 			ret = nfemu_create_table(net, &r, off + 8, slen);
