@@ -205,52 +205,53 @@ static int nfemu_serialize_table(struct net *net, const char *name, struct nfemu
 	return ret < 0 ? ret : 0;
 }
 
+/* One section holding len bytes of payload. */
+static int nfemu_buf_put_section(struct nfemu_buf *b, u32 type, const void *payload, size_t len)
+{
+	size_t len_at;
+	int ret;
+
+	ret = nfemu_buf_begin_section(b, type, &len_at);
+	if (!ret)
+		ret = nfemu_buf_put(b, payload, len);
+	if (!ret)
+		nfemu_buf_end_section(b, len_at);
+	return ret;
+}
+
 /* The conntrack table and the clock, when nf_conntrack is loaded: raw (len bytes) when a lazy
  * open left it unloaded, as it was read. */
 static int nfemu_serialize_conntrack(struct net *net, struct nfemu_buf *b, const unsigned char *raw,
 				     size_t rawlen)
 {
 	unsigned char *payload;
-	size_t len, len_at;
+	size_t len;
 	int ret;
 
 	if (raw) {
 		if (!net->ct.ready)
 			return 0;       /* nf_conntrack was unloaded: its table went with it */
-		ret = nfemu_buf_begin_section(b, NFEMU_SEC_CONNTRACK, &len_at);
-		if (!ret)
-			ret = nfemu_buf_put(b, raw, rawlen);
-		if (!ret)
-			nfemu_buf_end_section(b, len_at);
-		return ret;
+		return nfemu_buf_put_section(b, NFEMU_SEC_CONNTRACK, raw, rawlen);
 	}
 	ret = nf_conntrack_state_save(net, &payload, &len);
 	if (ret || !len)
 		return ret;
-	ret = nfemu_buf_begin_section(b, NFEMU_SEC_CONNTRACK, &len_at);
-	if (!ret)
-		ret = nfemu_buf_put(b, payload, len);
-	if (!ret)
-		nfemu_buf_end_section(b, len_at);
+	ret = nfemu_buf_put_section(b, NFEMU_SEC_CONNTRACK, payload, len);
 	free(payload);
 	return ret;
 }
 
-/* Extensions' run-time state, the clock and the randomness: one section when there is any. */
+/* Extensions' run-time state, the clock and the randomness. */
 static int nfemu_serialize_runtime(struct net *net, struct nfemu_buf *b)
 {
 	unsigned char *payload;
-	size_t len, len_at;
+	size_t len;
 	int ret;
 
 	ret = nfemu_rtstate_save(net, &payload, &len);
 	if (ret)
 		return ret;
-	ret = nfemu_buf_begin_section(b, NFEMU_SEC_RUNTIME, &len_at);
-	if (!ret)
-		ret = nfemu_buf_put(b, payload, len);
-	if (!ret)
-		nfemu_buf_end_section(b, len_at);
+	ret = nfemu_buf_put_section(b, NFEMU_SEC_RUNTIME, payload, len);
 	free(payload);
 	return ret;
 }
