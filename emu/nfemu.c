@@ -37,7 +37,7 @@ static const struct {
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: nfemu [--state FILE] COMMAND [ARGS]\n"
+	fprintf(f, "usage: nfemu [--state FILE] COMMAND [ARGS]   (nfemu --version, nfemu --help)\n"
 		   "The emulated kernel lives in FILE (--state, else $NFEMU_STATE, else ./nfemu.state).\n\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(f, "  nfemu %s\n", commands[i].usage);
@@ -53,6 +53,11 @@ int main(int argc, char **argv)
 			continue;
 		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
 			usage(stdout);
+			return 0;
+		}
+		if (!strcmp(argv[i], "--version")) {
+			printf("nfemu %s (emulates Linux netfilter, iptables-legacy ABI, IPv4)\n",
+			       NFEMU_VERSION);
 			return 0;
 		}
 		fprintf(stderr, "nfemu: unknown option '%s'\n", argv[i]);
