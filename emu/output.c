@@ -229,6 +229,7 @@ int nfemu_output_close(struct nfemu_output *o, char *err, size_t errlen)
 	/* the trace and JSON Lines before the summary, which may go to the same stream */
 	obuf_flush(&o->trace);
 	obuf_flush(&o->jsonl);
+	summary_finish(o);
 	summary_print(o);
 	if (o->report && (werr = report_close(o)))
 		out_write_error(o, -EIO, "--report output: %s", strerror(-werr));

@@ -182,6 +182,7 @@ struct nfemu_output {
 	u64 records, replayed, local_in, generated;
 	struct tally forwarded, sent, gen_fates, dropped_rule, dropped_stack, ip_rcv_fail, skipped;
 	u64 delivered, stolen, queued, nofate;
+	u64 pending_end;                /* capture packets still waiting at the end */
 
 	/* JSON's "time": the date and time of the last second written */
 	u64 json_sec;
@@ -257,6 +258,7 @@ void out_write_error(struct nfemu_output *o, int err, const char *fmt, ...)
 
 /* summary.c */
 void summary_count(struct nfemu_output *o, const struct fate *f);
+void summary_finish(struct nfemu_output *o);
 void summary_print(struct nfemu_output *o);
 void summary_free(struct nfemu_output *o);
 
