@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include "kernel/net.h"
+#include "kernel/rtstate.h"
 #include "conntrack/nf_conntrack.h"
 #include "conntrack/nf_conntrack_ecache.h"
 #include "conntrack/nf_conntrack_expect.h"
@@ -42,37 +43,10 @@
 #define NF_CT_STATE_EXT_ALL (NF_CT_STATE_EXT_V2 | NF_CT_STATE_EXT_NAT | NF_CT_STATE_EXT_SEQADJ)
 #define NF_CT_EXPFN_NAME_LEN 32
 
-struct ct_wbuf {
-	unsigned char *data;
-	size_t len, cap;
-	int err;
-};
+/* the writer and reader are the run-time state section's (kernel/rtstate.h) */
+#define PUT(b, v) do { __typeof__(v) _v = (v); rts_put(b, &_v, sizeof(_v)); } while (0)
 
-static void ct_put(struct ct_wbuf *b, const void *p, size_t n)
-{
-	if (b->err)
-		return;
-	if (b->len + n > b->cap) {
-		size_t cap = b->cap ? b->cap : 4096;
-		unsigned char *d;
-
-		while (cap < b->len + n)
-			cap *= 2;
-		d = realloc(b->data, cap);
-		if (!d) {
-			b->err = -ENOMEM;
-			return;
-		}
-		b->data = d;
-		b->cap = cap;
-	}
-	memcpy(b->data + b->len, p, n);
-	b->len += n;
-}
-
-#define PUT(b, v) do { __typeof__(v) _v = (v); ct_put(b, &_v, sizeof(_v)); } while (0)
-
-static void ct_put_tuple(struct ct_wbuf *b, const struct nf_conntrack_tuple *t)
+static void ct_put_tuple(struct rts_w *b, const struct nf_conntrack_tuple *t)
 {
 	PUT(b, t->src.u3.ip);
 	PUT(b, t->dst.u3.ip);
@@ -83,7 +57,7 @@ static void ct_put_tuple(struct ct_wbuf *b, const struct nf_conntrack_tuple *t)
 }
 
 /* One entry: both tuples, status, timeout left, mark, zone, tracker state, extensions. */
-static void ct_put_record(struct ct_wbuf *b, const struct nf_conn *ct)
+static void ct_put_record(struct rts_w *b, const struct nf_conn *ct)
 {
 	const struct nf_conn_acct *acct = nf_conn_acct_find(ct);
 	const struct nf_conn_tstamp *tstamp = nf_conn_tstamp_find(ct);
@@ -141,8 +115,8 @@ static void ct_put_record(struct ct_wbuf *b, const struct nf_conn *ct)
 		char name[NF_CT_HELPER_NAME_LEN] = "";
 
 		snprintf(name, sizeof(name), "%s", help->helper->name);
-		ct_put(b, name, sizeof(name));
-		ct_put(b, help->data, sizeof(help->data));
+		rts_put(b, name, sizeof(name));
+		rts_put(b, help->data, sizeof(help->data));
 	}
 	if (ext & NF_CT_STATE_EXT_MASTER) {
 		ct_put_tuple(b, &ct->master->tuplehash[IP_CT_DIR_ORIGINAL].tuple);
@@ -161,7 +135,7 @@ static void ct_put_record(struct ct_wbuf *b, const struct nf_conn *ct)
 }
 
 /* One expectation: tuple and mask, zone, flags, class, time left, master, helpers, NAT. */
-static void ct_put_expect(struct ct_wbuf *b, const struct nf_conntrack_expect *exp)
+static void ct_put_expect(struct rts_w *b, const struct nf_conntrack_expect *exp)
 {
 	const struct nf_ct_helper_expectfn *fn = exp->expectfn ?
 		nf_ct_helper_expectfn_find_by_symbol(exp->net, (const void *)exp->expectfn) : NULL;
@@ -184,14 +158,14 @@ static void ct_put_expect(struct ct_wbuf *b, const struct nf_conntrack_expect *e
 	memset(name, 0, sizeof(name));
 	if (exp->helper)
 		snprintf(name, sizeof(name), "%s", exp->helper->name);
-	ct_put(b, name, sizeof(name));
+	rts_put(b, name, sizeof(name));
 	memset(name, 0, sizeof(name));
 	if (exp->assign_helper)
 		snprintf(name, sizeof(name), "%s", exp->assign_helper->name);
-	ct_put(b, name, sizeof(name));
+	rts_put(b, name, sizeof(name));
 	if (fn)
 		snprintf(fnname, sizeof(fnname), "%s", fn->name);
-	ct_put(b, fnname, sizeof(fnname));
+	rts_put(b, fnname, sizeof(fnname));
 	PUT(b, exp->saved_addr.ip);
 	PUT(b, exp->saved_proto.all);
 	PUT(b, (u8)exp->dir);
@@ -199,7 +173,7 @@ static void ct_put_expect(struct ct_wbuf *b, const struct nf_conntrack_expect *e
 
 int nf_conntrack_state_save(struct net *net, unsigned char **bufp, size_t *lenp)
 {
-	struct ct_wbuf b = { 0 };
+	struct rts_w b = { 0 };
 	size_t count_at;
 	u32 count = 0;
 
@@ -227,7 +201,7 @@ int nf_conntrack_state_save(struct net *net, unsigned char **bufp, size_t *lenp)
 		}
 	}
 	if (!b.err)
-		memcpy(b.data + count_at, &count, sizeof(count));
+		memcpy(b.buf + count_at, &count, sizeof(count));
 	/* the expectations whose master was saved */
 	count_at = b.len;
 	count = 0;
@@ -244,37 +218,20 @@ int nf_conntrack_state_save(struct net *net, unsigned char **bufp, size_t *lenp)
 		}
 	}
 	if (b.err) {
-		free(b.data);
+		free(b.buf);
 		return b.err;
 	}
-	memcpy(b.data + count_at, &count, sizeof(count));
-	*bufp = b.data;
+	memcpy(b.buf + count_at, &count, sizeof(count));
+	*bufp = b.buf;
 	*lenp = b.len;
 	return 0;
 }
 
 /* ------------------------------------------------------------------------------------------ */
 
-struct ct_rbuf {
-	const unsigned char *p;
-	size_t len, off;
-	bool short_read;
-};
+#define GET(r, v) rts_get(r, &(v), sizeof(v))
 
-static void ct_get(struct ct_rbuf *r, void *dst, size_t n)
-{
-	if (r->short_read || r->len - r->off < n) {
-		r->short_read = true;
-		memset(dst, 0, n);
-		return;
-	}
-	memcpy(dst, r->p + r->off, n);
-	r->off += n;
-}
-
-#define GET(r, v) ct_get(r, &(v), sizeof(v))
-
-static void ct_get_tuple(struct ct_rbuf *r, struct nf_conntrack_tuple *t, u8 dir)
+static void ct_get_tuple(struct rts_r *r, struct nf_conntrack_tuple *t, u8 dir)
 {
 	memset(t, 0, sizeof(*t));
 	GET(r, t->src.u3.ip);
@@ -318,14 +275,14 @@ static bool ct_zone_ok(const struct nf_conntrack_zone *zone)
 }
 
 /* A helper name as saved: NUL-terminated within its field and registered (for l4proto). */
-static int ct_get_helper(struct net *net, struct ct_rbuf *r, u8 protonum, bool may_be_empty,
+static int ct_get_helper(struct net *net, struct rts_r *r, u8 protonum, bool may_be_empty,
 			 const struct nf_conntrack_helper **hp)
 {
 	char name[NF_CT_HELPER_NAME_LEN];
 
 	GET(r, name);
 	*hp = NULL;
-	if (r->short_read)
+	if (r->why)
 		return 0;
 	if (!memchr(name, '\0', sizeof(name)))
 		return -EINVAL;
@@ -336,7 +293,7 @@ static int ct_get_helper(struct net *net, struct ct_rbuf *r, u8 protonum, bool m
 }
 
 /* Read one record into a fresh entry and insert it; 0 or -errno with err set. */
-static int ct_load_record(struct net *net, struct ct_rbuf *r, u32 i, struct ct_load *ld,
+static int ct_load_record(struct net *net, struct rts_r *r, u32 i, struct ct_load *ld,
 			  char *err, size_t errlen)
 {
 	struct nf_conntrack_tuple orig, repl, inv;
@@ -356,7 +313,7 @@ static int ct_load_record(struct net *net, struct ct_rbuf *r, u32 i, struct ct_l
 	GET(r, zone.id);
 	GET(r, zone.flags);
 	GET(r, zone.dir);
-	if (r->short_read)
+	if (r->why)
 		return ct_state_err(err, errlen, "entry %u at +%zu: truncated", i + 1, at);
 	if (orig.src.l3num != NFPROTO_IPV4 || repl.src.l3num != NFPROTO_IPV4 ||
 	    orig.dst.protonum != repl.dst.protonum)
@@ -397,7 +354,7 @@ static int ct_load_record(struct net *net, struct ct_rbuf *r, u32 i, struct ct_l
 	GET(r, stream);
 	GET(r, ext);
 	ret = -EINVAL;
-	if (r->short_read) {
+	if (r->why) {
 		ct_state_err(err, errlen, "entry %u at +%zu: truncated", i + 1, at);
 		goto fail;
 	}
@@ -470,11 +427,11 @@ static int ct_load_record(struct net *net, struct ct_rbuf *r, u32 i, struct ct_l
 		GET(r, pm.zone.id);
 		GET(r, pm.zone.flags);
 		GET(r, pm.zone.dir);
-		if (!r->short_read && (pm.tuple.src.l3num != NFPROTO_IPV4 || !ct_zone_ok(&pm.zone))) {
+		if (!r->why && (pm.tuple.src.l3num != NFPROTO_IPV4 || !ct_zone_ok(&pm.zone))) {
 			ct_state_err(err, errlen, "entry %u at +%zu: bad master", i + 1, at);
 			goto fail;
 		}
-		if (!r->short_read) {
+		if (!r->why) {
 			if (ld->npending == ld->cap) {
 				size_t ncap = ld->cap ? ld->cap * 2 : 16;
 				struct ct_pending_master *np = realloc(ld->pending, ncap * sizeof(*np));
@@ -512,7 +469,7 @@ static int ct_load_record(struct net *net, struct ct_rbuf *r, u32 i, struct ct_l
 				seqadj->seq[dir] = s;
 		}
 	}
-	if (r->short_read) {
+	if (r->why) {
 		ct_state_err(err, errlen, "entry %u at +%zu: truncated", i + 1, at);
 		goto fail;
 	}
@@ -569,7 +526,7 @@ static void ct_load_masters(struct net *net, struct ct_load *ld)
 }
 
 /* Read one expectation and put it in the table; 0 or -errno with err set. */
-static int ct_load_expect(struct net *net, struct ct_rbuf *r, u32 i, u32 version, char *err,
+static int ct_load_expect(struct net *net, struct rts_r *r, u32 i, u32 version, char *err,
 			  size_t errlen)
 {
 	const struct nf_ct_helper_expectfn *fn = NULL;
@@ -611,7 +568,7 @@ static int ct_load_expect(struct net *net, struct ct_rbuf *r, u32 i, u32 version
 		GET(r, saved_proto.all);
 		GET(r, dir);
 	}
-	if (r->short_read)
+	if (r->why)
 		return ct_state_err(err, errlen, "expectation %u at +%zu: truncated", i + 1, at);
 	if (!memchr(fnname, '\0', sizeof(fnname)) || dir > IP_CT_DIR_REPLY)
 		return ct_state_err(err, errlen, "expectation %u at +%zu: bad NAT fields", i + 1, at);
@@ -667,14 +624,14 @@ static int ct_load_expect(struct net *net, struct ct_rbuf *r, u32 i, u32 version
 int nf_conntrack_state_load(struct net *net, const unsigned char *buf, size_t len, char *err,
 			    size_t errlen)
 {
-	struct ct_rbuf r = { .p = buf, .len = len };
+	struct rts_r r = { .buf = buf, .len = len };
 	struct ct_load ld = { 0 };
 	u64 now_ns, boot_ns;
 	u32 version, count;
 	int ret = 0;
 
 	GET(&r, version);
-	if (r.short_read)
+	if (r.why)
 		return ct_state_err(err, errlen, "truncated header");
 	if (version < 1 || version > NF_CT_STATE_VERSION)
 		return ct_state_err(err, errlen, "format version %u, this nfemu reads versions 1 to %u",
@@ -682,7 +639,7 @@ int nf_conntrack_state_load(struct net *net, const unsigned char *buf, size_t le
 	GET(&r, now_ns);
 	GET(&r, boot_ns);
 	GET(&r, count);
-	if (r.short_read)
+	if (r.why)
 		return ct_state_err(err, errlen, "truncated header");
 	if (boot_ns > now_ns)
 		return ct_state_err(err, errlen, "clock: boot time after the current time");
@@ -706,7 +663,7 @@ int nf_conntrack_state_load(struct net *net, const unsigned char *buf, size_t le
 		u32 nexp;
 
 		GET(&r, nexp);
-		if (r.short_read)
+		if (r.why)
 			return ct_state_err(err, errlen, "truncated after %u entries", count);
 		for (u32 i = 0; i < nexp; i++) {
 			ret = ct_load_expect(net, &r, i, version, err, errlen);

@@ -50,7 +50,8 @@ static inline void rts_put(struct rts_w *w, const void *p, size_t n)
 #define RTS_PUT(w, v) rts_put((w), &(v), sizeof(v))
 
 /* A reader over one record's payload.  A short read or a bad value sets why (a constant
- * string saying what was wrong); the framing code adds where. */
+ * string saying what was wrong); the framing code adds where.  A failed get zeroes what it
+ * was to fill, so a caller that checks why only after several gets reads defined values. */
 struct rts_r {
 	const unsigned char *buf;
 	size_t len, off;
@@ -59,10 +60,10 @@ struct rts_r {
 
 static inline bool rts_get(struct rts_r *r, void *p, size_t n)
 {
-	if (r->why)
-		return false;
-	if (r->len - r->off < n) {
-		r->why = "truncated";
+	if (r->why || r->len - r->off < n) {
+		if (!r->why)
+			r->why = "truncated";
+		memset(p, 0, n);
 		return false;
 	}
 	memcpy(p, r->buf + r->off, n);
