@@ -6,22 +6,7 @@
 # internet.  The router's answers are in the capture as it sent them.
 set -e
 cd "$(dirname "$0")"
-R=nfemu-cap-r W=nfemu-cap-w
-cleanup() { ip netns del $R 2>/dev/null || true; ip netns del $W 2>/dev/null || true; }
-trap cleanup EXIT
-cleanup
-ip netns add $R; ip netns add $W
-for ns in $R $W; do ip netns exec $ns sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
-	net.ipv6.conf.default.disable_ipv6=1; done
-grep -v '^#' topology | grep . | while read -r line; do
-	case "$line" in
-	"ip link add "*" type veth") n=$(echo "$line" | cut -d' ' -f4)
-		ip -n $R ${line#ip } peer name "$n" netns $W; ip -n $W link set "$n" up ;;
-	"sysctl "*) ip netns exec $R $line >/dev/null ;;
-	*) ip -n $R ${line#ip } ;;
-	esac
-done
-ip netns exec $R iptables-legacy-restore rules.v4
+. ../../lib/capture-router.sh
 ip netns exec $R dumpcap -q -i lan0 -w "$PWD/packets.pcapng" & DC=$!
 sleep 2
 ip netns exec $W python3 - <<'PY'
