@@ -13,7 +13,7 @@
  *   -f/--family ipv4|ipv6, -o/--output extended.
  * No kernel counterpart (Linux answers these over ctnetlink; the filters are what its dump
  * filter and conntrack-tools' own checks let through).
- * EMU: `--state` names nfemu's state file, except after `-p tcp`, where it is conntrack-tools'
+ * EMU: `--state` names nfemu's state file, except after -p, where it is conntrack-tools'
  * TCP state (give the file first, or as --state=FILE).  -o id is refused (ctnetlink's ids are
  * a keyed hash of kernel pointers).  A kernel without nf_conntrack loaded shows an empty
  * table; Linux would load the module for the netlink request.
@@ -52,7 +52,7 @@ static void cmd_conntrack_usage(FILE *f)
 		   "      (tcp) --state STATE; (icmp) --icmp-type N, --icmp-code N, --icmp-id N\n"
 		   "  -m|--mark VALUE[/MASK]  -u|--status ASSURED,SEEN_REPLY,UNREPLIED,...\n"
 		   "  -w|--zone N  -f|--family ipv4|ipv6  -o|--output extended\n"
-		   "--state after -p tcp is the TCP state: give the state file first or as --state=FILE\n");
+		   "--state after -p is the TCP state: give the state file first or as --state=FILE\n");
 }
 
 /* conntrack-tools' exit_error(PARAMETER_PROBLEM, ...) */
@@ -377,6 +377,11 @@ static int ct_take_opt(const struct ct_optdef *od, const char *v, struct ct_filt
 		break;
 	case O_STATUS:
 		rc = ct_parse_status(v, f);
+		/* conntrack-tools 1.4.7: a -m given before -u ends up in the status filter's mask
+		 * (`-m 0x22 -u ASSURED` lists nothing, `-u ASSURED -m 0x22` works; fixed after
+		 * 1.4.7), as measured against Linux by tests/kernel/conntrack-filters.py */
+		if (f->mark_set)
+			f->status_mask |= f->mark;
 		f->opts |= 1u << OPT_STATUS;
 		break;
 	case O_ZONE:
@@ -404,7 +409,8 @@ static int ct_take_opt(const struct ct_optdef *od, const char *v, struct ct_filt
 		f->opts |= 1u << OPT_OUTPUT;
 		break;
 	case O_SPORT: case O_DPORT: case O_RSPORT: case O_RDPORT:
-		f->port[od->id - O_SPORT] = htons((u16)strtoul(v, NULL, 0));
+		/* the protocol extensions read numbers in decimal */
+		f->port[od->id - O_SPORT] = htons((u16)strtoul(v, NULL, 10));
 		f->port_set[od->id - O_SPORT] = true;
 		break;
 	case O_TCPSTATE:
@@ -417,15 +423,15 @@ static int ct_take_opt(const struct ct_optdef *od, const char *v, struct ct_filt
 		f->state_set = true;
 		break;
 	case O_ICMP_TYPE:
-		f->icmp_type = (u8)strtoul(v, NULL, 0);
+		f->icmp_type = (u8)strtoul(v, NULL, 10);
 		f->icmp_type_set = true;
 		break;
 	case O_ICMP_CODE:
-		f->icmp_code = (u8)strtoul(v, NULL, 0);
+		f->icmp_code = (u8)strtoul(v, NULL, 10);
 		f->icmp_code_set = true;
 		break;
 	case O_ICMP_ID:
-		f->icmp_id = htons((u16)strtoul(v, NULL, 0));
+		f->icmp_id = htons((u16)strtoul(v, NULL, 10));
 		f->icmp_id_set = true;
 		break;
 	}
@@ -470,8 +476,8 @@ int cmd_conntrack(int argc, char **argv)
 		const char *eq, *v;
 		enum ct_cmd cmd = CT_NONE;
 
-		/* --state VALUE is conntrack-tools' TCP state once -p tcp was given */
-		if (!(!strcmp(argv[i], "--state") && ct_proto_has(&filter, O_TCPSTATE)) &&
+		/* --state VALUE is conntrack-tools' option (TCP state) once -p was given */
+		if (!(!strcmp(argv[i], "--state") && (filter.opts & (1u << OPT_PROTO))) &&
 		    cli_state_opt(argc, argv, &i, &state))
 			continue;
 		if (!strcmp(argv[i], "-L") || !strcmp(argv[i], "--dump"))
@@ -488,9 +494,14 @@ int cmd_conntrack(int argc, char **argv)
 			op = cmd;
 			/* conntrack -L/-D/-F/-C [table]: conntrack (default) or expect */
 			if (i + 1 < argc && argv[i + 1][0] != '-') {
-				if (!strcmp(argv[i + 1], "expect") && cmd == CT_LIST)
+				if (!strcmp(argv[i + 1], "expect") && cmd == CT_LIST) {
 					op = CT_LIST_EXPECT;
-				else if (strcmp(argv[i + 1], "conntrack"))
+				} else if (!strcmp(argv[i + 1], "expect") || !strcmp(argv[i + 1], "dying") ||
+					   !strcmp(argv[i + 1], "unconfirmed")) {
+					fprintf(stderr, "nfemu conntrack: %s %s is not emulated\n", argv[i],
+						argv[i + 1]);
+					return 2;
+				} else if (strcmp(argv[i + 1], "conntrack"))
 					return ct_param_problem("unknown type `%s'", argv[i + 1]);
 				i++;
 			}
