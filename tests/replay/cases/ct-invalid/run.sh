@@ -1,6 +1,8 @@
 # conntrack's INVALID reasons in --explain (the "#   ct: ...: nf_ct_proto_N: ..." lines, with
 # the kernel's wording) without net.netfilter.nf_conntrack_log_invalid; then the same capture
-# with the sysctl at 255, where the kernel's own LOG lines say the same next to them.
+# with the sysctl at 255, where the kernel's own LOG lines say the same next to them
+# (kernel/trace-log.txt: Linux 6.18's lines for these packets, recorded by the packet case
+# tests/kernel/packet/cases/47-ct-log-invalid).
 $NFEMU replay --topology ../common/topology --rules rules.v4 --explain --trace "$OUT/trace.txt" \
 	capture.pcapng
 { cat ../common/topology; echo "sysctl -w net.netfilter.nf_conntrack_log_invalid=255"; } > "$OUT/topology-log"
