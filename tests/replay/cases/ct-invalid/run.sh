@@ -4,7 +4,10 @@
 # (kernel/trace-log.txt: Linux 6.18's lines for these packets, recorded by the packet case
 # tests/kernel/packet/cases/47-ct-log-invalid).
 $NFEMU replay --topology ../common/topology --rules rules.v4 --explain --trace "$OUT/trace.txt" \
-	capture.pcapng
+	--jsonl "$OUT/all.jsonl" capture.pcapng
+# JSON Lines has them too (as "ct" events, with or without --explain)
+grep -e 'nf_ct_proto' -e 'not logged' "$OUT/all.jsonl" > "$OUT/invalid.jsonl"
+rm -f "$OUT/all.jsonl"
 { cat ../common/topology; echo "sysctl -w net.netfilter.nf_conntrack_log_invalid=255"; } > "$OUT/topology-log"
 $NFEMU replay --topology "$OUT/topology-log" --rules rules.v4 --explain --trace "$OUT/trace-log.txt" \
 	capture.pcapng
