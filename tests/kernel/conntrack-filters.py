@@ -3,8 +3,8 @@
 # on the same table: the standard router of the packet cases (tests/kernel/packet) forwards a
 # set of flows -- TCP in SYN_SENT, SYN_RECV, ESTABLISHED, FIN_WAIT and TIME_WAIT, UDP answered
 # and not, ICMP echo answered and not, connection marks set by CONNMARK, TCP masqueraded on
-# wan0 -- first through the real kernel in a network namespace (lib/kernel.py sends the
-# frames), then through `nfemu replay` with the same topology, rules and capture.  Each
+# wan0, one UDP flow in zone 1 (CT --zone) -- first through the real kernel in a network
+# namespace (lib/kernel.py sends the frames), then through `nfemu replay` with the same topology, rules and capture.  Each
 # filter combination is then run on both: the rows (timeout column removed, sorted: the
 # kernel's dump order is its random hash order), the stderr lines and the exit status must
 # be the same; also bad values (conntrack-tools' messages), -C, and -D followed by -L.
@@ -31,6 +31,11 @@ SKIP = 77
 TOPOLOGY = os.path.join(PKT, "cases", "41-ct-connmark", "topology")
 
 RULES = """\
+*raw
+:PREROUTING ACCEPT [0:0]
+:OUTPUT ACCEPT [0:0]
+-A PREROUTING -i lan0 -p udp -m udp --dport 123 -j CT --zone 1
+COMMIT
 *mangle
 :PREROUTING ACCEPT [0:0]
 :INPUT ACCEPT [0:0]
@@ -76,7 +81,7 @@ FILTERS = [
     "-u UNREPLIED -p udp", "--status seen_reply", "-u EXPECTED", "-u FIXED_TIMEOUT",
     "-o extended", "-o extended -p icmp", "-p icmp --icmp-type 8", "-p icmp --icmp-id 256",
     "-p icmp --icmp-code 0 --icmp-id 512",
-    "-f ipv4", "-f ipv6", "-d ::1", "-w 0", "--zone 1",
+    "-f ipv4", "-f ipv6", "-d ::1", "-w 0", "--zone 1", "-w 2", "-w 0x1 -p udp",
     "-L conntrack -p udp",
     "-s 192.0.2.10 -p tcp --state ESTABLISHED -m 0x22 --status ASSURED",
     "-s 192.0.2.10 -p tcp --state ESTABLISHED", "-s 192.0.2.10 -m 0x22", "-s 192.0.2.10 --status ASSURED",
