@@ -323,6 +323,14 @@ def ct_invalid():
         (L, icmp(H1, NET1, 50, 0, b"")),                                             # 23 type
         (L, l4(H1, NET1, 1, b"\x08\x00\x00")),                                       # 24 short
         (W, icmp(NET1, H1, 3, 3, udp(H1, NET1, 5003, 53)[:10])),                     # 25 inner cut
+        (L, tcp(H1, NET1, 42000, 80, SYN, seq=2000)),                                # 26 NEW
+        (W, tcp(NET1, H1, 80, 42000, SYN | ACK, seq=7000, ack=2001)),                # 27
+        (L, tcp(H1, NET1, 42000, 80, ACK, seq=2001, ack=7001)),                      # 28
+        (L, tcp(H1, NET1, 42000, 80, PSH | ACK, seq=2001, ack=7001, payload=b"a" * 1000)),
+        (W, tcp(NET1, H1, 80, 42000, ACK, seq=7001, ack=3001)),                      # 30
+        (L, tcp(H1, NET1, 42000, 80, PSH | ACK, seq=(3001 - 70000) % 2**32, ack=7001,
+                payload=b"b")),                                                      # 31 SEQ under
+        (L, tcp(H1, NET1, 42000, 80, ACK, seq=3001, ack=(7001 - 100000) % 2**32)),    # 32 ACK under
     ]
     for i, (ifc, pkt) in enumerate(p):
         ng.epb(ifc, t[i], lan(pkt) if ifc == L else wan(pkt))

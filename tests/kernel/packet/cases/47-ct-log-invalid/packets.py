@@ -9,7 +9,9 @@
 # new), 10 bytes of TCP header; UDP with a length past the packet, a bad checksum, 6 bytes,
 # 1 byte; a UDP flow H1:5003 -> NET1:53 and ICMP errors about it to another address (outer
 # daddr), about no connection, an unsolicited echo reply, an echo with a bad checksum, ICMP
-# type 50, 3 bytes of ICMP, an error whose inner header is cut short.
+# type 50, 3 bytes of ICMP, an error whose inner header is cut short; a second connection
+# H1:42000 -> NET1:80 with 1000 bytes acknowledged, then data from far below the window (SEQ
+# under) and an ACK far below what was sent (ACK under: ignored).
 import os
 import struct
 import sys
@@ -54,4 +56,12 @@ lan(c, flip(ping(H1, NET1), 22))                                                
 lan(c, err(H1, NET1, 50, 0, b""))                                                 # 23
 lan(c, ipv4(H1, NET1, 1, b"\x08\x00\x00"))                                        # 24
 wan(c, err(NET1, H1, 3, 3, udp_pkt(H1, NET1, 5003, 53)[:10]))                     # 25
+lan(c, tcp_pkt(H1, NET1, 42000, 80, SYN, seq=2000))                               # 26
+wan(c, tcp_pkt(NET1, H1, 80, 42000, SYN | ACK, seq=7000, ack=2001))               # 27
+lan(c, tcp_pkt(H1, NET1, 42000, 80, ACK, seq=2001, ack=7001))                     # 28
+lan(c, tcp_pkt(H1, NET1, 42000, 80, PSH | ACK, seq=2001, ack=7001, payload=b"a" * 1000))  # 29
+wan(c, tcp_pkt(NET1, H1, 80, 42000, ACK, seq=7001, ack=3001))                     # 30
+lan(c, tcp_pkt(H1, NET1, 42000, 80, PSH | ACK, seq=(3001 - 70000) % 2**32, ack=7001,
+               payload=b"b"))                                                     # 31
+lan(c, tcp_pkt(H1, NET1, 42000, 80, ACK, seq=3001, ack=(7001 - 100000) % 2**32))  # 32
 write(c)
