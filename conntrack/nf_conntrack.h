@@ -446,6 +446,10 @@ int nf_conntrack_print(const struct nf_conn *ct, enum nf_ct_print_style style, c
 /* Every confirmed, unexpired entry in hash order, one line each (malloc'd, NUL-terminated);
  * *nentries gets the count.  NULL on allocation failure. */
 char *nf_conntrack_show(struct net *net, enum nf_ct_print_style style, unsigned int *nentries);
+/* The same, only the entries keep(ct, arg) is true for (keep NULL: all). */
+char *nf_conntrack_show_filter(struct net *net, enum nf_ct_print_style style,
+			       bool (*keep)(const struct nf_conn *ct, void *arg), void *arg,
+			       unsigned int *nentries);
 /* `conntrack -F`: delete every entry in the hash. */
 void nf_conntrack_flush(struct net *net);
 

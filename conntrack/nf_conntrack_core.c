@@ -1190,8 +1190,11 @@ static int resolve_normal_ct(struct nf_conn *tmpl, struct sk_buff *skb, unsigned
 	struct nf_conn *ct;
 
 	if (!nf_ct_get_tuple(skb, (unsigned int)skb_network_offset(skb), dataoff, state->pf,
-			     protonum, state->net, &tuple))
+			     protonum, state->net, &tuple)) {
+		nf_ct_observe_invalid(state->net, skb, NULL, protonum, NFEMU_CTINV_NOLOG_NO_TUPLE,
+				      0, 0, 0);         /* EMU */
 		return 0;
+	}
 
 	/* look for tuple match */
 	zone = nf_ct_zone_tmpl(tmpl, skb, &tmp);

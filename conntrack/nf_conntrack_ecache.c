@@ -319,3 +319,14 @@ void nf_ct_observe_events(struct nf_conn *ct, const struct sk_buff *skb)
 	}
 	nf_ct_observe_ev(nf_ct_net(ct), skb, &ce);
 }
+
+void nf_ct_observe_invalid(struct net *net, const struct sk_buff *skb, const struct nf_conn *ct,
+			   u8 protonum, enum nfemu_ct_invalid why, u32 a, u32 b, u32 c)
+{
+	struct nfemu_ct_event ce = { .what = NFEMU_CT_INVALID, .inv = (u8)why, .protonum = protonum,
+				     .a = a, .b = b, .c = c, .ct = ct, .pkt = skb };
+
+	if (!net || !net->observer.event || !net->observer.ct_events)
+		return;
+	nf_ct_observe_ev(net, skb, &ce);
+}

@@ -89,5 +89,11 @@ void nf_ct_observe_exp(const struct nf_conntrack_expect *exp, enum nfemu_ct_what
 		       u32 a);
 /* Report the events cached for the observer since the last report ([NEW], [UPDATE]). */
 void nf_ct_observe_events(struct nf_conn *ct, const struct sk_buff *skb);
+/* A tracker's verdict on skb, in binary (NFEMU_CT_INVALID): why (enum nfemu_ct_invalid) and
+ * its numbers, the protocol its log line names, the entry if it has one.  Reported whatever
+ * nf_conntrack_log_invalid says, where Linux calls nf_l4proto_log_invalid (and where it
+ * judges a packet INVALID silently). */
+void nf_ct_observe_invalid(struct net *net, const struct sk_buff *skb, const struct nf_conn *ct,
+			   u8 protonum, enum nfemu_ct_invalid why, u32 a, u32 b, u32 c);
 
 #endif

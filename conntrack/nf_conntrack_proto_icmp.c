@@ -11,6 +11,7 @@
 #include <linux/icmp.h>
 #include "kernel/net.h"
 #include "conntrack/nf_conntrack.h"
+#include "conntrack/nf_conntrack_ecache.h"
 #include "conntrack/nf_conntrack_l4proto.h"
 #include "netstack/skbuff.h"
 
@@ -71,6 +72,8 @@ int nf_conntrack_icmp_packet(struct nf_conn *ct, struct sk_buff *skb, enum ip_co
 	if (ct->tuplehash[0].tuple.dst.u.icmp.type >= sizeof(valid_new) ||
 	    !valid_new[ct->tuplehash[0].tuple.dst.u.icmp.type]) {
 		/* Can't create a new ICMP `conn' with this. */
+		nf_ct_observe_invalid(nf_ct_net(ct), skb, ct, IPPROTO_ICMP, NFEMU_CTINV_NOLOG_ICMP_NEW,
+				      ct->tuplehash[0].tuple.dst.u.icmp.type, 0, 0);    /* EMU */
 		return -NF_ACCEPT;
 	}
 	t = timeout ? *timeout : (unsigned int)nf_ct_sysctl(nf_ct_net(ct))->icmp_timeout * HZ;
@@ -95,15 +98,24 @@ int nf_conntrack_inet_error(struct nf_conn *tmpl, struct sk_buff *skb, unsigned 
 	zone = nf_ct_zone_tmpl(tmpl, skb, &tmp);
 
 	/* Are they talking about one of our connections? */
-	if (!nf_ct_get_tuplepr(skb, dataoff, state->pf, state->net, &origtuple))
+	if (!nf_ct_get_tuplepr(skb, dataoff, state->pf, state->net, &origtuple)) {
+		nf_ct_observe_invalid(state->net, skb, NULL, l4proto, NFEMU_CTINV_NOLOG_ICMP_INNER,
+				      0, 0, 0);         /* EMU */
 		return -NF_ACCEPT;
+	}
 	/* Ordinarily, we'd expect the inverted tupleproto, but it's been preserved inside the
 	 * ICMP. */
-	if (!nf_ct_invert_tuple(&innertuple, &origtuple))
+	if (!nf_ct_invert_tuple(&innertuple, &origtuple)) {
+		nf_ct_observe_invalid(state->net, skb, NULL, l4proto, NFEMU_CTINV_NOLOG_ICMP_INNER,
+				      0, 0, 0);         /* EMU */
 		return -NF_ACCEPT;
+	}
 	h = nf_conntrack_find_get(state->net, zone, &innertuple);
-	if (!h)
+	if (!h) {
+		nf_ct_observe_invalid(state->net, skb, NULL, l4proto, NFEMU_CTINV_NOLOG_ICMP_NO_CT,
+				      0, 0, 0);         /* EMU */
 		return -NF_ACCEPT;
+	}
 
 	/* The found connection's destination in its direction must be the outer destination:
 	 * an error from B about A->B goes to A (the reply tuple), one from a middle box about
@@ -119,6 +131,8 @@ int nf_conntrack_inet_error(struct nf_conn *tmpl, struct sk_buff *skb, unsigned 
 			 ((u8 *)&outer_daddr->ip)[3]);
 		snprintf(b, sizeof(b), "%u.%u.%u.%u", ((u8 *)&ct_daddr->ip)[0],
 			 ((u8 *)&ct_daddr->ip)[1], ((u8 *)&ct_daddr->ip)[2], ((u8 *)&ct_daddr->ip)[3]);
+		nf_ct_observe_invalid(state->net, skb, NULL, l4proto, NFEMU_CTINV_OUTER_DADDR,
+				      outer_daddr->ip, ct_daddr->ip, 0);        /* EMU */
 		nf_l4proto_log_invalid(skb, state, l4proto, "outer daddr %s != inner %s", a, b);
 		nf_ct_put(ct);
 		return -NF_ACCEPT;
@@ -133,8 +147,9 @@ int nf_conntrack_inet_error(struct nf_conn *tmpl, struct sk_buff *skb, unsigned 
 }
 
 static void icmp_error_log(const struct sk_buff *skb, const struct nf_hook_state *state,
-			   const char *msg)
+			   enum nfemu_ct_invalid why, const char *msg)
 {
+	nf_ct_observe_invalid(state->net, skb, NULL, IPPROTO_ICMP, why, 0, 0, 0); /* EMU */
 	nf_l4proto_log_invalid(skb, state, IPPROTO_ICMP, "%s", msg);
 }
 
@@ -161,19 +176,19 @@ int nf_conntrack_icmpv4_error(struct nf_conn *tmpl, struct sk_buff *skb, unsigne
 	/* Not enough header? */
 	icmph = skb_header_pointer(skb, (int)dataoff, sizeof(*icmph), NULL);
 	if (icmph == NULL) {
-		icmp_error_log(skb, state, "short packet");
+		icmp_error_log(skb, state, NFEMU_CTINV_ICMP_SHORT, "short packet");
 		return -NF_ACCEPT;
 	}
 	/* See nf_conntrack_proto_tcp.c */
 	if (nf_ct_sysctl(state->net)->checksum && state->hook == NF_INET_PRE_ROUTING &&
 	    nf_ip_checksum(skb, state->hook, dataoff, IPPROTO_ICMP)) {
-		icmp_error_log(skb, state, "bad hw icmp checksum");
+		icmp_error_log(skb, state, NFEMU_CTINV_ICMP_CHECKSUM, "bad hw icmp checksum");
 		return -NF_ACCEPT;
 	}
 	/* 18 is the highest 'known' ICMP type.  Anything else is a mystery.  RFC 1122: 3.2.2
 	 * Unknown ICMP messages types MUST be silently discarded. */
 	if (icmph->type > NR_ICMP_TYPES) {
-		icmp_error_log(skb, state, "invalid icmp type");
+		icmp_error_log(skb, state, NFEMU_CTINV_ICMP_TYPE, "invalid icmp type");
 		return -NF_ACCEPT;
 	}
 	/* Need to track icmp error message? */

@@ -325,6 +325,18 @@ static enum nf_ct_tcp_action nf_tcp_store_invalid(const struct nf_conn *ct,
 static void nf_tcp_log_invalid(const struct sk_buff *skb, const struct nf_conn *ct,
 			       const struct nf_hook_state *state, const struct nf_tcp_invalid_log *log)
 {
+	/* EMU: the reason for the observer, whatever nf_conntrack_log_invalid says */
+	static const u8 why[] = {
+		[NF_TCP_LOG_OVERSHOT] = NFEMU_CTINV_TCP_OVERSHOT,
+		[NF_TCP_LOG_SEQ_OVER] = NFEMU_CTINV_TCP_SEQ_OVER,
+		[NF_TCP_LOG_ACK_OVER] = NFEMU_CTINV_TCP_ACK_OVER,
+		[NF_TCP_LOG_SEQ_UNDER] = NFEMU_CTINV_TCP_SEQ_UNDER,
+		[NF_TCP_LOG_ACK_UNDER] = NFEMU_CTINV_TCP_ACK_UNDER,
+	};
+
+	if (log->type != NF_TCP_LOG_NONE)
+		nf_ct_observe_invalid(nf_ct_net(ct), skb, ct, IPPROTO_TCP,
+				      (enum nfemu_ct_invalid)why[log->type], log->value, 0, 0);
 	switch (log->type) {
 	case NF_TCP_LOG_OVERSHOT:
 		nf_ct_l4proto_log_invalid(skb, ct, state, "%u bytes more than expected", log->value);
@@ -572,8 +584,9 @@ static const u8 tcp_valid_flags[(TCPHDR_FIN | TCPHDR_SYN | TCPHDR_RST | TCPHDR_A
 };
 
 static void tcp_error_log(const struct sk_buff *skb, const struct nf_hook_state *state,
-			  const char *msg)
+			  enum nfemu_ct_invalid why, const char *msg)
 {
+	nf_ct_observe_invalid(state->net, skb, NULL, IPPROTO_TCP, why, 0, 0, 0);  /* EMU */
 	nf_l4proto_log_invalid(skb, state, IPPROTO_TCP, "%s", msg);
 }
 
@@ -586,20 +599,21 @@ static bool tcp_error(const struct tcphdr *th, struct sk_buff *skb, unsigned int
 
 	/* Not whole TCP header or malformed packet */
 	if (th->doff * 4 < sizeof(struct tcphdr) || tcplen < th->doff * 4u) {
-		tcp_error_log(skb, state, "truncated packet");
+		tcp_error_log(skb, state, NFEMU_CTINV_TCP_TRUNCATED, "truncated packet");
 		return true;
 	}
 	/* Checksum invalid?  Ignore.  We skip checking packets on the outgoing path because the
 	 * checksum is assumed to be correct. */
 	if (nf_ct_sysctl(state->net)->checksum && state->hook == NF_INET_PRE_ROUTING &&
 	    nf_ip_checksum(skb, state->hook, dataoff, IPPROTO_TCP)) {
-		tcp_error_log(skb, state, "bad checksum");
+		tcp_error_log(skb, state, NFEMU_CTINV_TCP_CHECKSUM, "bad checksum");
 		return true;
 	}
 	/* Check TCP flags. */
 	tcpflags = (u8)(tcp_flag_byte(th) & ~(TCPHDR_ECE | TCPHDR_CWR | TCPHDR_PSH));
 	if (!tcp_valid_flags[tcpflags]) {
-		tcp_error_log(skb, state, "invalid tcp flag combination");
+		tcp_error_log(skb, state, NFEMU_CTINV_TCP_FLAGS,
+			      "invalid tcp flag combination");
 		return true;
 	}
 	return false;
@@ -615,7 +629,7 @@ static bool tcp_new(struct nf_conn *ct, const struct sk_buff *skb, unsigned int 
 
 	/* Invalid: delete conntrack */
 	if (new_state >= TCP_CONNTRACK_MAX) {
-		tcp_error_log(skb, state, "invalid new");
+		tcp_error_log(skb, state, NFEMU_CTINV_TCP_NEW, "invalid new");
 		return false;
 	}
 
@@ -630,6 +644,8 @@ static bool tcp_new(struct nf_conn *ct, const struct sk_buff *skb, unsigned int 
 		tcp_options(skb, dataoff, th, &ct->proto.tcp.seen[0]);
 	} else if (nf_ct_sysctl(nf_ct_net(ct))->tcp_loose == 0) {
 		/* Don't try to pick up connections. */
+		nf_ct_observe_invalid(state->net, skb, ct, IPPROTO_TCP, NFEMU_CTINV_NOLOG_TCP_NO_SYN,
+				      0, 0, 0);         /* EMU */
 		return false;
 	} else {
 		memset(&ct->proto.tcp, 0, sizeof(ct->proto.tcp));
@@ -719,8 +735,11 @@ int nf_conntrack_tcp_packet(struct nf_conn *ct, struct sk_buff *skb, unsigned in
 	unsigned int index;
 
 	th = skb_header_pointer(skb, (int)dataoff, sizeof(struct tcphdr), NULL);
-	if (th == NULL)
+	if (th == NULL) {
+		nf_ct_observe_invalid(state->net, skb, ct, IPPROTO_TCP, NFEMU_CTINV_NOLOG_TCP_SHORT,
+				      0, 0, 0);         /* EMU */
 		return -NF_ACCEPT;
+	}
 	if (tcp_error(th, skb, dataoff, state))
 		return -NF_ACCEPT;
 	if (!nf_ct_is_confirmed(ct) && !tcp_new(ct, skb, dataoff, th, state))
@@ -814,12 +833,16 @@ int nf_conntrack_tcp_packet(struct nf_conn *ct, struct sk_buff *skb, unsigned in
 		    dir == IP_CT_DIR_REPLY)
 			ct->proto.tcp.last_ack = ntohl(th->ack_seq);
 
+		nf_ct_observe_invalid(nf_ct_net(ct), skb, ct, IPPROTO_TCP, NFEMU_CTINV_TCP_IGNORED,
+				      index, dir, old_state);   /* EMU */
 		nf_ct_l4proto_log_invalid(skb, ct, state, "packet (index %u) in dir %d ignored, state %s",
 					  index, dir, tcp_conntrack_names[old_state]);
 		return NF_ACCEPT;
 	case TCP_CONNTRACK_MAX:
 		/* Special case for SYN proxy (nfct_synproxy): EMU no SYN proxy. */
 		/* Invalid packet */
+		nf_ct_observe_invalid(nf_ct_net(ct), skb, ct, IPPROTO_TCP, NFEMU_CTINV_TCP_STATE,
+				      index, dir, old_state);   /* EMU */
 		nf_ct_l4proto_log_invalid(skb, ct, state, "packet (index %u) in dir %d invalid, state %s",
 					  index, dir, tcp_conntrack_names[old_state]);
 		return -NF_ACCEPT;
@@ -831,6 +854,8 @@ int nf_conntrack_tcp_packet(struct nf_conn *ct, struct sk_buff *skb, unsigned in
 		    (ct->proto.tcp.last_flags & IP_CT_EXP_CHALLENGE_ACK)) {
 			/* Detected RFC5961 challenge ACK */
 			ct->proto.tcp.last_flags &= ~IP_CT_EXP_CHALLENGE_ACK;
+			nf_ct_observe_invalid(nf_ct_net(ct), skb, ct, IPPROTO_TCP,
+					      NFEMU_CTINV_TCP_CHALLENGE_ACK, 0, 0, 0);      /* EMU */
 			nf_ct_l4proto_log_invalid(skb, ct, state, "challenge-ack ignored");
 			return NF_ACCEPT;       /* Don't change state */
 		}
@@ -868,6 +893,8 @@ int nf_conntrack_tcp_packet(struct nf_conn *ct, struct sk_buff *skb, unsigned in
 			if (before(seq, ct->proto.tcp.seen[!dir].td_maxack) &&
 			    !tn->tcp_ignore_invalid_rst) {
 				/* Invalid RST  */
+				nf_ct_observe_invalid(nf_ct_net(ct), skb, ct, IPPROTO_TCP,
+						      NFEMU_CTINV_TCP_RST, 0, 0, 0);        /* EMU */
 				nf_ct_l4proto_log_invalid(skb, ct, state, "invalid rst");
 				return -NF_ACCEPT;
 			}
@@ -917,8 +944,11 @@ int nf_conntrack_tcp_packet(struct nf_conn *ct, struct sk_buff *skb, unsigned in
 	case NFCT_TCP_INVALID:
 		lowered_timeout = nf_tcp_handle_invalid(ct, dir, index);
 		nf_tcp_log_invalid(skb, ct, state, &log);
-		if (lowered_timeout)
+		if (lowered_timeout) {
+			nf_ct_observe_invalid(nf_ct_net(ct), skb, ct, IPPROTO_TCP,
+					      NFEMU_CTINV_TCP_LOWERED_TIMEOUT, 0, 0, 0);    /* EMU */
 			nf_ct_l4proto_log_invalid(skb, ct, state, "lowered timeout to UNACK");
+		}
 		return -NF_ACCEPT;
 	case NFCT_TCP_ACCEPT:
 		break;

@@ -23,8 +23,9 @@ static void udp_get_timeouts(const struct net *net, unsigned int timeouts[UDP_CT
 }
 
 static void udp_error_log(const struct sk_buff *skb, const struct nf_hook_state *state,
-			  const char *msg)
+			  enum nfemu_ct_invalid why, const char *msg)
 {
+	nf_ct_observe_invalid(state->net, skb, NULL, IPPROTO_UDP, why, 0, 0, 0);  /* EMU */
 	nf_l4proto_log_invalid(skb, state, IPPROTO_UDP, "%s", msg);
 }
 
@@ -36,12 +37,13 @@ static bool udp_error(struct sk_buff *skb, unsigned int dataoff, const struct nf
 	/* Header is too small? */
 	hdr = skb_header_pointer(skb, (int)dataoff, sizeof(*hdr), NULL);
 	if (!hdr) {
-		udp_error_log(skb, state, "short packet");
+		udp_error_log(skb, state, NFEMU_CTINV_UDP_SHORT, "short packet");
 		return true;
 	}
 	/* Truncated/malformed packets */
 	if (ntohs(hdr->len) > udplen || ntohs(hdr->len) < (unsigned int)sizeof(*hdr)) {
-		udp_error_log(skb, state, "truncated/malformed packet");
+		udp_error_log(skb, state, NFEMU_CTINV_UDP_TRUNCATED,
+			      "truncated/malformed packet");
 		return true;
 	}
 	/* Packet with no checksum */
@@ -51,7 +53,7 @@ static bool udp_error(struct sk_buff *skb, unsigned int dataoff, const struct nf
 	 * the checksum is assumed to be correct. */
 	if (state->hook == NF_INET_PRE_ROUTING && nf_ct_sysctl(state->net)->checksum &&
 	    nf_ip_checksum(skb, state->hook, dataoff, IPPROTO_UDP)) {
-		udp_error_log(skb, state, "bad checksum");
+		udp_error_log(skb, state, NFEMU_CTINV_UDP_CHECKSUM, "bad checksum");
 		return true;
 	}
 	return false;

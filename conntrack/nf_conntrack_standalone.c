@@ -200,6 +200,13 @@ int nf_conntrack_print(const struct nf_conn *ct, enum nf_ct_print_style style, c
 
 char *nf_conntrack_show(struct net *net, enum nf_ct_print_style style, unsigned int *nentries)
 {
+	return nf_conntrack_show_filter(net, style, NULL, NULL, nentries);
+}
+
+char *nf_conntrack_show_filter(struct net *net, enum nf_ct_print_style style,
+			       bool (*keep)(const struct nf_conn *ct, void *arg), void *arg,
+			       unsigned int *nentries)
+{
 	struct nf_ct_printbuf out = { 0 };
 	char line[512];
 	unsigned int n = 0;
@@ -233,6 +240,9 @@ char *nf_conntrack_show(struct net *net, enum nf_ct_print_style style, unsigned 
 			}
 			/* we only want to print DIR_ORIGINAL */
 			if (NF_CT_DIRECTION(h) != IP_CT_DIR_ORIGINAL)
+				continue;
+			/* EMU: the filter of the dump (conntrack-tools' options) */
+			if (keep && !keep(ct, arg))
 				continue;
 			len = nf_conntrack_print(ct, style, line, sizeof(line));
 			if (len < 0)

@@ -107,6 +107,43 @@ enum nfemu_ct_what {
 	NFEMU_CT_EXP_MATCHED,   /* an expectation matched by a new connection */
 	NFEMU_CT_EXP_REFUSED,   /* an expectation refused: a = the errno (positive) */
 	NFEMU_CT_EXP_CREATED,   /* an expectation created, a = its timeout in seconds */
+	NFEMU_CT_INVALID,       /* a tracker judged the packet (what nf_conntrack_log_invalid
+				 * logs, and the INVALID verdicts Linux does not log): inv, a, b, c
+				 * (enum nfemu_ct_invalid), protonum; ct = the entry or NULL, pkt */
+};
+
+/* NFEMU_CT_INVALID: why.  The first ones are the kernel's nf_l4proto_log_invalid() and
+ * nf_ct_l4proto_log_invalid() messages, one per call site (the tool words them as Linux
+ * does); the NOLOG ones are INVALID verdicts Linux gives without a log line. */
+enum nfemu_ct_invalid {
+	NFEMU_CTINV_TCP_TRUNCATED,      /* tcp_error: "truncated packet" */
+	NFEMU_CTINV_TCP_CHECKSUM,       /* "bad checksum" */
+	NFEMU_CTINV_TCP_FLAGS,          /* "invalid tcp flag combination" */
+	NFEMU_CTINV_TCP_NEW,            /* tcp_new: "invalid new" */
+	NFEMU_CTINV_TCP_IGNORED,        /* "packet (index a) in dir b ignored, state c" */
+	NFEMU_CTINV_TCP_STATE,          /* "packet (index a) in dir b invalid, state c" */
+	NFEMU_CTINV_TCP_CHALLENGE_ACK,  /* "challenge-ack ignored" */
+	NFEMU_CTINV_TCP_RST,            /* "invalid rst" */
+	NFEMU_CTINV_TCP_OVERSHOT,       /* "a bytes more than expected" */
+	NFEMU_CTINV_TCP_SEQ_OVER,       /* tcp_in_window, a = the bound */
+	NFEMU_CTINV_TCP_ACK_OVER,
+	NFEMU_CTINV_TCP_SEQ_UNDER,
+	NFEMU_CTINV_TCP_ACK_UNDER,
+	NFEMU_CTINV_TCP_LOWERED_TIMEOUT,        /* "lowered timeout to UNACK" */
+	NFEMU_CTINV_UDP_SHORT,          /* udp_error: "short packet" */
+	NFEMU_CTINV_UDP_TRUNCATED,      /* "truncated/malformed packet" */
+	NFEMU_CTINV_UDP_CHECKSUM,       /* "bad checksum" */
+	NFEMU_CTINV_ICMP_SHORT,         /* nf_conntrack_icmpv4_error: "short packet" */
+	NFEMU_CTINV_ICMP_CHECKSUM,      /* "bad hw icmp checksum" */
+	NFEMU_CTINV_ICMP_TYPE,          /* "invalid icmp type" */
+	NFEMU_CTINV_OUTER_DADDR,        /* nf_conntrack_inet_error: "outer daddr a != inner b"
+					 * (a, b: addresses, network order) */
+	NFEMU_CTINV_NOLOG_TCP_NO_SYN,   /* tcp_new, nf_conntrack_tcp_loose 0: not a SYN */
+	NFEMU_CTINV_NOLOG_ICMP_NEW,     /* icmp_packet: type a cannot start a connection */
+	NFEMU_CTINV_NOLOG_ICMP_INNER,   /* an ICMP error whose inner header gives no tuple */
+	NFEMU_CTINV_NOLOG_ICMP_NO_CT,   /* an ICMP error about no tracked connection */
+	NFEMU_CTINV_NOLOG_NO_TUPLE,     /* resolve_normal_ct: no tuple from the packet */
+	NFEMU_CTINV_NOLOG_TCP_SHORT,    /* nf_conntrack_tcp_packet: less than a TCP header */
 };
 
 struct nf_conn;
@@ -155,6 +192,11 @@ struct nfemu_ct_event {
 	const struct nf_conn *ct;       /* the entry (the EXP_* events: NULL) */
 	const struct nf_conn *master;   /* UNCONFIRMED, CONFIRMED: the entry that expected it */
 	const struct nf_conntrack_expect *exp;  /* EXP_* */
+	/* INVALID: the reason (enum nfemu_ct_invalid), the protocol its log line names
+	 * (nf_ct_proto_N), a third number, and the packet (to name it when ct is NULL) */
+	u8 inv, protonum;
+	u32 c;
+	const struct sk_buff *pkt;
 };
 
 struct nfemu_event {

@@ -278,6 +278,65 @@ def fates():
     write("fates", "capture.pcapng", ng.bytes())
 
 
+def ct_invalid():
+    """Packets conntrack judges INVALID (or ignores), one for each reason Linux's
+    nf_conntrack_log_invalid names and for the silent ones (cases/ct-invalid)."""
+    def icmp(src, dst, typ, code, body, **ip):
+        msg = struct.pack("!BBHI", typ, code, 0, 0) + body
+        return ipv4(src, dst, 1, msg[:2] + struct.pack("!H", csum(msg)) + msg[4:], **ip)
+
+    def flip(pkt, off):
+        b = bytearray(pkt)
+        b[off] ^= 0xff
+        return bytes(b)
+
+    def l4(src, dst, proto, seg):
+        return ipv4(src, dst, proto, seg)
+
+    ng = PcapNg()
+    L, W = ng.interface("lan0"), ng.interface("wan0")
+    t = [T0 + i * 10 * MS for i in range(40)]
+    p = [
+        (L, tcp(H1, NET1, 41000, 80, SYN, seq=1000)),                               # 1 NEW
+        (W, tcp(NET1, H1, 80, 41000, SYN | ACK, seq=5000, ack=1001)),                # 2
+        (L, tcp(H1, NET1, 41000, 80, ACK, seq=1001, ack=5001)),                      # 3 ESTABLISHED
+        (L, tcp(H1, NET1, 41000, 80, PSH | ACK, seq=300000, ack=5001, payload=b"x")),  # 4 SEQ over
+        (L, tcp(H1, NET1, 41000, 80, ACK, seq=1001, ack=105001)),                    # 5 ACK over
+        (W, tcp(NET1, H1, 80, 41000, RST | ACK, seq=10, ack=1001)),                  # 6 invalid rst
+        (L, tcp(H1, NET1, 41000, 80, SYN | ACK, seq=1001, ack=5001)),                # 7 invalid state
+        (L, tcp(H1, NET1, 41000, 80, SYN, seq=90000)),                               # 8 ignored
+        (L, tcp(H1, NET1, 41001, 80, SYN | FIN)),                                    # 9 flags
+        (L, flip(tcp(H1, NET1, 41002, 80, SYN), 36)),                                # 10 checksum
+        (L, l4(H1, NET1, 6, tcp(H1, NET1, 41003, 80, SYN)[20:32] + b"\x80" +
+               tcp(H1, NET1, 41003, 80, SYN)[33:40])),                               # 11 truncated
+        (L, tcp(H1, NET1, 41004, 80, FIN | ACK, seq=1, ack=1)),                      # 12 invalid new
+        (L, l4(H1, NET1, 6, tcp(H1, NET1, 41005, 80, SYN)[20:30])),                  # 13 short TCP
+        (L, l4(H1, NET1, 17, struct.pack("!HHHH", 5000, 53, 100, 0) + b"short")),    # 14 truncated
+        (L, flip(udp(H1, NET1, 5001, 53), 26)),                                      # 15 checksum
+        (L, l4(H1, NET1, 17, struct.pack("!HHH", 5002, 53, 8))),                     # 16 short
+        (L, l4(H1, NET1, 17, b"\x13")),                                              # 17 no tuple
+        (L, udp(H1, NET1, 5003, 53)),                                                # 18 NEW
+        (W, icmp(NET1, "192.0.2.20", 3, 3, udp(H1, NET1, 5003, 53)[:28])),           # 19 outer daddr
+        (W, icmp(NET1, H1, 3, 3, udp(H1, NET1, 5999, 53)[:28])),                     # 20 no conntrack
+        (W, icmp(NET1, H1, 0, 0, b"pong")),                                          # 21 echo reply
+        (L, flip(ping(H1, NET1), 22)),                                               # 22 checksum
+        (L, icmp(H1, NET1, 50, 0, b"")),                                             # 23 type
+        (L, l4(H1, NET1, 1, b"\x08\x00\x00")),                                       # 24 short
+        (W, icmp(NET1, H1, 3, 3, udp(H1, NET1, 5003, 53)[:10])),                     # 25 inner cut
+        (L, tcp(H1, NET1, 42000, 80, SYN, seq=2000)),                                # 26 NEW
+        (W, tcp(NET1, H1, 80, 42000, SYN | ACK, seq=7000, ack=2001)),                # 27
+        (L, tcp(H1, NET1, 42000, 80, ACK, seq=2001, ack=7001)),                      # 28
+        (L, tcp(H1, NET1, 42000, 80, PSH | ACK, seq=2001, ack=7001, payload=b"a" * 1000)),
+        (W, tcp(NET1, H1, 80, 42000, ACK, seq=7001, ack=3001)),                      # 30
+        (L, tcp(H1, NET1, 42000, 80, PSH | ACK, seq=(3001 - 70000) % 2**32, ack=7001,
+                payload=b"b")),                                                      # 31 SEQ under
+        (L, tcp(H1, NET1, 42000, 80, ACK, seq=3001, ack=(7001 - 100000) % 2**32)),    # 32 ACK under
+    ]
+    for i, (ifc, pkt) in enumerate(p):
+        ng.epb(ifc, t[i], lan(pkt) if ifc == L else wan(pkt))
+    write("ct-invalid", "capture.pcapng", ng.bytes())
+
+
 if __name__ == "__main__":
     basic()
     linktypes()
@@ -290,3 +349,4 @@ if __name__ == "__main__":
     sockets()
     bridge()
     fates()
+    ct_invalid()
