@@ -44,8 +44,8 @@ lan(c, udp_pkt(H1, NET1, 40123, 123))                           # NFQUEUE: dropp
 save(c, "explain-queue.pcapng")
 
 # ---------------------------------------------------------------- conntrack.md (conntrack.v4)
-# One story in four captures replayed one after the other on the same state, so their
-# clocks follow on: at 0 s, 10 s, 100 s and 200 s after T0.
+# One story in five captures replayed one after the other on the same state, so their
+# clocks follow on: at 0 s, 10 s, 100 s, 200 s and 210 s after T0.
 
 c = Capture()
 f = TcpFlow(c, H1, 40000, NET1, 80, L, W, cisn=1000, sisn=5000)
@@ -60,7 +60,7 @@ lan(c, udp_pkt(H1, NET1, 5000, 53, b"query"))                   # 1 UDP: unrepli
 wan(c, udp_pkt(NET1, H1, 53, 5000, b"answer"))                  # 2 the reply
 lan(c, udp_pkt(H1, NET2, 5001, 33434, b"probe"))                # 3 UDP to a closed port
 wan(c, icmp_pkt(NET2, H1, 3, 3, 0, udp_pkt(H1, NET2, 5001, 33434, b"probe", ttl=63)[:28]))  # 4 RELATED
-lan(c, tcp_pkt(H1, NET1, 40000, 80, ACK, seq=1001, ack=4000))   # 5 out of window: INVALID
+lan(c, tcp_pkt(H1, NET1, 40001, 80, SYN | RST, seq=7000))      # 5 SYN and RST: INVALID
 save(c, "ct-2.pcapng")
 
 c = Capture(t0=T0 + 100)
@@ -77,10 +77,13 @@ f.c(PSH | ACK, b"USER anonymous\r\n")                           # 5 a line ends:
 f.s(PSH | ACK, b"331 Password required\r\n")                    # 6
 f.c(PSH | ACK, b"PORT 192,0,2,10,195,80\r\n")                   # 7 expect NET1 -> H1:50000
 f.s(PSH | ACK, b"200 PORT command successful\r\n")              # 8
+save(c, "ct-ftp-control.pcapng")
+
+c = Capture(t0=T0 + 210)
 d = TcpFlow(c, NET1, 20, H1, 50000, W, L, cisn=300000, sisn=400000)
-d.c(SYN, options=opt_mss(1460))                                 # 9 RELATED: the expectation
-d.s(SYN | ACK, options=opt_mss(1460))                           # 10
-save(c, "ct-ftp.pcapng")
+d.c(SYN, options=opt_mss(1460))                                 # 1 RELATED: the expectation
+d.s(SYN | ACK, options=opt_mss(1460))                           # 2
+save(c, "ct-ftp-data.pcapng")
 
 # ---------------------------------------------------------------- nat.md (nat.v4)
 
