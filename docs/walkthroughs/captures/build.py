@@ -108,5 +108,5 @@ f = TcpFlow(c, NET1, 50000, R_WAN, 8080, W, L, cisn=6000, sisn=7000, srv=(H1, 80
 f.c(SYN, options=opt_mss(1460))                                 # 1 DNAT: the port forward
 f.s(SYN | ACK, options=opt_mss(1460))                           # 2 its reply
 left = rewrite(syn, src=R_WAN, ttl=63)
-wan(c, icmp_pkt(GW, R_WAN, 3, 1, 0, left[:28]))                 # 3 an ICMP error about #1
+wan(c, icmp_pkt(GW, R_WAN, 3, 1, 0, left))                      # 3 an ICMP error about #1
 save(c, "nat-icmp.pcapng")
