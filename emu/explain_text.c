@@ -10,16 +10,23 @@
  *   #     ipt_do_table filter FORWARD
  *   #     filter:FORWARD:rule:1: jump lan_in (jumpstack push, depth 1)
  *   #       filter:lan_in:rule:2: ACCEPT: NF_ACCEPT
- * The rules are named as TRACE names them (table:chain:rule|policy|return:N).  Formats:
- * docs/replay.md.
+ * The rules are named as TRACE names them (table:chain:rule|policy|return:N).
+ * nf_queue (NFEMU_EV_NF_QUEUE) and nf_log_packet (NFEMU_EV_NF_LOG) calls get a line where
+ * they happen, and module loads and reference changes (NFEMU_EV_MODULE: kernel/module.c)
+ * one each, those of the rule load before packet #1:
+ *   #   nf_queue: queue 3, no listener (-ESRCH): NF_DROP, the packet is freed
+ *   #         nf_log_packet: NF_LOG_TYPE_LOG level 4 prefix "web: ": logger nf_log_syslog
+ *   #   try_module_get xt_tcpudp: refcount 0 -> 1
+ * Formats: docs/replay.md.
  */
 #include <string.h>
 #include "emu/output_int.h"
 #include "hooks/netfilter.h"
 #include "xtables/ip_tables.h"
 #include "xtables/x_tables.h"
+#include "hooks/nf_log.h"
 
-#define EXPLAIN_LINE_MAX 256
+#define EXPLAIN_LINE_MAX 768    /* a log prefix (NF_LOG_PREFIXLEN) escaped is at most 512 */
 #define EXPLAIN_INDENT_MAX 24   /* levels: deeper nesting is drawn at this depth */
 
 unsigned int trace_explain_indent(const struct nfemu_output *o)
@@ -94,10 +101,20 @@ static const char *entry_target(const struct nfemu_walk_event *w, u32 offset)
 	return t->u.kernel.target ? t->u.kernel.target->name : "";
 }
 
+/* The offset of the entry after the one at offset (ipt_next_entry). */
+static u32 entry_next(const struct nfemu_walk_event *w, u32 offset)
+{
+	const struct ipt_entry *e = (const void *)((const char *)w->private->entries + offset);
+
+	return offset + e->next_offset;
+}
+
 static char *walk_line(char *p, struct nfemu_output *o, const struct nfemu_walk_event *w)
 {
 	const char *tg;
 
+	/* a target runs one level below its rule: nf_log_packet's line goes there */
+	o->xwalk = w->what == NFEMU_WALK_MATCH ? w->depth + 1u : 0;
 	switch (w->what) {
 	case NFEMU_WALK_ENTER:
 		p = line_start(p, o->xdepth);
@@ -106,6 +123,13 @@ static char *walk_line(char *p, struct nfemu_output *o, const struct nfemu_walk_
 		*p++ = ' ';
 		return fmt_str(p, out_hook_name(w->hook));
 	case NFEMU_WALK_JUMP:
+		if (w->to == entry_next(w, w->offset)) {
+			/* a rule without a target: its standard verdict is the next entry, and
+			 * ipt_do_table pushes nothing for it */
+			p = line_start(p, o->xdepth + w->depth);
+			p = entry_name(p, o, w, w->offset);
+			return fmt_lit(p, ": no target, continue");
+		}
 		p = line_start(p, o->xdepth + (w->depth ? w->depth - 1u : 0));
 		p = entry_name(p, o, w, w->offset);
 		p = fmt_lit(p, ": jump ");
@@ -151,6 +175,135 @@ static char *walk_line(char *p, struct nfemu_output *o, const struct nfemu_walk_
 	}
 }
 
+/* s between quotes, '"', '\\' and bytes outside printable ASCII as \xNN: one line whatever
+ * the prefix holds.  At most 4 * n + 2 bytes. */
+static char *quoted(char *p, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	*p++ = '"';
+	for (size_t i = 0; i < n && s[i]; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == '"' || c == '\\' || c < 0x20 || c > 0x7e) {
+			*p++ = '\\';
+			*p++ = 'x';
+			*p++ = hex[c >> 4];
+			*p++ = hex[c & 15];
+		} else {
+			*p++ = (char)c;
+		}
+	}
+	*p++ = '"';
+	return p;
+}
+
+/* "refcount 0 -> 1" */
+static char *refcount(char *p, int before, int after)
+{
+	p = fmt_lit(p, "refcount ");
+	p = fmt_int(p, before);
+	p = fmt_lit(p, " -> ");
+	return fmt_int(p, after);
+}
+
+/* kernel/module.c: load_module, delete_module, try_module_get, module_put, ref_module */
+static char *module_line(char *p, const struct nfemu_output *o, const struct nfemu_module_event *m)
+{
+	p = line_start(p, o->xdepth + o->xwalk);
+	switch (m->what) {
+	case NFEMU_MODULE_LOAD:
+		p = fmt_lit(p, "load_module ");
+		p = fmt_str(p, m->name);
+		if (m->user) {
+			p = fmt_lit(p, " (needed by ");
+			p = fmt_str(p, m->user);
+			*p++ = ')';
+		}
+		return fmt_lit(p, ": init ran, live");
+	case NFEMU_MODULE_UNLOAD:
+		p = fmt_lit(p, "delete_module ");
+		p = fmt_str(p, m->name);
+		return fmt_lit(p, ": exit ran, unloaded");
+	case NFEMU_MODULE_GET:
+		p = fmt_lit(p, "try_module_get ");
+		p = fmt_str(p, m->name);
+		p = fmt_lit(p, ": ");
+		return refcount(p, m->before, m->after);
+	case NFEMU_MODULE_GET_FAILED:
+		p = fmt_lit(p, "try_module_get ");
+		p = fmt_str(p, m->name);
+		return fmt_lit(p, ": refused, the module is going");
+	case NFEMU_MODULE_PUT:
+		p = fmt_lit(p, "module_put ");
+		p = fmt_str(p, m->name);
+		p = fmt_lit(p, ": ");
+		return refcount(p, m->before, m->after);
+	case NFEMU_MODULE_REF:
+		p = fmt_lit(p, "ref_module ");
+		p = fmt_str(p, m->user ? m->user : "?");
+		p = fmt_lit(p, " uses ");
+		p = fmt_str(p, m->name);
+		p = fmt_lit(p, ": ");
+		return refcount(p, m->before, m->after);
+	case NFEMU_MODULE_UNREF:
+		p = fmt_lit(p, "module_unload_free ");
+		p = fmt_str(p, m->user ? m->user : "?");
+		p = fmt_lit(p, " lets go of ");
+		p = fmt_str(p, m->name);
+		p = fmt_lit(p, ": ");
+		return refcount(p, m->before, m->after);
+	default:
+		return p;
+	}
+}
+
+/* hooks/nf_queue.c: nf_queue.  Said where nf_hook_slow handles the hook's NF_QUEUE verdict. */
+static char *queue_line(char *p, const struct nfemu_output *o, const struct nfemu_queue_event *q)
+{
+	p = line_start(p, o->xdepth);
+	p = fmt_lit(p, "nf_queue: queue ");
+	p = fmt_u32(p, q->queuenum);
+	if (q->bypass)
+		p = fmt_lit(p, " bypass");
+	if (q->listener) {
+		p = fmt_lit(p, ", a listener: queued (NF_STOLEN) until its verdict is re-injected");
+		return p;
+	}
+	p = fmt_lit(p, ", no listener (-ESRCH): ");
+	p = fmt_str(p, verdict_name(q->verdict));
+	if ((q->verdict & NF_VERDICT_MASK) == NF_ACCEPT)
+		return fmt_lit(p, ", on to the next hook function");
+	return fmt_lit(p, ", the packet is freed");
+}
+
+/* hooks/nf_log.c: nf_log_packet */
+static char *log_line(char *p, const struct nfemu_output *o, const struct nfemu_log_event *l)
+{
+	p = line_start(p, o->xdepth + o->xwalk);
+	p = fmt_lit(p, "nf_log_packet: ");
+	if (!l->has_loginfo) {
+		p = fmt_lit(p, "no loginfo (the logger bound to the family)");
+	} else if (l->type == NF_LOG_TYPE_LOG) {
+		p = fmt_lit(p, "NF_LOG_TYPE_LOG level ");
+		p = fmt_u32(p, l->level);
+		if (l->logflags) {
+			p = fmt_lit(p, " flags 0x");
+			*p++ = "0123456789abcdef"[(l->logflags >> 4) & 15];
+			*p++ = "0123456789abcdef"[l->logflags & 15];
+		}
+	} else {
+		p = fmt_lit(p, "NF_LOG_TYPE_ULOG group ");
+		p = fmt_u32(p, l->group);
+	}
+	p = fmt_lit(p, " prefix ");
+	p = quoted(p, l->prefix ? l->prefix : "", NF_LOG_PREFIXLEN);
+	if (!l->logger)
+		return fmt_lit(p, ": no logger registered, nothing logged");
+	p = fmt_lit(p, ": logger ");
+	return fmt_str(p, l->logger);
+}
+
 void trace_explain(struct nfemu_output *o, const struct nfemu_event *ev)
 {
 	struct obuf *b = &o->trace;
@@ -172,9 +325,11 @@ void trace_explain(struct nfemu_output *o, const struct nfemu_event *ev)
 			*p++ = ']';
 		}
 		o->xdepth++;
+		o->xwalk = 0;
 		break;
 	case NFEMU_EV_HOOK:
 		ops = ev->hook->ops;
+		o->xwalk = 0;
 		if (o->xdepth)
 			o->xdepth--;
 		p = line_start(p, o->xdepth);
@@ -184,6 +339,15 @@ void trace_explain(struct nfemu_output *o, const struct nfemu_event *ev)
 		break;
 	case NFEMU_EV_WALK:
 		p = walk_line(p, o, ev->walk);
+		break;
+	case NFEMU_EV_MODULE:
+		p = module_line(p, o, ev->module);
+		break;
+	case NFEMU_EV_NF_QUEUE:
+		p = queue_line(p, o, ev->queue);
+		break;
+	case NFEMU_EV_NF_LOG:
+		p = log_line(p, o, ev->log);
 		break;
 	default:
 		break;

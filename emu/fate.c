@@ -555,6 +555,12 @@ void out_event(void *ctx, const struct nfemu_event *ev)
 		out_nat_event(o, ev);
 		return;
 	}
+	if (ev->type == NFEMU_EV_MODULE || ev->type == NFEMU_EV_NF_QUEUE || ev->type == NFEMU_EV_NF_LOG) {
+		/* --explain only (explain_text.c); outside a packet too: a rule load's modules */
+		if (o->trace.f && o->opts.explain_walk)
+			trace_explain(o, ev);
+		return;
+	}
 	if (ev->type == NFEMU_EV_HOOK || ev->type == NFEMU_EV_WALK || ev->type == NFEMU_EV_HOOK_CALL) {
 		/* asked for by --report and by --explain (observer.walk) */
 		if (o->trace.f && o->opts.explain_walk)
@@ -634,6 +640,9 @@ void out_event(void *ctx, const struct nfemu_event *ev)
 	case NFEMU_EV_WALK:
 	case NFEMU_EV_ACCEPT:           /* fate_accept() */
 	case NFEMU_EV_HOOK_CALL:
+	case NFEMU_EV_MODULE:           /* trace_explain() */
+	case NFEMU_EV_NF_QUEUE:
+	case NFEMU_EV_NF_LOG:
 		break;
 	}
 	waiting_del(o, f, ev->skb);     /* whatever it waited for, this is its fate */

@@ -42,6 +42,30 @@ static void out_free(struct nfemu_output *o)
 	free(o);
 }
 
+/* --explain: the module loads and references the kernel's rule load made before there was an
+ * observer (the state file replayed into a fresh kernel: emu/state.c), before packet #1. */
+static void out_modlog(struct nfemu_output *o)
+{
+	struct nfemu_modlog *log = &o->net->modlog;
+
+	if (o->trace.f && o->opts.explain_walk && (log->n || log->lost)) {
+		obuf_lit(&o->trace, "#   the rules' load: request_module for each saved module, then "
+			 "IPT_SO_SET_REPLACE for each table\n");
+		for (unsigned int i = 0; i < log->n; i++) {
+			struct nfemu_event ev = { .type = NFEMU_EV_MODULE, .module = &log->ev[i] };
+
+			trace_explain(o, &ev);
+		}
+		if (log->lost) {
+			obuf_lit(&o->trace, "#   ... and ");
+			obuf_u64(&o->trace, log->lost);
+			obuf_lit(&o->trace, " more module events, not kept\n");
+		}
+	}
+	log->n = 0;
+	log->lost = 0;
+}
+
 int nfemu_output_open(struct nfemu_output **op, struct net *net, const struct nfemu_output_opts *opts,
 		      char *err, size_t errlen)
 {
@@ -74,6 +98,7 @@ int nfemu_output_open(struct nfemu_output **op, struct net *net, const struct nf
 	net->observer.ct_events = (opts->trace && opts->explain) || opts->jsonl || opts->report;
 	if (opts->report || (opts->trace && opts->explain_walk))
 		net->observer.walk = true;      /* the report draws each packet's hooks and walk */
+	out_modlog(o);
 	if (opts->trace || opts->jsonl || opts->report) {       /* else the kernel log is not formatted at all */
 		net->nf.log.sink = out_sink;
 		net->nf.log.sink_ctx = o;

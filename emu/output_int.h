@@ -193,6 +193,8 @@ struct nfemu_output {
 	struct out_sent_ring *gen_sent;
 	/* --explain: how deep in hook functions the packet is (explain_text.c) */
 	unsigned int xdepth;
+	/* --explain: a target is running at this walk level + 1 (0: none; explain_text.c) */
+	unsigned int xwalk;
 
 	/* progress */
 	struct timespec start, last_draw;

@@ -115,6 +115,30 @@ static const struct nf_logger *nf_log_packet_logger(struct net *net, u_int8_t pf
 	return logger;
 }
 
+/* EMU: tell --explain that nf_log_packet was called, with which logger, for what (binary;
+ * emu/explain_text.c words it). */
+static void nf_log_observe(struct net *net, u_int8_t pf, unsigned int hooknum,
+			   const struct sk_buff *skb, const struct nf_loginfo *loginfo,
+			   const struct nf_logger *logger, const char *prefix)
+{
+	struct nfemu_log_event le = { .hook = (u8)hooknum, .pf = pf, .has_loginfo = loginfo != NULL,
+				      .logger = logger ? logger->name : NULL, .prefix = prefix };
+	struct nfemu_event ev = { .type = NFEMU_EV_NF_LOG, .skb = skb, .log = &le };
+
+	if (loginfo) {
+		le.type = loginfo->type;
+		if (loginfo->type == NF_LOG_TYPE_LOG) {
+			le.level = loginfo->u.log.level;
+			le.logflags = loginfo->u.log.logflags;
+		} else {
+			le.group = loginfo->u.ulog.group;
+		}
+	} else if (logger) {
+		le.type = (u8)logger->type;
+	}
+	nfemu_observe(net, &ev);
+}
+
 void nf_log_packet(struct net *net, u_int8_t pf, unsigned int hooknum, const struct sk_buff *skb,
 		   const struct net_device *in, const struct net_device *out,
 		   const struct nf_loginfo *loginfo, const char *fmt, ...)
@@ -123,12 +147,15 @@ void nf_log_packet(struct net *net, u_int8_t pf, unsigned int hooknum, const str
 	char prefix[NF_LOG_PREFIXLEN];
 	va_list args;
 
-	if (!logger)
+	if (!logger && !net->observer.walk)
 		return;
 	va_start(args, fmt);
 	vsnprintf(prefix, sizeof(prefix), fmt, args);
 	va_end(args);
-	logger->logfn(net, pf, hooknum, skb, in, out, loginfo, prefix);
+	if (net->observer.walk)
+		nf_log_observe(net, pf, hooknum, skb, loginfo, logger, prefix);
+	if (logger)
+		logger->logfn(net, pf, hooknum, skb, in, out, loginfo, prefix);
 }
 
 void nf_log_packet_prefix(struct net *net, u_int8_t pf, unsigned int hooknum, const struct sk_buff *skb,
@@ -137,6 +164,8 @@ void nf_log_packet_prefix(struct net *net, u_int8_t pf, unsigned int hooknum, co
 {
 	const struct nf_logger *logger = nf_log_packet_logger(net, pf, loginfo);
 
+	if (net->observer.walk)
+		nf_log_observe(net, pf, hooknum, skb, loginfo, logger, prefix);
 	if (logger)
 		logger->logfn(net, pf, hooknum, skb, in, out, loginfo, prefix);
 }

@@ -21,12 +21,34 @@ static int __nf_queue(struct sk_buff *skb, const struct nf_hook_state *state, un
 	return -ESRCH;          /* no listener bound to queuenum */
 }
 
+/* EMU: tell --explain what nf_queue did with the packet (binary; emu/explain_text.c words it). */
+static void nf_queue_observe(struct sk_buff *skb, const struct nf_hook_state *state,
+			     unsigned int verdict, int ret)
+{
+	struct nfemu_queue_event qe = {
+		.hook = (u8)state->hook, .queuenum = (u16)(verdict >> NF_VERDICT_QBITS),
+		.bypass = (verdict & NF_VERDICT_FLAG_QUEUE_BYPASS) != 0, .listener = ret != -ESRCH,
+		.err = ret,
+	};
+	struct nfemu_event ev = { .type = NFEMU_EV_NF_QUEUE, .skb = skb, .queue = &qe };
+
+	if (ret == 0)
+		qe.verdict = NF_STOLEN;         /* the listener has it; nf_reinject brings it back */
+	else if (ret == -ESRCH && qe.bypass)
+		qe.verdict = NF_ACCEPT;         /* on to the next hook function */
+	else
+		qe.verdict = NF_DROP;
+	nfemu_observe(state->net, &ev);
+}
+
 int nf_queue(struct sk_buff *skb, struct nf_hook_state *state, unsigned int index, unsigned int verdict)
 {
 	unsigned int queuenum = verdict >> NF_VERDICT_QBITS;
 	int ret;
 
 	ret = __nf_queue(skb, state, index, queuenum);
+	if (state->net->observer.walk)
+		nf_queue_observe(skb, state, verdict, ret);
 	if (ret < 0) {
 		struct nfemu_event ev = { .type = NFEMU_EV_NOTE, .skb = skb };
 		char text[96];

@@ -66,20 +66,65 @@ struct module *find_module(struct net *net, const char *name)
 	return NULL;
 }
 
-bool try_module_get(struct module *mod)
+/* EMU: tell the observer (with --explain) what happened to a module; with no observer
+ * installed, keep it in net->modlog for the first one (a kernel rebuilt from its state file
+ * takes its references before the replay's outputs exist). */
+static void module_event(struct net *net, enum nfemu_module_what what, const char *name,
+			 const char *user, int before, int after)
 {
-	if (!mod)
-		return true;            /* built-in code has no module */
+	struct nfemu_module_event me = { .what = (u8)what, .before = before, .after = after,
+					 .name = name, .user = user };
+
+	if (!net)
+		return;
+	if (net->observer.event) {
+		struct nfemu_event ev = { .type = NFEMU_EV_MODULE, .module = &me };
+
+		if (net->observer.walk)
+			nfemu_observe(net, &ev);
+	} else if (net->modlog.n < NFEMU_MODLOG_MAX) {
+		net->modlog.ev[net->modlog.n++] = me;
+	} else {
+		net->modlog.lost++;
+	}
+}
+
+static bool __try_module_get(struct module *mod)
+{
 	if (mod->state == MODULE_STATE_GOING)
 		return false;
 	mod->refcnt++;
 	return true;
 }
 
+bool try_module_get(struct module *mod)
+{
+	if (!mod)
+		return true;            /* built-in code has no module */
+	if (!__try_module_get(mod)) {
+		module_event(mod->net, NFEMU_MODULE_GET_FAILED, mod->name, NULL, mod->refcnt,
+			     mod->refcnt);
+		return false;
+	}
+	module_event(mod->net, NFEMU_MODULE_GET, mod->name, NULL, mod->refcnt - 1, mod->refcnt);
+	return true;
+}
+
+static void __module_put(struct module *mod)
+{
+	if (mod->refcnt > 0)
+		mod->refcnt--;
+}
+
 void module_put(struct module *mod)
 {
-	if (mod && mod->refcnt > 0)
-		mod->refcnt--;
+	int before;
+
+	if (!mod)
+		return;
+	before = mod->refcnt;
+	__module_put(mod);
+	module_event(mod->net, NFEMU_MODULE_PUT, mod->name, NULL, before, mod->refcnt);
 }
 
 int module_refcount(const struct module *mod)
@@ -98,10 +143,11 @@ static int ref_module(struct module *a, struct module *b)
 	use = calloc(1, sizeof(*use));
 	if (!use)
 		return -ENOMEM;
-	if (!try_module_get(b)) {
+	if (!__try_module_get(b)) {
 		free(use);
 		return -ENOENT;
 	}
+	module_event(b->net, NFEMU_MODULE_REF, b->name, a->name, b->refcnt - 1, b->refcnt);
 	use->source = a;
 	use->target = b;
 	list_add(&use->source_list, &b->source_list);
@@ -114,9 +160,13 @@ static void module_unload_free(struct module *mod)
 	struct module_use *use, *tmp;
 
 	list_for_each_entry_safe(use, tmp, &mod->target_list, target_list) {
+		int before = use->target->refcnt;
+
 		list_del(&use->source_list);
 		list_del(&use->target_list);
-		module_put(use->target);
+		__module_put(use->target);
+		module_event(mod->net, NFEMU_MODULE_UNREF, use->target->name, mod->name, before,
+			     use->target->refcnt);
 		free(use);
 	}
 }
@@ -128,7 +178,8 @@ static void free_module(struct module *mod)
 	free(mod);
 }
 
-static int load_module(struct net *net, const struct module_info *info, int depth)
+static int load_module(struct net *net, const struct module_info *info, const char *user,
+		       int depth)
 {
 	const char *const *dep;
 	struct module *mod;
@@ -145,7 +196,7 @@ static int load_module(struct net *net, const struct module_info *info, int dept
 			pr_err(net, "%s: Unknown symbol (dependency %s missing)", info->name, *dep);
 			return -ENOENT;
 		}
-		err = load_module(net, di, depth + 1);
+		err = load_module(net, di, info->name, depth + 1);
 		if (err)
 			return err;
 	}
@@ -155,6 +206,7 @@ static int load_module(struct net *net, const struct module_info *info, int dept
 	mod->info = info;
 	mod->name = info->name;
 	mod->state = MODULE_STATE_COMING;
+	mod->net = net;
 	INIT_LIST_HEAD(&mod->source_list);
 	INIT_LIST_HEAD(&mod->target_list);
 	list_add(&mod->list, &net->modules);
@@ -169,6 +221,7 @@ static int load_module(struct net *net, const struct module_info *info, int dept
 			goto free_mod;
 	}
 	mod->state = MODULE_STATE_LIVE;
+	module_event(net, NFEMU_MODULE_LOAD, mod->name, user, 0, 0);
 	net->emu_gen++;
 	net->emu_gen_rules++;
 	return 0;
@@ -190,7 +243,7 @@ int request_module(struct net *net, const char *fmt, ...)
 	info = module_info_find(name);
 	if (!info)
 		return -ENOENT;         /* modprobe: "Module ... not found" */
-	return load_module(net, info, 0);
+	return load_module(net, info, NULL, 0);
 }
 
 int delete_module(struct net *net, const char *name)
@@ -207,6 +260,7 @@ int delete_module(struct net *net, const char *name)
 	mod->state = MODULE_STATE_GOING;
 	if (mod->info->exit)
 		mod->info->exit(net, mod);
+	module_event(net, NFEMU_MODULE_UNLOAD, mod->name, NULL, 0, 0);
 	free_module(mod);
 	net->emu_gen++;
 	net->emu_gen_rules++;

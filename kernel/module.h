@@ -50,6 +50,7 @@ struct module {
 	const char *name;
 	enum module_state state;
 	int refcnt;                     /* module_refcount(): gets + holders */
+	struct net *net;                /* EMU: the kernel it is loaded in (for its events) */
 	struct list_head source_list;   /* modules that use this one (the holders) */
 	struct list_head target_list;   /* modules this one uses */
 };

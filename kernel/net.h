@@ -62,6 +62,8 @@ struct net {
 	u64 emu_gen_rules;              /* the same, but for counters: what can change loading */
 	/* EMU: where packet fates and kernel log lines go (kernel/observe.h). */
 	struct nfemu_observer observer;
+	/* EMU: module events while no observer was installed (kernel/observe.h) */
+	struct nfemu_modlog modlog;
 	/* EMU: time is the capture's clock (kernel/clock.h), randomness a seeded PRNG (kernel/random.h). */
 	struct {
 		u64 now_ns;             /* current time, ns since the epoch (the capture's clock) */

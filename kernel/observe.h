@@ -35,6 +35,10 @@ enum nfemu_event_type {
 	NFEMU_EV_ACCEPT,        /* ipt_do_table's walk ended in NF_ACCEPT: verdict = the entry */
 	NFEMU_EV_HOOK_CALL,     /* nf_hook_slow is about to call a hook function: hook, its
 				 * verdict not known yet (observer.walk); NFEMU_EV_HOOK follows */
+	NFEMU_EV_MODULE,        /* a module loaded or unloaded, a reference taken or dropped:
+				 * module (observer.walk; with no observer, net->modlog keeps it) */
+	NFEMU_EV_NF_QUEUE,      /* nf_queue() was handed a packet: queue (observer.walk) */
+	NFEMU_EV_NF_LOG,        /* nf_log_packet() was called: log (observer.walk) */
 };
 
 struct nf_conntrack_tuple;
@@ -182,6 +186,60 @@ struct nfemu_walk_event {
 	unsigned int verdict;           /* VERDICT */
 };
 
+/* A module event (NFEMU_EV_MODULE), from kernel/module.c. */
+enum nfemu_module_what {
+	NFEMU_MODULE_LOAD,      /* request_module/load_module ran its init; user: the module
+				 * that depends on it (loaded first for it), or NULL */
+	NFEMU_MODULE_UNLOAD,    /* delete_module ran its exit */
+	NFEMU_MODULE_GET,       /* try_module_get: refcount before -> after */
+	NFEMU_MODULE_GET_FAILED,        /* try_module_get refused: the module is going */
+	NFEMU_MODULE_PUT,       /* module_put */
+	NFEMU_MODULE_REF,       /* ref_module: user uses name (holds it while loaded) */
+	NFEMU_MODULE_UNREF,     /* module_unload_free: user, unloading, lets go of name */
+};
+
+struct nfemu_module_event {
+	u8 what;                        /* enum nfemu_module_what */
+	int before, after;              /* GET, PUT, REF, UNREF: the refcount */
+	const char *name;               /* the module (a constant: its module_info's name) */
+	const char *user;               /* LOAD, REF, UNREF (a constant), or NULL */
+};
+
+/* EMU: module events that happened while no observer was installed (a kernel being rebuilt
+ * from its state file, before the replay installs its outputs), the first NFEMU_MODLOG_MAX
+ * of them; the observer's owner reads them and empties the log (emu/output.c). */
+#define NFEMU_MODLOG_MAX 512
+struct nfemu_modlog {
+	unsigned int n;                 /* kept */
+	unsigned long lost;             /* not kept: the log was full */
+	struct nfemu_module_event ev[NFEMU_MODLOG_MAX];
+};
+
+/* nf_queue() (NFEMU_EV_NF_QUEUE): where the packet was to go and what became of it. */
+struct nfemu_queue_event {
+	u8 hook;                        /* NF_INET_* */
+	bool bypass;                    /* NF_VERDICT_FLAG_QUEUE_BYPASS (--queue-bypass) */
+	bool listener;                  /* a program is bound to the queue */
+	u16 queuenum;
+	int err;                        /* __nf_queue's answer: 0, or -ESRCH (no listener) */
+	unsigned int verdict;           /* what nf_hook_slow goes on with: NF_ACCEPT (bypass:
+					 * the next hook function), NF_DROP (freed), or
+					 * NF_STOLEN (queued: the listener's verdict re-injects it) */
+};
+
+/* nf_log_packet() (NFEMU_EV_NF_LOG): the logger it chose and what it was asked to log. */
+struct nfemu_log_event {
+	u8 hook;                        /* NF_INET_* */
+	u8 pf;                          /* NFPROTO_* */
+	bool has_loginfo;               /* else the logger bound to pf (net.netfilter.nf_log.2) */
+	u8 type;                        /* loginfo's NF_LOG_TYPE_LOG / NF_LOG_TYPE_ULOG */
+	u8 level;                       /* LOG: the printk level */
+	u8 logflags;                    /* LOG: NF_LOG_* */
+	u16 group;                      /* ULOG (NFLOG): the nfnetlink_log group */
+	const char *logger;             /* the logger's name, NULL: none registered or bound */
+	const char *prefix;             /* as formatted (valid during the call) */
+};
+
 struct nfemu_ct_event {
 	u8 what;                        /* enum nfemu_ct_what */
 	bool flag;
@@ -214,6 +272,9 @@ struct nfemu_event {
 	const struct nfemu_hook_event *hook;    /* NFEMU_EV_HOOK */
 	const struct sock *sk;                  /* NFEMU_EV_DELIVER: the socket that took it */
 	const struct nfemu_walk_event *walk;    /* NFEMU_EV_WALK */
+	const struct nfemu_module_event *module;        /* NFEMU_EV_MODULE */
+	const struct nfemu_queue_event *queue;  /* NFEMU_EV_NF_QUEUE */
+	const struct nfemu_log_event *log;      /* NFEMU_EV_NF_LOG */
 };
 
 /* Why the ABI refused the last sockopt, in binary (net->refusal; the tool words it:

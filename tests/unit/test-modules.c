@@ -461,6 +461,122 @@ static void test_net_free_unloads_everything_in_use(void **state)
 	/* teardown's net_free must release tables, rules and modules (ASan checks). */
 }
 
+/* ------------------------------------------------- NFEMU_EV_MODULE (--explain's lines) */
+
+#define SEEN_MAX 256
+
+struct seen_modules {
+	unsigned int n;
+	struct nfemu_module_event ev[SEEN_MAX];
+};
+
+static void record_module(void *ctx, const struct nfemu_event *ev)
+{
+	struct seen_modules *s = ctx;
+
+	if (ev->type == NFEMU_EV_MODULE && s->n < SEEN_MAX)
+		s->ev[s->n++] = *ev->module;
+}
+
+/* The index of the first event what/name/before/after at or after from, or -1. */
+static int find_ev(const struct seen_modules *s, unsigned int from, enum nfemu_module_what what,
+		   const char *name, int before, int after)
+{
+	for (unsigned int i = from; i < s->n; i++)
+		if (s->ev[i].what == what && !strcmp(s->ev[i].name, name) &&
+		    s->ev[i].before == before && s->ev[i].after == after)
+			return (int)i;
+	return -1;
+}
+
+static void test_module_events_of_a_replace_and_a_flush(void **state)
+{
+	struct net *net = *state;
+	struct seen_modules *s = calloc(1, sizeof(*s));
+	int i;
+
+	assert_non_null(s);
+	net->observer.event = record_module;
+	net->observer.ctx = s;
+	net->observer.walk = true;
+	assert_int_equal(request_module(net, "ip_tables"), 0);
+	/* load_module: the dependency first, held by ref_module, then the module */
+	i = find_ev(s, 0, NFEMU_MODULE_LOAD, "x_tables", 0, 0);
+	assert_true(i >= 0);
+	assert_string_equal(s->ev[i].user, "ip_tables");
+	i = find_ev(s, (unsigned int)i, NFEMU_MODULE_REF, "x_tables", 0, 1);
+	assert_true(i >= 0);
+	assert_string_equal(s->ev[i].user, "ip_tables");
+	assert_true(find_ev(s, (unsigned int)i, NFEMU_MODULE_LOAD, "ip_tables", 0, 0) >= 0);
+
+	s->n = 0;
+	assert_int_equal(replace(net, filter_with_rules(2)), 0);
+	/* translate_table: one reference per rule, loaded on demand first */
+	i = find_ev(s, 0, NFEMU_MODULE_LOAD, "xt_tcpudp", 0, 0);
+	assert_true(i >= 0);
+	i = find_ev(s, (unsigned int)i, NFEMU_MODULE_GET, "xt_tcpudp", 0, 1);
+	assert_true(i >= 0);
+	assert_true(find_ev(s, (unsigned int)i, NFEMU_MODULE_GET, "xt_tcpudp", 1, 2) >= 0);
+	assert_true(find_ev(s, 0, NFEMU_MODULE_GET, "xt_mark", 1, 2) >= 0);
+	assert_int_equal(find_ev(s, 0, NFEMU_MODULE_PUT, "xt_tcpudp", 1, 0), -1);
+
+	/* iptables -F: cleanup_entry drops them */
+	s->n = 0;
+	assert_int_equal(replace(net, blob_initial("filter", FILTER_HOOKS, &(unsigned int){ 0 })), 0);
+	i = find_ev(s, 0, NFEMU_MODULE_PUT, "xt_tcpudp", 2, 1);
+	assert_true(i >= 0);
+	assert_true(find_ev(s, (unsigned int)i, NFEMU_MODULE_PUT, "xt_tcpudp", 1, 0) >= 0);
+	assert_true(find_ev(s, 0, NFEMU_MODULE_PUT, "xt_mark", 1, 0) >= 0);
+	assert_int_equal(find_ev(s, 0, NFEMU_MODULE_GET, "xt_tcpudp", 0, 1), -1);
+
+	s->n = 0;
+	assert_int_equal(delete_module(net, "xt_mark"), 0);
+	i = find_ev(s, 0, NFEMU_MODULE_UNLOAD, "xt_mark", 0, 0);
+	assert_true(i >= 0);
+	/* the unloaded module lets go of what it used */
+	i = find_ev(s, (unsigned int)i, NFEMU_MODULE_UNREF, "x_tables", refcnt(net, "x_tables") + 1,
+		    refcnt(net, "x_tables"));
+	assert_true(i >= 0);
+	assert_string_equal(s->ev[i].user, "xt_mark");
+	assert_int_equal(net->modlog.n, 0);     /* an observer took them all */
+	net->observer.event = NULL;
+	net->observer.ctx = NULL;
+	free(s);
+}
+
+static void test_module_events_without_observer_go_to_modlog(void **state)
+{
+	struct net *net = *state;
+	struct module *mod;
+
+	assert_int_equal(request_module(net, "ip_tables"), 0);
+	assert_int_equal(net->modlog.n, 3);     /* load x_tables, ref_module, load ip_tables */
+	assert_int_equal(net->modlog.ev[0].what, NFEMU_MODULE_LOAD);
+	assert_string_equal(net->modlog.ev[0].name, "x_tables");
+	assert_int_equal(net->modlog.ev[1].what, NFEMU_MODULE_REF);
+	assert_int_equal(net->modlog.ev[2].what, NFEMU_MODULE_LOAD);
+	assert_string_equal(net->modlog.ev[2].name, "ip_tables");
+	/* full: counted, not kept */
+	mod = find_module(net, "ip_tables");
+	for (unsigned int i = 0; i < NFEMU_MODLOG_MAX; i++) {
+		assert_true(try_module_get(mod));
+		module_put(mod);
+	}
+	assert_int_equal(net->modlog.n, NFEMU_MODLOG_MAX);
+	assert_int_equal(net->modlog.lost, 2 * NFEMU_MODLOG_MAX - (NFEMU_MODLOG_MAX - 3));
+	assert_int_equal(net->modlog.ev[3].what, NFEMU_MODULE_GET);
+	assert_int_equal(net->modlog.ev[3].before, 0);
+	assert_int_equal(net->modlog.ev[3].after, 1);
+	assert_int_equal(net->modlog.ev[4].what, NFEMU_MODULE_PUT);
+	/* a module going is refused, and says so */
+	mod->state = MODULE_STATE_GOING;
+	net->modlog.n = 0;
+	assert_false(try_module_get(mod));
+	assert_int_equal(net->modlog.n, 1);
+	assert_int_equal(net->modlog.ev[0].what, NFEMU_MODULE_GET_FAILED);
+	mod->state = MODULE_STATE_LIVE;
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -480,6 +596,8 @@ int main(void)
 		T(test_proc_net_ip_tables_names_newest_first),
 		T(test_proc_net_ip_tables_targets_lists_builtin_error_target),
 		T(test_net_free_unloads_everything_in_use),
+		T(test_module_events_of_a_replace_and_a_flush),
+		T(test_module_events_without_observer_go_to_modlog),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
