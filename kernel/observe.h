@@ -35,6 +35,8 @@ enum nfemu_event_type {
 	NFEMU_EV_ACCEPT,        /* ipt_do_table's walk ended in NF_ACCEPT: verdict = the entry */
 	NFEMU_EV_HOOK_CALL,     /* nf_hook_slow is about to call a hook function: hook, its
 				 * verdict not known yet (observer.walk); NFEMU_EV_HOOK follows */
+	NFEMU_EV_QUEUE_VERDICT, /* ipt_do_table's walk ended in NF_QUEUE: verdict = the entry,
+				 * nf_verdict = what it returned (queue number, bypass flag) */
 };
 
 struct nf_conntrack_tuple;
@@ -172,6 +174,7 @@ struct nfemu_event {
 	const struct nfemu_hook_event *hook;    /* NFEMU_EV_HOOK */
 	const struct sock *sk;                  /* NFEMU_EV_DELIVER: the socket that took it */
 	const struct nfemu_walk_event *walk;    /* NFEMU_EV_WALK */
+	unsigned int nf_verdict;                /* NFEMU_EV_QUEUE_VERDICT */
 };
 
 /* Why the ABI refused the last sockopt, in binary (net->refusal; the tool words it:
