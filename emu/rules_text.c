@@ -423,7 +423,8 @@ const char *rules_text_of(struct nfemu_output *o, const struct nfemu_verdict *v)
 
 		rt->gen = o->net->emu_gen_rules;
 		rt->nkey = 0;
-		memset(rt->key, 0, rt->capkey * sizeof(*rt->key));
+		if (rt->key)
+			memset(rt->key, 0, rt->capkey * sizeof(*rt->key));
 		if (s) {
 			s->older = rt->snap;
 			rt->snap = s;
