@@ -14,3 +14,8 @@ for opt in "" --rules-text; do
 	rm -f "$S" "$S".*
 done
 mv "$OUT/trace---rules-text.txt" "$OUT/trace-nosave.txt"
+# The queue and the accept in the order they came: a bypassed queue in mangle PREROUTING
+# before filter's accept, one in mangle POSTROUTING after it, one without bypass that drops
+# the host's echo reply after OUTPUT accepted it.
+$NFEMU replay --topology ../common/topology --rules queue.v4 --rules-text \
+	--trace "$OUT/trace-queue.txt" --jsonl "$OUT/events-queue.jsonl" ../fates/capture.pcapng > /dev/null
