@@ -19,3 +19,6 @@ mv "$OUT/trace---rules-text.txt" "$OUT/trace-nosave.txt"
 # the host's echo reply after OUTPUT accepted it.
 $NFEMU replay --topology ../common/topology --rules queue.v4 --rules-text \
 	--trace "$OUT/trace-queue.txt" --jsonl "$OUT/events-queue.jsonl" ../fates/capture.pcapng > /dev/null
+# --rules-text with nothing to add it to: a usage error
+$NFEMU replay --topology ../common/topology --rules rules.v4 --rules-text capture.pcapng
+echo "exit $?"
