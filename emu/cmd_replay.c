@@ -268,7 +268,8 @@ static int replay_parse(int argc, char **argv, struct replay_opts *o)
 		return -1;
 	}
 	if (o->rules_text && !o->trace && !o->jsonl && !o->report) {
-		fprintf(stderr, "nfemu: replay: --rules-text adds to the trace, the JSON Lines or the report: it needs --trace, --jsonl or --report\n");
+		fprintf(stderr, "nfemu: replay: --rules-text adds to the trace, the JSON Lines or the "
+				"report: it needs --trace, --jsonl or --report\n");
 		return -1;
 	}
 	if (!o->topology) {

@@ -53,9 +53,9 @@ const char *out_sock_name(struct out_names *n, const struct sock *sk);
 
 struct rules_text;
 struct nfemu_output;
-/* The verdict's rule as iptables-legacy-save prints it ("-A FORWARD -i eth1 -j DROP",
- * "-P INPUT DROP" for a policy, as iptables -S says it), NULL when there is none or iptables-legacy-save could not be
- * run (said once on stderr).  Valid until rules_text_free. */
+/* The verdict's rule as iptables-legacy-save prints it ("-A FORWARD -i eth1 -j DROP"; a
+ * policy as iptables -S says it, "-P INPUT DROP"), NULL when there is none or
+ * iptables-legacy-save could not be run (said once on stderr).  Valid until rules_text_free. */
 const char *rules_text_of(struct nfemu_output *o, const struct nfemu_verdict *v);
 void rules_text_free(struct rules_text *rt);
 

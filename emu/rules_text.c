@@ -1,11 +1,12 @@
-/* emu/rules_text.c - EMU: the deciding rule as iptables-save shows it (`nfemu replay --rules-text`).
+/* emu/rules_text.c - EMU: the deciding rule as iptables-save shows it (replay --rules-text).
  * No kernel counterpart.  Rules enter and leave nfemu only through the ABI, so their text is
  * what the real iptables-legacy-save prints: the loaded kernel is written to a temporary
  * state and `nfemu exec --state TMP -- iptables-legacy-save` (the shim) reads it back, once;
  * again only when the tables change (net->emu_gen_rules).  A verdict (table, hook, entry
- * offset) is then mapped as TRACE numbers it: table:chain:rule:N is the Nth "-A chain" line of
- * that table's section, a built-in chain's policy its ":CHAIN POLICY [p:b]" line, said as
- * `iptables -S` says it: "-P CHAIN POLICY".  The user chain's closing RETURN, which iptables-save does not print, has no text.
+ * offset) is then mapped as TRACE numbers it: table:chain:rule:N is the Nth "-A chain" line
+ * of that table's section, a built-in chain's policy its ":CHAIN POLICY [p:b]" line, said as
+ * `iptables -S` says it: "-P CHAIN POLICY".  The user chain's closing RETURN, which
+ * iptables-save does not print, has no text.
  * Cost: nothing unless asked for; then one child process per ruleset, and per rule that
  * decides, one chain walk the first time (kept per table generation, hook and offset).
  */
