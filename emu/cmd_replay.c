@@ -49,6 +49,7 @@ struct replay_opts {
 	bool explain;
 	bool explain_walk;              /* --explain (every layer), not --explain=ct */
 	bool trace_levels;
+	bool rules_text;                /* --rules-text, or implied by --explain */
 	bool open_ports;
 	u64 seed;
 	bool seed_given;
@@ -100,6 +101,7 @@ static void replay_usage(FILE *f)
 	fprintf(f,
 		"usage: nfemu replay --topology FILE (--rules RULES.v4 | --state FILE) [--in IFACE]\n"
 		"                    [--trace FILE|-] [--trace-levels] [--trace-only-marked] [--explain[=ct]] [--jsonl FILE|-]\n"
+		"                    [--rules-text]\n"
 		"                    [--egress DIR] [--report FILE.html] [--open-ports]\n"
 		"                    [--seed N] CAPTURE\n"
 		"  Run every packet of CAPTURE (pcap or pcapng) through the emulated kernel: the\n"
@@ -116,6 +118,9 @@ static void replay_usage(FILE *f)
 		"                   nf_queue and nf_log_packet calls, and module loads and references\n"
 		"                   (those of the rules' load before packet #1)\n"
 		"  --explain=ct     only the conntrack and NAT lines\n"
+		"  --rules-text     the rules a fate line names, as iptables-legacy-save prints them, on\n"
+		"                   a line after it (\"#   filter:INPUT:rule:3: -A INPUT -p tcp ... -j DROP\");\n"
+		"                   in JSON Lines, \"rule_text\" (--explain implies it)\n"
 		"  --jsonl          one JSON object per event (docs/replay.md)\n"
 		"  --egress DIR     DIR/IFACE.pcap per interface, DIR/dropped.pcap\n"
 		"  --report FILE    one self-contained HTML page: summary, packets, each packet's hooks,\n"
@@ -205,6 +210,11 @@ static int replay_parse(int argc, char **argv, struct replay_opts *o)
 				i++;
 				continue;
 			}
+			if (!strcmp(arg, "--rules-text")) {
+				o->rules_text = true;
+				i++;
+				continue;
+			}
 			if (!strcmp(arg, "--trace-levels")) {
 				o->trace_levels = true;
 				i++;
@@ -257,6 +267,11 @@ static int replay_parse(int argc, char **argv, struct replay_opts *o)
 	}
 	if (o->explain && !o->trace) {
 		fprintf(stderr, "nfemu: replay: --explain adds lines to the trace: it needs --trace\n");
+		return -1;
+	}
+	if (o->rules_text && !o->trace && !o->jsonl && !o->report) {
+		fprintf(stderr, "nfemu: replay: --rules-text adds to the trace, the JSON Lines or the "
+				"report: it needs --trace, --jsonl or --report\n");
 		return -1;
 	}
 	if (!o->topology) {
@@ -804,6 +819,7 @@ static int replay_outputs_open(struct replay *r, const struct replay_opts *o)
 	oo.trace = r->trace;
 	oo.explain = o->explain;
 	oo.explain_walk = o->explain_walk;
+	oo.rules_text = o->rules_text || o->explain_walk;
 	oo.trace_levels = o->trace_levels;
 	oo.jsonl = r->jsonl;
 	oo.egress_dir = o->egress;

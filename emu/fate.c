@@ -14,6 +14,7 @@
 #include <string.h>
 #include "emu/output_int.h"
 #include "emu/write_report.h"
+#include "hooks/netfilter.h"
 #include "kernel/net.h"
 #include "netstack/netdevice.h"
 #include "netstack/skbuff.h"
@@ -60,6 +61,62 @@ bool fate_netfilter_drop(const struct fate *f)
 	return f->reason == SKB_DROP_REASON_NETFILTER_DROP && f->drop_where;
 }
 
+/* "QUEUE by filter:INPUT:rule:2 (queue 5, bypass)" */
+static char *fate_queue_str(char *p, const struct fate *f)
+{
+	p = fmt_lit(p, "QUEUE by ");
+	p = fmt_str(p, f->queue_where);
+	p = fmt_lit(p, " (queue ");
+	p = fmt_u32(p, f->queue_num);
+	if (f->queue_bypass)
+		p = fmt_lit(p, ", bypass");
+	*p++ = ')';
+	return p;
+}
+
+unsigned int fate_rules(const struct fate *f, const char **names, const char **texts)
+{
+	unsigned int n = 0;
+	bool accept = f->accept_where && !fate_netfilter_drop(f);
+
+	if (f->queue_where && (f->queue_first || !accept)) {
+		names[n] = f->queue_where;
+		texts[n++] = f->queue_text;
+	}
+	if (accept) {
+		names[n] = f->accept_where;
+		texts[n++] = f->accept_text;
+		if (f->queue_where && !f->queue_first) {
+			names[n] = f->queue_where;
+			texts[n++] = f->queue_text;
+		}
+	}
+	if (f->ndrop && fate_netfilter_drop(f)) {
+		names[n] = f->drop_where;
+		texts[n++] = f->drop_text;
+	}
+	return n;
+}
+
+const char *fate_decider(const struct fate *f, const char **text)
+{
+	const char *name = NULL, *t = NULL;
+
+	if (f->ndrop && fate_netfilter_drop(f)) {
+		name = f->drop_where;
+		t = f->drop_text;
+	} else if (f->queue_where && (f->queue_dropped || !f->accept_where)) {
+		name = f->queue_where;
+		t = f->queue_text;
+	} else if (f->accept_where) {
+		name = f->accept_where;
+		t = f->accept_text;
+	}
+	if (text)
+		*text = t;
+	return name;
+}
+
 #define OUTCOME_MAX 1280        /* every part at its longest (notes 255, pending 95, ...) */
 
 size_t fate_outcome(const struct fate *f, char *buf, size_t len, bool notes)
@@ -67,14 +124,22 @@ size_t fate_outcome(const struct fate *f, char *buf, size_t len, bool notes)
 	char tmp[OUTCOME_MAX], *p = tmp;
 	size_t n;
 
-	/* the rule that accepted it, unless a rule dropped it after all (not in the summary's
-	 * keys, which are asked for without notes) */
+	/* the rule that queued it, and the rule that accepted it, in the order they came,
+	 * unless a rule dropped it after all (the accept is not in the summary's keys, which
+	 * are asked for without notes) */
+	if (f->queue_where && (f->queue_first || !notes || !f->accept_where ||
+			       fate_netfilter_drop(f)))
+		p = fate_queue_str(p, f);
 	if (notes && f->accept_where && !fate_netfilter_drop(f)) {
+		if (p != tmp)
+			p = fmt_lit(p, ", ");
 		p = fmt_lit(p, "ACCEPT by ");
 		p = fmt_str(p, f->accept_where);
-		if (f->nxmit || f->ndeliver || f->ndrop || f->nstolen || f->nqueued || f->pending)
-			p = fmt_lit(p, ", ");
+		if (f->queue_where && !f->queue_first)
+			p = fate_queue_str(fmt_lit(p, ", "), f);
 	}
+	if (p != tmp && (f->nxmit || f->ndeliver || f->ndrop || f->nstolen || f->nqueued || f->pending))
+		p = fmt_lit(p, ", ");
 	if (f->nxmit) {
 		p = f->ingress[0] && !f->generated ? fmt_lit(p, "FORWARD out") : fmt_lit(p, "OUT");
 		for (unsigned int i = 0; i < f->negress; i++) {
@@ -440,10 +505,34 @@ static void fate_accept(struct nfemu_output *o, const struct nfemu_event *ev)
 	struct fate *f = out_fate_of(o, ev->skb);
 	bool filter = ev->verdict && ev->verdict->table && !strcmp(ev->verdict->table, "filter");
 
-	if (f->accept_filter && !filter)
+	f->queue_open = false;
+	/* after a filter rule's bypassed queue, only filter accepts are worth naming */
+	if ((f->accept_filter || (f->queue_where && !strncmp(f->queue_where, "filter:", 7))) &&
+	    !filter)
 		return;
 	f->accept_where = out_verdict_name(o->names, ev->verdict);
 	f->accept_filter = filter;
+	f->accept_text = o->opts.rules_text ? rules_text_of(o, ev->verdict) : NULL;
+}
+
+/* A table's walk ended in NF_QUEUE (NFEMU_EV_QUEUE_VERDICT): nf_queue takes the packet next.
+ * An accept by another table before it is forgotten (the queue decided), a filter accept
+ * is kept. */
+static void fate_queue(struct nfemu_output *o, const struct nfemu_event *ev)
+{
+	struct fate *f = out_fate_of(o, ev->skb);
+
+	f->queue_where = out_verdict_name(o->names, ev->verdict);
+	f->queue_num = ev->nf_verdict >> NF_VERDICT_QBITS;
+	f->queue_bypass = ev->nf_verdict & NF_VERDICT_FLAG_QUEUE_BYPASS;
+	f->queue_text = o->opts.rules_text ? rules_text_of(o, ev->verdict) : NULL;
+	f->queue_open = true;
+	f->queue_dropped = false;
+	if (!f->accept_filter) {
+		f->accept_where = NULL;
+		f->accept_text = NULL;
+	}
+	f->queue_first = !f->accept_where;
 }
 
 /* Print and count a group's fates (a packet and its children, or a late group); the ones
@@ -575,6 +664,10 @@ void out_event(void *ctx, const struct nfemu_event *ev)
 		fate_accept(o, ev);
 		return;
 	}
+	if (ev->type == NFEMU_EV_QUEUE_VERDICT) {
+		fate_queue(o, ev);
+		return;
+	}
 	if (ev->type == NFEMU_EV_TIMERS_DONE) {
 		out_late_end(o);
 		return;
@@ -599,6 +692,13 @@ void out_event(void *ctx, const struct nfemu_event *ev)
 		f->reason = ev->reason;
 		f->drop_where = out_verdict_name(o->names, ev->verdict);
 		f->reject_with = out_verdict_reject(ev->verdict);
+		f->drop_text = o->opts.rules_text && f->drop_where ? rules_text_of(o, ev->verdict) : NULL;
+		/* nf_queue found no listener and no bypass: it freed the packet (kfree_skb) */
+		if (f->queue_open && !f->queue_bypass && !f->drop_where &&
+		    ev->reason == SKB_DROP_REASON_NOT_SPECIFIED) {
+			f->queue_dropped = true;
+			f->drop_where = "nf_queue";
+		}
 		if (ev->skb && o->dropped)
 			pcap_out_dropped(o, ev->skb);
 		break;
@@ -643,8 +743,10 @@ void out_event(void *ctx, const struct nfemu_event *ev)
 	case NFEMU_EV_MODULE:           /* trace_explain() */
 	case NFEMU_EV_NF_QUEUE:
 	case NFEMU_EV_NF_LOG:
+	case NFEMU_EV_QUEUE_VERDICT:    /* fate_queue() */
 		break;
 	}
+	f->queue_open = false;
 	waiting_del(o, f, ev->skb);     /* whatever it waited for, this is its fate */
 	/* The skb is gone after a final event: its address may come back for another packet. */
 	if (f->generated && f->skb == ev->skb)

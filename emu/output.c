@@ -32,6 +32,7 @@ static void out_free(struct nfemu_output *o)
 	obuf_fini(&o->trace);
 	obuf_fini(&o->jsonl);
 	out_names_free(o->names);
+	rules_text_free(o->rtext);
 	summary_free(o);
 	free(o->egress_dir);
 	free(o->children);

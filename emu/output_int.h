@@ -49,6 +49,16 @@ const char *out_dev_name(struct out_names *n, const void *dev, const char *name)
 struct sock;
 const char *out_sock_name(struct out_names *n, const struct sock *sk);
 
+/* ---------------------------------------------------------------- rules' text (rules_text.c) */
+
+struct rules_text;
+struct nfemu_output;
+/* The verdict's rule as iptables-legacy-save prints it ("-A FORWARD -i eth1 -j DROP"; a
+ * policy as iptables -S says it, "-P INPUT DROP"), NULL when there is none or
+ * iptables-legacy-save could not be run (said once on stderr).  Valid until rules_text_free. */
+const char *rules_text_of(struct nfemu_output *o, const struct nfemu_verdict *v);
+void rules_text_free(struct rules_text *rt);
+
 /* ---------------------------------------------------------------- tallies (summary.c) */
 
 /* A count per key (rule, interface, reason): few distinct keys, so a plain array, in the
@@ -97,6 +107,15 @@ struct fate {
 	const char *accept_where;       /* the rule that accepted it (interned): the filter
 					 * table's last, else any table's last; NULL */
 	bool accept_filter;             /* accept_where is the filter table's */
+	const char *queue_where;        /* the rule whose NF_QUEUE verdict queued it (interned),
+					 * NULL; the last one when a bypass let it go on */
+	unsigned int queue_num;         /* the queue it chose */
+	bool queue_bypass;              /* the verdict had NF_VERDICT_FLAG_QUEUE_BYPASS */
+	bool queue_first;               /* queue_where came before accept_where's accept */
+	bool queue_open;                /* nf_queue has it: a drop now is nf_queue's */
+	bool queue_dropped;             /* nf_queue freed it (no listener, no bypass) */
+	/* --rules-text: those rules as iptables-save shows them (rules_text.c), NULL */
+	const char *accept_text, *drop_text, *queue_text;
 	unsigned int nstolen;
 	const char *stolen_where;
 	unsigned int nqueued;
@@ -118,6 +137,14 @@ bool fate_netfilter_drop(const struct fate *f);
 size_t fate_outcome(const struct fate *f, char *buf, size_t len, bool notes);
 /* "3", "3.1" */
 char *fate_id(char *p, const struct fate *f);
+/* The rules the fate line names, in its order (at most FATE_MAX_RULES), with their
+ * iptables-save text when --rules-text found it (else NULL). */
+#define FATE_MAX_RULES 3
+unsigned int fate_rules(const struct fate *f, const char **names, const char **texts);
+/* The rule that decided, as JSON's "rule" names it: the rule that dropped it, the one that
+ * queued it when the queue dropped it, the one that accepted it, a bypassed queue's; NULL.
+ * *text: its iptables-save text (--rules-text) or NULL. */
+const char *fate_decider(const struct fate *f, const char **text);
 
 /* A fate left open at its packet's end: the skb waits in the stack and its outcome comes
  * when a timer fires, during a later packet.  Looked up by skb (alive while it waits). */
@@ -191,6 +218,8 @@ struct nfemu_output {
 
 	/* reply_copy.c: the frames the host's generated packets left by, lately */
 	struct out_sent_ring *gen_sent;
+	/* --rules-text: iptables-legacy-save's text of the loaded rules (rules_text.c), NULL */
+	struct rules_text *rtext;
 	/* --explain: how deep in hook functions the packet is (explain_text.c) */
 	unsigned int xdepth;
 	/* --explain: a target is running at this walk level + 1 (0: none; explain_text.c) */

@@ -124,6 +124,7 @@ static void json_bool(struct obuf *b, const char *name_colon, size_t n, bool v)
 void jsonl_fate(struct nfemu_output *o, const struct fate *f)
 {
 	struct obuf *b = &o->jsonl;
+	const char *decider, *decider_text;
 	char outcome[512], *p;
 	size_t n;
 
@@ -171,12 +172,29 @@ void jsonl_fate(struct nfemu_output *o, const struct fate *f)
 	p = fmt_str(p, fate_verdict(f));
 	p = fmt_lit(p, "\",\"rule\":");
 	obuf_commit(b, p);
-	if (f->ndrop && fate_netfilter_drop(f))
-		obuf_json_cstr(b, f->drop_where);
-	else if (f->accept_where)
-		obuf_json_cstr(b, f->accept_where);
+	decider = fate_decider(f, &decider_text);
+	if (decider)
+		obuf_json_cstr(b, decider);
 	else
 		obuf_lit(b, "null");
+	if (o->opts.rules_text) {
+		obuf_lit(b, ",\"rule_text\":");
+		if (decider_text)
+			obuf_json_cstr(b, decider_text);
+		else
+			obuf_lit(b, "null");
+	}
+	if (f->queue_where) {
+		obuf_lit(b, ",\"queue\":{\"rule\":");
+		obuf_json_cstr(b, f->queue_where);
+		p = obuf_reserve(b, FMT_U32_MAX + 48);
+		p = fmt_lit(p, ",\"num\":");
+		p = fmt_u32(p, f->queue_num);
+		obuf_commit(b, p);
+		json_bool_lit(b, ",\"bypass\":", f->queue_bypass);
+		json_bool_lit(b, ",\"dropped\":", f->queue_dropped);
+		obuf_putc(b, '}');
+	}
 	if (f->ndrop && fate_netfilter_drop(f) && f->reject_with) {
 		obuf_lit(b, ",\"reject_with\":");
 		obuf_json_cstr(b, f->reject_with);

@@ -477,6 +477,7 @@ void report_fate(struct nfemu_output *o, const struct fate *f)
 {
 	struct report *r = o->report;
 	struct rrec *c = NULL;
+	const char *decider, *decider_text;
 	char id[48], outcome[1400];
 	struct sbuf *b = &r->row;
 	size_t n;
@@ -492,8 +493,12 @@ void report_fate(struct nfemu_output *o, const struct fate *f)
 	sb_lit(r, b, ",\"o\":");
 	sb_long(r, b, str_of(o, outcome, n));
 	sb_lit(r, b, ",\"r\":");
-	sb_long(r, b, f->ndrop && fate_netfilter_drop(f) ? str_c(o, f->drop_where) :
-		      f->accept_where ? str_c(o, f->accept_where) : -1);
+	decider = fate_decider(f, &decider_text);
+	sb_long(r, b, str_c(o, decider));
+	if (decider_text) {             /* --rules-text */
+		sb_lit(r, b, ",\"rt\":");
+		sb_long(r, b, str_c(o, decider_text));
+	}
 	sb_lit(r, b, ",\"e\":[");
 	for (unsigned int i = 0; i < f->negress; i++) {
 		if (i)

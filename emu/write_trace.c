@@ -27,6 +27,24 @@ void trace_log_line(struct nfemu_output *o, int level, const char *line, size_t 
 	obuf_putc(b, '\n');
 }
 
+/* --rules-text: "#   filter:FORWARD:rule:3: -A FORWARD -i eth1 -j DROP" for each rule the fate
+ * line names whose text iptables-save gave. */
+static void trace_fate_rules(struct nfemu_output *o, const struct fate *f)
+{
+	const char *names[FATE_MAX_RULES], *texts[FATE_MAX_RULES];
+	unsigned int n = fate_rules(f, names, texts);
+
+	for (unsigned int i = 0; i < n; i++) {
+		if (!texts[i])
+			continue;
+		obuf_lit(&o->trace, "#   ");
+		obuf_puts(&o->trace, names[i]);
+		obuf_lit(&o->trace, ": ");
+		obuf_puts(&o->trace, texts[i]);
+		obuf_putc(&o->trace, '\n');
+	}
+}
+
 void trace_fate(struct nfemu_output *o, const struct fate *f)
 {
 	struct obuf *b = &o->trace;
@@ -51,6 +69,8 @@ void trace_fate(struct nfemu_output *o, const struct fate *f)
 		n = fate_outcome(f, outcome, sizeof(outcome), true);
 		obuf_put(b, outcome, n);
 		obuf_putc(b, '\n');
+		if (o->opts.rules_text)
+			trace_fate_rules(o, f);
 		return;
 	}
 	/* "#%s +%.6f %s%s %s: %s", then "; generated #N.1 #N.2" */
@@ -76,6 +96,8 @@ void trace_fate(struct nfemu_output *o, const struct fate *f)
 			obuf_commit(b, fate_id(p, &o->children[i]));
 		}
 	obuf_putc(b, '\n');
+	if (o->opts.rules_text)
+		trace_fate_rules(o, f);
 }
 
 /* "#   ct: tcp 192.0.2.10:40000>203.0.113.5:80: new, on the unconfirmed list" */

@@ -39,6 +39,8 @@ enum nfemu_event_type {
 				 * module (observer.walk; with no observer, net->modlog keeps it) */
 	NFEMU_EV_NF_QUEUE,      /* nf_queue() was handed a packet: queue (observer.walk) */
 	NFEMU_EV_NF_LOG,        /* nf_log_packet() was called: log (observer.walk) */
+	NFEMU_EV_QUEUE_VERDICT, /* ipt_do_table's walk ended in NF_QUEUE: verdict = the entry,
+				 * nf_verdict = what it returned (queue number, bypass flag) */
 };
 
 struct nf_conntrack_tuple;
@@ -275,6 +277,7 @@ struct nfemu_event {
 	const struct nfemu_module_event *module;        /* NFEMU_EV_MODULE */
 	const struct nfemu_queue_event *queue;  /* NFEMU_EV_NF_QUEUE */
 	const struct nfemu_log_event *log;      /* NFEMU_EV_NF_LOG */
+	unsigned int nf_verdict;                /* NFEMU_EV_QUEUE_VERDICT */
 };
 
 /* Why the ABI refused the last sockopt, in binary (net->refusal; the tool words it:

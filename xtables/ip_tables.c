@@ -223,11 +223,12 @@ void ipt_verdict_entry(const struct xt_table_info *private, unsigned int hook, u
 	*targinfo = t->data;
 }
 
-/* EMU: report that the walk ended in ACCEPT at entry e (NFEMU_EV_ACCEPT), so the tool can
- * name the rule that accepted the packet (as DROP's rule is named from skb->emu_verdict). */
-static void ipt_report_accept(const struct nf_hook_state *state, struct sk_buff *skb,
-			      const struct xt_table *table, const struct xt_table_info *private,
-			      const struct ipt_entry *e)
+/* EMU: report that the walk ended in ACCEPT (NFEMU_EV_ACCEPT) or QUEUE (NFEMU_EV_QUEUE_VERDICT)
+ * at entry e, so the tool can name the rule that accepted or queued the packet (as DROP's rule
+ * is named from skb->emu_verdict). */
+static void ipt_report_verdict(const struct nf_hook_state *state, struct sk_buff *skb,
+			       const struct xt_table *table, const struct xt_table_info *private,
+			       const struct ipt_entry *e, unsigned int verdict)
 {
 	struct nfemu_verdict v = {
 		.kind = NFEMU_VERDICT_RULE,
@@ -237,8 +238,13 @@ static void ipt_report_accept(const struct nf_hook_state *state, struct sk_buff 
 		.table = table->name,
 		.private = private,
 	};
-	struct nfemu_event ev = { .type = NFEMU_EV_ACCEPT, .skb = skb, .verdict = &v };
+	struct nfemu_event ev = { .type = NFEMU_EV_ACCEPT, .skb = skb, .verdict = &v,
+				  .nf_verdict = verdict };
 
+	if ((verdict & NF_VERDICT_MASK) == NF_QUEUE)
+		ev.type = NFEMU_EV_QUEUE_VERDICT;
+	else if (verdict != NF_ACCEPT)
+		return;
 	nfemu_observe(state->net, &ev);
 }
 
@@ -349,8 +355,8 @@ unsigned int ipt_do_table(void *priv, struct sk_buff *skb, const struct nf_hook_
 					verdict = (unsigned int)(-v) - 1;
 					if (verdict == NF_DROP)
 						ipt_note_verdict(skb, table, private, hook, e, NFEMU_VERDICT_BY_TARGET);
-					else if (verdict == NF_ACCEPT)
-						ipt_report_accept(state, skb, table, private, e);   /* EMU */
+					else    /* EMU: ACCEPT, QUEUE */
+						ipt_report_verdict(state, skb, table, private, e, verdict);
 					if (walk)
 						ipt_walk_event(state, skb, table, private, NFEMU_WALK_VERDICT, e,
 							       NULL, stackidx, verdict, false);
@@ -410,8 +416,8 @@ unsigned int ipt_do_table(void *priv, struct sk_buff *skb, const struct nf_hook_
 			/* Verdict */
 			if ((verdict & NF_VERDICT_MASK) == NF_DROP)
 				ipt_note_verdict(skb, table, private, hook, e, NFEMU_VERDICT_BY_TARGET);
-			else if (verdict == NF_ACCEPT)
-				ipt_report_accept(state, skb, table, private, e);   /* EMU */
+			else    /* EMU: ACCEPT, QUEUE */
+				ipt_report_verdict(state, skb, table, private, e, verdict);
 			if (walk)
 				ipt_walk_event(state, skb, table, private, NFEMU_WALK_VERDICT, e, NULL,
 					       stackidx, verdict, false);

@@ -337,6 +337,24 @@ def ct_invalid():
     write("ct-invalid", "capture.pcapng", ng.bytes())
 
 
+def rules_text():
+    """--rules-text (cases/rules-text/rules.v4): every kind of deciding rule."""
+    ng = PcapNg()
+    L, W = ng.interface("lan0"), ng.interface("wan0")
+    t = [T0 + i * 100 * MS for i in range(10)]
+    ng.epb(L, t[0], lan(tcp(H1, NET1, 40000, 80, SYN)))                   # lan_fwd rule 2
+    ng.epb(L, t[1], lan(udp(H1, NET1, 5000, 53)))                         # lan_fwd rule 3
+    ng.epb(L, t[2], lan(tcp("192.0.2.20", NET1, 40001, 25, SYN)))         # smtp RETURN: policy
+    ng.epb(L, t[3], lan(tcp(H1, NET1, 40002, 25, SYN)))                   # smtp rule 2 REJECT
+    ng.epb(W, t[4], wan(tcp(NET1, H1, 40003, 22, SYN)))                   # goto wan_fwd rule 2
+    ng.epb(W, t[5], wan(tcp(NET1, H1, 80, 40000, SYN | ACK, seq=5, ack=1001)))  # wan_fwd 1
+    ng.epb(W, t[6], wan(tcp(NET1, H1, 40004, 8080, SYN)))                 # goto's end: policy
+    ng.epb(L, t[7], lan(ping(H1, R_LAN)))                                 # INPUT rule 1
+    ng.epb(L, t[8], lan(udp(H1, NET1, 5001, 123)))                        # NFQUEUE bypass
+    ng.epb(L, t[9], lan(udp(H1, NET1, 5002, 124)))                        # NFQUEUE: dropped
+    write("rules-text", "capture.pcapng", ng.bytes())
+
+
 if __name__ == "__main__":
     basic()
     linktypes()
@@ -350,3 +368,4 @@ if __name__ == "__main__":
     bridge()
     fates()
     ct_invalid()
+    rules_text()

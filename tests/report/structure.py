@@ -4,7 +4,8 @@ against the same replay's --jsonl: every packet, generated packet and skipped re
 in the same order with the same fate (verdict, rule, ingress, egress, addresses); a packet's
 TRACE/LOG lines are the ones JSON Lines gives it; every table a TRACE line names was walked
 at that hook; packet #6's hook path is exactly the expected one; nothing in the data block
-can end the <script>; and --report leaves the trace and JSON Lines byte-identical."""
+can end the <script>; and --report leaves the trace and JSON Lines byte-identical; with
+--rules-text each row's rule text is JSON Lines' rule_text."""
 import argparse, json, os, re, subprocess, sys, tempfile
 from collections import defaultdict
 
@@ -115,6 +116,22 @@ def main():
             fail("edge #6 path:\n" + "\n".join(got) + "\nexpected:\n" + "\n".join(exp))
     with tempfile.TemporaryDirectory() as d:
         check_case(a.nfemu, "router", d)
+    with tempfile.TemporaryDirectory() as d:
+        # --rules-text: each row's rule text ("rt") is JSON Lines' rule_text
+        replay(a.nfemu, d, ["--rules-text", "--jsonl", "j", "--report", "r.html"], "router")
+        rep = load_report(os.path.join(d, "r.html"))
+        S = rep["strings"]
+        want = [json.loads(l) for l in open(os.path.join(d, "j"))]
+        want = [w for w in want if w["event"] in ("packet", "generated")]
+        rows = [r for r in rep["packets"] if S[r["v"]] != "skipped"]
+        if len(want) != len(rows):
+            fail("--rules-text: %d rows, %d in JSON Lines" % (len(rows), len(want)))
+        for w, r in zip(want, rows):
+            got = S[r["rt"]] if "rt" in r else None
+            if got != w["rule_text"]:
+                fail("--rules-text #%s: rule text %r, JSON Lines %r" % (r["i"], got, w["rule_text"]))
+        if not any(w["rule_text"] for w in want):
+            fail("--rules-text: no rule text at all")
     print("ok: report rows, fates, log lines and hooks agree with --jsonl")
 
 
