@@ -725,8 +725,8 @@ static int trace_write_pcap(const char *path, const struct trace_frame *fr, u64 
 {
 	size_t namelen = strlen(fr->ifname), namepad = (namelen + 3) & ~(size_t)3;
 	size_t datapad = ((size_t)fr->len + 3) & ~(size_t)3;
-	u32 idb_len = (u32)(20 + (namelen ? 4 + namepad : 0) + 8 + 4 + 4);
-	u32 epb_len = (u32)(32 + datapad + (fr->direction ? 12 : 0) + 4);
+	u32 idb_len = (u32)(16 + (namelen ? 4 + namepad : 0) + 8 + 4 + 4);
+	u32 epb_len = (u32)(28 + datapad + (fr->direction ? 12 : 0) + 4);
 	FILE *f = fopen(path, "wb");
 	static const u8 zero[4];
 
@@ -859,6 +859,11 @@ static void trace_print_text(FILE *out, struct trace_run *t, const struct trace_
 		}
 		switch (it->kind) {
 		case TI_IPRCV:
+			fprintf(out, "  %s\n", it->text ? it->text : "");
+			if (t->pkts[0].fate.reached_prerouting)
+				fputs("  ip_rcv_core: the IPv4 header passed its checks (version, length, "
+				      "checksum)\n", out);
+			break;
 		case TI_LOCAL:
 			fprintf(out, "  %s\n", it->text ? it->text : "");
 			break;
@@ -1018,6 +1023,11 @@ static void trace_print_json(FILE *out, struct trace_run *t, const struct trace_
 					fputs("null", out);
 				fprintf(out, ",\"verdict\":\"%s\"",
 					it->done ? verdict_word(it->verdict) : "none");
+			} else if (it->kind == TI_IPRCV) {
+				fputs(",\"text\":", out);
+				jstr(out, it->text);
+				fprintf(out, ",\"checks_passed\":%s",
+					t->pkts[0].fate.reached_prerouting ? "true" : "false");
 			} else if (it->kind == TI_GEN) {
 				fputs(",\"by\":", out);
 				jstr(out, it->func);
@@ -1183,9 +1193,13 @@ int cmd_trace(int argc, char **argv)
 		status = 1;
 		goto close;
 	}
-	if (fr->ifname[0])
-		item_text(t, TI_IPRCV, 0, "ip_rcv: received on %s%s", fr->ifname,
-			  fr->linktype == NFEMU_LINKTYPE_ETHERNET ? "" : " (no link-layer header)");
+	if (fr->ifname[0] && fr->linktype == NFEMU_LINKTYPE_ETHERNET)
+		item_text(t, TI_IPRCV, 0, "received on %s from %02x:%02x:%02x:%02x:%02x:%02x to "
+			  "%02x:%02x:%02x:%02x:%02x:%02x", fr->ifname, fr->buf[6], fr->buf[7], fr->buf[8],
+			  fr->buf[9], fr->buf[10], fr->buf[11], fr->buf[0], fr->buf[1], fr->buf[2],
+			  fr->buf[3], fr->buf[4], fr->buf[5]);
+	else if (fr->ifname[0])
+		item_text(t, TI_IPRCV, 0, "received on %s (no link-layer header)", fr->ifname);
 	else
 		item_text(t, TI_LOCAL, 0, "sent by the host from a raw socket (uid 0): routed, then LOCAL_OUT");
 	pkt.ts_ns = ts;
