@@ -410,6 +410,19 @@ static void trace_route(struct trace_run *t, unsigned int pkt, const struct sk_b
 	}
 }
 
+/* How get_unique_tuple found the tuple (the replay's --explain=ct says why in more words). */
+static const char *nat_how_words(u8 how)
+{
+	switch (how) {
+	case NFEMU_NAT_KEPT: return "the packet's own tuple was free";
+	case NFEMU_NAT_BYSOURCE: return "the mapping this source already has";
+	case NFEMU_NAT_RANGE: return "the address from the range, ports kept";
+	case NFEMU_NAT_SEARCH: return "a free port searched in the range";
+	case NFEMU_NAT_EXHAUSTED: return "no free tuple in the range: confirm drops the packet";
+	default: return "?";
+	}
+}
+
 static void trace_nat_item(struct trace_run *t, unsigned int pkt, const struct nfemu_nat_event *ne)
 {
 	bool src = ne->manip == NF_NAT_MANIP_SRC;
@@ -424,7 +437,7 @@ static void trace_nat_item(struct trace_run *t, unsigned int pkt, const struct n
 	else
 		item_text(t, TI_NAT, pkt, "%s %s %s -> %s%s%s%s (%s)", out_hook_name(ne->hook),
 			  src ? "SNAT" : "DNAT", from, to, range[0] ? " (to " : "", range,
-			  range[0] ? ")" : "", out_nat_how_name(ne->how));
+			  range[0] ? ")" : "", nat_how_words(ne->how));
 }
 
 static void trace_frame_text(struct trace_run *t, u8 kind, unsigned int pkt, const struct nfemu_event *ev)
