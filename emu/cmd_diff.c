@@ -642,6 +642,11 @@ out:
 		status = 2;
 	}
 	for (int i = 0; i < 2; i++) {
+		/* the outputs' observer back, so that closing them unhooks it */
+		if (runs[i].net && runs[i].net->observer.ctx == &runs[i]) {
+			runs[i].net->observer.event = runs[i].inner_event;
+			runs[i].net->observer.ctx = runs[i].inner_ctx;
+		}
 		replay_run_close(runs[i].r);
 		free(runs[i].log);
 	}

@@ -1238,6 +1238,12 @@ int cmd_trace(int argc, char **argv)
 close:
 	if (t->mark_registered)
 		nf_unregister_net_hooks(t->net, t->mark_ops, 2);
+	if (t->net && t->net->observer.ctx == t) {      /* an error after the wrapping */
+		t->net->observer.event = t->inner_event;
+		t->net->observer.ctx = t->inner_ctx;
+		t->net->nf.log.sink = t->inner_sink;
+		t->net->nf.log.sink_ctx = t->inner_sink_ctx;
+	}
 	/* closing the outputs flushes the replay's --explain lines into explain_f */
 	if (replay_run_close(t->r) && status == 0)
 		status = 1;
