@@ -799,6 +799,19 @@ static void trace_ct_snapshot(struct trace_run *t)
 
 /* ---------------------------------------------------------------- saying it */
 
+/* The packet got past ip_rcv: it reached PREROUTING's hook functions (defrag, at -400, may
+ * take a fragment before the replay's own hook at -350 notes it). */
+static bool trace_passed_ip_rcv(const struct trace_run *t)
+{
+	if (t->pkts[0].fate.reached_prerouting)
+		return true;
+	for (size_t i = 0; i < t->nitems; i++)
+		if (t->items[i].kind == TI_HOOK && !t->items[i].pkt &&
+		    t->items[i].hooknum == NF_INET_PRE_ROUTING)
+			return true;
+	return false;
+}
+
 static const char *verdict_word(unsigned int v)
 {
 	switch (v & NF_VERDICT_MASK) {
@@ -873,7 +886,7 @@ static void trace_print_text(FILE *out, struct trace_run *t, const struct trace_
 		switch (it->kind) {
 		case TI_IPRCV:
 			fprintf(out, "  %s\n", it->text ? it->text : "");
-			if (t->pkts[0].fate.reached_prerouting)
+			if (trace_passed_ip_rcv(t))
 				fputs("  ip_rcv_core: the IPv4 header passed its checks (version, length, "
 				      "checksum)\n", out);
 			break;
@@ -911,12 +924,13 @@ static void trace_print_text(FILE *out, struct trace_run *t, const struct trace_
 		case TI_DELIVER:
 			fprintf(out, "  delivered: %s\n", it->text ? it->text : "");
 			break;
-		case TI_DROP:
-			indent(out, d + 1);
-			fprintf(out, "%s\n", it->text ? it->text : "");
-			break;
-		default:
-			indent(out, d + 1);
+		default:        /* a drop, a note: under the hook function it came from */
+			if (d) {
+				indent(out, d + 2);
+				fputs("   ", out);
+			} else {
+				indent(out, 1);
+			}
 			fprintf(out, "%s\n", it->text ? it->text : "");
 			break;
 		}
@@ -1040,7 +1054,7 @@ static void trace_print_json(FILE *out, struct trace_run *t, const struct trace_
 				fputs(",\"text\":", out);
 				jstr(out, it->text);
 				fprintf(out, ",\"checks_passed\":%s",
-					t->pkts[0].fate.reached_prerouting ? "true" : "false");
+					trace_passed_ip_rcv(t) ? "true" : "false");
 			} else if (it->kind == TI_GEN) {
 				fputs(",\"by\":", out);
 				jstr(out, it->func);

@@ -1,7 +1,8 @@
 #!/bin/sh
 # tests/trace/run.sh - `nfemu trace` scenarios with exact expected outputs (cases/NAME.out, and
 # cases/NAME.err for stderr): a REJECT that answers with a RST, a masqueraded and a port-
-# forwarded connection on the home router (conntrack, NAT, routing), the host's own packet,
+# forwarded connection on the home router (conntrack, NAT, routing), a first fragment defrag
+# holds, the host's own packet,
 # --explain, --json (exact, and valid against schema.json); errors exit 2 with the column of
 # the bad word; --state is left byte-identical without --commit, and holds the new conntrack
 # entry with it (then a reply traced against it finds that entry).
@@ -42,6 +43,7 @@ check edge-lan-ssh 0 $E tcp 192.0.2.10:40000 '>' 192.0.2.1:22 S
 check edge-host 0 $E --explain 'tcp 198.51.100.1:40003 > 203.0.113.5:80 S from-host'
 check router-masquerade 0 $R 'tcp 192.168.1.100:51000 > 198.51.100.80:443 S in eth0'
 check router-portforward 0 $R 'tcp 192.0.2.77:40000 > 203.0.113.45:8080 S in eth1'
+check router-fragment 0 $R 'udp 192.168.1.100:5000 > 198.51.100.80:53 frag id 9 in eth0 len 200'
 check router-portforward-json 0 $R --json 'tcp 192.0.2.77:40000 > 203.0.113.45:8080 S in eth1'
 check edge-reject-json 0 $E --json 'tcp 203.0.113.5:40003 > 198.51.100.1:23 S in wan0'
 check edge-mark-json 0 $E --json --explain 'udp 192.0.2.10:5000 > 198.51.100.1:53 mark 0x7 in lan0'
