@@ -457,6 +457,8 @@ static void trace_frame_text(struct trace_run *t, u8 kind, unsigned int pkt, con
 		it = &t->items[t->nitems - 1];
 		if (!t->oom && ev->dev)
 			snprintf(it->dev, sizeof(it->dev), "%s", ev->dev->name);
+	} else if (ev->sk && t->names && out_sock_name(t->names, ev->sk)) {
+		item_text(t, kind, pkt, "%s %s", desc, out_sock_name(t->names, ev->sk));
 	} else {
 		item_text(t, kind, pkt, "%s%s%s", desc, ev->where ? " by " : "", ev->where ? ev->where : "");
 	}

@@ -2,7 +2,7 @@
 # tests/trace/run.sh - `nfemu trace` scenarios with exact expected outputs (cases/NAME.out, and
 # cases/NAME.err for stderr): a REJECT that answers with a RST, a masqueraded and a port-
 # forwarded connection on the home router (conntrack, NAT, routing), a first fragment defrag
-# holds, the host's own packet,
+# holds, an echo request answered, a SYN delivered to a listening socket, the host's own packet,
 # --explain, --json (exact, and valid against schema.json); errors exit 2 with the column of
 # the bad word; --state is left byte-identical without --commit, and holds the new conntrack
 # entry with it (then a reply traced against it finds that entry).
@@ -40,6 +40,8 @@ E="--topology pcaps/edge/topology --rules pcaps/edge/rules.v4"
 R="--topology pcaps/router/topology --rules pcaps/router/rules.v4"
 check edge-reject 0 $E 'tcp 203.0.113.5:40003 > 198.51.100.1:23 S in wan0'
 check edge-lan-ssh 0 $E tcp 192.0.2.10:40000 '>' 192.0.2.1:22 S
+check edge-ping 0 $E 'icmp 192.0.2.10 > 192.0.2.1'
+check edge-ssh-socket 0 $E --open-ports 'tcp 192.0.2.10:40000 > 192.0.2.1:22 S in lan0'
 check edge-host 0 $E --explain 'tcp 198.51.100.1:40003 > 203.0.113.5:80 S from-host'
 check router-masquerade 0 $R 'tcp 192.168.1.100:51000 > 198.51.100.80:443 S in eth0'
 check router-portforward 0 $R 'tcp 192.0.2.77:40000 > 203.0.113.45:8080 S in eth1'
