@@ -58,6 +58,8 @@ check err-bad-line 2 $E 'tcp 192.0.2.10:40000 > 203.0.113.5:80 S ttl x'
 check err-no-iface 2 $E 'tcp 192.0.2.10:40000 > 203.0.113.5:80 S in eth9'
 check err-commit-rules 2 $E --commit 'tcp 192.0.2.10:40000 > 203.0.113.5:80 S'
 check err-no-packet 2 $E
+check err-unknown-option 2 $E --jsno 'tcp 192.0.2.10:40000 > 203.0.113.5:80 S'
+"$NFEMU" trace --help | grep -q '^usage: nfemu trace --topology' || { echo "FAIL trace --help"; fail=1; }
 check err-from-host 2 $E 'udp 192.0.2.10:5000 > 203.0.113.5:53 from-host'
 
 # --state: read only without --commit (byte for byte), written back with it
