@@ -531,17 +531,13 @@ static void trace_event(void *ctx, const struct nfemu_event *ev)
 	case NFEMU_EV_GENERATED:
 		if (t->npkts < TRACE_MAX_PKTS && ev->skb && ev->skb->emu_parent == TRACE_PACKET_N) {
 			unsigned int k = t->npkts++;
-			char desc[PKT_DESC_MAX + 1];
 
 			memset(&t->pkts[k], 0, sizeof(t->pkts[k]));
 			t->pkts[k].skb = ev->skb;
 			t->pkts[k].last_hook = -1;
 			it = item_add(t, TI_GEN, k);
-			if (it) {
-				desc[0] = '\0';
+			if (it)
 				it->func = ev->text ? ev->text : ev->where;
-			}
-			(void)desc;
 			t->cur = k;
 		}
 		break;
