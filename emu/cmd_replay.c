@@ -941,6 +941,12 @@ void replay_run_packet(struct replay *r, u64 n, const struct nfemu_capture_pkt *
 	replay_one(r, n, pkt);
 }
 
+void replay_run_no_commit(struct replay *r)
+{
+	if (r)
+		r->commit = false;
+}
+
 int replay_run_close(struct replay *r)
 {
 	struct replay_opts o = { 0 };

@@ -1256,6 +1256,8 @@ close:
 		t->net->nf.log.sink = t->inner_sink;
 		t->net->nf.log.sink_ctx = t->inner_sink_ctx;
 	}
+	if (status)
+		replay_run_no_commit(t->r);     /* --commit writes back only a packet that ran */
 	/* closing the outputs flushes the replay's --explain lines into explain_f */
 	if (replay_run_close(t->r) && status == 0)
 		status = 1;

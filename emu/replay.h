@@ -30,5 +30,7 @@ void replay_run_packet(struct replay *r, u64 n, const struct nfemu_capture_pkt *
 /* Closes the outputs (their summary, if any) and frees the kernel; nothing is written back
  * unless the run was opened with commit.  0, or 1 when writing the state back failed (said). */
 int replay_run_close(struct replay *r);
+/* Opened with commit, but the run went wrong: close without writing the state back. */
+void replay_run_no_commit(struct replay *r);
 
 #endif

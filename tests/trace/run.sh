@@ -71,6 +71,8 @@ check state-no-commit 0 $S 'tcp 192.168.1.100:51000 > 198.51.100.80:443 S in eth
 cmp "$st" "$tmp/before" || { echo "FAIL state-no-commit: the state file changed"; fail=1; }
 "$NFEMU" conntrack --state "$st" -L >"$tmp/ct" 2>/dev/null
 [ -s "$tmp/ct" ] && { echo "FAIL state-no-commit: the state has conntrack entries"; cat "$tmp/ct"; fail=1; }
+check err-commit-no-iface 2 $S --commit 'tcp 192.168.1.100:51000 > 198.51.100.80:443 S in eth9'
+cmp "$st" "$tmp/before" || { echo "FAIL err-commit-no-iface: a failed trace wrote the state"; fail=1; }
 check state-commit 0 $S --commit 'tcp 192.168.1.100:51000 > 198.51.100.80:443 S in eth0'
 cmp -s "$st" "$tmp/before" && { echo "FAIL state-commit: the state file did not change"; fail=1; }
 "$NFEMU" conntrack --state "$st" -L >"$tmp/ct" 2>/dev/null
