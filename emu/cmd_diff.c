@@ -3,8 +3,12 @@
  * does (emu/replay.h) and feeds them the same capture in lockstep, one record to each; the
  * fates of each packet and of the packets generated in answer (emu/fate.c, binary) are
  * compared field by field, never their text.  docs/diff.md.
- * Left out: conntrack state is not compared yet; a fate finished late (a neighbour being
- * resolved during a later packet) is compared as it stood at its packet's end.
+ * Conntrack too: each run's observer is wrapped to see, for the captured packet, the ctinfo its
+ * conntrack hook function left (binary, from the skb), whether its entry was confirmed during
+ * the packet, and after the packet the entry as the table holds it (status bits, the reply
+ * tuple NAT chose, the TCP state, the mark).
+ * Left out: a fate finished late (a neighbour being resolved during a later packet) is
+ * compared as it stood at its packet's end.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -13,7 +17,10 @@
 #include "emu/cli.h"
 #include "emu/output_int.h"
 #include "emu/replay.h"
+#include "conntrack/nf_conntrack.h"
+#include "hooks/netfilter.h"
 #include "kernel/net.h"
+#include "netstack/skbuff.h"
 
 #define DIFF_MAX_FATES (OUT_MAX_CHILDREN + 1)
 
@@ -22,12 +29,35 @@ enum diff_kind {
 	DIFF_EGRESS,
 	DIFF_NAT,
 	DIFF_GENERATED,
+	DIFF_CT,
 	DIFF_RULE,
 	DIFF_NKINDS,
 };
 
 static const char *const diff_kind_name[DIFF_NKINDS] = {
-	"verdict", "egress", "nat", "generated", "rule",
+	"verdict", "egress", "nat", "generated", "conntrack", "rule",
+};
+
+/* The status bits compared: how the entry came to be and where its connection stands. */
+#define DIFF_CT_STATUS (IPS_EXPECTED | IPS_SEEN_REPLY | IPS_ASSURED | IPS_CONFIRMED | \
+			IPS_SRC_NAT | IPS_DST_NAT)
+
+/* What conntrack made of the captured packet, in binary. */
+struct diff_ct {
+	bool seen;                      /* a conntrack hook function ran for it */
+	bool has_ct;                    /* it had an entry (else: INVALID) */
+	int ctinfo;                     /* enum ip_conntrack_info */
+	bool found;                     /* its entry was in the table already (confirmed) */
+	bool created;                   /* its entry was confirmed ([NEW]) during the packet */
+	struct nf_conntrack_tuple tuple;        /* the entry's original tuple */
+	const struct nf_conn *ct;       /* while the packet is processed */
+	/* after the packet */
+	bool in_table;
+	unsigned long status;           /* & DIFF_CT_STATUS */
+	struct nf_conntrack_tuple reply;
+	u8 tcp_state;
+	u32 mark;
+	char line[512];                 /* as conntrack -L prints it (for the report) */
 };
 
 /* One kernel's run: its fates and kernel log lines for the packet being compared. */
@@ -40,6 +70,10 @@ struct diff_run {
 	bool have_parent;
 	char *log;                      /* its kernel log lines (TRACE, LOG) */
 	size_t loglen, logcap;
+	struct diff_ct ct;
+	struct net *net;
+	void (*inner_event)(void *ctx, const struct nfemu_event *ev);   /* the outputs' */
+	void *inner_ctx;
 };
 
 struct diff_opts {
@@ -57,7 +91,8 @@ static void diff_usage(FILE *f)
 		"                  [--by-rule] [--jsonl FILE|-] [--open-ports] [--seed N] CAPTURE\n"
 		"  Replay CAPTURE through both rulesets (two emulated kernels) and list each packet\n"
 		"  whose fate differs: verdict, egress interface, NAT translation, packets generated\n"
-		"  in answer; with both fates, both deciding rules and both kernel traces.\n"
+		"  in answer, conntrack (the ctinfo, the entry created or not, its status, NAT\n"
+		"  binding and state); with both fates, both deciding rules and both kernel traces.\n"
 		"  --by-rule   a different deciding rule is a difference too (not by default: a\n"
 		"              reordered ruleset renumbers its rules)\n"
 		"  --jsonl     one JSON object per differing packet\n"
@@ -194,7 +229,82 @@ static void diff_log(void *ctx, int level, const char *line, size_t len)
 	d->log[d->loglen++] = '\n';
 }
 
+/* The outputs' observer, wrapped: the conntrack outcome of the captured packet. */
+static void diff_event(void *ctx, const struct nfemu_event *ev)
+{
+	struct diff_run *d = ctx;
+	struct diff_ct *c = &d->ct;
+
+	if (ev->type == NFEMU_EV_HOOK && !c->seen && ev->skb && ev->skb->emu_id == d->n &&
+	    (ev->hook->verdict & NF_VERDICT_MASK) == NF_ACCEPT && ev->hook->ops->name &&
+	    (!strcmp(ev->hook->ops->name, "ipv4_conntrack_in") ||
+	     !strcmp(ev->hook->ops->name, "ipv4_conntrack_local"))) {
+		enum ip_conntrack_info ci;
+		const struct nf_conn *ct = nf_ct_get(ev->skb, &ci);
+
+		c->seen = true;
+		c->ctinfo = (int)ci;
+		c->has_ct = ct && (int)ci != IP_CT_UNTRACKED;
+		if (c->has_ct) {
+			c->ct = ct;
+			c->found = nf_ct_is_confirmed(ct);
+			c->tuple = ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple;
+		}
+	} else if (ev->type == NFEMU_EV_CT && ev->ct->what == NFEMU_CT_CONFIRMED && c->ct &&
+		   ev->ct->ct == c->ct) {
+		c->created = true;
+	}
+	d->inner_event(d->inner_ctx, ev);
+}
+
+/* After the packet: its entry as the table holds it. */
+static void diff_ct_after(struct diff_run *d)
+{
+	struct diff_ct *c = &d->ct;
+	struct nf_conntrack_tuple_hash *h;
+	const struct nf_conn *ct;
+
+	c->ct = NULL;
+	if (!c->has_ct || !d->net->ct.ready)
+		return;
+	h = nf_conntrack_find_get(d->net, &nf_ct_zone_dflt, &c->tuple);
+	if (!h)
+		return;
+	ct = nf_ct_tuplehash_to_ctrack(h);
+	nf_ct_put((struct nf_conn *)ct);        /* the table's reference holds it */
+	c->in_table = true;
+	c->status = ct->status & DIFF_CT_STATUS;
+	c->reply = ct->tuplehash[IP_CT_DIR_REPLY].tuple;
+	c->tcp_state = nf_ct_protonum(ct) == IPPROTO_TCP ? ct->proto.tcp.state : 0;
+	c->mark = ct->mark;
+	nf_conntrack_print(ct, NF_CT_PRINT_CONNTRACK_TOOL, c->line, sizeof(c->line));
+}
+
 /* ---------------------------------------------------------------- comparing */
+
+static bool diff_same_tuple(const struct nf_conntrack_tuple *a, const struct nf_conntrack_tuple *b)
+{
+	return a->src.u3.ip == b->src.u3.ip && a->src.u.all == b->src.u.all &&
+	       a->dst.u3.ip == b->dst.u3.ip && a->dst.u.all == b->dst.u.all &&
+	       a->dst.protonum == b->dst.protonum;
+}
+
+static bool diff_same_ct(const struct diff_ct *a, const struct diff_ct *b)
+{
+	if (a->seen != b->seen)
+		return false;
+	if (!a->seen)
+		return true;
+	if (a->has_ct != b->has_ct || a->ctinfo != b->ctinfo)
+		return false;
+	if (!a->has_ct)
+		return true;
+	if (a->found != b->found || a->created != b->created || a->in_table != b->in_table)
+		return false;
+	return !a->in_table ||
+	       (a->status == b->status && diff_same_tuple(&a->reply, &b->reply) &&
+		a->tcp_state == b->tcp_state && a->mark == b->mark);
+}
 
 enum diff_verdict { DV_NONE, DV_DROP, DV_FORWARD, DV_OUT, DV_DELIVER, DV_STOLEN, DV_QUEUED, DV_PENDING };
 
@@ -260,6 +370,9 @@ static unsigned int diff_packet(const struct diff_run *a, const struct diff_run 
 {
 	unsigned int m = diff_fates(&a->fates[0], &b->fates[0]);
 
+	if (!diff_same_ct(&a->ct, &b->ct))
+		m |= 1u << DIFF_CT;
+
 	if (a->nfates != b->nfates) {
 		m |= 1u << DIFF_GENERATED;
 		return m;
@@ -294,6 +407,38 @@ static void diff_print_fates(FILE *out, const char *tag, const struct diff_run *
 	}
 }
 
+static const char *diff_ctinfo_name(int ci)
+{
+	switch (ci) {
+	case IP_CT_ESTABLISHED: return "ESTABLISHED";
+	case IP_CT_RELATED: return "RELATED";
+	case IP_CT_NEW: return "NEW";
+	case IP_CT_ESTABLISHED_REPLY: return "ESTABLISHED (reply)";
+	case IP_CT_RELATED_REPLY: return "RELATED (reply)";
+	case IP_CT_UNTRACKED: return "UNTRACKED";
+	default: return "?";
+	}
+}
+
+/* "NEW, entry created: tcp      6 120 SYN_SENT src=..." */
+static void diff_ct_str(const struct diff_ct *c, char *buf, size_t len)
+{
+	const char *how = c->found ? "entry found" : c->created ? "entry created" :
+			  "a new entry, never confirmed";
+
+	if (!c->seen)
+		snprintf(buf, len, "not tracked (no conntrack hook ran)");
+	else if (!c->has_ct && c->ctinfo == IP_CT_UNTRACKED)
+		snprintf(buf, len, "UNTRACKED");
+	else if (!c->has_ct)
+		snprintf(buf, len, "INVALID (no entry)");
+	else if (!c->in_table)
+		snprintf(buf, len, "%s, %s, not in the table after the packet", diff_ctinfo_name(c->ctinfo),
+			 how);
+	else
+		snprintf(buf, len, "%s, %s: %s", diff_ctinfo_name(c->ctinfo), how, c->line);
+}
+
 static const char *diff_rule(const struct fate *f)
 {
 	return diff_decider(f) ? diff_decider(f) : "-";
@@ -316,6 +461,13 @@ static void diff_print(FILE *out, const struct diff_run *a, const struct diff_ru
 	fputc('\n', out);
 	diff_print_fates(out, "A", a);
 	diff_print_fates(out, "B", b);
+	if (m & (1u << DIFF_CT)) {
+		char ca[640], cb[640];
+
+		diff_ct_str(&a->ct, ca, sizeof(ca));
+		diff_ct_str(&b->ct, cb, sizeof(cb));
+		fprintf(out, "  A conntrack: %s\n  B conntrack: %s\n", ca, cb);
+	}
 	fprintf(out, "  deciding rule: A %s, B %s\n", diff_rule(&a->fates[0]), diff_rule(&b->fates[0]));
 	fprintf(out, "  A trace:\n%.*s", (int)a->loglen, a->log ? a->log : "");
 	fprintf(out, "  B trace:\n%.*s", (int)b->loglen, b->log ? b->log : "");
@@ -363,7 +515,13 @@ static void diff_jsonl(FILE *out, const struct diff_run *a, const struct diff_ru
 			json_str(out, diff_decider(f));
 		else
 			fputs("null", out);
-		fprintf(out, ",\"generated\":%u}", runs[i]->nfates ? runs[i]->nfates - 1 : 0);
+		fprintf(out, ",\"generated\":%u", runs[i]->nfates ? runs[i]->nfates - 1 : 0);
+		if (m & (1u << DIFF_CT)) {
+			diff_ct_str(&runs[i]->ct, buf, sizeof(buf));
+			fputs(",\"conntrack\":", out);
+			json_str(out, buf);
+		}
+		fputc('}', out);
 	}
 	fputs("}\n", out);
 }
@@ -391,6 +549,14 @@ static int diff_run_open(struct diff_run *d, const struct diff_opts *o, int i)
 	net = replay_run_net(d->r);
 	net->nf.log.sink = diff_log;
 	net->nf.log.sink_ctx = d;
+	/* the conntrack outcome: the hook functions' verdicts and conntrack's events */
+	d->net = net;
+	d->inner_event = net->observer.event;
+	d->inner_ctx = net->observer.ctx;
+	net->observer.event = diff_event;
+	net->observer.ctx = d;
+	net->observer.walk = true;
+	net->observer.ct_events = true;
 	return 0;
 }
 
@@ -400,7 +566,9 @@ static void diff_step(struct diff_run *d, u64 n, const struct nfemu_capture_pkt 
 	d->nfates = 0;
 	d->have_parent = false;
 	d->loglen = 0;
+	memset(&d->ct, 0, sizeof(d->ct));
 	replay_run_packet(d->r, n, pkt);
+	diff_ct_after(d);
 }
 
 int cmd_diff(int argc, char **argv)
@@ -462,10 +630,11 @@ int cmd_diff(int argc, char **argv)
 	}
 	fprintf(jsonl == stdout ? stderr : stdout,
 		"nfemu diff: %llu packets compared, %llu differ (verdict %llu, egress %llu, nat %llu, "
-		"generated %llu, rule %llu)\n", (unsigned long long)compared,
+		"generated %llu, conntrack %llu, rule %llu)\n", (unsigned long long)compared,
 		(unsigned long long)differing, (unsigned long long)counts[DIFF_VERDICT],
 		(unsigned long long)counts[DIFF_EGRESS], (unsigned long long)counts[DIFF_NAT],
-		(unsigned long long)counts[DIFF_GENERATED], (unsigned long long)counts[DIFF_RULE]);
+		(unsigned long long)counts[DIFF_GENERATED], (unsigned long long)counts[DIFF_CT],
+		(unsigned long long)counts[DIFF_RULE]);
 	status = differing ? 1 : 0;
 out:
 	if (jsonl && jsonl != stdout && fclose(jsonl)) {
@@ -473,6 +642,11 @@ out:
 		status = 2;
 	}
 	for (int i = 0; i < 2; i++) {
+		/* the outputs' observer back, so that closing them unhooks it */
+		if (runs[i].net && runs[i].net->observer.ctx == &runs[i]) {
+			runs[i].net->observer.event = runs[i].inner_event;
+			runs[i].net->observer.ctx = runs[i].inner_ctx;
+		}
 		replay_run_close(runs[i].r);
 		free(runs[i].log);
 	}

@@ -62,6 +62,7 @@ struct replay {
 	struct nf_hook_ops ops[2];
 	unsigned int nops;
 	bool loaded_logger;             /* nf_log_syslog was loaded for the trace: unload it after */
+	bool commit;                    /* replay_run_open(commit): write the state back at close */
 	struct net_device *in_dev;      /* --in */
 	struct sock sk;                 /* the uid 0 socket locally sent packets come from */
 	struct nfemu_state st;          /* the state the kernel was loaded from */
@@ -929,7 +930,9 @@ struct replay *replay_run_open(const struct replay_run_args *a, const struct nfe
 	r->st.lock_fd = -1;
 	if (replay_kernel_open(r, &o))
 		goto fail;
-	nfemu_state_unlock(&r->st);     /* only read: another run may open the same state */
+	r->commit = a->commit && a->state;
+	if (!r->commit)
+		nfemu_state_unlock(&r->st);     /* only read: another run may open the same state */
 	if (nfemu_output_open(&r->out, r->net, oo, err, sizeof(err))) {
 		fprintf(stderr, "nfemu: %s\n", err);
 		goto fail;
@@ -956,12 +959,23 @@ void replay_run_packet(struct replay *r, u64 n, const struct nfemu_capture_pkt *
 	replay_one(r, n, pkt);
 }
 
-void replay_run_close(struct replay *r)
+void replay_run_no_commit(struct replay *r)
+{
+	if (r)
+		r->commit = false;
+}
+
+int replay_run_close(struct replay *r)
 {
 	struct replay_opts o = { 0 };
+	bool commit;
+	int status;
 
 	if (!r)
-		return;
-	replay_close(r, &o, 1);
+		return 0;
+	/* status 0 writes a --state back (replay_close), 1 does not */
+	commit = r->commit;
+	status = replay_close(r, &o, commit ? 0 : 1);
 	free(r);
+	return commit ? status : 0;
 }

@@ -18,6 +18,8 @@ static const struct {
 				"                                       run a capture through the kernel (replay --help)" },
 	{ "diff", cmd_diff, "diff --topology FILE (--rules A | --state A) (--rules B | --state B) CAPTURE\n"
 			    "                                       packets whose fate differs between two rulesets (diff --help)" },
+	{ "trace", cmd_trace, "trace --topology FILE (--rules FILE | --state FILE) [--json] 'PACKET'\n"
+			      "                                       one packet, phase by phase (trace --help)" },
 	{ "exec", cmd_exec, "exec [--state FILE] [--sockopt-trace[=TRACE]] -- CMD ARGS...\n"
 			    "                                       run CMD (e.g. iptables-legacy) against the emulated kernel" },
 	{ "lsmod", cmd_lsmod, "lsmod [--state FILE]                 loaded modules, as lsmod prints them" },

@@ -18,6 +18,8 @@ struct replay_run_args {
 	const char *topology, *rules, *state;   /* one of rules and state */
 	u64 seed;
 	bool open_ports;
+	bool commit;                    /* --state: keep it locked and write the kernel back at
+					 * close (nfemu trace --commit) */
 };
 
 /* NULL with the reason printed on stderr (one line naming the file, then what
@@ -25,7 +27,10 @@ struct replay_run_args {
 struct replay *replay_run_open(const struct replay_run_args *a, const struct nfemu_output_opts *oo);
 struct net *replay_run_net(struct replay *r);
 void replay_run_packet(struct replay *r, u64 n, const struct nfemu_capture_pkt *pkt);
-/* Closes the outputs (their summary, if any) and frees the kernel; nothing is written back. */
-void replay_run_close(struct replay *r);
+/* Closes the outputs (their summary, if any) and frees the kernel; nothing is written back
+ * unless the run was opened with commit.  0, or 1 when writing the state back failed (said). */
+int replay_run_close(struct replay *r);
+/* Opened with commit, but the run went wrong: close without writing the state back. */
+void replay_run_no_commit(struct replay *r);
 
 #endif

@@ -2,7 +2,8 @@
 # tests/diff/run.sh - `nfemu diff` scenarios with exact expected outputs (tests/diff/cases/*.out):
 # each pcaps/* example against itself reports nothing (exit 0); the edge ruleset against a copy
 # with two FORWARD rules swapped lists exactly the two packets whose fate changes (exit 1); a
-# moved LOG rule changes no fate (0) but does change a deciding rule (--by-rule: 1); errors exit 2.
+# moved LOG rule changes no fate (0) but does change a deciding rule (--by-rule: 1); conntrack
+# outcomes that differ with the same fates (1); errors exit 2.
 set -u
 NFEMU=${NFEMU:?set NFEMU to the nfemu binary}
 src=$(cd "$(dirname "$0")/../.." && pwd)
@@ -19,6 +20,10 @@ check() {
 	rc=$?
 	if [ "$rc" != "$want" ]; then
 		echo "FAIL $name: exit $rc, expected $want"; cat "$tmp/err"; fail=1; return
+	fi
+	if [ -n "${UPDATE:-}" ]; then
+		cp "$tmp/out" "tests/diff/cases/$name.out"
+		[ -s "$tmp/err" ] && cp "$tmp/err" "tests/diff/cases/$name.err"
 	fi
 	if ! diff -u "tests/diff/cases/$name.out" "$tmp/out"; then
 		echo "FAIL $name: stdout differs"; fail=1; return
@@ -38,6 +43,16 @@ check edge-swap 1 $E --rules tests/diff/cases/edge-swap.v4 pcaps/edge/capture.pc
 check edge-swap-jsonl 1 $E --rules tests/diff/cases/edge-swap.v4 --jsonl - pcaps/edge/capture.pcapng
 check edge-logfirst 0 $E --rules tests/diff/cases/edge-logfirst.v4 pcaps/edge/capture.pcapng
 check edge-logfirst-by-rule 1 --by-rule $E --rules tests/diff/cases/edge-logfirst.v4 pcaps/edge/capture.pcapng
+# conntrack: a ruleset that loads conntrack (one rule more that decides nothing new) differs from
+# the stateless one in every tracked packet's conntrack outcome, nothing else; NOTRACK for UDP
+# turns NEW into UNTRACKED with the same fates
+check edge-ct 1 $E --rules tests/diff/cases/edge-ct.v4 pcaps/edge/capture.pcapng
+check edge-notrack 1 --topology pcaps/edge/topology --rules tests/diff/cases/edge-ct.v4 \
+	--rules tests/diff/cases/edge-notrack.v4 pcaps/edge/capture.pcapng
+check edge-notrack-jsonl 1 --topology pcaps/edge/topology --rules tests/diff/cases/edge-ct.v4 \
+	--rules tests/diff/cases/edge-notrack.v4 --jsonl - pcaps/edge/capture.pcapng
+check edge-ct-self 0 --topology pcaps/edge/topology --rules tests/diff/cases/edge-ct.v4 \
+	--rules tests/diff/cases/edge-ct.v4 pcaps/edge/capture.pcapng
 # a state against a ruleset (the same state may be given twice: it is only read)
 "$NFEMU" exec --state "$tmp/edge.state" -- iptables-legacy-restore pcaps/edge/rules.v4 || fail=1
 check state-vs-rules 0 --topology pcaps/edge/topology --state "$tmp/edge.state" \
