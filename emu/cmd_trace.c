@@ -572,6 +572,10 @@ static void trace_event(void *ctx, const struct nfemu_event *ev)
 		break;
 	case NFEMU_EV_ACCEPT:
 	case NFEMU_EV_TIMERS_DONE:
+	case NFEMU_EV_MODULE:           /* --explain's lines (replay's explain writer) */
+	case NFEMU_EV_NF_QUEUE:
+	case NFEMU_EV_NF_LOG:
+	case NFEMU_EV_QUEUE_VERDICT:    /* the fate names the queueing rule */
 		break;
 	}
 	if (t->inner_event)
