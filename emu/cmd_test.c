@@ -28,6 +28,8 @@
 #include "emu/output_int.h"
 #include "emu/replay.h"
 #include "emu/testspec.h"
+#include "emu/topology.h"
+#include "emu/ingress.h"
 #include "conntrack/nf_conntrack.h"
 #include "hooks/netfilter.h"
 #include "kernel/module.h"
@@ -46,6 +48,7 @@
 struct t_opts {
 	bool tap, record, record_stdout, verbose;
 	const char *junit;
+	const char *packet_lines, *topology;    /* --packet-lines CAPTURE [--topology T] */
 	const char **specs;
 	int nspecs;
 };
@@ -190,6 +193,9 @@ static void t_usage(FILE *f)
 		"  --verbose    the trace of every packet, passed or not\n"
 		"  --record     replace each spec's expectations with what the emulated kernel does,\n"
 		"               writing the spec file back (--stdout: print it instead), for review\n"
+		"  --packet-lines CAPTURE [--topology T]  print the capture's packets as packet lines\n"
+		"               (\"# skipped #N: why\" for a frame the grammar cannot say); with the\n"
+		"               topology, the host's own packets get no `in IFACE`\n"
 		"  Exit status: 0 every test passed, 1 a test failed, 2 a spec or setup error.\n");
 }
 
@@ -235,7 +241,27 @@ static int t_parse(int argc, char **argv, struct t_opts *o)
 			o->junit = v;
 			continue;
 		}
+		r = cli_value_opt("test", argc, argv, &i, "--packet-lines", &v);
+		if (r < 0)
+			return -1;
+		if (r) {
+			o->packet_lines = v;
+			continue;
+		}
+		r = cli_value_opt("test", argc, argv, &i, "--topology", &v);
+		if (r < 0)
+			return -1;
+		if (r) {
+			o->topology = v;
+			continue;
+		}
 		fprintf(stderr, "nfemu: test: unknown option '%s'\n", a);
+		return -1;
+	}
+	if (o->packet_lines)
+		return o->nspecs ? (fprintf(stderr, "nfemu: test: --packet-lines takes no spec\n"), -1) : 0;
+	if (o->topology) {
+		fprintf(stderr, "nfemu: test: --topology goes with --packet-lines (a spec names its topology)\n");
 		return -1;
 	}
 	if (!o->nspecs) {
@@ -1545,6 +1571,211 @@ static double t_now(void)
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/* ---------------------------------------------------------------- --packet-lines */
+
+/* One capture record as a packet line, or why not (in why).  net (the topology) may be NULL. */
+static bool t_frame_line(struct net *net, const struct nfemu_capture_pkt *pkt, struct t_buf *b,
+			 char *why, size_t whylen, bool *approx)
+{
+	struct nfemu_frame fr;
+	const u8 *l3, *l4;
+	unsigned int len, ihl, tot, hl = 0, plen;
+	char base[256];
+	u32 saddr;
+	bool local = false;
+	u8 proto;
+
+	if (nfemu_frame_decode(pkt, &fr, why, whylen))
+		return false;
+	if (fr.ethertype != ETH_P_IP) {
+		snprintf(why, whylen, "not IPv4 (ethertype 0x%04x)", fr.ethertype);
+		return false;
+	}
+	if (pkt->caplen < pkt->origlen) {
+		snprintf(why, whylen, "cut by the snap length");
+		return false;
+	}
+	l3 = fr.l3;
+	len = fr.l3len;
+	if (len < 20 || (l3[0] >> 4) != 4) {
+		snprintf(why, whylen, "not a whole IPv4 header");
+		return false;
+	}
+	ihl = (l3[0] & 15) * 4u;
+	tot = (unsigned int)(l3[2] << 8 | l3[3]);
+	if (ihl != 20) {
+		snprintf(why, whylen, "IP options (header of %u bytes)", ihl);
+		return false;
+	}
+	if (tot < 20 || tot > len) {
+		snprintf(why, whylen, "IP total length %u and %u bytes captured", tot, len);
+		return false;
+	}
+	len = tot;
+	if ((l3[6] & 0x1f) || l3[7]) {
+		snprintf(why, whylen, "a later fragment (offset %u)", ((l3[6] & 0x1f) << 8 | l3[7]) * 8);
+		return false;
+	}
+	if ((l3[6] & 0x80)) {
+		snprintf(why, whylen, "the reserved IP flag set");
+		return false;
+	}
+	proto = l3[9];
+	l4 = l3 + 20;
+	memcpy(&saddr, l3 + 12, 4);
+	if (pkt->direction == 2 || (fr.pkt_type == 4 /* PACKET_OUTGOING */)) {
+		snprintf(why, whylen, "an outgoing copy");
+		return false;
+	}
+	if (net)
+		/* as replay decides: the host's address, and the frame did not come in (pcapng
+		 * direction, else an Ethernet source MAC of the host's, else unknown) */
+		local = nfemu_addr_is_local(net, saddr) && pkt->direction != 1 &&
+			(!fr.has_eth || !fr.eth_dst_known || pkt->direction == 2 ||
+			 nfemu_dev_by_mac(net, fr.eth + ETH_ALEN));
+	if (proto == IPPROTO_TCP) {
+		if (len < 40 || (hl = (l4[12] >> 4) * 4u) < 20 || 20 + hl > len) {
+			snprintf(why, whylen, "a TCP header that does not fit");
+			return false;
+		}
+		if (hl > 20)
+			*approx = true;         /* its options are left out */
+	} else if (proto == IPPROTO_UDP || proto == IPPROTO_ICMP) {
+		hl = 8;
+		if (len < 28) {
+			snprintf(why, whylen, "a %s header that does not fit", proto == IPPROTO_UDP ? "UDP" : "ICMP");
+			return false;
+		}
+	}
+	plen = len - 20 - hl;
+	if (plen > NFEMU_PKTLINE_PAYLOAD_MAX) {
+		snprintf(why, whylen, "a payload of %u bytes (at most %d)", plen, NFEMU_PKTLINE_PAYLOAD_MAX);
+		return false;
+	}
+	if (nfemu_pktline_format(l3, len, base, sizeof(base)) < 0) {
+		snprintf(why, whylen, "not formattable");
+		return false;
+	}
+	tb_add(b, "%s", base);
+	if (proto == IPPROTO_ICMP && (l4[0] == 0 || l4[0] == 8) &&
+	    ((l4[4] << 8 | l4[5]) != 1 || (l4[6] << 8 | l4[7]) != 1))
+		*approx = true;                 /* echo id and sequence are always 1 */
+	if (!local) {
+		const char *in = pkt->ifname;
+		struct net_device *dev = NULL;
+
+		if (!in && net && fr.has_eth && fr.eth_dst_known && (dev = nfemu_dev_by_mac(net, fr.eth)))
+			in = dev->name;
+		if (in)
+			tb_add(b, " in %s", in);
+	}
+	if (l3[8] != 64)
+		tb_add(b, " ttl %u", l3[8]);
+	if (l3[1])
+		tb_add(b, " tos 0x%02x", l3[1]);
+	if (l3[4] || l3[5])
+		tb_add(b, " id %u", l3[4] << 8 | l3[5]);
+	if (l3[6] & 0x20)
+		tb_add(b, " frag");
+	if (proto == IPPROTO_TCP) {
+		tb_add(b, " seq %u", (u32)l4[4] << 24 | (u32)l4[5] << 16 | (u32)l4[6] << 8 | l4[7]);
+		tb_add(b, " ack %u", (u32)l4[8] << 24 | (u32)l4[9] << 16 | (u32)l4[10] << 8 | l4[11]);
+	}
+	if (proto == IPPROTO_ICMP && (l4[0] == 3 || l4[0] == 4 || l4[0] == 5 || l4[0] == 11 || l4[0] == 12)) {
+		const u8 *in = l4 + 8;
+		unsigned int ilen = len - 28;
+		char a[INET_ADDRSTRLEN], d[INET_ADDRSTRLEN];
+
+		if (ilen < 28 || (in[0] >> 4) != 4 || (in[0] & 15) != 5) {
+			snprintf(why, whylen, "an ICMP error quoting less than an IPv4 header and 8 bytes");
+			b->len = 0;
+			return false;
+		}
+		inet_ntop(AF_INET, in + 12, a, sizeof(a));
+		inet_ntop(AF_INET, in + 16, d, sizeof(d));
+		if (in[9] == IPPROTO_TCP || in[9] == IPPROTO_UDP)
+			tb_add(b, " inner %s %s:%u > %s:%u", in[9] == 6 ? "tcp" : "udp", a, in[20] << 8 | in[21], d,
+			       in[22] << 8 | in[23]);
+		else if (in[9] == IPPROTO_ICMP)
+			tb_add(b, " inner icmp %s > %s type %u/%u", a, d, in[20], in[21]);
+		else
+			tb_add(b, " inner %u %s > %s", in[9], a, d);
+		if (in[9] == IPPROTO_TCP)
+			tb_add(b, " seq %u", (u32)in[24] << 24 | (u32)in[25] << 16 | (u32)in[26] << 8 | in[27]);
+		if (ilen > 28)
+			*approx = true;         /* only the header and 8 bytes are quoted */
+		return true;
+	}
+	if (plen) {
+		const u8 *pl = l3 + 20 + hl;
+
+		tb_add(b, " payload \"");
+		for (unsigned int i = 0; i < plen; i++) {
+			u8 c = pl[i];
+
+			if (c == '"' || c == '\\')
+				tb_add(b, "\\%c", c);
+			else if (c >= 0x20 && c < 0x7f && c != '#')
+				tb_add(b, "%c", c);
+			else
+				tb_add(b, "\\x%02x", c);
+		}
+		tb_add(b, "\"");
+	}
+	return true;
+}
+
+static int t_packet_lines(const struct t_opts *o)
+{
+	struct nfemu_capture *cap = NULL;
+	struct nfemu_capture_pkt pkt;
+	struct net *net = NULL;
+	char err[1024];
+	u64 n = 0;
+	int ret, status = 0;
+
+	if (o->topology) {
+		net = net_alloc();
+		if (!net || net_boot(net) || inet_net_init(net)) {
+			fprintf(stderr, "nfemu: test: cannot boot a kernel\n");
+			if (net)
+				net_free(net);
+			return 2;
+		}
+		if (nfemu_topology_load(net, o->topology, err, sizeof(err))) {
+			fprintf(stderr, "nfemu: test: %s\n", err);
+			net_free(net);
+			return 2;
+		}
+	}
+	if (nfemu_capture_open(&cap, o->packet_lines, err, sizeof(err))) {
+		fprintf(stderr, "nfemu: test: %s\n", err);
+		if (net)
+			net_free(net);
+		return 2;
+	}
+	while ((ret = nfemu_capture_next(cap, &pkt, err, sizeof(err))) == 1) {
+		struct t_buf b = { 0 };
+		char why[200];
+		bool approx = false;
+
+		n++;
+		if (t_frame_line(net, &pkt, &b, why, sizeof(why), &approx))
+			printf("%s%s\n", b.s, approx ? "   # approximated" : "");
+		else
+			printf("# skipped #%llu: %s\n", (unsigned long long)n, why);
+		free(b.s);
+	}
+	if (ret < 0) {
+		fprintf(stderr, "nfemu: test: %s\n", err);
+		status = 2;
+	}
+	nfemu_capture_close(cap);
+	if (net)
+		net_free(net);
+	return status;
+}
+
 int cmd_test(int argc, char **argv)
 {
 	struct t_spec_results *sr = NULL;
@@ -1558,6 +1789,10 @@ int cmd_test(int argc, char **argv)
 	if (ret) {
 		free(o.specs);
 		return ret > 0 ? 0 : 2;
+	}
+	if (o.packet_lines) {
+		free(o.specs);
+		return t_packet_lines(&o);
 	}
 	specs = calloc((size_t)o.nspecs, sizeof(*specs));
 	sr = calloc((size_t)o.nspecs, sizeof(*sr));

@@ -11,7 +11,7 @@
 #include "emu/testspec.h"
 
 #define SPEC_MAX_TOKS 64
-#define SPEC_MAX_LINE 4096
+#define SPEC_MAX_LINE 8192
 
 const char *const spec_ct_names[5] = { "INVALID", "ESTABLISHED", "RELATED", "NEW", "UNTRACKED" };
 
@@ -571,7 +571,7 @@ int spec_parse(const char *file, const char *text, size_t len, struct spec **sp,
 
 		if (n >= SPEC_MAX_LINE || memchr(text + i, '\0', n)) {
 			snprintf(err, errlen, "%s:%zu:1: %s", file, s->nlines + 1,
-				 n >= SPEC_MAX_LINE ? "line too long (at most 4095 bytes)" : "a NUL byte in the line");
+				 n >= SPEC_MAX_LINE ? "line too long (at most 8191 bytes)" : "a NUL byte in the line");
 			rc = -EINVAL;
 			goto out;
 		}
