@@ -812,11 +812,15 @@ static bool t_where_match(const char *want, const char *where)
 {
 	size_t n = strlen(want);
 
+	size_t wl;
+
 	if (!where)
 		return false;
-	if (!strcmp(want, where))
+	/* the name only: "filter:m:rule:2 (hotdrop)" is "filter:m:rule:2" */
+	wl = strcspn(where, " ");
+	if (wl == n && !strncmp(want, where, n))
 		return true;
-	return n > 7 && !strcmp(want + n - 7, ":policy") && !strncmp(want, where, n) && where[n] == ':';
+	return n > 7 && !strcmp(want + n - 7, ":policy") && wl > n && !strncmp(want, where, n) && where[n] == ':';
 }
 
 /* The prefix of a LOG line: what comes before " IN=" (or "IN=" at the start); NULL for a
@@ -1054,7 +1058,7 @@ static void t_candidates(const struct t_run *r, size_t i, struct t_buf *b)
 
 		if (v == TV_DROP) {
 			if (fate_netfilter_drop(f))
-				tb_add(b, "drop by %s\n", f->drop_where);
+				tb_add(b, "drop by %.*s\n", (int)strcspn(f->drop_where, " "), f->drop_where);
 			else
 				tb_add(b, "drop\n");
 		} else {
