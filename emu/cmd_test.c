@@ -1068,11 +1068,15 @@ static void t_candidates(const struct t_run *r, size_t i, struct t_buf *b)
 			xl = o->saddr != sp->pl.saddr || o->daddr != sp->pl.daddr ||
 			     ((o->proto == IPPROTO_TCP || o->proto == IPPROTO_UDP) &&
 			      (o->sport != sp->pl.sport || o->dport != sp->pl.dport));
+		/* the interface alone too: it may hold in every branch where the header does not */
 		if (f->nxmit)
 			for (unsigned int e = 0; e < f->negress; e++)
-				if (f->egress[e])
-					tb_add(b, "%s %s%s%s\n", v == TV_FORWARD ? "forward out" : "out", f->egress[e],
-					       xl ? " as " : "", xl ? hdr : "");
+				if (f->egress[e]) {
+					tb_add(b, "%s %s\n", v == TV_FORWARD ? "forward out" : "out", f->egress[e]);
+					if (xl)
+						tb_add(b, "%s %s as %s\n", v == TV_FORWARD ? "forward out" : "out",
+						       f->egress[e], hdr);
+				}
 		if (f->ndeliver)
 			tb_add(b, "deliver\n");
 		for (unsigned int k = 1; k < o->nfates; k++) {
@@ -1126,6 +1130,29 @@ static void t_intersect(char **keep, const char *other)
 	}
 	free(*keep);
 	*keep = tb_take(&b);
+}
+
+/* "forward out IF" says less than "forward out IF as HEADER" when both held: keep the latter. */
+static void t_drop_plain_egress(char **rec)
+{
+	struct t_buf b = { 0 };
+	const char *p = *rec;
+
+	while (p && *p) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+		bool drop = false;
+
+		if ((!strncmp(p, "forward out ", 12) || !strncmp(p, "out ", 4)) && !memmem(p, len, " as ", 4))
+			for (const char *q = *rec; q && *q; q = strchr(q, '\n') ? strchr(q, '\n') + 1 : NULL)
+				if (!strncmp(q, p, len) && !strncmp(q + len, " as ", 4))
+					drop = true;
+		if (!drop)
+			tb_add(&b, "%.*s\n", (int)len, p);
+		p = nl ? nl + 1 : NULL;
+	}
+	free(*rec);
+	*rec = tb_take(&b);
 }
 
 /* ---------------------------------------------------------------- one test, every branch */
@@ -1369,6 +1396,7 @@ static int t_test(const struct spec *s, const char *state, const struct spec_tes
 			if (!strncmp(rec, "accept\n", 7) &&
 			    (strstr(rec, "\nforward out ") || strstr(rec, "\nout ") || strstr(rec, "\ndeliver\n")))
 				memmove(res->record[i], rec + 7, strlen(rec + 7) + 1);
+			t_drop_plain_egress(&res->record[i]);
 		}
 	if (record)
 		for (size_t i = 0; i < t->npkts; i++)
