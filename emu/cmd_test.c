@@ -1101,6 +1101,15 @@ static void t_candidates(const struct t_run *r, size_t i, struct t_buf *b)
 		}
 		p = nl ? nl + 1 : NULL;
 	}
+	/* NFLOG: no listener, the fate's note names its prefix */
+	for (unsigned int k = 0; k < o->nfates; k++)
+		for (const char *n = o->fates[k].notes; (n = strstr(n, "NFLOG group ")); n++) {
+			const char *q = strstr(n, " prefix \""), *end;
+
+			if (!q || !(end = strchr(q + 9, '"')) || end == q + 9 || memchr(q + 9, '\\', (size_t)(end - q - 9)))
+				continue;
+			tb_add(b, "log \"%.*s\"\n", (int)(end - q - 9), q + 9);
+		}
 	if (o->seen && o->mark)
 		tb_add(b, "mark 0x%x\n", o->mark);
 	(void)to;
