@@ -19,13 +19,17 @@ struct sp_tok {
 	int col, width;                 /* 1-based column of its first character, its length */
 	size_t off;                     /* its offset in the text */
 	bool quoted;
-	char s[SPEC_MAX_LINE];
+	char *s;                        /* the word (unescaped), in sp_toks.buf */
 };
 
 struct sp_toks {
 	struct sp_tok *t;
 	int n;
+	char *buf;                      /* the words, each NUL-terminated: at most a line's bytes
+					 * and a NUL per word */
 };
+
+#define SP_BUF (SPEC_MAX_LINE + SPEC_MAX_TOKS + 1)
 
 static int sp_err(struct nfemu_pktline_err *err, int col, int width, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
@@ -46,7 +50,7 @@ static int sp_err(struct nfemu_pktline_err *err, int col, int width, const char 
  * starting with # ends the line.  At most max words are kept (the rest is an error). */
 static int sp_tokenize(const char *text, struct sp_toks *tk, int max, struct nfemu_pktline_err *err)
 {
-	size_t i = 0, len = strlen(text);
+	size_t i = 0, len = strlen(text), used = 0;
 
 	tk->n = 0;
 	while (i < len) {
@@ -61,7 +65,10 @@ static int sp_tokenize(const char *text, struct sp_toks *tk, int max, struct nfe
 			break;
 		if (tk->n == max)
 			return sp_err(err, (int)i + 1, 1, "too many words on the line (at most %d)", max);
+		if (used + 1 >= SP_BUF)
+			return sp_err(err, (int)i + 1, 1, "line too long (at most %d bytes)", SPEC_MAX_LINE - 1);
 		t = &tk->t[tk->n++];
+		t->s = tk->buf + used;
 		t->col = (int)i + 1;
 		t->off = i;
 		t->quoted = text[i] == '"';
@@ -75,7 +82,7 @@ static int sp_tokenize(const char *text, struct sp_toks *tk, int max, struct nfe
 
 					c = e == 'n' ? '\n' : e == 't' ? '\t' : e;
 				}
-				if (o + 1 < sizeof(t->s))
+				if (used + o + 1 < SP_BUF)
 					t->s[o++] = c;
 				i++;
 			}
@@ -84,12 +91,13 @@ static int sp_tokenize(const char *text, struct sp_toks *tk, int max, struct nfe
 			i++;
 		} else {
 			while (i < len && text[i] != ' ' && text[i] != '\t' && text[i] != '\r') {
-				if (o + 1 < sizeof(t->s))
+				if (used + o + 1 < SP_BUF)
 					t->s[o++] = text[i];
 				i++;
 			}
 		}
 		t->s[o] = '\0';
+		used += o + 1;
 		t->width = (int)(i - t->off);
 	}
 	return 0;
@@ -338,10 +346,15 @@ int spec_parse_expect(const char *text, struct spec_exp *e, struct nfemu_pktline
 	int rc;
 
 	tk.t = malloc(SPEC_MAX_TOKS * sizeof(*tk.t));
-	if (!tk.t)
+	tk.buf = malloc(SP_BUF);
+	if (!tk.t || !tk.buf) {
+		free(tk.t);
+		free(tk.buf);
 		return sp_err(err, 1, 1, "out of memory");
+	}
 	rc = sp_expect(text, e, &tk, err);
 	free(tk.t);
+	free(tk.buf);
 	if (!rc && !(e->text = sp_strdup(text)))
 		rc = sp_err(err, 1, 1, "out of memory");
 	if (rc)
@@ -548,9 +561,11 @@ int spec_parse(const char *file, const char *text, size_t len, struct spec **sp,
 	int rc = 0;
 
 	*sp = NULL;
-	if (!s || !(s->file = sp_strdup(file)) || !(tk.t = malloc(SPEC_MAX_TOKS * sizeof(*tk.t)))) {
+	if (!s || !(s->file = sp_strdup(file)) || !(tk.t = malloc(SPEC_MAX_TOKS * sizeof(*tk.t))) ||
+	    !(tk.buf = malloc(SP_BUF))) {
 		snprintf(err, errlen, "%s: out of memory", file);
 		free(tk.t);
+		free(tk.buf);
 		spec_free(s);
 		return -ENOMEM;
 	}
@@ -620,6 +635,7 @@ int spec_parse(const char *file, const char *text, size_t len, struct spec **sp,
 	}
 out:
 	free(tk.t);
+	free(tk.buf);
 	if (rc) {
 		/* an error message ends without a newline */
 		size_t n = strlen(err);
