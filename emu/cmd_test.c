@@ -1684,7 +1684,7 @@ static bool t_frame_line(struct net *net, const struct nfemu_capture_pkt *pkt, s
 	} else if (proto == IPPROTO_UDP || proto == IPPROTO_ICMP) {
 		hl = 8;
 		if (len < 28) {
-			snprintf(why, whylen, "a %s header that does not fit", proto == IPPROTO_UDP ? "UDP" : "ICMP");
+			snprintf(why, whylen, "%s header that does not fit", proto == IPPROTO_UDP ? "a UDP" : "an ICMP");
 			return false;
 		}
 	}
