@@ -11,6 +11,7 @@ int cmd_proc(int argc, char **argv);
 int cmd_extensions(int argc, char **argv);
 int cmd_replay(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
+int cmd_test(int argc, char **argv);
 int cmd_trace(int argc, char **argv);
 int cmd_conntrack(int argc, char **argv);
 int cmd_hooks(int argc, char **argv);

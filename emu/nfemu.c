@@ -18,6 +18,8 @@ static const struct {
 				"                                       run a capture through the kernel (replay --help)" },
 	{ "diff", cmd_diff, "diff --topology FILE (--rules A | --state A) (--rules B | --state B) CAPTURE\n"
 			    "                                       packets whose fate differs between two rulesets (diff --help)" },
+	{ "test", cmd_test, "test [--tap] [--junit FILE] [--record [--stdout]] SPEC...\n"
+			    "                                       run a ruleset's tests: packets and what must become of them (test --help)" },
 	{ "trace", cmd_trace, "trace --topology FILE (--rules FILE | --state FILE) [--json] 'PACKET'\n"
 			      "                                       one packet, phase by phase (trace --help)" },
 	{ "exec", cmd_exec, "exec [--state FILE] [--sockopt-trace[=TRACE]] -- CMD ARGS...\n"

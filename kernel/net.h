@@ -77,6 +77,14 @@ struct net {
 	bool rnd_in_use;
 	bool rnd_saved_valid;
 	u64 rnd_saved[4];
+	/* EMU: `nfemu test` explores every branch a statistic match can take (emu/cmd_test.c):
+	 * when decide is set, statistic_mt asks it whether the rule's condition holds instead of
+	 * drawing a random number or counting (can_fire/can_miss: which answers the rule's
+	 * probability or period allows).  NULL: the kernel's behaviour. */
+	struct {
+		bool (*decide)(void *ctx, bool can_fire, bool can_miss);
+		void *ctx;
+	} emu_stat_force;
 	/* net_generic(): per-net private data of modules (pernet_operations .id/.size). */
 	void *gen[NET_GENERIC_MAX];
 };

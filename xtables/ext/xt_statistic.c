@@ -2,7 +2,8 @@
  *
  * Mirrors net/netfilter/xt_statistic.c: statistic_mt_check (mode, flags, the rule's nth counter
  * in master) and statistic_mt; EMU: random mode draws from the net's seeded generator
- * (kernel/random.h), so a replay with the same --seed picks the same packets.  Leaves out: atomics.
+ * (kernel/random.h), so a replay with the same --seed picks the same packets; `nfemu test` may force
+ * the outcome to explore every branch (net->emu_stat_force).  Leaves out: atomics.
  */
 #include <stdlib.h>
 #include <linux/netfilter/xt_statistic.h>
@@ -24,6 +25,22 @@ static bool statistic_mt(const struct sk_buff *skb, struct xt_action_param *par)
 	int nval, oval;
 
 	(void)skb;
+	/* EMU: a forced outcome (nfemu test's branch exploration, struct net); the nth counter
+	 * stays where it is while the outcome is forced */
+	if (xt_net(par)->emu_stat_force.decide) {
+		bool can_fire, can_miss;
+
+		if (info->mode == XT_STATISTIC_MODE_RANDOM) {
+			can_fire = info->u.random.probability > 0;
+			can_miss = info->u.random.probability <= 0x7FFFFFFF;
+		} else {
+			can_fire = true;
+			can_miss = info->u.nth.every > 0;
+		}
+		if (xt_net(par)->emu_stat_force.decide(xt_net(par)->emu_stat_force.ctx, can_fire, can_miss))
+			ret = !ret;
+		return ret;
+	}
 	switch (info->mode) {
 	case XT_STATISTIC_MODE_RANDOM:
 		if ((get_random_u32(xt_net(par)) & 0x7FFFFFFF) < info->u.random.probability)

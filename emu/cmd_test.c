@@ -1,0 +1,1967 @@
+/* emu/cmd_test.c - EMU: `nfemu test SPEC...`: unit tests for a ruleset.
+ * No kernel counterpart.  Each test of a spec (emu/testspec.h) runs in a freshly booted
+ * emulated kernel with the spec's ruleset and topology (emu/replay.h: the ruleset is loaded
+ * once per spec by the real iptables-legacy-restore into a temporary state, which every test
+ * then opens read-only); its packets are one-line packets (emu/pktline.h) fed as capture
+ * records, so conntrack and NAT state carry from one to the next.  What happened to each
+ * packet is read in binary: its fate and the fates of the packets generated in answer
+ * (emu/fate.c, through the outputs' fate callback), the kernel log lines, and what four
+ * nf_hooks of this file see (the ct state at the filter table's priority, the mark and the
+ * headers as the packet leaves).  Where a statistic match decides, every branch is explored
+ * (net->emu_stat_force, xtables/ext/xt_statistic.c): each test is run again with the
+ * decisions forced, depth first, and a dnat/snat expectation is compared with the set of
+ * outcomes.  docs/testing-rules.md.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <linux/if_ether.h>
+#include "emu/cli.h"
+#include "emu/output_int.h"
+#include "emu/replay.h"
+#include "emu/testspec.h"
+#include "emu/topology.h"
+#include "emu/ingress.h"
+#include "conntrack/nf_conntrack.h"
+#include "hooks/netfilter.h"
+#include "kernel/module.h"
+#include "kernel/net.h"
+#include "netstack/inet.h"
+#include "netstack/netdevice.h"
+#include "netstack/skbuff.h"
+
+#define T_MAX_FATES (OUT_MAX_CHILDREN + 1)
+#define T_MAX_BRANCHES 256              /* runs of one test while exploring statistic branches */
+#define T_MAX_DECISIONS 4096
+#define T_BASE_NS 1700000000000000000ULL        /* the test capture's clock starts here */
+#define T_STEP_NS 1000000ULL                    /* 1 ms between packets */
+#define T_CHILD_OUTPUT_MAX 16384
+
+struct t_opts {
+	bool tap, record, record_stdout, verbose;
+	const char *junit;
+	const char *packet_lines, *topology;    /* --packet-lines CAPTURE [--topology T] */
+	const char **specs;
+	int nspecs;
+};
+
+/* What one packet did in one run (branch). */
+struct t_obs {
+	struct fate fates[T_MAX_FATES];         /* [0] the packet, [k] its k-th generated one */
+	unsigned int nfates;
+	bool have;
+	char *log;                              /* the kernel log lines while it was processed */
+	size_t loglen, logcap;
+	bool filter_seen;                       /* reached a filter-priority hook */
+	enum spec_ct ct;                        /* the ct state there */
+	bool seen;                              /* any of the hooks saw it: the fields below */
+	u32 mark;
+	u8 proto;
+	u32 saddr, daddr;                       /* network order */
+	u16 sport, dport;                       /* host order; tcp/udp */
+};
+
+/* A TCP connection the test's packets make: next sequence number of each side, and the
+ * endpoint pairs it goes by (as sent, and as NAT rewrote it). */
+struct t_alias {
+	u32 a, b;
+	u16 ap, bp;
+	int flow, side_of_a;
+};
+
+struct t_tcp {
+	u32 nxt[2];
+	bool started[2];
+};
+
+/* One run of a test. */
+struct t_run {
+	const struct spec *spec;
+	const struct spec_test *test;
+	struct replay *r;
+	struct net *net;
+	struct t_obs *obs;                      /* per packet */
+	size_t cur;                             /* the packet being processed */
+	u64 n;                                  /* its number (1-based) */
+	struct nf_hook_ops ops[8];
+	unsigned int nops;
+	const u8 *prefix;                       /* statistic decisions to force first */
+	const bool *palt;                       /* which of them are misses still to explore */
+	size_t nprefix;
+	u8 dec[T_MAX_DECISIONS];                /* the decisions taken */
+	bool alt[T_MAX_DECISIONS];              /* a miss that could have fired */
+	size_t ndec;
+	bool ct_loaded;
+	struct t_alias *alias;
+	size_t nalias;
+	struct t_tcp *tcp;
+	size_t ntcp;
+};
+
+/* The result of one expectation over every branch. */
+struct t_expres {
+	const struct spec_exp *e;
+	const struct spec_packet *p;
+	size_t pidx;
+	bool failed;
+	char *why;                              /* what happened instead, and the trace */
+	struct spec_nat_to *got;                /* dnat/snat: every outcome seen */
+	size_t ngot;
+	bool got_none;                          /* some branch did not translate */
+};
+
+struct t_result {
+	const struct spec_test *test;
+	bool failed, error;
+	char *details;                          /* the failure text (several lines) */
+	size_t branches;
+	bool branches_capped;
+	double secs;
+	char **record;                          /* --record: per packet, the expectations (\n-separated) */
+};
+
+/* ---------------------------------------------------------------- small helpers */
+
+struct t_buf {
+	char *s;
+	size_t len, cap;
+};
+
+static void tb_vadd(struct t_buf *b, const char *fmt, va_list ap)
+{
+	va_list aq;
+	int n;
+
+	va_copy(aq, ap);
+	n = vsnprintf(NULL, 0, fmt, aq);
+	va_end(aq);
+	if (n < 0)
+		return;
+	if (b->len + (size_t)n + 1 > b->cap) {
+		size_t cap = (b->len + (size_t)n + 1) * 2;
+		char *p = realloc(b->s, cap);
+
+		if (!p)
+			return;
+		b->s = p;
+		b->cap = cap;
+	}
+	vsnprintf(b->s + b->len, b->cap - b->len, fmt, ap);
+	b->len += (size_t)n;
+}
+
+static void tb_add(struct t_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void tb_add(struct t_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	tb_vadd(b, fmt, ap);
+	va_end(ap);
+}
+
+static char *tb_take(struct t_buf *b)
+{
+	char *s = b->s ? b->s : strdup("");
+
+	b->s = NULL;
+	b->len = b->cap = 0;
+	return s;
+}
+
+static void t_usage(FILE *f)
+{
+	fprintf(f,
+		"usage: nfemu test [--tap] [--junit FILE] [--verbose] SPEC...\n"
+		"       nfemu test --record [--stdout] SPEC...\n"
+		"  Run the tests of each SPEC (docs/testing-rules.md): every test boots the emulated\n"
+		"  kernel with the spec's topology and ruleset, sends its packets in order (conntrack\n"
+		"  and NAT state carry from one to the next) and checks what is expected of each.\n"
+		"  Where a statistic match decides, every branch is run and dnat/snat expectations\n"
+		"  are compared with the set of outcomes.  One line per test: ok or FAIL, and for a\n"
+		"  failed expectation what happened instead and the packet's trace.\n"
+		"  --tap        TAP version 13 on stdout instead\n"
+		"  --junit F    also write JUnit XML to F (Jenkins, GitLab, GitHub test reporters)\n"
+		"  --verbose    the trace of every packet, passed or not\n"
+		"  --record     replace each spec's expectations with what the emulated kernel does,\n"
+		"               writing the spec file back (--stdout: print it instead), for review\n"
+		"  --packet-lines CAPTURE [--topology T]  print the capture's packets as packet lines\n"
+		"               (\"# skipped #N: why\" for a frame the grammar cannot say); with the\n"
+		"               topology, the host's own packets get no `in IFACE`\n"
+		"  Exit status: 0 every test passed, 1 a test failed, 2 a spec or setup error.\n");
+}
+
+static int t_parse(int argc, char **argv, struct t_opts *o)
+{
+	int i = 1;
+
+	memset(o, 0, sizeof(*o));
+	o->specs = calloc((size_t)argc, sizeof(*o->specs));
+	if (!o->specs)
+		return -1;
+	while (i < argc) {
+		const char *a = argv[i];
+		const char *v;
+		int r;
+
+		if (a[0] != '-' || !a[1]) {
+			o->specs[o->nspecs++] = a;
+			i++;
+			continue;
+		}
+		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			t_usage(stdout);
+			return 1;
+		}
+		if (!strcmp(a, "--tap") || !strcmp(a, "--record") || !strcmp(a, "--stdout") ||
+		    !strcmp(a, "--verbose") || !strcmp(a, "-v")) {
+			if (!strcmp(a, "--tap"))
+				o->tap = true;
+			else if (!strcmp(a, "--record"))
+				o->record = true;
+			else if (!strcmp(a, "--stdout"))
+				o->record_stdout = true;
+			else
+				o->verbose = true;
+			i++;
+			continue;
+		}
+		r = cli_value_opt("test", argc, argv, &i, "--junit", &v);
+		if (r < 0)
+			return -1;
+		if (r) {
+			o->junit = v;
+			continue;
+		}
+		r = cli_value_opt("test", argc, argv, &i, "--packet-lines", &v);
+		if (r < 0)
+			return -1;
+		if (r) {
+			o->packet_lines = v;
+			continue;
+		}
+		r = cli_value_opt("test", argc, argv, &i, "--topology", &v);
+		if (r < 0)
+			return -1;
+		if (r) {
+			o->topology = v;
+			continue;
+		}
+		fprintf(stderr, "nfemu: test: unknown option '%s'\n", a);
+		return -1;
+	}
+	if (o->packet_lines)
+		return o->nspecs ? (fprintf(stderr, "nfemu: test: --packet-lines takes no spec\n"), -1) : 0;
+	if (o->topology) {
+		fprintf(stderr, "nfemu: test: --topology goes with --packet-lines (a spec names its topology)\n");
+		return -1;
+	}
+	if (!o->nspecs) {
+		fprintf(stderr, "nfemu: test: no spec file given\n");
+		return -1;
+	}
+	if (o->record_stdout && !o->record) {
+		fprintf(stderr, "nfemu: test: --stdout goes with --record\n");
+		return -1;
+	}
+	if (o->record && (o->tap || o->junit)) {
+		fprintf(stderr, "nfemu: test: --record writes specs; --tap and --junit report a run\n");
+		return -1;
+	}
+	return 0;
+}
+
+/* ---------------------------------------------------------------- the ruleset, once per spec */
+
+/* `nfemu exec --state STATE -- iptables-legacy-restore < RULES`.  0 or -1 (message printed). */
+static int t_restore(const struct spec *s, const char *state)
+{
+	char out[T_CHILD_OUTPUT_MAX + 1];
+	size_t got = 0;
+	int in, pipefd[2], status;
+	pid_t pid;
+	ssize_t n;
+
+	in = open(s->rules, O_RDONLY | O_CLOEXEC);
+	if (in < 0) {
+		fprintf(stderr, "%s:%d: rules %s: %s\n", s->file, s->set_line, s->rules, strerror(errno));
+		return -1;
+	}
+	if (pipe2(pipefd, O_CLOEXEC) < 0) {
+		fprintf(stderr, "nfemu: test: pipe: %s\n", strerror(errno));
+		close(in);
+		return -1;
+	}
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		fprintf(stderr, "nfemu: test: fork: %s\n", strerror(errno));
+		close(in);
+		close(pipefd[0]);
+		close(pipefd[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		if (dup2(in, 0) < 0 || dup2(pipefd[1], 1) < 0 || dup2(pipefd[1], 2) < 0)
+			_exit(126);
+		execl("/proc/self/exe", "nfemu", "exec", "--state", state, "--",
+		      "iptables-legacy-restore", (char *)NULL);
+		dprintf(2, "nfemu: test: cannot run nfemu exec: %s\n", strerror(errno));
+		_exit(127);
+	}
+	close(in);
+	close(pipefd[1]);
+	for (;;) {
+		char sink[4096];
+
+		if (got < T_CHILD_OUTPUT_MAX)
+			n = read(pipefd[0], out + got, T_CHILD_OUTPUT_MAX - got);
+		else
+			n = read(pipefd[0], sink, sizeof(sink));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		if (got < T_CHILD_OUTPUT_MAX)
+			got += (size_t)n;
+	}
+	close(pipefd[0]);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	out[got] = '\0';
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return 0;
+	fprintf(stderr, "%s:%d: rules %s: iptables-legacy-restore failed%s\n%s%s", s->file, s->set_line,
+		s->rules, got ? ":" : "", out, got && out[got - 1] != '\n' ? "\n" : "");
+	return -1;
+}
+
+static void t_rmtemp(char *dir)
+{
+	static const char *const files[] = { "state", "state.lock", "state.xtables.lock" };
+	char path[PATH_MAX + 32];
+
+	if (!dir[0])
+		return;
+	for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
+		unlink(path);
+	}
+	rmdir(dir);
+	dir[0] = '\0';
+}
+
+/* ---------------------------------------------------------------- what a run observes */
+
+static void t_fate(void *ctx, const struct fate *f)
+{
+	struct t_run *r = ctx;
+	struct t_obs *o;
+
+	if (f->n != r->n || !r->obs)
+		return;         /* a late fate of an earlier packet: judged as it stood */
+	o = &r->obs[r->cur];
+	if (!f->generated) {
+		o->fates[0] = *f;
+		o->have = true;
+		if (!o->nfates)
+			o->nfates = 1;
+		return;
+	}
+	if (f->kid < T_MAX_FATES) {
+		o->fates[f->kid] = *f;
+		if (f->kid + 1 > o->nfates)
+			o->nfates = f->kid + 1;
+	}
+}
+
+static void t_log(void *ctx, int level, const char *line, size_t len)
+{
+	struct t_run *r = ctx;
+	struct t_obs *o;
+
+	(void)level;
+	if (!r->obs)
+		return;
+	o = &r->obs[r->cur];
+	while (len && line[len - 1] == '\n')
+		len--;
+	if (o->loglen + len + 2 > o->logcap) {
+		size_t cap = (o->logcap + len + 2) * 2;
+		char *p = realloc(o->log, cap);
+
+		if (!p)
+			return;
+		o->log = p;
+		o->logcap = cap;
+	}
+	memcpy(o->log + o->loglen, line, len);
+	o->loglen += len;
+	o->log[o->loglen++] = '\n';
+	o->log[o->loglen] = '\0';
+}
+
+static bool t_ours(const struct t_run *r, const struct sk_buff *skb)
+{
+	return r->obs && skb->emu_id == r->n && !skb->emu_parent;
+}
+
+static void t_see(struct t_obs *o, const struct sk_buff *skb)
+{
+	const unsigned char *l3;
+	unsigned int len;
+	struct pkt_facts f;
+
+	o->seen = true;
+	o->mark = skb->mark;
+	out_skb_l3(skb, &l3, &len);
+	pkt_facts_parse(l3, len, &f);
+	if (!f.ipv4)
+		return;
+	o->proto = f.proto;
+	memcpy(&o->saddr, f.src, 4);
+	memcpy(&o->daddr, f.dst, 4);
+	o->sport = f.has_ports ? f.sport : 0;
+	o->dport = f.has_ports ? f.dport : 0;
+}
+
+/* First in PREROUTING and OUTPUT: the packet's `mark` option (skb->mark at ingress). */
+static unsigned int t_hook_first(void *priv, struct sk_buff *skb, const struct nf_hook_state *state)
+{
+	struct t_run *r = priv;
+
+	(void)state;
+	if (t_ours(r, skb) && r->test->pkts[r->cur].pl.has_mark)
+		skb->mark = r->test->pkts[r->cur].pl.mark;
+	return NF_ACCEPT;
+}
+
+/* Just before the filter table: the ct state it sees (as xt_conntrack's --ctstate names it). */
+static unsigned int t_hook_filter(void *priv, struct sk_buff *skb, const struct nf_hook_state *state)
+{
+	struct t_run *r = priv;
+	enum ip_conntrack_info ctinfo;
+	struct t_obs *o;
+
+	(void)state;
+	if (!t_ours(r, skb))
+		return NF_ACCEPT;
+	o = &r->obs[r->cur];
+	t_see(o, skb);
+	o->filter_seen = true;
+	if (nf_ct_get(skb, &ctinfo))
+		o->ct = ctinfo % IP_CT_IS_REPLY == IP_CT_NEW ? SPEC_CT_NEW :
+			ctinfo % IP_CT_IS_REPLY == IP_CT_RELATED ? SPEC_CT_RELATED : SPEC_CT_ESTABLISHED;
+	else
+		o->ct = ctinfo == IP_CT_UNTRACKED ? SPEC_CT_UNTRACKED : SPEC_CT_INVALID;
+	return NF_ACCEPT;
+}
+
+/* Last in POSTROUTING and INPUT: the headers and mark as it leaves or is delivered. */
+static unsigned int t_hook_last(void *priv, struct sk_buff *skb, const struct nf_hook_state *state)
+{
+	struct t_run *r = priv;
+
+	(void)state;
+	if (t_ours(r, skb))
+		t_see(&r->obs[r->cur], skb);
+	return NF_ACCEPT;
+}
+
+static int t_hooks_register(struct t_run *r)
+{
+	static const struct { nf_hookfn *fn; u8 hook; int prio; } h[] = {
+		{ t_hook_first, NF_INET_PRE_ROUTING, NF_IP_PRI_FIRST },
+		{ t_hook_first, NF_INET_LOCAL_OUT, NF_IP_PRI_FIRST },
+		{ t_hook_filter, NF_INET_LOCAL_IN, NF_IP_PRI_FILTER - 1 },
+		{ t_hook_filter, NF_INET_FORWARD, NF_IP_PRI_FILTER - 1 },
+		{ t_hook_filter, NF_INET_LOCAL_OUT, NF_IP_PRI_FILTER - 1 },
+		{ t_hook_last, NF_INET_POST_ROUTING, NF_IP_PRI_LAST - 1 },
+		{ t_hook_last, NF_INET_LOCAL_IN, NF_IP_PRI_LAST - 1 },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(h); i++)
+		r->ops[i] = (struct nf_hook_ops){ .hook = h[i].fn, .priv = r, .pf = NFPROTO_IPV4,
+						  .hooknum = h[i].hook, .priority = h[i].prio,
+						  .name = "nfemu-test" };
+	r->nops = ARRAY_SIZE(h);
+	if (nf_register_net_hooks(r->net, r->ops, r->nops)) {
+		r->nops = 0;
+		return -1;
+	}
+	return 0;
+}
+
+/* The statistic match asks (net->emu_stat_force): forced while in the prefix, then a miss
+ * where the rule allows one, noting that it could have fired. */
+static bool t_decide(void *ctx, bool can_fire, bool can_miss)
+{
+	struct t_run *r = ctx;
+	size_t i = r->ndec;
+	bool v;
+
+	if (i < r->nprefix)
+		v = r->prefix[i];
+	else
+		v = !can_miss;
+	if (v && !can_fire)
+		v = false;
+	if (i < T_MAX_DECISIONS) {
+		r->dec[i] = v;
+		r->alt[i] = i < r->nprefix ? r->palt[i] && !v : !v && can_fire;
+		r->ndec++;
+	}
+	return v;
+}
+
+/* ---------------------------------------------------------------- feeding packets */
+
+static int t_tcp_lookup(struct t_run *r, u32 s, u16 sp, u32 d, u16 dp, int *side)
+{
+	for (size_t i = 0; i < r->nalias; i++) {
+		const struct t_alias *a = &r->alias[i];
+
+		if (a->a == s && a->ap == sp && a->b == d && a->bp == dp) {
+			*side = a->side_of_a;
+			return a->flow;
+		}
+		if (a->a == d && a->ap == dp && a->b == s && a->bp == sp) {
+			*side = 1 - a->side_of_a;
+			return a->flow;
+		}
+	}
+	return -1;
+}
+
+static void t_tcp_alias(struct t_run *r, u32 s, u16 sp, u32 d, u16 dp, int flow, int side)
+{
+	struct t_alias *na;
+	int dummy;
+
+	if (t_tcp_lookup(r, s, sp, d, dp, &dummy) >= 0)
+		return;
+	na = realloc(r->alias, (r->nalias + 1) * sizeof(*na));
+	if (!na)
+		return;
+	r->alias = na;
+	r->alias[r->nalias++] = (struct t_alias){ .a = s, .ap = sp, .b = d, .bp = dp, .flow = flow,
+						  .side_of_a = side };
+}
+
+/* Sequence and acknowledgement numbers an exchange would have, unless the line gives them. */
+static void t_tcp_fill(struct t_run *r, struct nfemu_pktline *pl, int *flowp, int *sidep)
+{
+	int side = 0, flow = t_tcp_lookup(r, pl->saddr, pl->sport, pl->daddr, pl->dport, &side);
+	struct t_tcp *t;
+	size_t plen = pl->len > 40 ? pl->len - 40 : pl->payload_len;
+
+	if (flow < 0) {
+		struct t_tcp *nt = realloc(r->tcp, (r->ntcp + 1) * sizeof(*nt));
+
+		if (!nt)
+			return;
+		r->tcp = nt;
+		flow = (int)r->ntcp++;
+		memset(&r->tcp[flow], 0, sizeof(r->tcp[flow]));
+		side = 0;
+		t_tcp_alias(r, pl->saddr, pl->sport, pl->daddr, pl->dport, flow, 0);
+	}
+	t = &r->tcp[flow];
+	if (!t->started[side]) {
+		t->nxt[side] = side ? 5000 : 1000;
+		t->started[side] = true;
+	}
+	if (!pl->has_seq)
+		pl->seq = t->nxt[side];
+	if (!pl->has_ack && (pl->tcp_flags & NFEMU_PKTLINE_ACK))
+		pl->ack = t->started[1 - side] ? t->nxt[1 - side] : 0;
+	t->nxt[side] = pl->seq + (u32)plen + !!(pl->tcp_flags & NFEMU_PKTLINE_SYN) +
+		       !!(pl->tcp_flags & NFEMU_PKTLINE_FIN);
+	*flowp = flow;
+	*sidep = side;
+}
+
+/* Send packet i of the test: an Ethernet frame received on `in IFACE`, else the bare
+ * datagram for replay to place (from the host if its source is the host's, else on the
+ * interface routing back to it).  0, or -1 with the setup error in err. */
+static int t_send(struct t_run *r, size_t i, struct t_buf *err)
+{
+	const struct spec_packet *sp = &r->test->pkts[i];
+	struct nfemu_pktline pl = sp->pl;
+	static unsigned char frame[ETH_HLEN + NFEMU_PKTLINE_MAX];
+	struct nfemu_capture_pkt pkt = { 0 };
+	unsigned int hlen = 0;
+	int flow = -1, side = 0, len;
+
+	pl.inner = sp->pl.inner;
+	if (pl.proto == IPPROTO_TCP)
+		t_tcp_fill(r, &pl, &flow, &side);
+	if (pl.ingress == NFEMU_PKTLINE_IN_IFACE) {
+		struct net_device *dev = dev_get_by_name(r->net, pl.iface);
+
+		if (!dev) {
+			tb_add(err, "%s:%d: packet: no interface '%s' in the topology %s\n", r->spec->file,
+			       sp->line, pl.iface, r->spec->topology);
+			return -1;
+		}
+		if (pl.daddr == htonl(0xffffffff))
+			memset(frame, 0xff, ETH_ALEN);
+		else if ((ntohl(pl.daddr) >> 28) == 14) {
+			static const unsigned char mc[3] = { 0x01, 0x00, 0x5e };
+			u32 d = ntohl(pl.daddr);
+
+			memcpy(frame, mc, 3);
+			frame[3] = (d >> 16) & 0x7f;
+			frame[4] = (d >> 8) & 0xff;
+			frame[5] = d & 0xff;
+		} else {
+			memcpy(frame, dev->dev_addr, ETH_ALEN);
+		}
+		/* a locally administered sender: 02:00:00:00:00:01 */
+		memset(frame + ETH_ALEN, 0, ETH_ALEN);
+		frame[ETH_ALEN] = 0x02;
+		frame[2 * ETH_ALEN - 1] = 0x01;
+		frame[12] = 0x08;
+		frame[13] = 0x00;
+		hlen = ETH_HLEN;
+		pkt.linktype = NFEMU_LINKTYPE_ETHERNET;
+		pkt.ifname = dev->name;
+		pkt.direction = 1;
+	} else {
+		pkt.linktype = NFEMU_LINKTYPE_RAW;
+		if (pl.ingress == NFEMU_PKTLINE_FROM_HOST) {
+			if (!nfemu_addr_is_local(r->net, pl.saddr)) {
+				char a[INET_ADDRSTRLEN];
+
+				inet_ntop(AF_INET, &pl.saddr, a, sizeof(a));
+				tb_add(err, "%s:%d: packet: from-host, but %s is not an address of the host's in %s\n",
+				       r->spec->file, sp->line, a, r->spec->topology);
+				return -1;
+			}
+			pkt.direction = 2;
+		}
+	}
+	len = nfemu_pktline_build(&pl, frame + hlen, sizeof(frame) - hlen);
+	if (len < 0) {
+		tb_add(err, "%s:%d: packet: cannot build it (%s)\n", r->spec->file, sp->line, strerror(-len));
+		return -1;
+	}
+	pkt.ts_ns = T_BASE_NS + (u64)i * T_STEP_NS;
+	pkt.data = frame;
+	pkt.caplen = pkt.origlen = hlen + (unsigned int)len;
+	r->cur = i;
+	r->n = i + 1;
+	replay_run_packet(r->r, r->n, &pkt);
+	/* the connection as NAT rewrote it goes on with the same numbers */
+	if (flow >= 0 && r->obs[i].seen && r->obs[i].proto == IPPROTO_TCP)
+		t_tcp_alias(r, r->obs[i].saddr, r->obs[i].sport, r->obs[i].daddr, r->obs[i].dport, flow, side);
+	return 0;
+}
+
+static int t_run_open(struct t_run *r, const struct spec *s, const char *state, struct t_buf *err)
+{
+	struct replay_run_args ra = { .topology = s->topology, .state = state, .seed = s->seed,
+				      .open_ports = s->open_ports };
+	struct nfemu_output_opts oo = { 0 };
+
+	oo.fate_cb = t_fate;
+	oo.fate_ctx = r;
+	oo.capture_name = s->file;
+	fflush(stdout);
+	r->r = replay_run_open(&ra, &oo);
+	if (!r->r) {
+		tb_add(err, "%s:%d: the spec's kernel could not be set up (above)\n", s->file, s->topology_line);
+		return -1;
+	}
+	r->net = replay_run_net(r->r);
+	r->net->nf.log.sink = t_log;
+	r->net->nf.log.sink_ctx = r;
+	r->net->emu_stat_force.decide = t_decide;
+	r->net->emu_stat_force.ctx = r;
+	r->ct_loaded = find_module(r->net, "nf_conntrack") != NULL;
+	if (t_hooks_register(r)) {
+		tb_add(err, "%s: cannot register the test's hooks\n", s->file);
+		return -1;
+	}
+	return 0;
+}
+
+static void t_run_close(struct t_run *r)
+{
+	if (r->nops)
+		nf_unregister_net_hooks(r->net, r->ops, r->nops);
+	r->nops = 0;
+	if (r->net)
+		r->net->emu_stat_force.decide = NULL;
+	replay_run_close(r->r);
+	r->r = NULL;
+	r->net = NULL;
+	if (r->obs)
+		for (size_t i = 0; i < r->test->npkts; i++)
+			free(r->obs[i].log);
+	free(r->obs);
+	r->obs = NULL;
+	free(r->alias);
+	r->alias = NULL;
+	r->nalias = 0;
+	free(r->tcp);
+	r->tcp = NULL;
+	r->ntcp = 0;
+}
+
+/* ---------------------------------------------------------------- judging */
+
+enum t_verdict { TV_NONE, TV_DROP, TV_FORWARD, TV_OUT, TV_DELIVER, TV_OTHER };
+
+static enum t_verdict t_verdict(const struct fate *f)
+{
+	if (f->ndrop && !f->nxmit && !f->ndeliver)
+		return TV_DROP;
+	if (f->nxmit)
+		return f->ingress[0] && !f->generated ? TV_FORWARD : TV_OUT;
+	if (f->ndeliver)
+		return TV_DELIVER;
+	return f->nstolen || f->nqueued || f->pending ? TV_OTHER : TV_NONE;
+}
+
+/* A packet line for a packet's headers (pkt_facts), by nfemu_pktline_format. */
+static void t_facts_line(const struct pkt_facts *f, char *buf, size_t len)
+{
+	u8 p[40] = { 0x45 };
+
+	p[9] = f->proto;
+	memcpy(p + 12, f->src, 4);
+	memcpy(p + 16, f->dst, 4);
+	if (f->has_ports) {
+		p[20] = (u8)(f->sport >> 8);
+		p[21] = (u8)f->sport;
+		p[22] = (u8)(f->dport >> 8);
+		p[23] = (u8)f->dport;
+	}
+	if (f->is_tcp)
+		p[20 + 13] = f->tcp_flags;
+	if (f->has_icmp) {
+		p[20] = f->icmp_type;
+		p[21] = f->icmp_code;
+	}
+	if (nfemu_pktline_format(p, f->is_tcp ? 20 + 14 : 28, buf, len) < 0)
+		snprintf(buf, len, "?");
+}
+
+static void t_addr(u32 a, char *buf)
+{
+	inet_ntop(AF_INET, &a, buf, INET_ADDRSTRLEN);
+}
+
+/* The headers it left (or was delivered) with, "SRC[:P] > DST[:P]"; false if not seen. */
+static bool t_out_hdr(const struct t_obs *o, char *buf, size_t len)
+{
+	char s[INET_ADDRSTRLEN], d[INET_ADDRSTRLEN];
+
+	if (!o->seen)
+		return false;
+	t_addr(o->saddr, s);
+	t_addr(o->daddr, d);
+	if (o->proto == IPPROTO_TCP || o->proto == IPPROTO_UDP)
+		snprintf(buf, len, "%s:%u > %s:%u", s, o->sport, d, o->dport);
+	else
+		snprintf(buf, len, "%s > %s", s, d);
+	return true;
+}
+
+static bool t_hdr_match(const struct nfemu_pktline *h, const struct t_obs *o)
+{
+	if (!o->seen)
+		return false;
+	if (h->proto && h->proto != o->proto)
+		return false;
+	if (h->saddr != o->saddr || h->daddr != o->daddr)
+		return false;
+	if (h->sport && h->sport != o->sport)
+		return false;
+	if (h->dport && h->dport != o->dport)
+		return false;
+	return true;
+}
+
+static bool t_reply_match(const struct nfemu_pktline *h, const struct pkt_facts *f)
+{
+	if (h->proto != f->proto || memcmp(&h->saddr, f->src, 4) || memcmp(&h->daddr, f->dst, 4))
+		return false;
+	if ((h->proto == IPPROTO_TCP || h->proto == IPPROTO_UDP) &&
+	    (!f->has_ports || h->sport != f->sport || h->dport != f->dport))
+		return false;
+	if (h->proto == IPPROTO_TCP && h->has_flags && (!f->is_tcp || h->tcp_flags != f->tcp_flags))
+		return false;
+	if (h->proto == IPPROTO_ICMP && h->has_icmp_type &&
+	    (!f->has_icmp || h->icmp_type != f->icmp_type || h->icmp_code != f->icmp_code))
+		return false;
+	return true;
+}
+
+/* "filter:INPUT:policy" names "filter:INPUT:policy:N" too. */
+static bool t_where_match(const char *want, const char *where)
+{
+	size_t n = strlen(want);
+
+	size_t wl;
+
+	if (!where)
+		return false;
+	/* the name only: "filter:m:rule:2 (hotdrop)" is "filter:m:rule:2" */
+	wl = strcspn(where, " ");
+	if (wl == n && !strncmp(want, where, n))
+		return true;
+	return n > 7 && !strcmp(want + n - 7, ":policy") && wl > n && !strncmp(want, where, n) && where[n] == ':';
+}
+
+/* The prefix of a LOG line: what comes before " IN=" (or "IN=" at the start); NULL for a
+ * TRACE line or a line that is not LOG's. */
+static bool t_log_prefix(const char *line, size_t len, size_t *plen)
+{
+	const char *in;
+
+	if (len >= 7 && !strncmp(line, "TRACE: ", 7))
+		return false;
+	for (in = line; (in = memmem(in, len - (size_t)(in - line), "IN=", 3)); in++)
+		if (in == line || in[-1] == ' ')
+			break;
+	if (!in)
+		return false;
+	*plen = (size_t)(in - line);
+	return true;
+}
+
+static bool t_log_match(const char *want, const struct t_obs *o)
+{
+	size_t wl = strlen(want);
+	const char *p = o->log, *nfl;
+
+	while (p && *p) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p), plen;
+
+		if (t_log_prefix(p, len, &plen) && len >= wl && !strncmp(p, want, wl))
+			return true;
+		p = nl ? nl + 1 : NULL;
+	}
+	/* NFLOG: nothing listens, the fate's note names it */
+	for (unsigned int k = 0; k < o->nfates; k++)
+		for (nfl = o->fates[k].notes; (nfl = strstr(nfl, "prefix \"")); nfl++)
+			if (!strncmp(nfl + 8, want, wl))
+				return true;
+	return false;
+}
+
+/* The translation of a packet: its destination (dnat) or source (snat) as it left or was
+ * delivered, if it differs from what was sent. */
+static bool t_nat_outcome(const struct spec_packet *sp, const struct t_obs *o, bool dnat, struct spec_nat_to *to)
+{
+	bool ports = sp->pl.proto == IPPROTO_TCP || sp->pl.proto == IPPROTO_UDP;
+
+	if (!o->seen)
+		return false;
+	memset(to, 0, sizeof(*to));
+	to->addr = dnat ? o->daddr : o->saddr;
+	to->port = dnat ? o->dport : o->sport;
+	to->has_port = ports && o->proto == sp->pl.proto;
+	if (to->addr == (dnat ? sp->pl.daddr : sp->pl.saddr) &&
+	    (!to->has_port || to->port == (dnat ? sp->pl.dport : sp->pl.sport)))
+		return false;
+	return true;
+}
+
+static void t_nat_str(const struct spec_nat_to *to, struct t_buf *b)
+{
+	char a[INET_ADDRSTRLEN];
+
+	t_addr(to->addr, a);
+	if (to->has_port)
+		tb_add(b, "%s:%u", a, to->port);
+	else
+		tb_add(b, "%s", a);
+}
+
+static bool t_nat_eq(const struct spec_nat_to *want, const struct spec_nat_to *got)
+{
+	return want->addr == got->addr && (!want->has_port || (got->has_port && want->port == got->port));
+}
+
+/* What happened to the packet, for a failed expectation: "got ..." */
+static void t_got(const struct spec_exp *e, const struct spec_packet *sp, const struct t_obs *o, struct t_buf *b)
+{
+	char buf[1280];
+	bool any = false;
+
+	switch (e->kind) {
+	case SPEC_EXP_ACCEPT: case SPEC_EXP_DROP: case SPEC_EXP_DELIVER:
+	case SPEC_EXP_FORWARD: case SPEC_EXP_OUT:
+		if (!o->have) {
+			tb_add(b, "it was not processed (no fate)");
+			break;
+		}
+		fate_outcome(&o->fates[0], buf, sizeof(buf), true);
+		tb_add(b, "%s", buf);
+		if ((e->kind == SPEC_EXP_FORWARD || e->kind == SPEC_EXP_OUT) && e->has_hdr &&
+		    t_out_hdr(o, buf, sizeof(buf)))
+			tb_add(b, " (left as %s)", buf);
+		break;
+	case SPEC_EXP_REPLY:
+		for (unsigned int k = 1; k < o->nfates; k++) {
+			t_facts_line(&o->fates[k].facts, buf, sizeof(buf));
+			tb_add(b, "%sreply %s", any ? ", " : "", buf);
+			any = true;
+		}
+		if (!any)
+			tb_add(b, "no packet was generated in answer");
+		break;
+	case SPEC_EXP_CT:
+		if (o->filter_seen)
+			tb_add(b, "ct %s", spec_ct_names[o->ct]);
+		else
+			tb_add(b, "it never reached the filter table's hooks");
+		break;
+	case SPEC_EXP_LOG: {
+		const char *p = o->log;
+
+		while (p && *p) {
+			const char *nl = strchr(p, '\n');
+			size_t len = nl ? (size_t)(nl - p) : strlen(p), plen;
+
+			if (t_log_prefix(p, len, &plen) && plen) {
+				tb_add(b, "%slog \"%.*s\"", any ? ", " : "", (int)plen, p);
+				any = true;
+			}
+			p = nl ? nl + 1 : NULL;
+		}
+		if (!any)
+			tb_add(b, "no LOG line with a prefix");
+		break;
+	}
+	case SPEC_EXP_MARK:
+		if (o->seen)
+			tb_add(b, "mark 0x%x", o->mark);
+		else
+			tb_add(b, "it never reached a hook");
+		break;
+	case SPEC_EXP_DNAT: case SPEC_EXP_SNAT:
+		break;          /* judged over every branch */
+	}
+	(void)sp;
+}
+
+/* One expectation against one run's packet (not dnat/snat). */
+static bool t_check(const struct spec_exp *e, const struct spec_packet *sp, const struct t_obs *o)
+{
+	const struct fate *f = &o->fates[0];
+	enum t_verdict v = o->have ? t_verdict(f) : TV_NONE;
+
+	(void)sp;
+	switch (e->kind) {
+	case SPEC_EXP_ACCEPT:
+		return o->have && v != TV_DROP;
+	case SPEC_EXP_DROP:
+		if (!o->have || v != TV_DROP)
+			return false;
+		if (!e->arg)
+			return true;
+		if (fate_netfilter_drop(f))
+			return t_where_match(e->arg, f->drop_where);
+		return t_where_match(e->arg, f->drop_where) ||
+		       !strcmp(e->arg, skb_drop_reason_name(f->reason));
+	case SPEC_EXP_DELIVER:
+		return o->have && f->ndeliver;
+	case SPEC_EXP_FORWARD:
+	case SPEC_EXP_OUT: {
+		bool found = false;
+
+		if (!o->have || !f->nxmit || (e->kind == SPEC_EXP_FORWARD && v != TV_FORWARD))
+			return false;
+		for (unsigned int i = 0; i < f->negress; i++)
+			if (f->egress[i] && !strcmp(f->egress[i], e->arg))
+				found = true;
+		return found && (!e->has_hdr || t_hdr_match(&e->hdr, o));
+	}
+	case SPEC_EXP_REPLY:
+		for (unsigned int k = 1; k < o->nfates; k++)
+			if (t_reply_match(&e->hdr, &o->fates[k].facts))
+				return true;
+		return false;
+	case SPEC_EXP_CT:
+		return o->filter_seen && o->ct == e->ct;
+	case SPEC_EXP_LOG:
+		return t_log_match(e->arg, o);
+	case SPEC_EXP_MARK:
+		return o->seen && o->mark == e->mark;
+	case SPEC_EXP_DNAT: case SPEC_EXP_SNAT:
+		return true;
+	}
+	return false;
+}
+
+/* The packet's trace, as replay prints it: kernel log lines, then the fate lines. */
+static void t_trace(const struct t_run *r, size_t i, struct t_buf *b)
+{
+	const struct t_obs *o = &r->obs[i];
+	char desc[PKT_DESC_MAX + 1], outcome[1280];
+	const char *p = o->log;
+
+	tb_add(b, "    packet %zu (line %d): %s\n", i + 1, r->test->pkts[i].line, r->test->pkts[i].text);
+	while (p && *p) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+
+		tb_add(b, "      %.*s\n", (int)len, p);
+		p = nl ? nl + 1 : NULL;
+	}
+	if (!o->have) {
+		tb_add(b, "      #%zu: not processed\n", i + 1);
+		return;
+	}
+	for (unsigned int k = 0; k < o->nfates; k++) {
+		const struct fate *f = &o->fates[k];
+
+		*pkt_desc(desc, &f->facts) = '\0';
+		fate_outcome(f, outcome, sizeof(outcome), true);
+		if (!k)
+			tb_add(b, "      #%zu %s%s %s: %s\n", i + 1, f->ingress[0] ? "in " : "local",
+			       f->ingress, desc, outcome);
+		else
+			tb_add(b, "      #%zu.%u %s (generated by #%zu%s%s): %s\n", i + 1, f->kid, desc, i + 1,
+			       f->by ? ": " : "", f->by ? f->by : "", outcome);
+	}
+}
+
+/* ---------------------------------------------------------------- recording */
+
+/* The expectations --record writes for one packet in one run, '\n'-separated. */
+static void t_candidates(const struct t_run *r, size_t i, struct t_buf *b)
+{
+	const struct t_obs *o = &r->obs[i];
+	const struct spec_packet *sp = &r->test->pkts[i];
+	const struct fate *f = &o->fates[0];
+	struct spec_nat_to to;
+	char buf[256], hdr[128];
+	const char *p = o->log;
+
+	if (o->have) {
+		enum t_verdict v = t_verdict(f);
+		bool xl = false;
+
+		if (v == TV_DROP) {
+			if (fate_netfilter_drop(f))
+				tb_add(b, "drop by %.*s\n", (int)strcspn(f->drop_where, " "), f->drop_where);
+			else
+				tb_add(b, "drop\n");
+		} else {
+			tb_add(b, "accept\n");
+		}
+		if (o->seen && t_out_hdr(o, hdr, sizeof(hdr)))
+			xl = o->saddr != sp->pl.saddr || o->daddr != sp->pl.daddr ||
+			     ((o->proto == IPPROTO_TCP || o->proto == IPPROTO_UDP) &&
+			      (o->sport != sp->pl.sport || o->dport != sp->pl.dport));
+		/* the interface alone too: it may hold in every branch where the header does not */
+		if (f->nxmit)
+			for (unsigned int e = 0; e < f->negress; e++)
+				if (f->egress[e]) {
+					tb_add(b, "%s %s\n", v == TV_FORWARD ? "forward out" : "out", f->egress[e]);
+					if (xl)
+						tb_add(b, "%s %s as %s\n", v == TV_FORWARD ? "forward out" : "out",
+						       f->egress[e], hdr);
+				}
+		if (f->ndeliver)
+			tb_add(b, "deliver\n");
+		for (unsigned int k = 1; k < o->nfates; k++) {
+			t_facts_line(&o->fates[k].facts, buf, sizeof(buf));
+			tb_add(b, "reply %s\n", buf);
+		}
+	}
+	if (o->filter_seen && r->ct_loaded)
+		tb_add(b, "ct %s\n", spec_ct_names[o->ct]);
+	while (p && *p) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p), plen;
+
+		if (t_log_prefix(p, len, &plen) && plen) {
+			size_t q;
+
+			/* the prefix as written: quotes and backslashes escaped */
+			tb_add(b, "log \"");
+			for (q = 0; q < plen; q++)
+				tb_add(b, "%s%c", p[q] == '"' || p[q] == '\\' ? "\\" : "", p[q]);
+			tb_add(b, "\"\n");
+		}
+		p = nl ? nl + 1 : NULL;
+	}
+	/* NFLOG: no listener, the fate's note names its prefix */
+	for (unsigned int k = 0; k < o->nfates; k++)
+		for (const char *n = o->fates[k].notes; (n = strstr(n, "NFLOG group ")); n++) {
+			const char *q = strstr(n, " prefix \""), *end;
+
+			if (!q || !(end = strchr(q + 9, '"')) || end == q + 9 || memchr(q + 9, '\\', (size_t)(end - q - 9)))
+				continue;
+			tb_add(b, "log \"%.*s\"\n", (int)(end - q - 9), q + 9);
+		}
+	if (o->seen && o->mark)
+		tb_add(b, "mark 0x%x\n", o->mark);
+	(void)to;
+}
+
+/* Keep the lines of *keep that are also in other (once each, in keep's order). */
+static void t_intersect(char **keep, const char *other)
+{
+	struct t_buf b = { 0 };
+	const char *p = *keep;
+
+	while (p && *p) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+		const char *q = other;
+		bool found = false, dup = false;
+
+		for (; q && *q; q = strchr(q, '\n') ? strchr(q, '\n') + 1 : NULL)
+			if (!strncmp(q, p, len) && (q[len] == '\n' || !q[len]))
+				found = true;
+		for (q = b.s; q && *q; q = strchr(q, '\n') ? strchr(q, '\n') + 1 : NULL)
+			if (!strncmp(q, p, len) && (q[len] == '\n' || !q[len]))
+				dup = true;
+		if (found && !dup)
+			tb_add(&b, "%.*s\n", (int)len, p);
+		p = nl ? nl + 1 : NULL;
+	}
+	free(*keep);
+	*keep = tb_take(&b);
+}
+
+/* "forward out IF" says less than "forward out IF as HEADER" when both held: keep the latter. */
+static void t_drop_plain_egress(char **rec)
+{
+	struct t_buf b = { 0 };
+	const char *p = *rec;
+
+	while (p && *p) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+		bool drop = false;
+
+		if ((!strncmp(p, "forward out ", 12) || !strncmp(p, "out ", 4)) && !memmem(p, len, " as ", 4))
+			for (const char *q = *rec; q && *q; q = strchr(q, '\n') ? strchr(q, '\n') + 1 : NULL)
+				if (!strncmp(q, p, len) && !strncmp(q + len, " as ", 4))
+					drop = true;
+		if (!drop)
+			tb_add(&b, "%.*s\n", (int)len, p);
+		p = nl ? nl + 1 : NULL;
+	}
+	free(*rec);
+	*rec = tb_take(&b);
+}
+
+/* ---------------------------------------------------------------- one test, every branch */
+
+static int t_nat_cmp(const void *a, const void *b)
+{
+	const struct spec_nat_to *x = a, *y = b;
+
+	if (ntohl(x->addr) != ntohl(y->addr))
+		return ntohl(x->addr) < ntohl(y->addr) ? -1 : 1;
+	return (int)x->port - (int)y->port;
+}
+
+static void t_nat_add(struct spec_nat_to **v, size_t *n, const struct spec_nat_to *to)
+{
+	struct spec_nat_to *nv;
+
+	for (size_t i = 0; i < *n; i++)
+		if ((*v)[i].addr == to->addr && (*v)[i].port == to->port && (*v)[i].has_port == to->has_port)
+			return;
+	nv = realloc(*v, (*n + 1) * sizeof(**v));
+	if (!nv)
+		return;
+	*v = nv;
+	(*v)[(*n)++] = *to;
+}
+
+static void t_decisions(const struct t_run *r, struct t_buf *b)
+{
+	if (!r->ndec)
+		return;
+	tb_add(b, " (statistic decisions:");
+	for (size_t i = 0; i < r->ndec && i < 32; i++)
+		tb_add(b, " %s", r->dec[i] ? "match" : "miss");
+	tb_add(b, "%s)", r->ndec > 32 ? " ..." : "");
+}
+
+/* Run test t of spec s in every statistic branch.  0, or -1 on a setup error (err). */
+static int t_test(const struct spec *s, const char *state, const struct spec_test *t, bool record,
+		  bool verbose, struct t_result *res, struct t_buf *err)
+{
+	struct t_run *r = calloc(1, sizeof(*r));
+	struct t_expres *er = NULL;
+	size_t nexp = 0, k;
+	u8 *prefix = NULL;
+	bool *palt = NULL;
+	size_t nprefix = 0;
+	struct spec_nat_to **rec_nat[2] = { NULL, NULL };
+	size_t *rec_nnat[2] = { NULL, NULL };
+	bool *rec_nat_none[2] = { NULL, NULL };
+	struct t_buf vb = { 0 };
+	int rc = 0;
+
+	if (!r)
+		return -1;
+	memset(res, 0, sizeof(*res));
+	res->test = t;
+	for (size_t i = 0; i < t->npkts; i++)
+		nexp += t->pkts[i].nexp;
+	er = calloc(nexp + 1, sizeof(*er));
+	prefix = malloc(T_MAX_DECISIONS);
+	palt = calloc(T_MAX_DECISIONS, sizeof(*palt));
+	if (record) {
+		res->record = calloc(t->npkts, sizeof(*res->record));
+		for (int d = 0; d < 2; d++) {
+			rec_nat[d] = calloc(t->npkts, sizeof(*rec_nat[d]));
+			rec_nnat[d] = calloc(t->npkts, sizeof(*rec_nnat[d]));
+			rec_nat_none[d] = calloc(t->npkts, sizeof(*rec_nat_none[d]));
+		}
+	}
+	if (!er || !prefix || !palt || (record && (!res->record || !rec_nat[0] || !rec_nat[1] || !rec_nnat[0] ||
+					  !rec_nnat[1] || !rec_nat_none[0] || !rec_nat_none[1]))) {
+		tb_add(err, "nfemu: test: out of memory\n");
+		rc = -1;
+		goto out;
+	}
+	k = 0;
+	for (size_t i = 0; i < t->npkts; i++)
+		for (size_t j = 0; j < t->pkts[i].nexp; j++) {
+			er[k].e = &t->pkts[i].exp[j];
+			er[k].p = &t->pkts[i];
+			er[k++].pidx = i;
+		}
+	r->spec = s;
+	r->test = t;
+	for (;;) {
+		size_t last;
+
+		r->prefix = prefix;
+		r->palt = palt;
+		r->nprefix = nprefix;
+		r->ndec = 0;
+		r->obs = calloc(t->npkts, sizeof(*r->obs));
+		if (!r->obs || t_run_open(r, s, state, err)) {
+			if (!r->obs)
+				tb_add(err, "nfemu: test: out of memory\n");
+			t_run_close(r);
+			rc = -1;
+			goto out;
+		}
+		for (size_t i = 0; i < t->npkts; i++)
+			if (t_send(r, i, err)) {
+				t_run_close(r);
+				rc = -1;
+				goto out;
+			}
+		/* judge this branch */
+		for (k = 0; k < nexp; k++) {
+			struct t_expres *x = &er[k];
+			const struct t_obs *o = &r->obs[x->pidx];
+
+			if (x->e->kind == SPEC_EXP_DNAT || x->e->kind == SPEC_EXP_SNAT) {
+				struct spec_nat_to to;
+
+				if (t_nat_outcome(x->p, o, x->e->kind == SPEC_EXP_DNAT, &to))
+					t_nat_add(&x->got, &x->ngot, &to);
+				else
+					x->got_none = true;
+				if (!x->why) {
+					struct t_buf b = { 0 };
+
+					t_trace(r, x->pidx, &b);
+					x->why = tb_take(&b);
+				}
+				continue;
+			}
+			if (!x->failed && !t_check(x->e, x->p, o)) {
+				struct t_buf b = { 0 };
+
+				x->failed = true;
+				tb_add(&b, "    got: ");
+				t_got(x->e, x->p, o, &b);
+				if (res->branches || r->ndec)
+					t_decisions(r, &b);
+				tb_add(&b, "\n");
+				t_trace(r, x->pidx, &b);
+				x->why = tb_take(&b);
+			}
+		}
+		if (verbose && !res->branches)
+			for (size_t i = 0; i < t->npkts; i++)
+				t_trace(r, i, &vb);
+		if (record)
+			for (size_t i = 0; i < t->npkts; i++) {
+				struct t_buf b = { 0 };
+
+				t_candidates(r, i, &b);
+				if (!res->branches) {
+					res->record[i] = tb_take(&b);
+				} else {
+					t_intersect(&res->record[i], b.s ? b.s : "");
+					free(b.s);
+				}
+				for (int d = 0; d < 2; d++) {
+					struct spec_nat_to to;
+
+					if (t_nat_outcome(&t->pkts[i], &r->obs[i], d == 0, &to))
+						t_nat_add(&rec_nat[d][i], &rec_nnat[d][i], &to);
+					else
+						rec_nat_none[d][i] = true;
+				}
+			}
+		res->branches++;
+		/* the next branch: the last miss that could have fired, fired */
+		last = r->ndec;
+		while (last > 0 && !r->alt[last - 1])
+			last--;
+		if (last > 0) {
+			memcpy(prefix, r->dec, last - 1);
+			memcpy(palt, r->alt, (last - 1) * sizeof(*palt));
+			prefix[last - 1] = 1;
+			palt[last - 1] = false;
+			nprefix = last;
+		}
+		t_run_close(r);
+		if (!last)
+			break;
+		if (res->branches >= T_MAX_BRANCHES) {
+			res->branches_capped = true;
+			break;
+		}
+	}
+	/* the verdicts */
+	{
+		struct t_buf b = { 0 };
+
+		for (k = 0; k < nexp; k++) {
+			struct t_expres *x = &er[k];
+
+			if (x->e->kind == SPEC_EXP_DNAT || x->e->kind == SPEC_EXP_SNAT) {
+				bool ok = !x->got_none;
+
+				for (size_t a = 0; ok && a < x->e->nto; a++) {
+					bool f = false;
+
+					for (size_t g = 0; g < x->ngot; g++)
+						f = f || t_nat_eq(&x->e->to[a], &x->got[g]);
+					ok = f;
+				}
+				for (size_t g = 0; ok && g < x->ngot; g++) {
+					bool f = false;
+
+					for (size_t a = 0; a < x->e->nto; a++)
+						f = f || t_nat_eq(&x->e->to[a], &x->got[g]);
+					ok = f;
+				}
+				if (ok)
+					continue;
+				x->failed = true;
+				tb_add(&b, "  %s:%d: expect %s\n    got: ", s->file, x->e->line, x->e->text);
+				if (x->ngot)
+					qsort(x->got, x->ngot, sizeof(*x->got), t_nat_cmp);
+				for (size_t g = 0; g < x->ngot; g++) {
+					tb_add(&b, "%s", g ? " | " : (x->e->kind == SPEC_EXP_DNAT ? "dnat to " : "snat to "));
+					t_nat_str(&x->got[g], &b);
+				}
+				if (x->got_none)
+					tb_add(&b, "%s", x->ngot ? " and, in some branches, not translated" :
+					       x->e->kind == SPEC_EXP_DNAT ? "no DNAT: the destination is unchanged" :
+					       "no SNAT: the source is unchanged");
+				tb_add(&b, " (%zu branch%s explored)\n%s", res->branches, res->branches == 1 ? "" : "es",
+				       x->why ? x->why : "");
+				continue;
+			}
+			if (x->failed)
+				tb_add(&b, "  %s:%d: expect %s\n%s", s->file, x->e->line, x->e->text, x->why);
+		}
+		for (k = 0; k < nexp; k++)
+			res->failed = res->failed || er[k].failed;
+		if (res->branches_capped)
+			tb_add(&b, "  note: stopped exploring statistic branches after %d runs\n", T_MAX_BRANCHES);
+		if (verbose && vb.s)
+			tb_add(&b, "%s", vb.s);
+		res->details = tb_take(&b);
+	}
+	/* `accept` says less than a forward, out or deliver line that held in every branch */
+	if (record)
+		for (size_t i = 0; i < t->npkts; i++) {
+			const char *rec = res->record[i] ? res->record[i] : "";
+
+			if (!strncmp(rec, "accept\n", 7) &&
+			    (strstr(rec, "\nforward out ") || strstr(rec, "\nout ") || strstr(rec, "\ndeliver\n")))
+				memmove(res->record[i], rec + 7, strlen(rec + 7) + 1);
+			t_drop_plain_egress(&res->record[i]);
+		}
+	if (record)
+		for (size_t i = 0; i < t->npkts; i++)
+			for (int d = 0; d < 2; d++) {
+				struct t_buf b = { 0 };
+
+				if (rec_nat_none[d][i] || !rec_nnat[d][i])
+					continue;
+				qsort(rec_nat[d][i], rec_nnat[d][i], sizeof(**rec_nat), t_nat_cmp);
+				tb_add(&b, "%s%s to ", res->record[i] ? res->record[i] : "", d ? "snat" : "dnat");
+				for (size_t g = 0; g < rec_nnat[d][i]; g++) {
+					tb_add(&b, "%s", g ? " | " : "");
+					t_nat_str(&rec_nat[d][i][g], &b);
+				}
+				tb_add(&b, "\n");
+				free(res->record[i]);
+				res->record[i] = tb_take(&b);
+			}
+out:
+	for (k = 0; er && k < nexp; k++) {
+		free(er[k].why);
+		free(er[k].got);
+	}
+	for (int d = 0; d < 2; d++) {
+		for (size_t i = 0; rec_nat[d] && i < t->npkts; i++)
+			free(rec_nat[d][i]);
+		free(rec_nat[d]);
+		free(rec_nnat[d]);
+		free(rec_nat_none[d]);
+	}
+	free(vb.s);
+	free(er);
+	free(prefix);
+	free(palt);
+	free(r);
+	return rc;
+}
+
+/* ---------------------------------------------------------------- output */
+
+static void t_xml(FILE *f, const char *s)
+{
+	for (; s && *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '<')
+			fputs("&lt;", f);
+		else if (c == '>')
+			fputs("&gt;", f);
+		else if (c == '&')
+			fputs("&amp;", f);
+		else if (c == '"')
+			fputs("&quot;", f);
+		else if (c < 0x20 && c != '\n' && c != '\t')
+			fputc('?', f);  /* not allowed in XML 1.0 */
+		else
+			fputc(c, f);
+	}
+}
+
+/* The first line of a failure's details, as the JUnit message */
+static void t_first_line(const char *d, char *buf, size_t len)
+{
+	const char *nl;
+
+	while (*d == ' ')
+		d++;
+	nl = strchr(d, '\n');
+	snprintf(buf, len, "%.*s", nl ? (int)(nl - d) : (int)strlen(d), d);
+}
+
+struct t_spec_results {
+	const struct spec *spec;
+	struct t_result *res;
+	size_t nres;
+	bool error;
+	char *error_text;
+};
+
+static int t_junit(const char *path, const struct t_spec_results *sr, int nspecs)
+{
+	size_t tests = 0, failures = 0, errors = 0;
+	double total = 0;
+	FILE *f = fopen(path, "w");
+
+	if (!f) {
+		fprintf(stderr, "nfemu: test: --junit %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	for (int i = 0; i < nspecs; i++) {
+		tests += sr[i].error ? sr[i].spec->ntests : sr[i].nres;
+		errors += sr[i].error ? sr[i].spec->ntests : 0;
+		for (size_t j = 0; j < sr[i].nres; j++) {
+			failures += sr[i].res[j].failed;
+			total += sr[i].res[j].secs;
+		}
+	}
+	fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+	fprintf(f, "<testsuites name=\"nfemu test\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" time=\"%.3f\">\n",
+		tests, failures, errors, total);
+	for (int i = 0; i < nspecs; i++) {
+		const struct spec *s = sr[i].spec;
+		size_t sf = 0;
+		double st = 0;
+
+		for (size_t j = 0; j < sr[i].nres; j++) {
+			sf += sr[i].res[j].failed;
+			st += sr[i].res[j].secs;
+		}
+		fprintf(f, "  <testsuite name=\"");
+		t_xml(f, s->file);
+		fprintf(f, "\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" skipped=\"0\" time=\"%.3f\">\n",
+			s->ntests, sf, sr[i].error ? s->ntests : (size_t)0, st);
+		for (size_t j = 0; j < s->ntests; j++) {
+			const struct t_result *res = j < sr[i].nres ? &sr[i].res[j] : NULL;
+			char msg[512];
+
+			fprintf(f, "    <testcase name=\"");
+			t_xml(f, s->tests[j].name);
+			fprintf(f, "\" classname=\"");
+			t_xml(f, s->file);
+			fprintf(f, "\" time=\"%.3f\"", res ? res->secs : 0.0);
+			if (sr[i].error) {
+				fprintf(f, ">\n      <error message=\"setup failed\" type=\"setup\">");
+				t_xml(f, sr[i].error_text);
+				fprintf(f, "</error>\n    </testcase>\n");
+			} else if (res && res->failed) {
+				t_first_line(res->details, msg, sizeof(msg));
+				fprintf(f, ">\n      <failure message=\"");
+				t_xml(f, msg);
+				fprintf(f, "\" type=\"expectation\">");
+				t_xml(f, res->details);
+				fprintf(f, "</failure>\n    </testcase>\n");
+			} else {
+				fprintf(f, "/>\n");
+			}
+		}
+		fprintf(f, "  </testsuite>\n");
+	}
+	fprintf(f, "</testsuites>\n");
+	if (fclose(f)) {
+		fprintf(stderr, "nfemu: test: --junit %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* --record: the spec with each packet's expectations replaced.  0 or -1. */
+static int t_record_write(const struct spec *s, const struct t_result *res, bool to_stdout)
+{
+	char tmp[PATH_MAX];
+	FILE *f = stdout;
+	size_t ti = 0, pi = 0;
+
+	if (!to_stdout) {
+		snprintf(tmp, sizeof(tmp), "%s.nfemu-record", s->file);
+		f = fopen(tmp, "w");
+		if (!f) {
+			fprintf(stderr, "nfemu: test: --record %s: %s\n", tmp, strerror(errno));
+			return -1;
+		}
+	}
+	for (size_t li = 0; li < s->nlines; li++) {
+		if (s->line_kind[li] == SPEC_LINE_EXPECT)
+			continue;
+		fprintf(f, "%s%s", s->lines[li], li + 1 < s->nlines || s->last_newline ? "\n" : "");
+		if (s->line_kind[li] != SPEC_LINE_PACKET)
+			continue;
+		/* the packet of this line: the next one in order */
+		while (ti < s->ntests && pi >= s->tests[ti].npkts) {
+			ti++;
+			pi = 0;
+		}
+		if (ti < s->ntests) {
+			const struct spec_packet *p = &s->tests[ti].pkts[pi];
+			const char *e = res[ti].record ? res[ti].record[pi] : NULL;
+
+			if (li + 1 == s->nlines && !s->last_newline && e && *e)
+				fputc('\n', f);
+			while (e && *e) {
+				const char *nl = strchr(e, '\n');
+
+				fprintf(f, "%sexpect %.*s\n", p->indent, nl ? (int)(nl - e) : (int)strlen(e), e);
+				e = nl ? nl + 1 : e + strlen(e);
+			}
+			pi++;
+		}
+	}
+	if (to_stdout)
+		return 0;
+	if (fclose(f) || rename(tmp, s->file)) {
+		fprintf(stderr, "nfemu: test: --record %s: %s\n", s->file, strerror(errno));
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
+}
+
+static double t_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* ---------------------------------------------------------------- --packet-lines */
+
+/* One capture record as a packet line, or why not (in why).  net (the topology) may be NULL. */
+static bool t_frame_line(struct net *net, const struct nfemu_capture_pkt *pkt, struct t_buf *b,
+			 char *why, size_t whylen, bool *approx)
+{
+	struct nfemu_frame fr;
+	const u8 *l3, *l4;
+	unsigned int len, ihl, tot, hl = 0, plen;
+	char base[256];
+	u32 saddr;
+	bool local = false;
+	u8 proto;
+
+	if (nfemu_frame_decode(pkt, &fr, why, whylen))
+		return false;
+	if (fr.ethertype != ETH_P_IP) {
+		snprintf(why, whylen, "not IPv4 (ethertype 0x%04x)", fr.ethertype);
+		return false;
+	}
+	if (pkt->caplen < pkt->origlen) {
+		snprintf(why, whylen, "cut by the snap length");
+		return false;
+	}
+	l3 = fr.l3;
+	len = fr.l3len;
+	if (len < 20 || (l3[0] >> 4) != 4) {
+		snprintf(why, whylen, "not a whole IPv4 header");
+		return false;
+	}
+	ihl = (l3[0] & 15) * 4u;
+	tot = (unsigned int)(l3[2] << 8 | l3[3]);
+	if (ihl != 20) {
+		snprintf(why, whylen, "IP options (header of %u bytes)", ihl);
+		return false;
+	}
+	if (tot < 20 || tot > len) {
+		snprintf(why, whylen, "IP total length %u and %u bytes captured", tot, len);
+		return false;
+	}
+	len = tot;
+	if ((l3[6] & 0x1f) || l3[7]) {
+		snprintf(why, whylen, "a later fragment (offset %u)", ((l3[6] & 0x1f) << 8 | l3[7]) * 8);
+		return false;
+	}
+	if ((l3[6] & 0x80)) {
+		snprintf(why, whylen, "the reserved IP flag set");
+		return false;
+	}
+	proto = l3[9];
+	l4 = l3 + 20;
+	memcpy(&saddr, l3 + 12, 4);
+	if (pkt->direction == 2 || (fr.pkt_type == 4 /* PACKET_OUTGOING */)) {
+		snprintf(why, whylen, "an outgoing copy");
+		return false;
+	}
+	if (net)
+		/* as replay decides: the host's address, and the frame did not come in (pcapng
+		 * direction, else an Ethernet source MAC of the host's, else unknown) */
+		local = nfemu_addr_is_local(net, saddr) && pkt->direction != 1 &&
+			(!fr.has_eth || !fr.eth_dst_known || pkt->direction == 2 ||
+			 nfemu_dev_by_mac(net, fr.eth + ETH_ALEN));
+	if (proto == IPPROTO_TCP) {
+		if (len < 40 || (hl = (l4[12] >> 4) * 4u) < 20 || 20 + hl > len) {
+			snprintf(why, whylen, "a TCP header that does not fit");
+			return false;
+		}
+		if (hl > 20)
+			*approx = true;         /* its options are left out */
+	} else if (proto == IPPROTO_UDP || proto == IPPROTO_ICMP) {
+		hl = 8;
+		if (len < 28) {
+			snprintf(why, whylen, "%s header that does not fit", proto == IPPROTO_UDP ? "a UDP" : "an ICMP");
+			return false;
+		}
+	}
+	plen = len - 20 - hl;
+	if (plen > NFEMU_PKTLINE_PAYLOAD_MAX) {
+		snprintf(why, whylen, "a payload of %u bytes (at most %d)", plen, NFEMU_PKTLINE_PAYLOAD_MAX);
+		return false;
+	}
+	if (nfemu_pktline_format(l3, len, base, sizeof(base)) < 0) {
+		snprintf(why, whylen, "not formattable");
+		return false;
+	}
+	tb_add(b, "%s", base);
+	if (proto == IPPROTO_ICMP && (l4[0] == 0 || l4[0] == 8) &&
+	    ((l4[4] << 8 | l4[5]) != 1 || (l4[6] << 8 | l4[7]) != 1))
+		*approx = true;                 /* echo id and sequence are always 1 */
+	if (!local) {
+		const char *in = pkt->ifname;
+		struct net_device *dev = NULL;
+
+		if (!in && net && fr.has_eth && fr.eth_dst_known && (dev = nfemu_dev_by_mac(net, fr.eth)))
+			in = dev->name;
+		if (in)
+			tb_add(b, " in %s", in);
+	}
+	if (l3[8] != 64)
+		tb_add(b, " ttl %u", l3[8]);
+	if (l3[1])
+		tb_add(b, " tos 0x%02x", l3[1]);
+	if (l3[4] || l3[5])
+		tb_add(b, " id %u", l3[4] << 8 | l3[5]);
+	if (l3[6] & 0x20)
+		tb_add(b, " frag");
+	if (proto == IPPROTO_TCP) {
+		tb_add(b, " seq %u", (u32)l4[4] << 24 | (u32)l4[5] << 16 | (u32)l4[6] << 8 | l4[7]);
+		tb_add(b, " ack %u", (u32)l4[8] << 24 | (u32)l4[9] << 16 | (u32)l4[10] << 8 | l4[11]);
+	}
+	if (proto == IPPROTO_ICMP && (l4[0] == 3 || l4[0] == 4 || l4[0] == 5 || l4[0] == 11 || l4[0] == 12)) {
+		const u8 *in = l4 + 8;
+		unsigned int ilen = len - 28;
+		char a[INET_ADDRSTRLEN], d[INET_ADDRSTRLEN];
+
+		if (ilen < 28 || (in[0] >> 4) != 4 || (in[0] & 15) != 5) {
+			snprintf(why, whylen, "an ICMP error quoting less than an IPv4 header and 8 bytes");
+			b->len = 0;
+			return false;
+		}
+		inet_ntop(AF_INET, in + 12, a, sizeof(a));
+		inet_ntop(AF_INET, in + 16, d, sizeof(d));
+		if (in[9] == IPPROTO_TCP || in[9] == IPPROTO_UDP)
+			tb_add(b, " inner %s %s:%u > %s:%u", in[9] == 6 ? "tcp" : "udp", a, in[20] << 8 | in[21], d,
+			       in[22] << 8 | in[23]);
+		else if (in[9] == IPPROTO_ICMP)
+			tb_add(b, " inner icmp %s > %s type %u/%u", a, d, in[20], in[21]);
+		else
+			tb_add(b, " inner %u %s > %s", in[9], a, d);
+		if (in[9] == IPPROTO_TCP)
+			tb_add(b, " seq %u", (u32)in[24] << 24 | (u32)in[25] << 16 | (u32)in[26] << 8 | in[27]);
+		if (ilen > 28)
+			*approx = true;         /* only the header and 8 bytes are quoted */
+		return true;
+	}
+	if (plen) {
+		const u8 *pl = l3 + 20 + hl;
+
+		tb_add(b, " payload \"");
+		for (unsigned int i = 0; i < plen; i++) {
+			u8 c = pl[i];
+
+			if (c == '"' || c == '\\')
+				tb_add(b, "\\%c", c);
+			else if (c >= 0x20 && c < 0x7f && c != '#')
+				tb_add(b, "%c", c);
+			else
+				tb_add(b, "\\x%02x", c);
+		}
+		tb_add(b, "\"");
+	}
+	return true;
+}
+
+static int t_packet_lines(const struct t_opts *o)
+{
+	struct nfemu_capture *cap = NULL;
+	struct nfemu_capture_pkt pkt;
+	struct net *net = NULL;
+	char err[1024];
+	u64 n = 0;
+	int ret, status = 0;
+
+	if (o->topology) {
+		net = net_alloc();
+		if (!net || net_boot(net) || inet_net_init(net)) {
+			fprintf(stderr, "nfemu: test: cannot boot a kernel\n");
+			if (net)
+				net_free(net);
+			return 2;
+		}
+		if (nfemu_topology_load(net, o->topology, err, sizeof(err))) {
+			fprintf(stderr, "nfemu: test: %s\n", err);
+			net_free(net);
+			return 2;
+		}
+	}
+	if (nfemu_capture_open(&cap, o->packet_lines, err, sizeof(err))) {
+		fprintf(stderr, "nfemu: test: %s\n", err);
+		if (net)
+			net_free(net);
+		return 2;
+	}
+	while ((ret = nfemu_capture_next(cap, &pkt, err, sizeof(err))) == 1) {
+		struct t_buf b = { 0 };
+		char why[200];
+		bool approx = false;
+
+		n++;
+		if (t_frame_line(net, &pkt, &b, why, sizeof(why), &approx))
+			printf("%s%s\n", b.s, approx ? "   # approximated" : "");
+		else
+			printf("# skipped #%llu: %s\n", (unsigned long long)n, why);
+		free(b.s);
+	}
+	if (ret < 0) {
+		fprintf(stderr, "nfemu: test: %s\n", err);
+		status = 2;
+	}
+	nfemu_capture_close(cap);
+	if (net)
+		net_free(net);
+	return status;
+}
+
+int cmd_test(int argc, char **argv)
+{
+	struct t_spec_results *sr = NULL;
+	struct spec **specs = NULL;
+	size_t total = 0, failed = 0, passed = 0, errored = 0, tapno = 0;
+	struct t_opts o;
+	char err[2048];
+	int status = 2, ret;
+
+	ret = t_parse(argc, argv, &o);
+	if (ret) {
+		free(o.specs);
+		return ret > 0 ? 0 : 2;
+	}
+	if (o.packet_lines) {
+		free(o.specs);
+		return t_packet_lines(&o);
+	}
+	specs = calloc((size_t)o.nspecs, sizeof(*specs));
+	sr = calloc((size_t)o.nspecs, sizeof(*sr));
+	if (!specs || !sr) {
+		fprintf(stderr, "nfemu: test: out of memory\n");
+		goto out;
+	}
+	/* every spec first: a spec error stops everything before any test runs */
+	for (int i = 0; i < o.nspecs; i++) {
+		if (spec_load(o.specs[i], &specs[i], err, sizeof(err))) {
+			fprintf(stderr, "%s\n", err);
+			goto out;
+		}
+		total += specs[i]->ntests;
+	}
+	if (o.tap)
+		printf("TAP version 13\n1..%zu\n", total);
+	for (int i = 0; i < o.nspecs; i++) {
+		const struct spec *s = specs[i];
+		char tmpdir[PATH_MAX] = "", state[PATH_MAX + 16];
+		struct t_buf eb = { 0 };
+
+		sr[i].spec = s;
+		sr[i].res = calloc(s->ntests, sizeof(*sr[i].res));
+		if (!sr[i].res) {
+			fprintf(stderr, "nfemu: test: out of memory\n");
+			goto out;
+		}
+		if (s->rules) {
+			const char *tmp = getenv("TMPDIR");
+
+			snprintf(tmpdir, sizeof(tmpdir), "%s/nfemu-test.XXXXXX", tmp && tmp[0] ? tmp : "/tmp");
+			if (!mkdtemp(tmpdir)) {
+				fprintf(stderr, "nfemu: test: %s: %s\n", tmpdir, strerror(errno));
+				goto out;
+			}
+			snprintf(state, sizeof(state), "%s/state", tmpdir);
+			if (t_restore(s, state)) {
+				t_rmtemp(tmpdir);
+				sr[i].error = true;
+				sr[i].error_text = strdup("the ruleset could not be loaded");
+				errored += s->ntests;
+				continue;
+			}
+		} else {
+			snprintf(state, sizeof(state), "%s", s->state);
+		}
+		for (size_t t = 0; t < s->ntests; t++) {
+			struct t_result *res = &sr[i].res[t];
+			double t0 = t_now();
+
+			if (t_test(s, state, &s->tests[t], o.record, o.verbose, res, &eb)) {
+				fputs(eb.s ? eb.s : "", stderr);
+				sr[i].error = true;
+				sr[i].error_text = tb_take(&eb);
+				errored += s->ntests - t;
+				break;
+			}
+			res->secs = t_now() - t0;
+			sr[i].nres = t + 1;
+			tapno++;
+			if (o.record)
+				continue;
+			if (res->failed)
+				failed++;
+			else
+				passed++;
+			if (o.tap) {
+				printf("%s %zu - %s: %s\n", res->failed ? "not ok" : "ok", tapno, s->file, s->tests[t].name);
+				if (res->failed || (o.verbose && res->details[0])) {
+					const char *p = res->details;
+
+					printf("  ---\n  message: |\n");
+					while (p && *p) {
+						const char *nl = strchr(p, '\n');
+
+						printf("    %.*s\n", nl ? (int)(nl - p) : (int)strlen(p), p);
+						p = nl ? nl + 1 : p + strlen(p);
+					}
+					printf("  ...\n");
+				}
+			} else {
+				printf("%-4s %s: %s", res->failed ? "FAIL" : "ok", s->file, s->tests[t].name);
+				if (res->branches > 1)
+					printf(" (%zu statistic branches)", res->branches);
+				printf("\n%s", res->details);
+			}
+			fflush(stdout);
+		}
+		t_rmtemp(tmpdir);
+		if (o.record && !sr[i].error && t_record_write(s, sr[i].res, o.record_stdout))
+			goto out;
+	}
+	if (o.junit && t_junit(o.junit, sr, o.nspecs))
+		goto out;
+	if (o.record) {
+		if (!o.record_stdout)
+			fprintf(stderr, "nfemu test --record: %zu tests recorded in %d spec%s\n", tapno,
+				o.nspecs, o.nspecs == 1 ? "" : "s");
+		status = errored ? 2 : 0;
+		goto out;
+	}
+	if (o.tap) {
+		if (errored)
+			printf("Bail out! %zu test%s could not run (setup error)\n", errored, errored == 1 ? "" : "s");
+	} else {
+		printf("nfemu test: %zu passed, %zu failed%s", passed, failed, errored ? "" : "\n");
+		if (errored)
+			printf(", %zu not run (setup error)\n", errored);
+	}
+	status = errored ? 2 : failed ? 1 : 0;
+out:
+	for (int i = 0; sr && i < o.nspecs; i++) {
+		for (size_t t = 0; t < sr[i].nres || (sr[i].res && t < (specs[i] ? specs[i]->ntests : 0)); t++) {
+			struct t_result *res = &sr[i].res[t];
+
+			free(res->details);
+			for (size_t p = 0; res->record && p < specs[i]->tests[t].npkts; p++)
+				free(res->record[p]);
+			free(res->record);
+		}
+		free(sr[i].res);
+		free(sr[i].error_text);
+	}
+	for (int i = 0; specs && i < o.nspecs; i++)
+		spec_free(specs[i]);
+	free(specs);
+	free(sr);
+	free(o.specs);
+	return status;
+}
