@@ -2,6 +2,9 @@
 #ifndef NFEMU_EMU_CLI_H
 #define NFEMU_EMU_CLI_H
 
+#include <stdbool.h>
+#include <stddef.h>
+
 /* Each takes argv[0] = the subcommand name and returns the process exit status. */
 int cmd_exec(int argc, char **argv);
 int cmd_lsmod(int argc, char **argv);
@@ -22,5 +25,24 @@ int cli_state_opt(int argc, char **argv, int *i, const char **path);
 /* "--opt VALUE" or "--opt=VALUE" at argv[*i]: consumes it and sets *val; 0 = not this
  * option, 1 = taken, -1 = the value is missing (said on stderr as "nfemu: CMD: ..."). */
 int cli_value_opt(const char *cmd, int argc, char **argv, int *i, const char *name, const char **val);
+
+/* What a program run by nfemu_exec_capture printed, and how it ended. */
+struct exec_capture {
+	char *out;              /* malloc'd, NUL-terminated; free() it */
+	size_t len;
+	bool cut;               /* it printed more than out_max bytes: the rest was dropped */
+	int status;             /* waitpid's */
+};
+
+/* Run `nfemu exec --state STATE -- PROG` in a child (the real program under the shim) with
+ * stdin from in_fd (-1: /dev/null), collecting its stdout (and stderr with merge_stderr), at
+ * most out_max bytes.  0 and *res filled (whatever the program's exit), or -1 and why in err
+ * when it could not be run. */
+int nfemu_exec_capture(const char *state, const char *prog, int in_fd, bool merge_stderr,
+		       size_t out_max, struct exec_capture *res, char *err, size_t errlen);
+/* It exited 0. */
+bool exec_capture_ok(const struct exec_capture *res);
+/* "exit status N" / "signal N" into buf. */
+const char *exec_capture_how(const struct exec_capture *res, char *buf, size_t len);
 
 #endif

@@ -306,65 +306,29 @@ static int replay_parse(int argc, char **argv, struct replay_opts *o)
  * the shim) and show what it said when it fails.  0 or -1 (message printed). */
 static int replay_restore_rules(const char *rules, const char *state)
 {
-	char out[REPLAY_CHILD_OUTPUT_MAX + 1];
-	size_t got = 0;
-	int in, pipefd[2], status;
-	pid_t pid;
-	ssize_t n;
+	struct exec_capture res;
+	char err[256], how[32];
+	int in = open(rules, O_RDONLY | O_CLOEXEC);
 
-	in = open(rules, O_RDONLY | O_CLOEXEC);
 	if (in < 0) {
 		fprintf(stderr, "nfemu: replay: --rules %s: %s\n", rules, strerror(errno));
 		return -1;
 	}
-	if (pipe2(pipefd, O_CLOEXEC) < 0) {
-		fprintf(stderr, "nfemu: replay: pipe: %s\n", strerror(errno));
+	if (nfemu_exec_capture(state, "iptables-legacy-restore", in, true, REPLAY_CHILD_OUTPUT_MAX,
+			       &res, err, sizeof(err))) {
+		fprintf(stderr, "nfemu: replay: %s\n", err);
 		close(in);
 		return -1;
-	}
-	fflush(NULL);
-	pid = fork();
-	if (pid < 0) {
-		fprintf(stderr, "nfemu: replay: fork: %s\n", strerror(errno));
-		close(in);
-		close(pipefd[0]);
-		close(pipefd[1]);
-		return -1;
-	}
-	if (pid == 0) {
-		if (dup2(in, 0) < 0 || dup2(pipefd[1], 1) < 0 || dup2(pipefd[1], 2) < 0)
-			_exit(126);
-		execl("/proc/self/exe", "nfemu", "exec", "--state", state, "--",
-		      "iptables-legacy-restore", (char *)NULL);
-		dprintf(2, "nfemu: replay: cannot run nfemu exec: %s\n", strerror(errno));
-		_exit(127);
 	}
 	close(in);
-	close(pipefd[1]);
-	for (;;) {
-		char sink[4096];
-
-		if (got < REPLAY_CHILD_OUTPUT_MAX)
-			n = read(pipefd[0], out + got, REPLAY_CHILD_OUTPUT_MAX - got);
-		else
-			n = read(pipefd[0], sink, sizeof(sink));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		if (got < REPLAY_CHILD_OUTPUT_MAX)
-			got += (size_t)n;
-	}
-	close(pipefd[0]);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	out[got] = '\0';
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+	if (exec_capture_ok(&res)) {
+		free(res.out);
 		return 0;
-	fprintf(stderr, "nfemu: replay: --rules %s: iptables-legacy-restore failed (%s %d)%s\n%s%s",
-		rules, WIFEXITED(status) ? "exit status" : "signal",
-		WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status), got ? ":" : "", out,
-		got && out[got - 1] != '\n' ? "\n" : "");
+	}
+	fprintf(stderr, "nfemu: replay: --rules %s: iptables-legacy-restore failed (%s)%s\n%s%s",
+		rules, exec_capture_how(&res, how, sizeof(how)), res.len ? ":" : "", res.out,
+		res.len && res.out[res.len - 1] != '\n' ? "\n" : "");
+	free(res.out);
 	return -1;
 }
 

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "emu/cli.h"
 #include "emu/output_int.h"
 #include "emu/state.h"
 #include "kernel/net.h"
@@ -212,72 +213,20 @@ static int rt_write_file(const char *path, const unsigned char *buf, size_t len)
  * *out.  0, or -1 with why in err. */
 static int rt_run_save(const char *state, char **out, char *err, size_t errlen)
 {
-	size_t len = 0, cap = 16384;
-	char *buf = malloc(cap);
-	int pipefd[2], status, devnull;
-	pid_t pid;
+	struct exec_capture res;
+	char how[32];
 
-	if (!buf || pipe2(pipefd, O_CLOEXEC) < 0) {
-		snprintf(err, errlen, "%s", strerror(errno));
-		free(buf);
+	/* a 20,000-rule table saves to about 1.5 MB */
+	if (nfemu_exec_capture(state, "iptables-legacy-save", -1, false, (size_t)256 << 20, &res,
+			       err, errlen))
+		return -1;
+	if (!exec_capture_ok(&res)) {
+		snprintf(err, errlen, "iptables-legacy-save failed (%s)",
+			 exec_capture_how(&res, how, sizeof(how)));
+		free(res.out);
 		return -1;
 	}
-	fflush(NULL);
-	pid = fork();
-	if (pid < 0) {
-		snprintf(err, errlen, "fork: %s", strerror(errno));
-		close(pipefd[0]);
-		close(pipefd[1]);
-		free(buf);
-		return -1;
-	}
-	if (pid == 0) {
-		devnull = open("/dev/null", O_RDONLY);
-		if (devnull < 0 || dup2(devnull, 0) < 0 || dup2(pipefd[1], 1) < 0)
-			_exit(126);
-		execl("/proc/self/exe", "nfemu", "exec", "--state", state, "--",
-		      "iptables-legacy-save", (char *)NULL);
-		dprintf(2, "nfemu: cannot run nfemu exec: %s\n", strerror(errno));
-		_exit(127);
-	}
-	close(pipefd[1]);
-	for (;;) {
-		ssize_t n;
-
-		if (len + 1 >= cap) {
-			char *v = realloc(buf, cap * 2);
-
-			if (!v)
-				break;          /* the rest is drained below, and the text is cut */
-			buf = v;
-			cap *= 2;
-		}
-		n = read(pipefd[0], buf + len, cap - len - 1);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		len += (size_t)n;
-	}
-	for (char sink[4096];;) {
-		ssize_t n = read(pipefd[0], sink, sizeof(sink));
-
-		if (n > 0 || (n < 0 && errno == EINTR))
-			continue;
-		break;
-	}
-	close(pipefd[0]);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	buf[len] = '\0';
-	if (!WIFEXITED(status) || WEXITSTATUS(status)) {
-		snprintf(err, errlen, "iptables-legacy-save failed (%s %d)",
-			 WIFEXITED(status) ? "exit status" : "signal",
-			 WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
-		free(buf);
-		return -1;
-	}
-	*out = buf;
+	*out = res.out;
 	return 0;
 }
 
