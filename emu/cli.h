@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 /* Each takes argv[0] = the subcommand name and returns the process exit status. */
 int cmd_exec(int argc, char **argv);
@@ -25,6 +26,8 @@ int cli_state_opt(int argc, char **argv, int *i, const char **path);
 /* "--opt VALUE" or "--opt=VALUE" at argv[*i]: consumes it and sets *val; 0 = not this
  * option, 1 = taken, -1 = the value is missing (said on stderr as "nfemu: CMD: ..."). */
 int cli_value_opt(const char *cmd, int argc, char **argv, int *i, const char *name, const char **val);
+/* s as a JSON string (quotes, escapes; NULL as ""). */
+void cli_json_str(FILE *out, const char *s);
 
 /* What a program run by nfemu_exec_capture printed, and how it ended. */
 struct exec_capture {

@@ -473,22 +473,6 @@ static void diff_print(FILE *out, const struct diff_run *a, const struct diff_ru
 	fprintf(out, "  B trace:\n%.*s", (int)b->loglen, b->log ? b->log : "");
 }
 
-static void json_str(FILE *out, const char *s)
-{
-	fputc('"', out);
-	for (; s && *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			fprintf(out, "\\%c", c);
-		else if (c < 0x20)
-			fprintf(out, "\\u%04x", c);
-		else
-			fputc(c, out);
-	}
-	fputc('"', out);
-}
-
 static void diff_jsonl(FILE *out, const struct diff_run *a, const struct diff_run *b, unsigned int m)
 {
 	const struct diff_run *runs[2] = { a, b };
@@ -506,20 +490,20 @@ static void diff_jsonl(FILE *out, const struct diff_run *a, const struct diff_ru
 		const struct fate *f = &runs[i]->fates[0];
 
 		fprintf(out, ",\"%c\":{\"rules\":", 'a' + i);
-		json_str(out, runs[i]->name);
+		cli_json_str(out, runs[i]->name);
 		fprintf(out, ",\"verdict\":\"%s\",\"fate\":", fate_verdict(f));
 		fate_outcome(f, buf, sizeof(buf), true);
-		json_str(out, buf);
+		cli_json_str(out, buf);
 		fprintf(out, ",\"rule\":");
 		if (diff_decider(f))
-			json_str(out, diff_decider(f));
+			cli_json_str(out, diff_decider(f));
 		else
 			fputs("null", out);
 		fprintf(out, ",\"generated\":%u", runs[i]->nfates ? runs[i]->nfates - 1 : 0);
 		if (m & (1u << DIFF_CT)) {
 			diff_ct_str(&runs[i]->ct, buf, sizeof(buf));
 			fputs(",\"conntrack\":", out);
-			json_str(out, buf);
+			cli_json_str(out, buf);
 		}
 		fputc('}', out);
 	}

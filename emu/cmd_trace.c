@@ -963,22 +963,6 @@ static void trace_print_text(FILE *out, struct trace_run *t, const struct trace_
 	}
 }
 
-static void jstr(FILE *out, const char *s)
-{
-	fputc('"', out);
-	for (; s && *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			fprintf(out, "\\%c", c);
-		else if (c < 0x20)
-			fprintf(out, "\\u%04x", c);
-		else
-			fputc(c, out);
-	}
-	fputc('"', out);
-}
-
 static const char *item_type(u8 kind)
 {
 	static const char *const n[] = {
@@ -996,9 +980,9 @@ static void trace_print_json(FILE *out, struct trace_run *t, const struct trace_
 	char buf[1280];
 
 	fputs("{\"nfemu_trace\":1,\"packet\":", out);
-	jstr(out, o->line);
+	cli_json_str(out, o->line);
 	fputs(",\"canonical\":", out);
-	jstr(out, canon);
+	cli_json_str(out, canon);
 	fputs(",\"packets\":[", out);
 	for (unsigned int k = 0; k < t->npkts; k++) {
 		const struct fate *f = &t->pkts[k].fate;
@@ -1015,15 +999,15 @@ static void trace_print_json(FILE *out, struct trace_run *t, const struct trace_
 			fprintf(out, "%u", k);
 		fputs("\",\"generated_by\":", out);
 		if (k && f->by)
-			jstr(out, f->by);
+			cli_json_str(out, f->by);
 		else
 			fputs("null", out);
 		*pkt_desc(buf, &f->facts) = '\0';
 		fputs(",\"desc\":", out);
-		jstr(out, buf);
+		cli_json_str(out, buf);
 		fputs(",\"ingress\":", out);
 		if (f->ingress[0])
-			jstr(out, f->ingress);
+			cli_json_str(out, f->ingress);
 		else
 			fputs("null", out);
 		fputs(",\"steps\":[", out);
@@ -1039,34 +1023,34 @@ static void trace_print_json(FILE *out, struct trace_run *t, const struct trace_
 			if (it->kind == TI_HOOK) {
 				fprintf(out, ",\"hook\":\"%s\",\"priority\":%d,\"function\":",
 					out_hook_name(it->hooknum), it->prio);
-				jstr(out, it->func);
+				cli_json_str(out, it->func);
 				fputs(",\"module\":", out);
 				if (it->module)
-					jstr(out, it->module);
+					cli_json_str(out, it->module);
 				else
 					fputs("null", out);
 				fputs(",\"table\":", out);
 				if (it->table[0])
-					jstr(out, it->table);
+					cli_json_str(out, it->table);
 				else
 					fputs("null", out);
 				fprintf(out, ",\"verdict\":\"%s\"",
 					it->done ? verdict_word(it->verdict) : "none");
 			} else if (it->kind == TI_IPRCV) {
 				fputs(",\"text\":", out);
-				jstr(out, it->text);
+				cli_json_str(out, it->text);
 				fprintf(out, ",\"checks_passed\":%s",
 					trace_passed_ip_rcv(t) ? "true" : "false");
 			} else if (it->kind == TI_GEN) {
 				fputs(",\"by\":", out);
-				jstr(out, it->func);
+				cli_json_str(out, it->func);
 			} else {
 				if (it->kind == TI_XMIT) {
 					fputs(",\"dev\":", out);
-					jstr(out, it->dev);
+					cli_json_str(out, it->dev);
 				}
 				fputs(",\"text\":", out);
-				jstr(out, it->text);
+				cli_json_str(out, it->text);
 				if (it->hook >= 0 && index[it->hook] >= 0)
 					fprintf(out, ",\"in_step\":%d", index[it->hook]);
 			}
@@ -1075,26 +1059,26 @@ static void trace_print_json(FILE *out, struct trace_run *t, const struct trace_
 		free(index);
 		fprintf(out, "],\"verdict\":\"%s\",\"fate\":",
 			t->pkts[k].have_fate ? t->pkts[k].verdict : "none");
-		jstr(out, t->pkts[k].outcome);
+		cli_json_str(out, t->pkts[k].outcome);
 		fputs(",\"rule\":", out);
 		if (t->pkts[k].rule[0])
-			jstr(out, t->pkts[k].rule);
+			cli_json_str(out, t->pkts[k].rule);
 		else
 			fputs("null", out);
 		fputs(",\"egress\":[", out);
 		for (unsigned int e = 0; e < f->negress && e < OUT_MAX_EGRESS; e++) {
 			fputs(e ? "," : "", out);
-			jstr(out, t->pkts[k].egress[e]);
+			cli_json_str(out, t->pkts[k].egress[e]);
 		}
 		fputs("]}", out);
 	}
 	fputs("],\"conntrack\":[", out);
 	for (unsigned int i = 0; i < t->nct; i++) {
 		fprintf(out, "%s{\"tuple\":", i ? "," : "");
-		jstr(out, t->ct_tuple[i]);
+		cli_json_str(out, t->ct_tuple[i]);
 		fputs(",\"entry\":", out);
 		if (t->ct_entry[i][0])
-			jstr(out, t->ct_entry[i]);
+			cli_json_str(out, t->ct_entry[i]);
 		else
 			fputs("null", out);
 		fputc('}', out);
@@ -1108,7 +1092,7 @@ static void trace_print_json(FILE *out, struct trace_run *t, const struct trace_
 			char *l = strndup(explain + i, n);
 
 			fputs(first ? "" : ",", out);
-			jstr(out, l);
+			cli_json_str(out, l);
 			free(l);
 			i += n + 1;
 		}

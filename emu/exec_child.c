@@ -1,4 +1,5 @@
-/* emu/exec_child.c - EMU: run a real iptables program against a state file, from inside the
+/* emu/exec_child.c - EMU: small helpers of the nfemu command's subcommands: JSON strings on a
+ * stream, and running a real iptables program against a state file, from inside the
  * nfemu command (replay --rules and test's `rules` load with iptables-legacy-restore;
  * --rules-text reads the tables back with iptables-legacy-save).  No kernel counterpart: the
  * program runs as `nfemu exec --state STATE -- PROG` in a child, under the shim, as a user
@@ -93,4 +94,20 @@ const char *exec_capture_how(const struct exec_capture *res, char *buf, size_t l
 	snprintf(buf, len, "%s %d", WIFEXITED(res->status) ? "exit status" : "signal",
 		 WIFEXITED(res->status) ? WEXITSTATUS(res->status) : WTERMSIG(res->status));
 	return buf;
+}
+
+void cli_json_str(FILE *out, const char *s)
+{
+	fputc('"', out);
+	for (; s && *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			fprintf(out, "\\%c", c);
+		else if (c < 0x20)
+			fprintf(out, "\\u%04x", c);
+		else
+			fputc(c, out);
+	}
+	fputc('"', out);
 }
