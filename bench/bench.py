@@ -55,6 +55,15 @@ def run(cmd, stdin=None, stdout=subprocess.DEVNULL, env=None, check=True):
     return cpu, wall, p
 
 
+def copy_state(src, dst):
+    """Copy a state file with its conntrack file, if it has one (STATE.ct-ID, docs/state-file.md)."""
+    shutil.copyfile(src, dst)
+    d, base = os.path.split(src)
+    for name in os.listdir(d or "."):
+        if name.startswith(base + ".ct-"):
+            shutil.copyfile(os.path.join(d, name), dst + name[len(base):])
+
+
 def peak_rss_kb(cmd, env=None):
     with tempfile.NamedTemporaryFile("r") as t:
         p = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", t.name] + cmd,
@@ -288,7 +297,7 @@ class Bench:
         if ct:
             # the 20k rules added to the state holding the full conntrack table
             ct20 = self.path("ct-20k.state")
-            shutil.copyfile(ct, ct20)
+            copy_state(ct, ct20)
             with open(v4) as f:
                 run([self.nfemu, "--state", ct20, "exec", "--", "iptables-legacy-restore"],
                     stdin=f, env=self.env)

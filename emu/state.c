@@ -17,6 +17,14 @@
  *                         limit/quota/statistic/connlimit state of each rule, IDLETIMER,
  *                         RATEEST), the clock and the randomness (xtables/xt_rtstate.c,
  *                         versioned on its own); last, loaded after the tables
+ *      NFEMU_SEC_CONNTRACK_FILE instead of NFEMU_SEC_CONNTRACK when that payload is
+ *                         NFEMU_STATE_CT_FILE_MIN bytes or more: struct state_ct_ref, naming
+ *                         the conntrack file "<state>.ct-<id, 16 hex digits>" beside the state:
+ *                         "NFEMUCT\0", u32 version, u32 crc32 of the payload, u64 its length,
+ *                         the payload.  A conntrack file is never changed once written: a new
+ *                         table goes to a new id, written (and fsync'ed) before the state that
+ *                         names it, and the old one is removed after; so a command that leaves
+ *                         conntrack alone neither reads nor writes it.
  * Loading creates the tables in saved order, then fills them, retrying a refused table after
  * the others (a rule may need an object a newer table's rule made).  Commit replays the new
  * image into a scratch kernel first and refuses to write one that would not load again.
@@ -47,6 +55,22 @@ enum nfemu_state_section {
 	NFEMU_SEC_TABLE = 2,
 	NFEMU_SEC_CONNTRACK = 3,
 	NFEMU_SEC_RUNTIME = 4,
+	NFEMU_SEC_CONNTRACK_FILE = 5,
+};
+
+/* A conntrack table this large (its section payload, ~107 bytes an entry) goes to a file of
+ * its own: rewriting and checksumming it would dominate every command on the rules. */
+#define NFEMU_STATE_CT_FILE_MIN (1u << 20)
+#define NFEMU_CT_FILE_MAGIC "NFEMUCT"   /* with its NUL: 8 bytes */
+#define NFEMU_CT_FILE_VERSION 1u
+#define NFEMU_CT_FILE_HDRLEN 24u
+
+/* The payload of NFEMU_SEC_CONNTRACK_FILE. */
+struct state_ct_ref {
+	u64 id;                 /* the file's name: "<state>.ct-%016llx" */
+	u64 len;                /* the conntrack payload's length */
+	u32 crc;                /* and its crc32 */
+	u32 zero;
 };
 
 /* Refuse images larger than this: a corrupt length must not make us allocate gigabytes. */
@@ -219,19 +243,20 @@ static int nfemu_buf_put_section(struct nfemu_buf *b, u32 type, const void *payl
 	return ret;
 }
 
-/* The conntrack table and the clock, when nf_conntrack is loaded: raw (len bytes) when a lazy
- * open left it unloaded, as it was read. */
-static int nfemu_serialize_conntrack(struct net *net, struct nfemu_buf *b, const unsigned char *raw,
-				     size_t rawlen)
+/* The conntrack table and the clock, when nf_conntrack is loaded: as given (a section of type
+ * ct_type: the payload a lazy open left unloaded, or a reference to a conntrack file), else
+ * read from the kernel. */
+static int nfemu_serialize_conntrack(struct net *net, struct nfemu_buf *b, u32 ct_type,
+				     const unsigned char *raw, size_t rawlen)
 {
 	unsigned char *payload;
 	size_t len;
 	int ret;
 
-	if (raw) {
+	if (ct_type) {
 		if (!net->ct.ready)
 			return 0;       /* nf_conntrack was unloaded: its table went with it */
-		return nfemu_buf_put_section(b, NFEMU_SEC_CONNTRACK, raw, rawlen);
+		return nfemu_buf_put_section(b, ct_type, raw, rawlen);
 	}
 	ret = nf_conntrack_state_save(net, &payload, &len);
 	if (ret || !len)
@@ -256,8 +281,8 @@ static int nfemu_serialize_runtime(struct net *net, struct nfemu_buf *b)
 	return ret;
 }
 
-static int state_serialize(struct net *net, const unsigned char *ct_raw, size_t ct_rawlen,
-			   unsigned char **bufp, size_t *lenp)
+static int state_serialize(struct net *net, u32 ct_type, const unsigned char *ct_raw,
+			   size_t ct_rawlen, unsigned char **bufp, size_t *lenp)
 {
 	struct nfemu_refusal saved_refusal = net->refusal;
 	struct nfemu_buf b = {};
@@ -284,7 +309,7 @@ static int state_serialize(struct net *net, const unsigned char *ct_raw, size_t 
 		ret = nfemu_serialize_table(net, t->name, &b);
 	}
 	if (!ret)
-		ret = nfemu_serialize_conntrack(net, &b, ct_raw, ct_rawlen);
+		ret = nfemu_serialize_conntrack(net, &b, ct_type, ct_raw, ct_rawlen);
 	if (!ret)
 		ret = nfemu_serialize_runtime(net, &b);
 	net->refusal = saved_refusal;
@@ -303,7 +328,7 @@ static int state_serialize(struct net *net, const unsigned char *ct_raw, size_t 
 
 int nfemu_state_serialize(struct net *net, unsigned char **bufp, size_t *lenp)
 {
-	return state_serialize(net, NULL, 0, bufp, lenp);
+	return state_serialize(net, 0, NULL, 0, bufp, lenp);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -528,18 +553,151 @@ static int state_note_section(size_t off, u32 slen, size_t *offp, u32 *lenp, con
 	return 0;
 }
 
+/* Where an image keeps its conntrack table. */
+struct state_ct_loc {
+	u32 type;                       /* 0 (none), NFEMU_SEC_CONNTRACK or NFEMU_SEC_CONNTRACK_FILE */
+	size_t off;                     /* the section's payload in the image */
+	u32 len;
+	struct state_ct_ref ref;        /* NFEMU_SEC_CONNTRACK_FILE: the file */
+};
+
+/* How to get a conntrack file's payload: given (an image this process just made), or read
+ * from the file beside path (through fd when it was opened already). */
+struct state_ct_feed {
+	const char *path;
+	int fd;
+	const unsigned char *payload;
+};
+
+static char *state_ct_file_name(const char *path, u64 id)
+{
+	char *name;
+
+	if (asprintf(&name, "%s.ct-%016llx", path, (unsigned long long)id) < 0)
+		return NULL;
+	return name;
+}
+
+static int nfemu_read_file(int fd, unsigned char **bufp, size_t *lenp);
+
+/* Read the conntrack file ref names and check it against ref: *filep holds the whole file
+ * (free it), the payload starts at NFEMU_CT_FILE_HDRLEN. */
+static int state_read_ct_file(const struct state_ct_feed *feed, const struct state_ct_ref *ref,
+			      unsigned char **filep, char *err, size_t errlen)
+{
+	char *name = state_ct_file_name(feed->path, ref->id);
+	unsigned char *buf = NULL;
+	size_t len = 0;
+	u32 version, crc;
+	u64 plen;
+	int fd = feed->fd, ret;
+
+	*filep = NULL;
+	if (!name) {
+		nfemu_errf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	if (fd < 0)
+		fd = open(name, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		ret = -errno;
+		nfemu_errf(err, errlen, "its conntrack table is kept in %s, which cannot be opened: %s "
+			   "(a state and its .ct-* file go together)", name, strerror(errno));
+		goto out;
+	}
+	ret = lseek(fd, 0, SEEK_SET) < 0 ? -errno : nfemu_read_file(fd, &buf, &len);
+	if (fd != feed->fd)
+		close(fd);
+	if (ret) {
+		nfemu_errf(err, errlen, "%s: cannot read: %s", name, strerror(-ret));
+		goto out;
+	}
+	ret = -EINVAL;
+	if (len < NFEMU_CT_FILE_HDRLEN) {
+		nfemu_errf(err, errlen, "%s: byte %zu: truncated header (%zu of %u bytes)", name, len,
+			   len, NFEMU_CT_FILE_HDRLEN);
+		goto out;
+	}
+	memcpy(&version, buf + 8, sizeof(version));
+	memcpy(&crc, buf + 12, sizeof(crc));
+	memcpy(&plen, buf + 16, sizeof(plen));
+	if (memcmp(buf, NFEMU_CT_FILE_MAGIC, 8))
+		nfemu_errf(err, errlen, "%s: byte 0: not an nfemu conntrack file (bad magic)", name);
+	else if (version != NFEMU_CT_FILE_VERSION)
+		nfemu_errf(err, errlen, "%s: byte 8: format version %u, this nfemu reads version %u",
+			   name, version, NFEMU_CT_FILE_VERSION);
+	else if (plen != len - NFEMU_CT_FILE_HDRLEN)
+		nfemu_errf(err, errlen, "%s: byte %zu: %s: header announces %llu bytes of table, file has %zu",
+			   name, len, plen > len - NFEMU_CT_FILE_HDRLEN ? "truncated" : "trailing bytes",
+			   (unsigned long long)plen, len - NFEMU_CT_FILE_HDRLEN);
+	else if (crc32_ieee(buf + NFEMU_CT_FILE_HDRLEN, plen) != crc)
+		nfemu_errf(err, errlen, "%s: byte 12: checksum mismatch: the file is corrupt", name);
+	else if (plen != ref->len || crc != ref->crc)
+		nfemu_errf(err, errlen, "%s: byte 12: not the table the state names (%llu bytes, crc "
+			   "%08x; the state names %llu bytes, crc %08x)", name, (unsigned long long)plen,
+			   crc, (unsigned long long)ref->len, ref->crc);
+	else
+		ret = 0;
+out:
+	free(name);
+	if (ret)
+		free(buf);
+	else
+		*filep = buf;
+	return ret;
+}
+
+/* Load the conntrack table of an image into net: from the image, the feed's payload, or the
+ * conntrack file.  err gets "byte N: conntrack section: ..." or the file's own error. */
+static int state_load_ct(struct net *net, const unsigned char *image, const struct state_ct_loc *loc,
+			 const struct state_ct_feed *feed, char *err, size_t errlen)
+{
+	unsigned char *file = NULL;
+	const unsigned char *payload = image + loc->off;
+	size_t plen = loc->len;
+	char sub[256] = "";
+	int ret;
+
+	if (loc->type == NFEMU_SEC_CONNTRACK_FILE) {
+		if (!feed || (!feed->payload && !feed->path)) {
+			nfemu_errf(err, errlen, "byte %zu: the conntrack table is in a file of its own, "
+				   "and this image has none", loc->off - 8);
+			return -EINVAL;
+		}
+		plen = loc->ref.len;
+		if (feed->payload) {
+			payload = feed->payload;
+		} else {
+			ret = state_read_ct_file(feed, &loc->ref, &file, err, errlen);
+			if (ret)
+				return ret;
+			payload = file + NFEMU_CT_FILE_HDRLEN;
+		}
+	}
+	ret = nf_conntrack_state_load(net, payload, plen, sub, sizeof(sub));
+	if (ret && file)
+		nfemu_errf(err, errlen, "conntrack file %s.ct-%016llx: %s", feed->path,
+			   (unsigned long long)loc->ref.id, sub);
+	else if (ret)
+		nfemu_errf(err, errlen, "byte %zu: conntrack section: %s", loc->off - 8, sub);
+	free(file);
+	return ret;
+}
+
 /* Load buf into net; with lazy_ct the conntrack section is only located (*ct_offp, *ct_lenp:
  * its payload; 0 when there is none), not loaded. */
 #define DESER_LAZY_CT 0x1u     /* leave the conntrack section (NFEMU_STATE_LAZY_CT) */
 #define DESER_TRUSTED 0x2u     /* an image this process just made: no checksum to verify */
 
 static int state_deserialize(struct net *net, const unsigned char *buf, size_t len, unsigned int how,
-			     size_t *ct_offp, size_t *ct_lenp, char *err, size_t errlen)
+			     const struct state_ct_feed *feed, struct state_ct_loc *locp,
+			     char *err, size_t errlen)
 {
 	bool lazy_ct = how & DESER_LAZY_CT;
 
 	const struct nfemu_reader r = { .buf = buf, .len = len, .err = err, .errlen = errlen };
 	size_t off, *tables = NULL, *p, ct_off = 0, rt_off = 0;
+	struct state_ct_loc loc = { 0 };
 	unsigned int ntables = 0;
 	u32 ct_len = 0, rt_len = 0;
 	u32 version, crc, type, slen;
@@ -596,6 +754,23 @@ static int state_deserialize(struct net *net, const unsigned char *buf, size_t l
 			 * hooks, which must find the table as it was, not fix it up as if it had
 			 * been made with the hooks off (nf_ct_tcp_fixup) */
 			ret = state_note_section(off, slen, &ct_off, &ct_len, "conntrack", err, errlen);
+			loc.type = type;
+			break;
+		case NFEMU_SEC_CONNTRACK_FILE:
+			ret = state_note_section(off, slen, &ct_off, &ct_len, "conntrack", err, errlen);
+			loc.type = type;
+			if (!ret && slen != sizeof(loc.ref)) {
+				nfemu_errf(err, errlen, "byte %zu: conntrack file reference of %u bytes, "
+					   "not %zu", off, slen, sizeof(loc.ref));
+				ret = -EINVAL;
+			}
+			if (!ret) {
+				memcpy(&loc.ref, buf + off + 8, sizeof(loc.ref));
+				if (loc.ref.len > NFEMU_STATE_MAX || loc.ref.zero) {
+					nfemu_errf(err, errlen, "byte %zu: bad conntrack file reference", off);
+					ret = -EINVAL;
+				}
+			}
 			break;
 		case NFEMU_SEC_RUNTIME:
 			ret = state_note_section(off, slen, &rt_off, &rt_len, "run-time", err, errlen);
@@ -621,17 +796,14 @@ static int state_deserialize(struct net *net, const unsigned char *buf, size_t l
 	}
 	/* ...then filled with their rules and counters. */
 	ret = nfemu_fill_tables(net, &r, tables, ntables);
-	if (ct_offp) {
-		*ct_offp = ct_off ? ct_off + 8 : 0;
-		*ct_lenp = ct_off ? ct_len : 0;
+	if (ct_off) {
+		loc.off = ct_off + 8;
+		loc.len = ct_len;
 	}
-	if (!ret && ct_off && !lazy_ct) {
-		char sub[256] = "";
-
-		ret = nf_conntrack_state_load(net, buf + ct_off + 8, ct_len, sub, sizeof(sub));
-		if (ret)
-			nfemu_errf(err, errlen, "byte %zu: conntrack section: %s", ct_off, sub);
-	}
+	if (locp)
+		*locp = loc;
+	if (!ret && ct_off && !lazy_ct)
+		ret = state_load_ct(net, buf, &loc, feed, err, errlen);
 	/* last: the rules (and the objects their checkentry made) must exist */
 	if (!ret && rt_off) {
 		char sub[256] = "";
@@ -771,6 +943,17 @@ void nfemu_state_unlock(struct nfemu_state *st)
 	st->lock_fd = -1;
 }
 
+/* Note where the image st holds keeps its conntrack table. */
+static void state_note_ct(struct nfemu_state *st, const struct state_ct_loc *loc)
+{
+	st->ct_off = loc->type ? loc->off : 0;
+	st->ct_len = loc->type ? loc->len : 0;
+	st->ct_file = loc->type == NFEMU_SEC_CONNTRACK_FILE;
+	st->ct_id = st->ct_file ? loc->ref.id : 0;
+	st->ct_flen = st->ct_file ? loc->ref.len : 0;
+	st->ct_crc = st->ct_file ? loc->ref.crc : 0;
+}
+
 int nfemu_state_reopen(struct nfemu_state *st, struct net **netp, char *err, size_t errlen)
 {
 	char *path;
@@ -810,6 +993,7 @@ int nfemu_state_open_flags(struct nfemu_state *st, const char *path, unsigned in
 
 	memset(st, 0, sizeof(*st));
 	st->lock_fd = -1;
+	st->ct_fd = -1;
 	st->flags = flags;
 	*netp = NULL;
 	st->path = strdup(nfemu_state_path(path));
@@ -844,14 +1028,34 @@ int nfemu_state_open_flags(struct nfemu_state *st, const char *path, unsigned in
 		goto fail;
 	}
 	if (st->existed) {
+		const struct state_ct_feed feed = { .path = st->path, .fd = -1 };
+		struct state_ct_loc loc;
+
 		sub[0] = '\0';
 		ret = state_deserialize(net, buf, len, flags & NFEMU_STATE_LAZY_CT ? DESER_LAZY_CT : 0,
-					&st->ct_off, &st->ct_len, sub, sizeof(sub));
+					&feed, &loc, sub, sizeof(sub));
 		if (ret) {
 			nfemu_errf(err, errlen, "%s: %s", st->path, sub);
 			goto fail;
 		}
-		st->ct_lazy = (flags & NFEMU_STATE_LAZY_CT) && st->ct_off;
+		state_note_ct(st, &loc);
+		st->ct_lazy = (flags & NFEMU_STATE_LAZY_CT) && loc.type;
+		/* a table left in its file: open the file now, so that it is the one this image
+		 * names even if a writer replaces both before it is read */
+		if (st->ct_lazy && st->ct_file) {
+			char *name = state_ct_file_name(st->path, st->ct_id);
+
+			st->ct_fd = name ? open(name, O_RDONLY | O_CLOEXEC) : -1;
+			if (st->ct_fd < 0) {
+				ret = name ? -errno : -ENOMEM;
+				nfemu_errf(err, errlen, "%s: its conntrack table is kept in %s, which cannot "
+					   "be opened: %s (a state and its .ct-* file go together)", st->path,
+					   name ? name : "?", strerror(-ret));
+				free(name);
+				goto fail;
+			}
+			free(name);
+		}
 	} else {
 		ret = net_boot(net);
 		if (ret) {
@@ -958,12 +1162,14 @@ fail_errno:
 
 /* Replay the new image into a scratch kernel before it replaces the old one: a state that
  * cannot be loaded again would make every later command fail, so the change that would
- * produce it is refused instead and the file keeps the last loadable kernel. */
+ * produce it is refused instead and the file keeps the last loadable kernel.  ct_payload: the
+ * table of a conntrack file about to be written. */
 static int nfemu_state_verify(struct nfemu_state *st, const unsigned char *buf, size_t len,
-			      char *err, size_t errlen)
+			      bool old_ct, const unsigned char *ct_payload, char *err, size_t errlen)
 {
-	/* A conntrack section written back as it was read loaded before: not again. */
-	unsigned int how = DESER_TRUSTED | (st->ct_lazy ? DESER_LAZY_CT : 0);
+	/* A conntrack table written back as it was read (old_ct) loaded before: not again. */
+	unsigned int how = DESER_TRUSTED | (old_ct ? DESER_LAZY_CT : 0);
+	const struct state_ct_feed feed = { .payload = ct_payload };
 	struct net *scratch = net_alloc();
 	char sub[512];
 	int ret;
@@ -973,7 +1179,7 @@ static int nfemu_state_verify(struct nfemu_state *st, const unsigned char *buf, 
 		return -ENOMEM;
 	}
 	sub[0] = '\0';
-	ret = state_deserialize(scratch, buf, len, how, NULL, NULL, sub, sizeof(sub));
+	ret = state_deserialize(scratch, buf, len, how, &feed, NULL, sub, sizeof(sub));
 	net_free(scratch);
 	if (ret)
 		nfemu_errf(err, errlen, "%s: not saved, the new state would not load again: %s",
@@ -1002,15 +1208,122 @@ static void state_find_section(const unsigned char *buf, size_t len, u32 type, s
 	}
 }
 
+/* Is payload the table st's conntrack file holds already?  Only asked when the length and
+ * crc agree: the file is read and compared. */
+static bool state_ct_file_same(const struct nfemu_state *st, const unsigned char *payload, size_t len)
+{
+	const struct state_ct_feed feed = { .path = st->path, .fd = st->ct_fd };
+	const struct state_ct_ref ref = { .id = st->ct_id, .len = st->ct_flen, .crc = st->ct_crc };
+	unsigned char *file;
+	bool same;
+
+	if (state_read_ct_file(&feed, &ref, &file, NULL, 0))
+		return false;
+	same = !memcmp(file + NFEMU_CT_FILE_HDRLEN, payload, len);
+	free(file);
+	return same;
+}
+
+/* Write a new conntrack file (it is not named by any state yet: written in place, then
+ * fsync'ed before the state that names it). */
+static int state_write_ct_file(struct nfemu_state *st, const struct state_ct_ref *ref,
+			       const unsigned char *payload, char *err, size_t errlen)
+{
+	unsigned char hdr[NFEMU_CT_FILE_HDRLEN];
+	u32 version = NFEMU_CT_FILE_VERSION;
+	char *name = state_ct_file_name(st->path, ref->id);
+	const char *what = "create";
+	int fd, ret;
+
+	if (!name) {
+		nfemu_errf(err, errlen, "%s: out of memory", st->path);
+		return -ENOMEM;
+	}
+	memcpy(hdr, NFEMU_CT_FILE_MAGIC, 8);
+	memcpy(hdr + 8, &version, 4);
+	memcpy(hdr + 12, &ref->crc, 4);
+	memcpy(hdr + 16, &ref->len, 8);
+	fd = open(name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0666);
+	ret = fd < 0 ? -errno : 0;
+	if (!ret) {
+		what = "write";
+		ret = nfemu_write_all(fd, hdr, sizeof(hdr));
+		if (!ret)
+			ret = nfemu_write_all(fd, payload, ref->len);
+		if (!ret) {
+			what = "fsync";
+			ret = fsync(fd) < 0 ? -errno : 0;
+		}
+		if (close(fd) < 0 && !ret) {
+			what = "close";
+			ret = -errno;
+		}
+	}
+	if (ret) {
+		nfemu_errf(err, errlen, "%s: cannot %s its conntrack file %s: %s", st->path, what, name,
+			   strerror(-ret));
+		unlink(name);
+	}
+	free(name);
+	return ret;
+}
+
+static void state_remove_ct_file(const struct nfemu_state *st, u64 id)
+{
+	char *name = state_ct_file_name(st->path, id);
+
+	if (name)
+		unlink(name);
+	free(name);
+}
+
 int nfemu_state_commit(struct nfemu_state *st, struct net *net, char *err, size_t errlen)
 {
-	unsigned char *buf;
-	size_t len;
-	int ret;
+	struct state_ct_ref ref = { 0 };
+	unsigned char *buf, *ct_payload = NULL;
+	const unsigned char *ct_sec = NULL;
+	size_t len, ct_len = 0, ct_seclen = 0;
+	bool new_file = false, had_file = st->ct_file;
+	u64 old_id = st->ct_id;
+	u32 ct_type = 0;
+	int ret = 0;
 
-	ret = st->ct_lazy ? state_serialize(net, st->image + st->ct_off, st->ct_len, &buf, &len) :
-			    nfemu_state_serialize(net, &buf, &len);
+	/* The conntrack table: left as it was read (lazy), else read from the kernel; a large one
+	 * goes to a conntrack file, a new one only when the table changed. */
+	if (st->ct_lazy && st->ct_file) {
+		ref = (struct state_ct_ref){ .id = st->ct_id, .len = st->ct_flen, .crc = st->ct_crc };
+		ct_type = NFEMU_SEC_CONNTRACK_FILE;
+	} else if (st->ct_lazy) {
+		ct_type = NFEMU_SEC_CONNTRACK;
+		ct_sec = st->image + st->ct_off;
+		ct_seclen = st->ct_len;
+	} else if (net->ct.ready) {
+		ret = nf_conntrack_state_save(net, &ct_payload, &ct_len);
+		if (!ret && ct_len >= NFEMU_STATE_CT_FILE_MIN) {
+			ref.len = ct_len;
+			ref.crc = nfemu_crc32(ct_payload, ct_len);
+			if (had_file && ref.len == st->ct_flen && ref.crc == st->ct_crc &&
+			    state_ct_file_same(st, ct_payload, ct_len)) {
+				ref.id = st->ct_id;
+			} else {
+				ref.id = had_file ? st->ct_id + 1 : 1;
+				new_file = true;
+			}
+			ct_type = NFEMU_SEC_CONNTRACK_FILE;
+		} else if (!ret && ct_len) {
+			ct_type = NFEMU_SEC_CONNTRACK;
+			ct_sec = ct_payload;
+			ct_seclen = ct_len;
+		}
+	}
+	if (ct_type == NFEMU_SEC_CONNTRACK_FILE) {
+		ct_sec = (const unsigned char *)&ref;
+		ct_seclen = sizeof(ref);
+	}
+	if (!ret)
+		ret = state_serialize(net, ct_type, ct_sec, ct_seclen, &buf, &len);
 	if (ret) {
+		free(ct_payload);
 		nfemu_errf(err, errlen, "%s: cannot serialize the kernel: %s", st->path,
 			   strerror(-ret));
 		return ret;
@@ -1018,22 +1331,33 @@ int nfemu_state_commit(struct nfemu_state *st, struct net *net, char *err, size_
 	/* Nothing changed (a listing, a revision query): leave the file alone. */
 	if (st->existed && len == st->image_len && !memcmp(buf, st->image, len)) {
 		free(buf);
+		free(ct_payload);
 		st->gen = net->emu_gen;
 		return 0;
 	}
 	if (st->lock_fd < 0) {
 		free(buf);
+		free(ct_payload);
 		nfemu_errf(err, errlen, "%s: not locked (no write access to its lock file): "
 			   "refusing to write", st->path);
 		return -EACCES;
 	}
 	/* Counters alone cannot make an image unloadable: verify what changed rules or modules,
 	 * or a connection table this process loaded (and may have changed). */
-	if (net->emu_gen_rules != st->gen_rules || !st->existed || (net->ct.ready && !st->ct_lazy))
-		ret = nfemu_state_verify(st, buf, len, err, errlen);
+	if (net->emu_gen_rules != st->gen_rules || !st->existed || new_file ||
+	    (net->ct.ready && !st->ct_lazy && ct_type == NFEMU_SEC_CONNTRACK))
+		ret = nfemu_state_verify(st, buf, len, st->ct_lazy ||
+					 (ct_type == NFEMU_SEC_CONNTRACK_FILE && !new_file),
+					 new_file ? ct_payload : NULL, err, errlen);
+	/* the conntrack file first: the state names it only once it is whole */
+	if (!ret && new_file)
+		ret = state_write_ct_file(st, &ref, ct_payload, err, errlen);
+	free(ct_payload);
 	if (!ret)
 		ret = nfemu_state_write(st, buf, len, err, errlen);
 	if (ret) {
+		if (new_file)
+			state_remove_ct_file(st, ref.id);
 		free(buf);
 		return ret;
 	}
@@ -1044,9 +1368,22 @@ int nfemu_state_commit(struct nfemu_state *st, struct net *net, char *err, size_
 	st->gen = net->emu_gen;
 	st->gen_rules = net->emu_gen_rules;
 	state_note_identity(st);
-	if (st->ct_lazy) {      /* where the section landed in the new image */
+	/* the table's old file, once no state names it */
+	if (had_file && !(ct_type == NFEMU_SEC_CONNTRACK_FILE && ref.id == old_id)) {
+		state_remove_ct_file(st, old_id);
+		if (st->ct_fd >= 0)
+			close(st->ct_fd);
+		st->ct_fd = -1;
+	}
+	st->ct_file = ct_type == NFEMU_SEC_CONNTRACK_FILE && net->ct.ready;
+	st->ct_id = st->ct_file ? ref.id : 0;
+	st->ct_flen = st->ct_file ? ref.len : 0;
+	st->ct_crc = st->ct_file ? ref.crc : 0;
+	if (st->ct_lazy && !st->ct_file) {      /* where the section landed in the new image */
 		state_find_section(buf, len, NFEMU_SEC_CONNTRACK, &st->ct_off, &st->ct_len);
 		st->ct_lazy = st->ct_off != 0;
+	} else if (st->ct_lazy) {
+		st->ct_lazy = st->ct_file;
 	}
 	return 0;
 }
@@ -1060,7 +1397,9 @@ int nfemu_state_commit_if_changed(struct nfemu_state *st, struct net *net, char 
 
 int nfemu_state_load_conntrack(struct nfemu_state *st, struct net *net, char *err, size_t errlen)
 {
-	char sub[256] = "";
+	const struct state_ct_feed feed = { .path = st->path, .fd = st->ct_fd };
+	struct state_ct_loc loc = { .off = st->ct_off, .len = (u32)st->ct_len };
+	char sub[512] = "";
 	int ret;
 
 	if (!st->ct_lazy)
@@ -1068,9 +1407,11 @@ int nfemu_state_load_conntrack(struct nfemu_state *st, struct net *net, char *er
 	st->ct_lazy = false;
 	if (!net->ct.ready)
 		return 0;
-	ret = nf_conntrack_state_load(net, st->image + st->ct_off, st->ct_len, sub, sizeof(sub));
+	loc.type = st->ct_file ? NFEMU_SEC_CONNTRACK_FILE : NFEMU_SEC_CONNTRACK;
+	loc.ref = (struct state_ct_ref){ .id = st->ct_id, .len = st->ct_flen, .crc = st->ct_crc };
+	ret = state_load_ct(net, st->image, &loc, &feed, sub, sizeof(sub));
 	if (ret)
-		nfemu_errf(err, errlen, "%s: byte %zu: conntrack section: %s", st->path, st->ct_off - 8, sub);
+		nfemu_errf(err, errlen, "%s: %s", st->path, sub);
 	return ret;
 }
 
@@ -1079,6 +1420,9 @@ void nfemu_state_close(struct nfemu_state *st)
 	if (st->lock_fd >= 0)
 		close(st->lock_fd);     /* drops the flock */
 	st->lock_fd = -1;
+	if (st->ct_fd >= 0)
+		close(st->ct_fd);
+	st->ct_fd = -1;
 	free(st->path);
 	st->path = NULL;
 	free(st->image);

@@ -33,7 +33,13 @@ struct nfemu_state {
 	/* NFEMU_STATE_LAZY_CT: the conntrack section of image, not loaded into the kernel yet
 	 * (ct_lazy); commit writes it back as it was */
 	bool ct_lazy;
-	size_t ct_off, ct_len;
+	size_t ct_off, ct_len;  /* the section's payload in image (when not ct_file) */
+	/* the table is in a conntrack file of its own beside the state (state.c): its id, the
+	 * payload's length and crc32, and the file, opened with the state */
+	bool ct_file;
+	unsigned long long ct_id, ct_flen;
+	u32 ct_crc;
+	int ct_fd;
 	u64 gen;                /* net->emu_gen when loaded or last committed */
 	u64 gen_rules;          /* net->emu_gen_rules then */
 	/* the file as loaded or last written, to tell whether another process replaced it */

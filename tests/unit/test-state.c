@@ -12,6 +12,8 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <errno.h>
 #include <cmocka.h>
 #include <linux/netfilter/xt_tcpudp.h>
 #include <linux/netfilter/xt_mark.h>
@@ -186,12 +188,56 @@ static void test_state_flipped_bytes_load_or_are_refused(void **state)
 	free(img);
 }
 
+/* A conntrack file reference (section 5) in an image read from memory: there is no file to
+ * follow, so the image is refused with the byte of the section; a reference of the wrong
+ * size is refused too.  (tests/shell/ct_file.sh covers the files themselves.) */
+static void test_state_conntrack_file_reference_from_memory_is_refused(void **state)
+{
+	struct net *net = kernel_with_rules();
+	unsigned char *img, *c;
+	size_t len;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(nfemu_state_serialize(net, &img, &len), 0);
+	net_free(net);
+	for (uint32_t slen = 24; slen <= 28; slen += 4) {
+		uint32_t hdr[2] = { 5, slen }, crc;
+		uint64_t body;
+		struct net *n2;
+
+		c = calloc(1, len + 8 + slen);
+		assert_non_null(c);
+		memcpy(c, img, len);
+		memcpy(c + len, hdr, sizeof(hdr));
+		c[len + 8] = 1;                 /* id 1 */
+		c[len + 16] = 100;              /* 100 bytes */
+		body = len + 8 + slen - 24;
+		memcpy(c + 16, &body, sizeof(body));
+		crc = crc32_ieee(c + 24, body);
+		memcpy(c + 12, &crc, sizeof(crc));
+		n2 = net_alloc();
+		assert_non_null(n2);
+		err[0] = '\0';
+		assert_int_equal(nfemu_state_deserialize(n2, c, len + 8 + slen, err, sizeof(err)), -EINVAL);
+		print_message("%s\n", err);
+		if (slen == 24)
+			assert_non_null(strstr(err, "the conntrack table is in a file of its own"));
+		else
+			assert_non_null(strstr(err, "conntrack file reference of 28 bytes"));
+		net_free(n2);
+		free(c);
+	}
+	free(img);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_state_round_trip_is_byte_identical),
 		cmocka_unit_test(test_state_every_truncation_is_refused_with_an_offset),
 		cmocka_unit_test(test_state_flipped_bytes_load_or_are_refused),
+		cmocka_unit_test(test_state_conntrack_file_reference_from_memory_is_refused),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,78 @@
+#!/bin/bash
+# ct_file: a connection table of 1 MiB or more lives in a conntrack file of its own beside the
+# state ("STATE.ct-<id>", emu/state.c); commands that do not change it neither read nor
+# rewrite it, a changed table goes to a new file and the old one is removed, and a missing,
+# corrupt or foreign file is refused with one line naming it (the state is left as it was).
+. "$(dirname "$0")/lib.sh"
+
+root=$here/../..
+command -v python3 >/dev/null || skip "python3 is needed to make the capture"
+topo=$root/bench/topology
+rules=$work/ct.v4
+printf '%s\n' '*filter' ':INPUT ACCEPT [0:0]' ':FORWARD DROP [0:0]' ':OUTPUT ACCEPT [0:0]' \
+	'-A FORWARD -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT' \
+	'-A FORWARD -i lan0 -m conntrack --ctstate NEW -j ACCEPT' 'COMMIT' > "$rules"
+python3 "$root/bench/gen-flows.py" --flows 12000 --out "$work/a.pcap" >/dev/null || fail "gen-flows"
+python3 "$root/bench/gen-flows.py" --flows 100 --rate 1000 --out "$work/b.pcap" >/dev/null || fail "gen-flows"
+chmod 644 "$work"/*.pcap "$rules"
+
+ctfiles() { (cd "$work" && ls state.ct-* 2>/dev/null | tr '\n' ' '); }
+count() { as_user "$NFEMU" conntrack -C --state "$state"; }
+
+nf iptables-legacy-restore < "$rules" || fail "restore"
+[ -z "$(ctfiles)" ] || fail "a conntrack file before any connection: $(ctfiles)"
+
+# 12,000 connections (~1.3 MB of table): into state.ct-0000000000000001
+as_user "$NFEMU" replay --topology "$topo" --state "$state" "$work/a.pcap" >/dev/null || fail "replay a"
+[ "$(ctfiles)" = "state.ct-0000000000000001 " ] || fail "after the replay: '$(ctfiles)'"
+[ "$(count)" = 12000 ] || fail "count after replay: $(count)"
+[ "$(stat -c %s "$state")" -lt 100000 ] || fail "the table is still in the state: $(stat -c %s "$state") bytes"
+ct1=$work/state.ct-0000000000000001
+before=$(stat -c '%i %Y %s' "$ct1"); sum=$(cksum < "$ct1")
+
+# a rule change: the state is rewritten, the conntrack file is not touched
+nf iptables-legacy -A FORWARD -s 192.0.2.99 -j DROP || fail "-A"
+nf iptables-legacy -L -n >/dev/null || fail "-L"
+[ "$(stat -c '%i %Y %s' "$ct1")" = "$before" ] && [ "$(cksum < "$ct1")" = "$sum" ] ||
+	fail "-A rewrote the conntrack file"
+nf iptables-legacy-save | grep -q -- '-A FORWARD -s 192.0.2.99/32 -j DROP' || fail "-A lost"
+[ "$(count)" = 12000 ] || fail "count after -A: $(count)"
+
+# the table changes: a new file, the old one removed
+as_user "$NFEMU" replay --topology "$topo" --state "$state" "$work/b.pcap" >/dev/null || fail "replay b"
+[ "$(ctfiles)" = "state.ct-0000000000000002 " ] || fail "after the second replay: '$(ctfiles)'"
+[ "$(count)" -ge 12000 ] || fail "count after the second replay: $(count)"
+n2=$(count)
+
+# refusals: one line naming the file, exit 1 or 2, nothing rewritten
+refused() {
+	local what=$1 want=$2 out rc
+	shift 2
+	cp "$state" "$work/before"
+	out=$("$@" 2>&1 >/dev/null); rc=$?
+	[ $rc != 0 ] && [ $rc -lt 128 ] || fail "$what: exit $rc: $out"
+	grep -q 'Sanitizer' <<<"$out" && fail "$what: $out"
+	grep -q -- "$want" <<<"$out" || fail "$what: want '$want' in: $out"
+	cmp -s "$state" "$work/before" || fail "$what: the state was rewritten"
+	note "$what: $(grep -m1 "$want" <<<"$out")"
+}
+ct2=$work/state.ct-0000000000000002
+mv "$ct2" "$work/saved"
+refused "missing" "state.ct-0000000000000002, which cannot be opened: No such file" \
+	as_user "$NFEMU" conntrack -L --state "$state"
+refused "missing, rules" "state.ct-0000000000000002, which cannot be opened" nf iptables-legacy -S
+cp "$work/saved" "$ct2"; chmod 644 "$ct2"
+printf 'X' | dd of="$ct2" bs=1 seek=5000 conv=notrunc 2>/dev/null
+refused "corrupt" "state.ct-0000000000000002: byte 12: checksum mismatch" \
+	as_user "$NFEMU" conntrack -C --state "$state"
+head -c 1000 "$work/saved" > "$ct2"
+refused "truncated" "state.ct-0000000000000002: byte 1000: truncated" \
+	as_user "$NFEMU" conntrack -C --state "$state"
+cp "$work/saved" "$ct2"; chmod 644 "$ct2"
+[ "$(count)" = "$n2" ] || fail "the restored file: $(count)"
+
+# a table that shrinks back below 1 MiB returns into the state; its file goes
+as_user "$NFEMU" conntrack -F --state "$state" >/dev/null 2>&1 || fail "conntrack -F"
+[ -z "$(ctfiles)" ] || fail "after -F: '$(ctfiles)'"
+[ "$(count)" = 0 ] || fail "count after -F: $(count)"
+echo "ok: conntrack file kept apart, untouched by rule commands, replaced on change, refused when bad"
