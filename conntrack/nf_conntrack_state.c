@@ -171,60 +171,76 @@ static void ct_put_expect(struct rts_w *b, const struct nf_conntrack_expect *exp
 	PUT(b, (u8)exp->dir);
 }
 
-int nf_conntrack_state_save(struct net *net, unsigned char **bufp, size_t *lenp)
+/* What is saved: each entry once, live ones only (an expired one is as good as gone)... */
+static bool ct_saved(const struct nf_conntrack_tuple_hash *h)
 {
-	struct rts_w b = { 0 };
-	size_t count_at;
-	u32 count = 0;
+	const struct nf_conn *ct = nf_ct_tuplehash_to_ctrack(h);
+
+	return NF_CT_DIRECTION(h) == IP_CT_DIR_ORIGINAL && !nf_ct_is_dying(ct) && !nf_ct_is_expired(ct);
+}
+
+/* ...and the expectations whose master is saved. */
+static bool ct_exp_saved(const struct nf_conntrack_expect *exp)
+{
+	return !nf_ct_exp_is_expired(exp) && nf_ct_is_confirmed(exp->master) &&
+	       !nf_ct_is_dying(exp->master) && !nf_ct_is_expired(exp->master);
+}
+
+int nf_conntrack_state_save_stream(struct net *net, int (*flush)(void *ctx, const unsigned char *p,
+								 size_t n),
+				   void *ctx, unsigned char **bufp, size_t *lenp)
+{
+	struct rts_w b = { .flush = flush, .flush_ctx = ctx };
+	u32 count = 0, nexp = 0;
 
 	*bufp = NULL;
 	*lenp = 0;
 	if (!net->ct.ready)
 		return 0;
+	/* counted first: the counts come before what they count, and may already be flushed */
+	for (unsigned int i = 0; i < net->ct.htable_size; i++) {
+		struct nf_conntrack_tuple_hash *h;
+
+		hlist_for_each_entry(h, &net->ct.hash[i], hnnode)
+			count += ct_saved(h);
+	}
+	for (unsigned int i = 0; net->ct.expect_hash && i < net->ct.expect_hsize; i++) {
+		const struct nf_conntrack_expect *exp;
+
+		hlist_for_each_entry(exp, &net->ct.expect_hash[i], hnode)
+			nexp += ct_exp_saved(exp);
+	}
 	PUT(&b, (u32)NF_CT_STATE_VERSION);
 	PUT(&b, net->clock.now_ns);
 	PUT(&b, net->clock.boot_ns);
-	count_at = b.len;
 	PUT(&b, count);
 	for (unsigned int i = 0; i < net->ct.htable_size; i++) {
 		struct nf_conntrack_tuple_hash *h;
 
-		hlist_for_each_entry(h, &net->ct.hash[i], hnnode) {
-			const struct nf_conn *ct = nf_ct_tuplehash_to_ctrack(h);
-
-			/* each entry once, live ones only (an expired one is as good as gone) */
-			if (NF_CT_DIRECTION(h) != IP_CT_DIR_ORIGINAL || nf_ct_is_dying(ct) ||
-			    nf_ct_is_expired(ct))
-				continue;
-			ct_put_record(&b, ct);
-			count++;
-		}
+		hlist_for_each_entry(h, &net->ct.hash[i], hnnode)
+			if (ct_saved(h))
+				ct_put_record(&b, nf_ct_tuplehash_to_ctrack(h));
 	}
-	if (!b.err)
-		memcpy(b.buf + count_at, &count, sizeof(count));
-	/* the expectations whose master was saved */
-	count_at = b.len;
-	count = 0;
-	PUT(&b, count);
+	PUT(&b, nexp);
 	for (unsigned int i = 0; net->ct.expect_hash && i < net->ct.expect_hsize; i++) {
 		const struct nf_conntrack_expect *exp;
 
-		hlist_for_each_entry(exp, &net->ct.expect_hash[i], hnode) {
-			if (nf_ct_exp_is_expired(exp) || !nf_ct_is_confirmed(exp->master) ||
-			    nf_ct_is_dying(exp->master) || nf_ct_is_expired(exp->master))
-				continue;
-			ct_put_expect(&b, exp);
-			count++;
-		}
+		hlist_for_each_entry(exp, &net->ct.expect_hash[i], hnode)
+			if (ct_exp_saved(exp))
+				ct_put_expect(&b, exp);
 	}
 	if (b.err) {
 		free(b.buf);
 		return b.err;
 	}
-	memcpy(b.buf + count_at, &count, sizeof(count));
 	*bufp = b.buf;
 	*lenp = b.len;
 	return 0;
+}
+
+int nf_conntrack_state_save(struct net *net, unsigned char **bufp, size_t *lenp)
+{
+	return nf_conntrack_state_save_stream(net, NULL, NULL, bufp, lenp);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -265,6 +281,7 @@ struct ct_pending_master {
 
 struct ct_load {
 	u32 version;
+	size_t base;                    /* the payload offset of the reader's first byte */
 	struct ct_pending_master *pending;
 	size_t npending, cap;
 };
@@ -298,7 +315,7 @@ static int ct_load_record(struct net *net, struct rts_r *r, u32 i, struct ct_loa
 {
 	struct nf_conntrack_tuple orig, repl, inv;
 	struct nf_conntrack_zone zone;
-	size_t at = r->off;
+	size_t at = ld->base + r->off;
 	struct nf_conn *ct;
 	u32 status, mark;
 	s32 left, stream;
@@ -526,8 +543,8 @@ static void ct_load_masters(struct net *net, struct ct_load *ld)
 }
 
 /* Read one expectation and put it in the table; 0 or -errno with err set. */
-static int ct_load_expect(struct net *net, struct rts_r *r, u32 i, u32 version, char *err,
-			  size_t errlen)
+static int ct_load_expect(struct net *net, struct rts_r *r, size_t base, u32 i, u32 version,
+			  char *err, size_t errlen)
 {
 	const struct nf_ct_helper_expectfn *fn = NULL;
 	char fnname[NF_CT_EXPFN_NAME_LEN] = "";
@@ -544,7 +561,7 @@ static int ct_load_expect(struct net *net, struct rts_r *r, u32 i, u32 version, 
 	__be16 mask_port;
 	u32 flags, class;
 	s32 left;
-	size_t at = r->off;
+	size_t at = base + r->off;
 	int ret, ret2;
 
 	ct_get_tuple(r, &tuple, IP_CT_DIR_ORIGINAL);
@@ -621,15 +638,42 @@ static int ct_load_expect(struct net *net, struct rts_r *r, u32 i, u32 version, 
 	return 0;
 }
 
-int nf_conntrack_state_load(struct net *net, const unsigned char *buf, size_t len, char *err,
-			    size_t errlen)
+/* Before each record: at least NF_CT_STATE_RECORD_MAX bytes in the reader's window, unless the
+ * payload ends sooner.  A record is far smaller (the largest, with every extension, is under
+ * 400 bytes). */
+#define NF_CT_STATE_RECORD_MAX 65536u
+
+static int ct_src_fill(struct nf_ct_state_src *src, struct rts_r *r, struct ct_load *ld)
 {
-	struct rts_r r = { .buf = buf, .len = len };
-	struct ct_load ld = { 0 };
+	int ret;
+
+	while (!src->eof && r->len - r->off < NF_CT_STATE_RECORD_MAX) {
+		size_t keep = r->off, had = r->len - r->off;
+
+		ret = src->more(src, keep);
+		if (ret)
+			return ret;
+		if (src->len <= had && !src->eof)
+			return -EIO;    /* no progress: a window too small for the margin */
+		ld->base = src->base;
+		r->buf = src->buf;
+		r->len = src->len;
+		r->off = 0;
+	}
+	return 0;
+}
+
+int nf_conntrack_state_load_src(struct net *net, struct nf_ct_state_src *src, char *err,
+				size_t errlen)
+{
+	struct rts_r r = { .buf = src->buf, .len = src->len };
+	struct ct_load ld = { .base = src->base };
 	u64 now_ns, boot_ns;
 	u32 version, count;
 	int ret = 0;
 
+	if (ct_src_fill(src, &r, &ld))
+		return ct_state_err(err, errlen, "cannot read");
 	GET(&r, version);
 	if (r.why)
 		return ct_state_err(err, errlen, "truncated header");
@@ -651,6 +695,10 @@ int nf_conntrack_state_load(struct net *net, const unsigned char *buf, size_t le
 	net->clock.boot_ns = boot_ns;
 	ld.version = version;
 	for (u32 i = 0; i < count; i++) {
+		if (ct_src_fill(src, &r, &ld)) {
+			ret = ct_state_err(err, errlen, "entry %u: cannot read", i + 1);
+			break;
+		}
 		ret = ct_load_record(net, &r, i, &ld, err, errlen);
 		if (ret)
 			break;
@@ -662,16 +710,29 @@ int nf_conntrack_state_load(struct net *net, const unsigned char *buf, size_t le
 	if (version >= 2) {
 		u32 nexp;
 
+		if (ct_src_fill(src, &r, &ld))
+			return ct_state_err(err, errlen, "cannot read");
 		GET(&r, nexp);
 		if (r.why)
 			return ct_state_err(err, errlen, "truncated after %u entries", count);
 		for (u32 i = 0; i < nexp; i++) {
-			ret = ct_load_expect(net, &r, i, version, err, errlen);
+			if (ct_src_fill(src, &r, &ld))
+				return ct_state_err(err, errlen, "expectation %u: cannot read", i + 1);
+			ret = ct_load_expect(net, &r, ld.base, i, version, err, errlen);
 			if (ret)
 				return ret;
 		}
 	}
-	if (r.off != len)
-		return ct_state_err(err, errlen, "%zu stray bytes after %u entries", len - r.off, count);
+	if (ld.base + r.off != src->total)
+		return ct_state_err(err, errlen, "%zu stray bytes after %u entries",
+				    src->total - ld.base - r.off, count);
 	return 0;
+}
+
+int nf_conntrack_state_load(struct net *net, const unsigned char *buf, size_t len, char *err,
+			    size_t errlen)
+{
+	struct nf_ct_state_src src = { .buf = buf, .len = len, .total = len, .eof = true };
+
+	return nf_conntrack_state_load_src(net, &src, err, errlen);
 }

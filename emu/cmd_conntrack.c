@@ -570,7 +570,7 @@ int cmd_conntrack(int argc, char **argv)
 			net->ct.emu_destroy_why = "deleted";
 			nf_ct_iterate_cleanup_net(ct_delete_iter, &iter_data);
 			net->ct.emu_destroy_why = old;
-			if (nfemu_state_commit(&st, net, err, sizeof(err)) < 0) {
+			if (nfemu_state_commit_last(&st, net, err, sizeof(err)) < 0) {
 				fprintf(stderr, "nfemu conntrack: %s\n", err);
 				free(text);
 				rc = 1;

@@ -832,7 +832,7 @@ static int replay_close(struct replay *r, const struct replay_opts *o, int statu
 	replay_fclose(r->report, o->report, "--report", &status);
 	if (r->state_open) {
 		/* --state: the counters (and whatever else the replay changed) go back */
-		if (status == 0 && !o->rules && nfemu_state_commit(&r->st, r->net, err, sizeof(err))) {
+		if (status == 0 && !o->rules && nfemu_state_commit_last(&r->st, r->net, err, sizeof(err))) {
 			fprintf(stderr, "nfemu: replay: %s\n", err);
 			status = 1;
 		}

@@ -43,6 +43,7 @@
 #include "kernel/net.h"
 #include "emu/state.h"
 #include "xtables/ip_tables.h"
+#include "conntrack/nf_conntrack.h"
 #include "conntrack/nf_conntrack_state.h"
 #include "xtables/xt_rtstate.h"
 
@@ -561,12 +562,10 @@ struct state_ct_loc {
 	struct state_ct_ref ref;        /* NFEMU_SEC_CONNTRACK_FILE: the file */
 };
 
-/* How to get a conntrack file's payload: given (an image this process just made), or read
- * from the file beside path (through fd when it was opened already). */
+/* Where a conntrack file is: beside path (through fd when it was opened already). */
 struct state_ct_feed {
 	const char *path;
 	int fd;
-	const unsigned char *payload;
 };
 
 static char *state_ct_file_name(const char *path, u64 id)
@@ -578,109 +577,194 @@ static char *state_ct_file_name(const char *path, u64 id)
 	return name;
 }
 
-static int nfemu_read_file(int fd, unsigned char **bufp, size_t *lenp);
+/* A conntrack file being read: checked whole first (header, length, checksum, the table the
+ * state names), then handed to the loader in windows, so that loading a large table does
+ * not also hold its bytes. */
+#define STATE_CT_WINDOW ((size_t)2 << 20)
 
-/* Read the conntrack file ref names and check it against ref: *filep holds the whole file
- * (free it), the payload starts at NFEMU_CT_FILE_HDRLEN. */
-static int state_read_ct_file(const struct state_ct_feed *feed, const struct state_ct_ref *ref,
-			      unsigned char **filep, char *err, size_t errlen)
+struct ct_file_rd {
+	struct nf_ct_state_src src;
+	int fd;
+	bool own_fd;
+	char *name;
+	unsigned char *win;
+	size_t next;                    /* payload offset of the first byte not yet in win */
+};
+
+static int ct_file_pread(int fd, unsigned char *p, size_t n, u64 off)
 {
-	char *name = state_ct_file_name(feed->path, ref->id);
-	unsigned char *buf = NULL;
-	size_t len = 0;
-	u32 version, crc;
-	u64 plen;
-	int fd = feed->fd, ret;
+	while (n) {
+		ssize_t got = pread(fd, p, n, (off_t)off);
 
-	*filep = NULL;
-	if (!name) {
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0)
+			return -errno;
+		if (got == 0)
+			return -EIO;    /* shorter than fstat said: changed under us */
+		p += got;
+		n -= (size_t)got;
+		off += (u64)got;
+	}
+	return 0;
+}
+
+static int ct_file_more(struct nf_ct_state_src *src, size_t keep)
+{
+	struct ct_file_rd *f = src->ctx;
+	size_t left = src->len - keep, n = STATE_CT_WINDOW - left;
+	int ret;
+
+	memmove(f->win, f->win + keep, left);
+	if (n > src->total - f->next)
+		n = src->total - f->next;
+	ret = ct_file_pread(f->fd, f->win + left, n, NFEMU_CT_FILE_HDRLEN + f->next);
+	if (ret)
+		return ret;
+	f->next += n;
+	src->base += keep;
+	src->buf = f->win;
+	src->len = left + n;
+	src->eof = f->next == src->total;
+	return 0;
+}
+
+static void ct_file_close(struct ct_file_rd *f)
+{
+	if (f->own_fd && f->fd >= 0)
+		close(f->fd);
+	f->fd = -1;
+	free(f->name);
+	f->name = NULL;
+	free(f->win);
+	f->win = NULL;
+}
+
+/* Open and check the conntrack file ref names (feed->fd if it is open already); on success
+ * f->src is ready for nf_conntrack_state_load_src (close f after). */
+static int ct_file_open(const struct state_ct_feed *feed, const struct state_ct_ref *ref,
+			struct ct_file_rd *f, char *err, size_t errlen)
+{
+	unsigned char hdr[NFEMU_CT_FILE_HDRLEN];
+	struct stat sb;
+	u32 version, crc, sum = 0;
+	u64 plen, size;
+	int ret;
+
+	memset(f, 0, sizeof(*f));
+	f->fd = feed->fd;
+	f->name = state_ct_file_name(feed->path, ref->id);
+	if (!f->name) {
 		nfemu_errf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
-	if (fd < 0)
-		fd = open(name, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
+	if (f->fd < 0) {
+		f->fd = open(f->name, O_RDONLY | O_CLOEXEC);
+		f->own_fd = true;
+	}
+	if (f->fd < 0) {
 		ret = -errno;
 		nfemu_errf(err, errlen, "its conntrack table is kept in %s, which cannot be opened: %s "
-			   "(a state and its .ct-* file go together)", name, strerror(errno));
-		goto out;
+			   "(a state and its .ct-* file go together)", f->name, strerror(errno));
+		goto fail;
 	}
-	ret = lseek(fd, 0, SEEK_SET) < 0 ? -errno : nfemu_read_file(fd, &buf, &len);
-	if (fd != feed->fd)
-		close(fd);
+	ret = fstat(f->fd, &sb) < 0 ? -errno : 0;
+	size = ret ? 0 : (u64)sb.st_size;
+	if (!ret && size >= NFEMU_CT_FILE_HDRLEN)
+		ret = ct_file_pread(f->fd, hdr, sizeof(hdr), 0);
 	if (ret) {
-		nfemu_errf(err, errlen, "%s: cannot read: %s", name, strerror(-ret));
-		goto out;
+		nfemu_errf(err, errlen, "%s: cannot read: %s", f->name, strerror(-ret));
+		goto fail;
 	}
 	ret = -EINVAL;
-	if (len < NFEMU_CT_FILE_HDRLEN) {
-		nfemu_errf(err, errlen, "%s: byte %zu: truncated header (%zu of %u bytes)", name, len,
-			   len, NFEMU_CT_FILE_HDRLEN);
-		goto out;
+	if (size < NFEMU_CT_FILE_HDRLEN) {
+		nfemu_errf(err, errlen, "%s: byte %llu: truncated header (%llu of %u bytes)", f->name,
+			   (unsigned long long)size, (unsigned long long)size, NFEMU_CT_FILE_HDRLEN);
+		goto fail;
 	}
-	memcpy(&version, buf + 8, sizeof(version));
-	memcpy(&crc, buf + 12, sizeof(crc));
-	memcpy(&plen, buf + 16, sizeof(plen));
-	if (memcmp(buf, NFEMU_CT_FILE_MAGIC, 8))
-		nfemu_errf(err, errlen, "%s: byte 0: not an nfemu conntrack file (bad magic)", name);
-	else if (version != NFEMU_CT_FILE_VERSION)
+	memcpy(&version, hdr + 8, sizeof(version));
+	memcpy(&crc, hdr + 12, sizeof(crc));
+	memcpy(&plen, hdr + 16, sizeof(plen));
+	size -= NFEMU_CT_FILE_HDRLEN;
+	if (memcmp(hdr, NFEMU_CT_FILE_MAGIC, 8)) {
+		nfemu_errf(err, errlen, "%s: byte 0: not an nfemu conntrack file (bad magic)", f->name);
+		goto fail;
+	}
+	if (version != NFEMU_CT_FILE_VERSION) {
 		nfemu_errf(err, errlen, "%s: byte 8: format version %u, this nfemu reads version %u",
-			   name, version, NFEMU_CT_FILE_VERSION);
-	else if (plen != len - NFEMU_CT_FILE_HDRLEN)
-		nfemu_errf(err, errlen, "%s: byte %zu: %s: header announces %llu bytes of table, file has %zu",
-			   name, len, plen > len - NFEMU_CT_FILE_HDRLEN ? "truncated" : "trailing bytes",
-			   (unsigned long long)plen, len - NFEMU_CT_FILE_HDRLEN);
-	else if (crc32_ieee(buf + NFEMU_CT_FILE_HDRLEN, plen) != crc)
-		nfemu_errf(err, errlen, "%s: byte 12: checksum mismatch: the file is corrupt", name);
-	else if (plen != ref->len || crc != ref->crc)
+			   f->name, version, NFEMU_CT_FILE_VERSION);
+		goto fail;
+	}
+	if (plen != size) {
+		nfemu_errf(err, errlen, "%s: byte %llu: %s: header announces %llu bytes of table, file has %llu",
+			   f->name, (unsigned long long)size + NFEMU_CT_FILE_HDRLEN,
+			   plen > size ? "truncated" : "trailing bytes", (unsigned long long)plen,
+			   (unsigned long long)size);
+		goto fail;
+	}
+	if (plen != ref->len || crc != ref->crc) {
 		nfemu_errf(err, errlen, "%s: byte 12: not the table the state names (%llu bytes, crc "
-			   "%08x; the state names %llu bytes, crc %08x)", name, (unsigned long long)plen,
+			   "%08x; the state names %llu bytes, crc %08x)", f->name, (unsigned long long)plen,
 			   crc, (unsigned long long)ref->len, ref->crc);
-	else
-		ret = 0;
-out:
-	free(name);
-	if (ret)
-		free(buf);
-	else
-		*filep = buf;
+		goto fail;
+	}
+	f->win = malloc(STATE_CT_WINDOW);
+	if (!f->win) {
+		ret = -ENOMEM;
+		nfemu_errf(err, errlen, "out of memory");
+		goto fail;
+	}
+	/* the checksum, a window at a time, before anything is loaded */
+	for (u64 off = 0; off < plen; ) {
+		size_t n = plen - off < STATE_CT_WINDOW ? (size_t)(plen - off) : STATE_CT_WINDOW;
+
+		ret = ct_file_pread(f->fd, f->win, n, NFEMU_CT_FILE_HDRLEN + off);
+		if (ret) {
+			nfemu_errf(err, errlen, "%s: cannot read: %s", f->name, strerror(-ret));
+			goto fail;
+		}
+		sum = crc32_ieee_update(sum, f->win, n);
+		off += n;
+	}
+	if (sum != crc) {
+		ret = -EINVAL;
+		nfemu_errf(err, errlen, "%s: byte 12: checksum mismatch: the file is corrupt", f->name);
+		goto fail;
+	}
+	f->src = (struct nf_ct_state_src){ .buf = f->win, .total = plen, .eof = plen == 0,
+					   .more = ct_file_more, .ctx = f };
+	return 0;
+fail:
+	ct_file_close(f);
 	return ret;
 }
 
-/* Load the conntrack table of an image into net: from the image, the feed's payload, or the
- * conntrack file.  err gets "byte N: conntrack section: ..." or the file's own error. */
+/* Load the conntrack table of an image into net: from the image or from its conntrack file.  err gets "byte N: conntrack section: ..." or the file's own error. */
 static int state_load_ct(struct net *net, const unsigned char *image, const struct state_ct_loc *loc,
 			 const struct state_ct_feed *feed, char *err, size_t errlen)
 {
-	unsigned char *file = NULL;
-	const unsigned char *payload = image + loc->off;
-	size_t plen = loc->len;
+	struct ct_file_rd f = { .fd = -1 };
 	char sub[256] = "";
 	int ret;
 
-	if (loc->type == NFEMU_SEC_CONNTRACK_FILE) {
-		if (!feed || (!feed->payload && !feed->path)) {
-			nfemu_errf(err, errlen, "byte %zu: the conntrack table is in a file of its own, "
-				   "and this image has none", loc->off - 8);
-			return -EINVAL;
-		}
-		plen = loc->ref.len;
-		if (feed->payload) {
-			payload = feed->payload;
-		} else {
-			ret = state_read_ct_file(feed, &loc->ref, &file, err, errlen);
-			if (ret)
-				return ret;
-			payload = file + NFEMU_CT_FILE_HDRLEN;
-		}
+	if (loc->type != NFEMU_SEC_CONNTRACK_FILE) {
+		ret = nf_conntrack_state_load(net, image + loc->off, loc->len, sub, sizeof(sub));
+		if (ret)
+			nfemu_errf(err, errlen, "byte %zu: conntrack section: %s", loc->off - 8, sub);
+		return ret;
 	}
-	ret = nf_conntrack_state_load(net, payload, plen, sub, sizeof(sub));
-	if (ret && file)
-		nfemu_errf(err, errlen, "conntrack file %s.ct-%016llx: %s", feed->path,
-			   (unsigned long long)loc->ref.id, sub);
-	else if (ret)
-		nfemu_errf(err, errlen, "byte %zu: conntrack section: %s", loc->off - 8, sub);
-	free(file);
+	if (!feed || !feed->path) {
+		nfemu_errf(err, errlen, "byte %zu: the conntrack table is in a file of its own, "
+			   "and this image has none", loc->off - 8);
+		return -EINVAL;
+	}
+	ret = ct_file_open(feed, &loc->ref, &f, err, errlen);
+	if (ret)
+		return ret;
+	ret = nf_conntrack_state_load_src(net, &f.src, sub, sizeof(sub));
+	if (ret)
+		nfemu_errf(err, errlen, "%s: table at byte %u: %s", f.name, NFEMU_CT_FILE_HDRLEN, sub);
+	ct_file_close(&f);
 	return ret;
 }
 
@@ -1162,14 +1246,14 @@ fail_errno:
 
 /* Replay the new image into a scratch kernel before it replaces the old one: a state that
  * cannot be loaded again would make every later command fail, so the change that would
- * produce it is refused instead and the file keeps the last loadable kernel.  ct_payload: the
- * table of a conntrack file about to be written. */
+ * produce it is refused instead and the file keeps the last loadable kernel.  old_ct: the
+ * image's connection table is the one loaded before (not loaded again); a new conntrack file
+ * it names is read from disk, as the next load will read it. */
 static int nfemu_state_verify(struct nfemu_state *st, const unsigned char *buf, size_t len,
-			      bool old_ct, const unsigned char *ct_payload, char *err, size_t errlen)
+			      bool old_ct, char *err, size_t errlen)
 {
-	/* A conntrack table written back as it was read (old_ct) loaded before: not again. */
 	unsigned int how = DESER_TRUSTED | (old_ct ? DESER_LAZY_CT : 0);
-	const struct state_ct_feed feed = { .payload = ct_payload };
+	const struct state_ct_feed feed = { .path = st->path, .fd = -1 };
 	struct net *scratch = net_alloc();
 	char sub[512];
 	int ret;
@@ -1208,66 +1292,6 @@ static void state_find_section(const unsigned char *buf, size_t len, u32 type, s
 	}
 }
 
-/* Is payload the table st's conntrack file holds already?  Only asked when the length and
- * crc agree: the file is read and compared. */
-static bool state_ct_file_same(const struct nfemu_state *st, const unsigned char *payload, size_t len)
-{
-	const struct state_ct_feed feed = { .path = st->path, .fd = st->ct_fd };
-	const struct state_ct_ref ref = { .id = st->ct_id, .len = st->ct_flen, .crc = st->ct_crc };
-	unsigned char *file;
-	bool same;
-
-	if (state_read_ct_file(&feed, &ref, &file, NULL, 0))
-		return false;
-	same = !memcmp(file + NFEMU_CT_FILE_HDRLEN, payload, len);
-	free(file);
-	return same;
-}
-
-/* Write a new conntrack file (it is not named by any state yet: written in place, then
- * fsync'ed before the state that names it). */
-static int state_write_ct_file(struct nfemu_state *st, const struct state_ct_ref *ref,
-			       const unsigned char *payload, char *err, size_t errlen)
-{
-	unsigned char hdr[NFEMU_CT_FILE_HDRLEN];
-	u32 version = NFEMU_CT_FILE_VERSION;
-	char *name = state_ct_file_name(st->path, ref->id);
-	const char *what = "create";
-	int fd, ret;
-
-	if (!name) {
-		nfemu_errf(err, errlen, "%s: out of memory", st->path);
-		return -ENOMEM;
-	}
-	memcpy(hdr, NFEMU_CT_FILE_MAGIC, 8);
-	memcpy(hdr + 8, &version, 4);
-	memcpy(hdr + 12, &ref->crc, 4);
-	memcpy(hdr + 16, &ref->len, 8);
-	fd = open(name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0666);
-	ret = fd < 0 ? -errno : 0;
-	if (!ret) {
-		what = "write";
-		ret = nfemu_write_all(fd, hdr, sizeof(hdr));
-		if (!ret)
-			ret = nfemu_write_all(fd, payload, ref->len);
-		if (!ret) {
-			what = "fsync";
-			ret = fsync(fd) < 0 ? -errno : 0;
-		}
-		if (close(fd) < 0 && !ret) {
-			what = "close";
-			ret = -errno;
-		}
-	}
-	if (ret) {
-		nfemu_errf(err, errlen, "%s: cannot %s its conntrack file %s: %s", st->path, what, name,
-			   strerror(-ret));
-		unlink(name);
-	}
-	free(name);
-	return ret;
-}
-
 static void state_remove_ct_file(const struct nfemu_state *st, u64 id)
 {
 	char *name = state_ct_file_name(st->path, id);
@@ -1277,10 +1301,104 @@ static void state_remove_ct_file(const struct nfemu_state *st, u64 id)
 	free(name);
 }
 
-int nfemu_state_commit(struct nfemu_state *st, struct net *net, char *err, size_t errlen)
+/* A conntrack file being written, streamed from nf_conntrack_state_save_stream: opened at the
+ * first megabyte (a smaller table stays in the state), header last. */
+struct ct_file_wr {
+	struct nfemu_state *st;
+	u64 id;
+	int fd;
+	u64 len;
+	u32 crc;
+	const char *what;               /* what failed */
+};
+
+static int ct_file_flush(void *ctx, const unsigned char *p, size_t n)
 {
+	struct ct_file_wr *w = ctx;
+	unsigned char hdr[NFEMU_CT_FILE_HDRLEN] = { 0 };
+	char *name;
+	int ret;
+
+	if (w->fd < 0) {
+		w->what = "create";
+		name = state_ct_file_name(w->st->path, w->id);
+		if (!name)
+			return -ENOMEM;
+		w->fd = open(name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0666);
+		free(name);
+		if (w->fd < 0)
+			return -errno;
+		w->what = "write";
+		ret = nfemu_write_all(w->fd, hdr, sizeof(hdr));     /* filled in at the end */
+		if (ret)
+			return ret;
+	}
+	w->what = "write";
+	ret = nfemu_write_all(w->fd, p, n);
+	if (ret)
+		return ret;
+	w->crc = crc32_ieee_update(w->crc, p, n);
+	w->len += n;
+	return 0;
+}
+
+/* The rest, the header, fsync. */
+static int ct_file_finish(struct ct_file_wr *w, const unsigned char *rest, size_t n)
+{
+	unsigned char hdr[NFEMU_CT_FILE_HDRLEN];
+	u32 version = NFEMU_CT_FILE_VERSION;
+	int ret = n ? ct_file_flush(w, rest, n) : 0;
+
+	if (ret)
+		return ret;
+	memcpy(hdr, NFEMU_CT_FILE_MAGIC, 8);
+	memcpy(hdr + 8, &version, 4);
+	memcpy(hdr + 12, &w->crc, 4);
+	memcpy(hdr + 16, &w->len, 8);
+	w->what = "write";
+	if (pwrite(w->fd, hdr, sizeof(hdr), 0) != (ssize_t)sizeof(hdr))
+		return errno ? -errno : -EIO;
+	w->what = "fsync";
+	if (fsync(w->fd) < 0)
+		return -errno;
+	w->what = "close";
+	ret = close(w->fd) < 0 ? -errno : 0;
+	w->fd = -1;
+	return ret;
+}
+
+/* Do two conntrack files hold the same table?  Only asked when their lengths and checksums
+ * agree. */
+static bool state_ct_files_same(const struct nfemu_state *st, const struct state_ct_ref *a,
+				const struct state_ct_ref *b)
+{
+	struct state_ct_feed fa = { .path = st->path, .fd = st->ct_fd }, fb = { .path = st->path, .fd = -1 };
+	struct ct_file_rd ra, rb;
+	bool same = false;
+
+	if (ct_file_open(&fa, a, &ra, NULL, 0))
+		return false;
+	if (!ct_file_open(&fb, b, &rb, NULL, 0)) {
+		same = true;
+		for (u64 off = 0; same && off < a->len; ) {
+			size_t n = a->len - off < STATE_CT_WINDOW ? (size_t)(a->len - off) : STATE_CT_WINDOW;
+
+			same = !ct_file_pread(ra.fd, ra.win, n, NFEMU_CT_FILE_HDRLEN + off) &&
+			       !ct_file_pread(rb.fd, rb.win, n, NFEMU_CT_FILE_HDRLEN + off) &&
+			       !memcmp(ra.win, rb.win, n);
+			off += n;
+		}
+		ct_file_close(&rb);
+	}
+	ct_file_close(&ra);
+	return same;
+}
+
+static int state_commit(struct nfemu_state *st, struct net *net, bool last, char *err, size_t errlen)
+{
+	struct ct_file_wr w = { .st = st, .fd = -1 };
 	struct state_ct_ref ref = { 0 };
-	unsigned char *buf, *ct_payload = NULL;
+	unsigned char *buf = NULL, *ct_payload = NULL;
 	const unsigned char *ct_sec = NULL;
 	size_t len, ct_len = 0, ct_seclen = 0;
 	bool new_file = false, had_file = st->ct_file;
@@ -1289,7 +1407,7 @@ int nfemu_state_commit(struct nfemu_state *st, struct net *net, char *err, size_
 	int ret = 0;
 
 	/* The conntrack table: left as it was read (lazy), else read from the kernel; a large one
-	 * goes to a conntrack file, a new one only when the table changed. */
+	 * goes to a conntrack file of its own, a new one only when the table changed. */
 	if (st->ct_lazy && st->ct_file) {
 		ref = (struct state_ct_ref){ .id = st->ct_id, .len = st->ct_flen, .crc = st->ct_crc };
 		ct_type = NFEMU_SEC_CONNTRACK_FILE;
@@ -1298,22 +1416,43 @@ int nfemu_state_commit(struct nfemu_state *st, struct net *net, char *err, size_
 		ct_sec = st->image + st->ct_off;
 		ct_seclen = st->ct_len;
 	} else if (net->ct.ready) {
-		ret = nf_conntrack_state_save(net, &ct_payload, &ct_len);
-		if (!ret && ct_len >= NFEMU_STATE_CT_FILE_MIN) {
-			ref.len = ct_len;
-			ref.crc = nfemu_crc32(ct_payload, ct_len);
-			if (had_file && ref.len == st->ct_flen && ref.crc == st->ct_crc &&
-			    state_ct_file_same(st, ct_payload, ct_len)) {
-				ref.id = st->ct_id;
-			} else {
-				ref.id = had_file ? st->ct_id + 1 : 1;
-				new_file = true;
-			}
+		w.id = had_file ? st->ct_id + 1 : 1;
+		ret = nf_conntrack_state_save_stream(net, ct_file_flush, &w, &ct_payload, &ct_len);
+		if (!ret && w.fd >= 0) {
+			ret = ct_file_finish(&w, ct_payload, ct_len);
+			free(ct_payload);
+			ct_payload = NULL;
+			ref = (struct state_ct_ref){ .id = w.id, .len = w.len, .crc = w.crc };
 			ct_type = NFEMU_SEC_CONNTRACK_FILE;
+			new_file = true;
+			if (!ret && had_file && ref.len == st->ct_flen && ref.crc == st->ct_crc) {
+				const struct state_ct_ref old = { .id = old_id, .len = st->ct_flen,
+								  .crc = st->ct_crc };
+
+				if (state_ct_files_same(st, &old, &ref)) {
+					state_remove_ct_file(st, ref.id);
+					ref.id = old_id;
+					new_file = false;
+				}
+			}
 		} else if (!ret && ct_len) {
 			ct_type = NFEMU_SEC_CONNTRACK;
 			ct_sec = ct_payload;
 			ct_seclen = ct_len;
+		}
+		if (ret) {
+			if (w.fd >= 0)
+				close(w.fd);
+			if (w.what) {
+				char *name = state_ct_file_name(st->path, w.id);
+
+				nfemu_errf(err, errlen, "%s: cannot %s its conntrack file %s: %s", st->path,
+					   w.what, name ? name : "?", strerror(-ret));
+				free(name);
+				state_remove_ct_file(st, w.id);
+				free(ct_payload);
+				return ret;
+			}
 		}
 	}
 	if (ct_type == NFEMU_SEC_CONNTRACK_FILE) {
@@ -1322,45 +1461,38 @@ int nfemu_state_commit(struct nfemu_state *st, struct net *net, char *err, size_
 	}
 	if (!ret)
 		ret = state_serialize(net, ct_type, ct_sec, ct_seclen, &buf, &len);
+	free(ct_payload);
 	if (ret) {
-		free(ct_payload);
 		nfemu_errf(err, errlen, "%s: cannot serialize the kernel: %s", st->path,
 			   strerror(-ret));
-		return ret;
+		goto fail;
 	}
 	/* Nothing changed (a listing, a revision query): leave the file alone. */
 	if (st->existed && len == st->image_len && !memcmp(buf, st->image, len)) {
 		free(buf);
-		free(ct_payload);
 		st->gen = net->emu_gen;
 		return 0;
 	}
 	if (st->lock_fd < 0) {
-		free(buf);
-		free(ct_payload);
 		nfemu_errf(err, errlen, "%s: not locked (no write access to its lock file): "
 			   "refusing to write", st->path);
-		return -EACCES;
+		ret = -EACCES;
+		goto fail;
 	}
+	/* The kernel's last commit: its table is in the new file now, and checking the file
+	 * builds the table again; not two at once. */
+	if (last && new_file)
+		nf_conntrack_flush(net);
 	/* Counters alone cannot make an image unloadable: verify what changed rules or modules,
 	 * or a connection table this process loaded (and may have changed). */
 	if (net->emu_gen_rules != st->gen_rules || !st->existed || new_file ||
 	    (net->ct.ready && !st->ct_lazy && ct_type == NFEMU_SEC_CONNTRACK))
 		ret = nfemu_state_verify(st, buf, len, st->ct_lazy ||
-					 (ct_type == NFEMU_SEC_CONNTRACK_FILE && !new_file),
-					 new_file ? ct_payload : NULL, err, errlen);
-	/* the conntrack file first: the state names it only once it is whole */
-	if (!ret && new_file)
-		ret = state_write_ct_file(st, &ref, ct_payload, err, errlen);
-	free(ct_payload);
+					 (ct_type == NFEMU_SEC_CONNTRACK_FILE && !new_file), err, errlen);
 	if (!ret)
 		ret = nfemu_state_write(st, buf, len, err, errlen);
-	if (ret) {
-		if (new_file)
-			state_remove_ct_file(st, ref.id);
-		free(buf);
-		return ret;
-	}
+	if (ret)
+		goto fail;
 	free(st->image);
 	st->image = buf;
 	st->image_len = len;
@@ -1386,6 +1518,21 @@ int nfemu_state_commit(struct nfemu_state *st, struct net *net, char *err, size_
 		st->ct_lazy = st->ct_file;
 	}
 	return 0;
+fail:
+	if (new_file)
+		state_remove_ct_file(st, ref.id);
+	free(buf);
+	return ret;
+}
+
+int nfemu_state_commit(struct nfemu_state *st, struct net *net, char *err, size_t errlen)
+{
+	return state_commit(st, net, false, err, errlen);
+}
+
+int nfemu_state_commit_last(struct nfemu_state *st, struct net *net, char *err, size_t errlen)
+{
+	return state_commit(st, net, true, err, errlen);
 }
 
 int nfemu_state_commit_if_changed(struct nfemu_state *st, struct net *net, char *err, size_t errlen)

@@ -67,6 +67,10 @@ int nfemu_state_load_conntrack(struct nfemu_state *st, struct net *net, char *er
  * A kernel whose image would not load again (see state.c) is refused: -EINVAL, err says why,
  * and the file keeps the previous kernel. */
 int nfemu_state_commit(struct nfemu_state *st, struct net *net, char *err, size_t errlen);
+/* The same, as the kernel's last act (the caller frees net next, whatever the result): a
+ * connection table that went to a conntrack file of its own is emptied from net before the
+ * new state is checked, so that checking it does not hold the table twice. */
+int nfemu_state_commit_last(struct nfemu_state *st, struct net *net, char *err, size_t errlen);
 /* The same, for a command that ran no packets: nothing is even serialized when no module,
  * table or counter changed since the load (net->emu_gen). */
 int nfemu_state_commit_if_changed(struct nfemu_state *st, struct net *net, char *err, size_t errlen);

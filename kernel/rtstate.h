@@ -18,17 +18,30 @@
 #include <stdlib.h>
 #include <errno.h>
 
-/* A growing buffer; err is -ENOMEM once an allocation failed (later puts do nothing). */
+/* A growing buffer; err is -ENOMEM once an allocation failed (later puts do nothing).  With
+ * flush set, what has filled is handed to flush (and the buffer emptied) each time it reaches
+ * RTS_FLUSH_AT bytes, so a large payload can go to a file without being held whole; err is
+ * then flush's error too. */
+#define RTS_FLUSH_AT ((size_t)1 << 20)
+
 struct rts_w {
 	unsigned char *buf;
 	size_t len, cap;
 	int err;
+	int (*flush)(void *ctx, const unsigned char *p, size_t n);
+	void *flush_ctx;
 };
 
 static inline void rts_put(struct rts_w *w, const void *p, size_t n)
 {
 	if (w->err)
 		return;
+	if (w->flush && w->len >= RTS_FLUSH_AT) {
+		w->err = w->flush(w->flush_ctx, w->buf, w->len);
+		w->len = 0;
+		if (w->err)
+			return;
+	}
 	if (w->cap - w->len < n) {
 		size_t ncap = w->cap ? w->cap : 256;
 		unsigned char *nb;

@@ -32,12 +32,13 @@ static inline const u32 (*crc32_tables(void))[256]
 	return (const u32 (*)[256])t;
 }
 
-/* The CRC of len bytes at p (a fresh one: crc32(0, p, len) in zlib's terms). */
-static inline u32 crc32_ieee(const void *buf, size_t len)
+/* The CRC of what crc covered followed by len bytes at p (zlib's crc32(crc, p, len)). */
+static inline u32 crc32_ieee_update(u32 crc, const void *buf, size_t len)
 {
 	const u32 (*t)[256] = crc32_tables();
 	const unsigned char *p = buf;
-	u32 crc = 0xffffffffu;
+
+	crc ^= 0xffffffffu;
 
 	for (; len >= 8; p += 8, len -= 8) {
 		u32 lo, hi;
@@ -55,6 +56,12 @@ static inline u32 crc32_ieee(const void *buf, size_t len)
 	while (len--)
 		crc = t[0][(crc ^ *p++) & 0xff] ^ (crc >> 8);
 	return crc ^ 0xffffffffu;
+}
+
+/* The CRC of len bytes at p (a fresh one: crc32(0, p, len) in zlib's terms). */
+static inline u32 crc32_ieee(const void *buf, size_t len)
+{
+	return crc32_ieee_update(0, buf, len);
 }
 
 #endif

@@ -12,7 +12,7 @@ rules=$work/ct.v4
 printf '%s\n' '*filter' ':INPUT ACCEPT [0:0]' ':FORWARD DROP [0:0]' ':OUTPUT ACCEPT [0:0]' \
 	'-A FORWARD -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT' \
 	'-A FORWARD -i lan0 -m conntrack --ctstate NEW -j ACCEPT' 'COMMIT' > "$rules"
-python3 "$root/bench/gen-flows.py" --flows 12000 --out "$work/a.pcap" >/dev/null || fail "gen-flows"
+python3 "$root/bench/gen-flows.py" --flows 30000 --out "$work/a.pcap" >/dev/null || fail "gen-flows"
 python3 "$root/bench/gen-flows.py" --flows 100 --rate 1000 --out "$work/b.pcap" >/dev/null || fail "gen-flows"
 chmod 644 "$work"/*.pcap "$rules"
 
@@ -22,10 +22,11 @@ count() { as_user "$NFEMU" conntrack -C --state "$state"; }
 nf iptables-legacy-restore < "$rules" || fail "restore"
 [ -z "$(ctfiles)" ] || fail "a conntrack file before any connection: $(ctfiles)"
 
-# 12,000 connections (~1.3 MB of table): into state.ct-0000000000000001
+# 30,000 connections (3.2 MB of table, more than one of the loader's 2 MiB windows): into
+# state.ct-0000000000000001
 as_user "$NFEMU" replay --topology "$topo" --state "$state" "$work/a.pcap" >/dev/null || fail "replay a"
 [ "$(ctfiles)" = "state.ct-0000000000000001 " ] || fail "after the replay: '$(ctfiles)'"
-[ "$(count)" = 12000 ] || fail "count after replay: $(count)"
+[ "$(count)" = 30000 ] || fail "count after replay: $(count)"
 [ "$(stat -c %s "$state")" -lt 100000 ] || fail "the table is still in the state: $(stat -c %s "$state") bytes"
 ct1=$work/state.ct-0000000000000001
 before=$(stat -c '%i %Y %s' "$ct1"); sum=$(cksum < "$ct1")
@@ -36,12 +37,22 @@ nf iptables-legacy -L -n >/dev/null || fail "-L"
 [ "$(stat -c '%i %Y %s' "$ct1")" = "$before" ] && [ "$(cksum < "$ct1")" = "$sum" ] ||
 	fail "-A rewrote the conntrack file"
 nf iptables-legacy-save | grep -q -- '-A FORWARD -s 192.0.2.99/32 -j DROP' || fail "-A lost"
-[ "$(count)" = 12000 ] || fail "count after -A: $(count)"
+[ "$(count)" = 30000 ] || fail "count after -A: $(count)"
+
+# loaded and written back unchanged (an empty capture): the same connections
+head -c 24 "$work/b.pcap" > "$work/empty.pcap"
+as_user "$NFEMU" conntrack -L --state "$state" 2>/dev/null | sort > "$work/list1"
+as_user "$NFEMU" replay --topology "$topo" --state "$state" "$work/empty.pcap" >/dev/null || fail "replay empty"
+as_user "$NFEMU" conntrack -L --state "$state" 2>/dev/null | sort > "$work/list2"
+[ "$(wc -l < "$work/list1")" = 30000 ] && cmp -s "$work/list1" "$work/list2" || fail "the table changed through its file"
+set -- $(ctfiles); [ $# = 1 ] || fail "after the empty replay: '$(ctfiles)'"
+prev=$1
 
 # the table changes: a new file, the old one removed
 as_user "$NFEMU" replay --topology "$topo" --state "$state" "$work/b.pcap" >/dev/null || fail "replay b"
-[ "$(ctfiles)" = "state.ct-0000000000000002 " ] || fail "after the second replay: '$(ctfiles)'"
-[ "$(count)" -ge 12000 ] || fail "count after the second replay: $(count)"
+set -- $(ctfiles); [ $# = 1 ] && [ "$1" != "$prev" ] || fail "after the second replay: '$(ctfiles)' (before: $prev)"
+cur=$1
+[ "$(count)" -ge 30000 ] || fail "count after the second replay: $(count)"
 n2=$(count)
 
 # refusals: one line naming the file, exit 1 or 2, nothing rewritten
@@ -56,17 +67,17 @@ refused() {
 	cmp -s "$state" "$work/before" || fail "$what: the state was rewritten"
 	note "$what: $(grep -m1 "$want" <<<"$out")"
 }
-ct2=$work/state.ct-0000000000000002
+ct2=$work/$cur
 mv "$ct2" "$work/saved"
-refused "missing" "state.ct-0000000000000002, which cannot be opened: No such file" \
+refused "missing" "$cur, which cannot be opened: No such file" \
 	as_user "$NFEMU" conntrack -L --state "$state"
-refused "missing, rules" "state.ct-0000000000000002, which cannot be opened" nf iptables-legacy -S
+refused "missing, rules" "$cur, which cannot be opened" nf iptables-legacy -S
 cp "$work/saved" "$ct2"; chmod 644 "$ct2"
 printf 'X' | dd of="$ct2" bs=1 seek=5000 conv=notrunc 2>/dev/null
-refused "corrupt" "state.ct-0000000000000002: byte 12: checksum mismatch" \
+refused "corrupt" "$cur: byte 12: checksum mismatch" \
 	as_user "$NFEMU" conntrack -C --state "$state"
 head -c 1000 "$work/saved" > "$ct2"
-refused "truncated" "state.ct-0000000000000002: byte 1000: truncated" \
+refused "truncated" "$cur: byte 1000: truncated" \
 	as_user "$NFEMU" conntrack -C --state "$state"
 cp "$work/saved" "$ct2"; chmod 644 "$ct2"
 [ "$(count)" = "$n2" ] || fail "the restored file: $(count)"
