@@ -1153,6 +1153,7 @@ int cmd_trace(int argc, char **argv)
 	oo.trace = explain_f;
 	oo.explain = o.explain;
 	oo.explain_walk = o.explain;
+	oo.explain_no_load = true;      /* the rules' load is not the packet's doing */
 	oo.fate_cb = trace_fate_cb;
 	oo.fate_ctx = t;
 	oo.capture_name = "packet";

@@ -49,7 +49,7 @@ static void out_modlog(struct nfemu_output *o)
 {
 	struct nfemu_modlog *log = &o->net->modlog;
 
-	if (o->trace.f && o->opts.explain_walk && (log->n || log->lost)) {
+	if (o->trace.f && o->opts.explain_walk && !o->opts.explain_no_load && (log->n || log->lost)) {
 		obuf_lit(&o->trace, "#   the rules' load: request_module for each saved module, then "
 			 "IPT_SO_SET_REPLACE for each table\n");
 		for (unsigned int i = 0; i < log->n; i++) {

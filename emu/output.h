@@ -20,6 +20,8 @@ struct nfemu_output_opts {
 	FILE *trace;                    /* kernel log + fate lines, NULL for none */
 	bool explain;                   /* also conntrack's events in the trace ("#   ct: ...") */
 	bool explain_walk;              /* also each hook function called and ipt_do_table's walk */
+	bool explain_no_load;           /* but not the module events of the rules' load before
+					 * packet #1 (nfemu trace: about its one packet only) */
 	bool rules_text;                /* the deciding rules as iptables-save shows them: a "#   "
 					 * line after the fate line, "rule_text" in JSON Lines */
 	bool trace_levels;              /* kernel log lines as `dmesg -r` prints them: "<4>TRACE: ..." */
