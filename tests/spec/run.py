@@ -184,12 +184,21 @@ def main():
             check("junit", norm(open(xml).read()), a.update, failures)
             # the schema does refuse what Jenkins would not read
             bad = os.path.join(tmp, "bad.xml")
-            with open(bad, "w") as f:
-                f.write(open(xml).read().replace('<testcase name=', '<testcase nom=', 1))
-            v = subprocess.run(["xmllint", "--noout", "--schema", os.path.join(HERE, "junit-jenkins.xsd"), bad],
-                               capture_output=True, text=True)
-            if v.returncode == 0:
-                failures.append("junit: the schema accepted a testcase without a name")
+            text = open(xml).read()
+            for what, mutated in (
+                    ("a testcase without a name", text.replace('<testcase name=', '<testcase nom=', 1)),
+                    ("a testsuite without failures", re.sub(r'(<testsuite [^>]*) failures="\d+"', r'\1', text, count=1)),
+                    ("a testsuite without errors", re.sub(r'(<testsuite [^>]*) errors="\d+"', r'\1', text, count=1)),
+                    ("a time that is not seconds", re.sub(r'(<testsuite [^>]*time=")[0-9.]+"', r'\1soon"', text, count=1))):
+                if mutated == text:
+                    failures.append("junit: could not make %s" % what)
+                    continue
+                with open(bad, "w") as f:
+                    f.write(mutated)
+                v = subprocess.run(["xmllint", "--noout", "--schema", os.path.join(HERE, "junit-jenkins.xsd"), bad],
+                                   capture_output=True, text=True)
+                if v.returncode == 0:
+                    failures.append("junit: the schema accepted %s" % what)
         # --record in place: the spec is rewritten, and then passes
         if want("record-inplace"):
             n += 1
