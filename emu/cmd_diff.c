@@ -3,6 +3,10 @@
  * does (emu/replay.h) and feeds them the same capture in lockstep, one record to each; the
  * fates of each packet and of the packets generated in answer (emu/fate.c, binary) are
  * compared field by field, never their text.  docs/diff.md.
+ * --spec: the packets of an `nfemu test` spec instead, each test in two fresh kernels booted
+ * and fed as `nfemu test` boots and feeds one (emu/spec_run.h: the same frames, each kernel
+ * following its TCP flows through its own NAT); the same comparison and report, the packet
+ * named by its test and line.
  * Conntrack too: each run's observer is wrapped to see, for the captured packet, the ctinfo its
  * conntrack hook function left (binary, from the skb), whether its entry was confirmed during
  * the packet, and after the packet the entry as the table holds it (status bits, the reply

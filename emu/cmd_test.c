@@ -3,14 +3,14 @@
  * emulated kernel with the spec's ruleset and topology (emu/replay.h: the ruleset is loaded
  * once per spec by the real iptables-legacy-restore into a temporary state, which every test
  * then opens read-only); its packets are one-line packets (emu/pktline.h) fed as capture
- * records, so conntrack and NAT state carry from one to the next.  What happened to each
- * packet is read in binary: its fate and the fates of the packets generated in answer
- * (emu/fate.c, through the outputs' fate callback), the kernel log lines, and what four
- * nf_hooks of this file see (the ct state at the filter table's priority, the mark and the
- * headers as the packet leaves).  Where a statistic match decides, every branch is explored
- * (net->emu_stat_force, xtables/ext/xt_statistic.c): each test is run again with the
- * decisions forced, depth first, and a dnat/snat expectation is compared with the set of
- * outcomes.  docs/testing-rules.md.
+ * records by emu/spec_run.c (shared with `nfemu diff --spec`), so conntrack and NAT state
+ * carry from one to the next.  What happened to each packet is read in binary there: its fate
+ * and the fates of the packets generated in answer (emu/fate.c, through the outputs' fate
+ * callback), the kernel log lines, and what its nf_hooks see (the ct state at the filter
+ * table's priority, the mark and the headers as the packet leaves).  Where a statistic match
+ * decides, every branch is explored (net->emu_stat_force, xtables/ext/xt_statistic.c): each
+ * test is run again with the decisions forced, depth first, and a dnat/snat expectation is
+ * compared with the set of outcomes.  docs/testing-rules.md.
  */
 #include <errno.h>
 #include <limits.h>

@@ -192,8 +192,6 @@ static unsigned int spec_run_hook_last(void *priv, struct sk_buff *skb, const st
 	return NF_ACCEPT;
 }
 
-/* ---------------------------------------------------------------- its hooks */
-
 static int spec_run_hooks_register(struct spec_run *r)
 {
 	static const struct { nf_hookfn *fn; u8 hook; int prio; } h[] = {
