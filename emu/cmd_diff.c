@@ -29,8 +29,6 @@
 #include "kernel/net.h"
 #include "netstack/skbuff.h"
 
-#define DIFF_MAX_FATES (OUT_MAX_CHILDREN + 1)
-
 enum diff_kind {
 	DIFF_VERDICT,
 	DIFF_EGRESS,
