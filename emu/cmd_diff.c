@@ -315,23 +315,6 @@ static bool diff_same_ct(const struct diff_ct *a, const struct diff_ct *b)
 		a->tcp_state == b->tcp_state && a->mark == b->mark);
 }
 
-enum diff_verdict { DV_NONE, DV_DROP, DV_FORWARD, DV_OUT, DV_DELIVER, DV_STOLEN, DV_QUEUED, DV_PENDING };
-
-static enum diff_verdict diff_verdict_of(const struct fate *f)
-{
-	if (f->ndrop && !f->nxmit && !f->ndeliver)
-		return DV_DROP;
-	if (f->nxmit)
-		return f->ingress[0] && !f->generated ? DV_FORWARD : DV_OUT;
-	if (f->ndeliver)
-		return DV_DELIVER;
-	if (f->nstolen)
-		return DV_STOLEN;
-	if (f->nqueued)
-		return DV_QUEUED;
-	return f->pending ? DV_PENDING : DV_NONE;
-}
-
 /* The rule that decided: the one that dropped it, else the one that accepted it. */
 static const char *diff_decider(const struct fate *f)
 {
@@ -348,8 +331,8 @@ static unsigned int diff_fates(const struct fate *a, const struct fate *b)
 {
 	unsigned int m = 0;
 
-	if (diff_verdict_of(a) != diff_verdict_of(b) ||
-	    (diff_verdict_of(a) == DV_DROP && !fate_netfilter_drop(a) && a->reason != b->reason))
+	if (fate_kind(a) != fate_kind(b) ||
+	    (fate_kind(a) == FATE_DROP && !fate_netfilter_drop(a) && a->reason != b->reason))
 		m |= 1u << DIFF_VERDICT;
 	if (a->negress != b->negress)
 		m |= 1u << DIFF_EGRESS;

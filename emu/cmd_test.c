@@ -224,19 +224,6 @@ static bool t_decide(void *ctx, bool can_fire, bool can_miss)
 
 /* ---------------------------------------------------------------- judging */
 
-enum t_verdict { TV_NONE, TV_DROP, TV_FORWARD, TV_OUT, TV_DELIVER, TV_OTHER };
-
-static enum t_verdict t_verdict(const struct fate *f)
-{
-	if (f->ndrop && !f->nxmit && !f->ndeliver)
-		return TV_DROP;
-	if (f->nxmit)
-		return f->ingress[0] && !f->generated ? TV_FORWARD : TV_OUT;
-	if (f->ndeliver)
-		return TV_DELIVER;
-	return f->nstolen || f->nqueued || f->pending ? TV_OTHER : TV_NONE;
-}
-
 /* A packet line for a packet's headers (pkt_facts), by nfemu_pktline_format. */
 static void t_facts_line(const struct pkt_facts *f, char *buf, size_t len)
 {
@@ -467,14 +454,14 @@ static void t_got(const struct spec_exp *e, const struct spec_packet *sp, const 
 static bool t_check(const struct spec_exp *e, const struct spec_packet *sp, const struct pkt_obs *o)
 {
 	const struct fate *f = &o->fates[0];
-	enum t_verdict v = o->have ? t_verdict(f) : TV_NONE;
+	enum fate_kind v = o->have ? fate_kind(f) : FATE_NONE;
 
 	(void)sp;
 	switch (e->kind) {
 	case SPEC_EXP_ACCEPT:
-		return o->have && v != TV_DROP;
+		return o->have && v != FATE_DROP;
 	case SPEC_EXP_DROP:
-		if (!o->have || v != TV_DROP)
+		if (!o->have || v != FATE_DROP)
 			return false;
 		if (!e->arg)
 			return true;
@@ -488,7 +475,7 @@ static bool t_check(const struct spec_exp *e, const struct spec_packet *sp, cons
 	case SPEC_EXP_OUT: {
 		bool found = false;
 
-		if (!o->have || !f->nxmit || (e->kind == SPEC_EXP_FORWARD && v != TV_FORWARD))
+		if (!o->have || !f->nxmit || (e->kind == SPEC_EXP_FORWARD && v != FATE_FORWARD))
 			return false;
 		for (unsigned int i = 0; i < f->negress; i++)
 			if (f->egress[i] && !strcmp(f->egress[i], e->arg))
@@ -558,10 +545,10 @@ static void t_candidates(const struct spec_run *r, size_t i, struct spec_buf *b)
 	const char *p = o->log;
 
 	if (o->have) {
-		enum t_verdict v = t_verdict(f);
+		enum fate_kind v = fate_kind(f);
 		bool xl = false;
 
-		if (v == TV_DROP) {
+		if (v == FATE_DROP) {
 			if (fate_netfilter_drop(f))
 				spec_buf_add(b, "drop by %.*s\n", (int)strcspn(f->drop_where, " "), f->drop_where);
 			else
@@ -577,9 +564,9 @@ static void t_candidates(const struct spec_run *r, size_t i, struct spec_buf *b)
 		if (f->nxmit)
 			for (unsigned int e = 0; e < f->negress; e++)
 				if (f->egress[e]) {
-					spec_buf_add(b, "%s %s\n", v == TV_FORWARD ? "forward out" : "out", f->egress[e]);
+					spec_buf_add(b, "%s %s\n", v == FATE_FORWARD ? "forward out" : "out", f->egress[e]);
 					if (xl)
-						spec_buf_add(b, "%s %s as %s\n", v == TV_FORWARD ? "forward out" : "out",
+						spec_buf_add(b, "%s %s as %s\n", v == FATE_FORWARD ? "forward out" : "out",
 						       f->egress[e], hdr);
 				}
 		if (f->ndeliver)
