@@ -2,9 +2,8 @@
  * stream, and running a real iptables program against a state file, from inside the
  * nfemu command (replay --rules, test's `rules` and diff's rulesets load with
  * iptables-legacy-restore into a temporary state; --rules-text reads the tables back with
- * iptables-legacy-save).  No kernel counterpart: the
- * program runs as `nfemu exec --state STATE -- PROG` in a child, under the shim, as a user
- * would run it.
+ * iptables-legacy-save).  No kernel counterpart: the program runs as `nfemu exec --state
+ * STATE -- PROG` in a child, under the shim, as a user would run it.
  */
 #include <errno.h>
 #include <fcntl.h>
