@@ -2,6 +2,7 @@
 #ifndef NFEMU_EMU_CLI_H
 #define NFEMU_EMU_CLI_H
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -47,5 +48,23 @@ int nfemu_exec_capture(const char *state, const char *prog, int in_fd, bool merg
 bool exec_capture_ok(const struct exec_capture *res);
 /* "exit status N" / "signal N" into buf. */
 const char *exec_capture_how(const struct exec_capture *res, char *buf, size_t len);
+
+/* A ruleset loaded into a temporary state by the real iptables-legacy-restore (replay --rules,
+ * test's and diff's rulesets): $TMPDIR/nfemu-CMD.XXXXXX/state, which the kernel then opens. */
+struct nfemu_rules_temp {
+	char dir[PATH_MAX];             /* "" when there is none */
+	char state[PATH_MAX + 16];
+};
+
+/* Run `nfemu exec --state T->state -- iptables-legacy-restore < RULES` into a fresh temporary
+ * directory.  0, or -1 with the message printed and nothing left behind: CMD names the
+ * command ("nfemu: CMD: ..." when the directory or the child cannot be made), LABEL the
+ * ruleset as the user gave it ("LABEL: No such file or directory", "LABEL:
+ * iptables-legacy-restore failed[ (exit status N)]:" and what it printed; with say_how, how
+ * it ended). */
+int nfemu_rules_temp_load(struct nfemu_rules_temp *t, const char *rules, const char *cmd,
+			  const char *label, bool say_how);
+/* Remove the temporary state and its directory (nothing if there is none). */
+void nfemu_rules_temp_remove(struct nfemu_rules_temp *t);
 
 #endif

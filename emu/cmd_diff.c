@@ -3,6 +3,10 @@
  * does (emu/replay.h) and feeds them the same capture in lockstep, one record to each; the
  * fates of each packet and of the packets generated in answer (emu/fate.c, binary) are
  * compared field by field, never their text.  docs/diff.md.
+ * --spec: the packets of an `nfemu test` spec instead, each test in two fresh kernels booted
+ * and fed as `nfemu test` boots and feeds one (emu/spec_run.h: the same frames, each kernel
+ * following its TCP flows through its own NAT); the same comparison and report, the packet
+ * named by its test and line.
  * Conntrack too: each run's observer is wrapped to see, for the captured packet, the ctinfo its
  * conntrack hook function left (binary, from the skb), whether its entry was confirmed during
  * the packet, and after the packet the entry as the table holds it (status bits, the reply
@@ -11,18 +15,19 @@
  * compared as it stood at its packet's end.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "emu/cli.h"
 #include "emu/output_int.h"
 #include "emu/replay.h"
+#include "emu/spec_run.h"
+#include "emu/testspec.h"
 #include "conntrack/nf_conntrack.h"
 #include "hooks/netfilter.h"
 #include "kernel/net.h"
 #include "netstack/skbuff.h"
-
-#define DIFF_MAX_FATES (OUT_MAX_CHILDREN + 1)
 
 enum diff_kind {
 	DIFF_VERDICT,
@@ -60,24 +65,30 @@ struct diff_ct {
 	char line[512];                 /* as conntrack -L prints it (for the report) */
 };
 
-/* One kernel's run: its fates and kernel log lines for the packet being compared. */
+/* One kernel's run: what it did with the packet being compared. */
 struct diff_run {
 	const char *name;               /* the ruleset or state file */
-	struct replay *r;
-	u64 n;                          /* the capture packet being processed */
-	struct fate fates[DIFF_MAX_FATES];      /* [0] the packet, then its children by kid */
-	unsigned int nfates;
-	bool have_parent;
-	char *log;                      /* its kernel log lines (TRACE, LOG) */
-	size_t loglen, logcap;
+	struct replay *r;               /* a capture's run */
+	struct pkt_obs own;             /* a capture's run: the packet's fates and log lines */
+	struct spec_run sr;             /* a spec test's run (emu/spec_run.h) */
+	const struct pkt_obs *obs;      /* the packet's: &own, or one of sr.obs */
+	u64 n;                          /* the packet being processed */
 	struct diff_ct ct;
 	struct net *net;
 	void (*inner_event)(void *ctx, const struct nfemu_event *ev);   /* the outputs' */
 	void *inner_ctx;
 };
 
+/* Where the compared packet comes from, as the report names it. */
+struct diff_where {
+	u64 n;                          /* the capture record, or the packet of the test (1-based) */
+	const struct spec *spec;        /* NULL: a capture */
+	const struct spec_test *test;
+	int line;                       /* the packet's line in the spec */
+};
+
 struct diff_opts {
-	const char *topology, *capture, *jsonl;
+	const char *topology, *capture, *jsonl, *spec;
 	const char *set[2], *setopt[2];         /* the file and "--rules" or "--state" */
 	unsigned int nset;
 	bool by_rule, open_ports;
@@ -89,10 +100,17 @@ static void diff_usage(FILE *f)
 	fprintf(f,
 		"usage: nfemu diff --topology FILE (--rules A.v4 | --state A) (--rules B.v4 | --state B)\n"
 		"                  [--by-rule] [--jsonl FILE|-] [--open-ports] [--seed N] CAPTURE\n"
+		"       nfemu diff --spec SPEC [--rules A.v4 | --state A] (--rules B.v4 | --state B)\n"
+		"                  [--topology FILE] [--by-rule] [--jsonl FILE|-]\n"
 		"  Replay CAPTURE through both rulesets (two emulated kernels) and list each packet\n"
 		"  whose fate differs: verdict, egress interface, NAT translation, packets generated\n"
 		"  in answer, conntrack (the ctinfo, the entry created or not, its status, NAT\n"
 		"  binding and state); with both fates, both deciding rules and both kernel traces.\n"
+		"  --spec      the packets of each test of SPEC (an `nfemu test` spec) instead of a\n"
+		"              capture, sent as `nfemu test` sends them, each test in two fresh\n"
+		"              kernels; its expectations are ignored.  With one ruleset, A is the\n"
+		"              spec's own; the spec gives the topology (unless --topology), the seed\n"
+		"              and open-ports\n"
 		"  --by-rule   a different deciding rule is a difference too (not by default: a\n"
 		"              reordered ruleset renumbers its rules)\n"
 		"  --jsonl     one JSON object per differing packet\n"
@@ -133,6 +151,7 @@ static int diff_parse(int argc, char **argv, struct diff_opts *o)
 			continue;
 		}
 		if ((r = diff_value(argc, argv, &i, "--topology", &o->topology)) ||
+		    (r = diff_value(argc, argv, &i, "--spec", &o->spec)) ||
 		    (r = diff_value(argc, argv, &i, "--jsonl", &o->jsonl)) ||
 		    (r = diff_value(argc, argv, &i, "--seed", &seed))) {
 			if (r < 0)
@@ -170,6 +189,21 @@ static int diff_parse(int argc, char **argv, struct diff_opts *o)
 			return -1;
 		}
 	}
+	if (o->spec) {
+		if (o->capture) {
+			fprintf(stderr, "nfemu: diff: --spec or a capture, not both ('%s')\n", o->capture);
+			return -1;
+		}
+		if (seed || o->open_ports) {
+			fprintf(stderr, "nfemu: diff: --seed and --open-ports go with a capture (a spec names its own)\n");
+			return -1;
+		}
+		if (!o->nset) {
+			fprintf(stderr, "nfemu: diff: give a ruleset to compare the spec's with: --rules B.v4 (or --state B)\n");
+			return -1;
+		}
+		return 0;
+	}
 	if (!o->topology) {
 		fprintf(stderr, "nfemu: diff: --topology FILE is required\n");
 		return -1;
@@ -179,7 +213,7 @@ static int diff_parse(int argc, char **argv, struct diff_opts *o)
 		return -1;
 	}
 	if (!o->capture) {
-		fprintf(stderr, "nfemu: diff: no capture file given\n");
+		fprintf(stderr, "nfemu: diff: no capture file given (or --spec SPEC)\n");
 		return -1;
 	}
 	return 0;
@@ -191,20 +225,9 @@ static void diff_fate(void *ctx, const struct fate *f)
 {
 	struct diff_run *d = ctx;
 
-	if (f->n != d->n)
-		return;         /* a late fate of an earlier packet: compared as it stood */
-	if (!f->generated) {
-		d->fates[0] = *f;
-		d->have_parent = true;
-		if (!d->nfates)
-			d->nfates = 1;
-		return;
-	}
-	if (f->kid < DIFF_MAX_FATES) {
-		d->fates[f->kid] = *f;
-		if (f->kid + 1 > d->nfates)
-			d->nfates = f->kid + 1;
-	}
+	if (f->n == d->n)
+		pkt_obs_fate(&d->own, f);
+	/* else a late fate of an earlier packet: compared as it stood */
 }
 
 static void diff_log(void *ctx, int level, const char *line, size_t len)
@@ -212,21 +235,7 @@ static void diff_log(void *ctx, int level, const char *line, size_t len)
 	struct diff_run *d = ctx;
 
 	(void)level;
-	while (len && line[len - 1] == '\n')
-		len--;
-	if (d->loglen + len + 6 > d->logcap) {
-		size_t cap = (d->logcap + len + 6) * 2;
-		char *p = realloc(d->log, cap);
-
-		if (!p)
-			return;
-		d->log = p;
-		d->logcap = cap;
-	}
-	memcpy(d->log + d->loglen, "    ", 4);
-	memcpy(d->log + d->loglen + 4, line, len);
-	d->loglen += len + 4;
-	d->log[d->loglen++] = '\n';
+	pkt_obs_log(&d->own, line, len);
 }
 
 /* The outputs' observer, wrapped: the conntrack outcome of the captured packet. */
@@ -306,23 +315,6 @@ static bool diff_same_ct(const struct diff_ct *a, const struct diff_ct *b)
 		a->tcp_state == b->tcp_state && a->mark == b->mark);
 }
 
-enum diff_verdict { DV_NONE, DV_DROP, DV_FORWARD, DV_OUT, DV_DELIVER, DV_STOLEN, DV_QUEUED, DV_PENDING };
-
-static enum diff_verdict diff_verdict_of(const struct fate *f)
-{
-	if (f->ndrop && !f->nxmit && !f->ndeliver)
-		return DV_DROP;
-	if (f->nxmit)
-		return f->ingress[0] && !f->generated ? DV_FORWARD : DV_OUT;
-	if (f->ndeliver)
-		return DV_DELIVER;
-	if (f->nstolen)
-		return DV_STOLEN;
-	if (f->nqueued)
-		return DV_QUEUED;
-	return f->pending ? DV_PENDING : DV_NONE;
-}
-
 /* The rule that decided: the one that dropped it, else the one that accepted it. */
 static const char *diff_decider(const struct fate *f)
 {
@@ -339,8 +331,8 @@ static unsigned int diff_fates(const struct fate *a, const struct fate *b)
 {
 	unsigned int m = 0;
 
-	if (diff_verdict_of(a) != diff_verdict_of(b) ||
-	    (diff_verdict_of(a) == DV_DROP && !fate_netfilter_drop(a) && a->reason != b->reason))
+	if (fate_kind(a) != fate_kind(b) ||
+	    (fate_kind(a) == FATE_DROP && !fate_netfilter_drop(a) && a->reason != b->reason))
 		m |= 1u << DIFF_VERDICT;
 	if (a->negress != b->negress)
 		m |= 1u << DIFF_EGRESS;
@@ -368,19 +360,20 @@ static bool diff_same_packet(const struct pkt_facts *a, const struct pkt_facts *
 
 static unsigned int diff_packet(const struct diff_run *a, const struct diff_run *b)
 {
-	unsigned int m = diff_fates(&a->fates[0], &b->fates[0]);
+	const struct pkt_obs *oa = a->obs, *ob = b->obs;
+	unsigned int m = diff_fates(&oa->fates[0], &ob->fates[0]);
 
 	if (!diff_same_ct(&a->ct, &b->ct))
 		m |= 1u << DIFF_CT;
 
-	if (a->nfates != b->nfates) {
+	if (oa->nfates != ob->nfates) {
 		m |= 1u << DIFF_GENERATED;
 		return m;
 	}
-	for (unsigned int k = 1; k < a->nfates; k++) {
-		unsigned int c = diff_fates(&a->fates[k], &b->fates[k]);
+	for (unsigned int k = 1; k < oa->nfates; k++) {
+		unsigned int c = diff_fates(&oa->fates[k], &ob->fates[k]);
 
-		if (!diff_same_packet(&a->fates[k].facts, &b->fates[k].facts) ||
+		if (!diff_same_packet(&oa->fates[k].facts, &ob->fates[k].facts) ||
 		    (c & ~(1u << DIFF_RULE)))
 			m |= 1u << DIFF_GENERATED;
 		m |= c & (1u << DIFF_RULE);
@@ -392,12 +385,13 @@ static unsigned int diff_packet(const struct diff_run *a, const struct diff_run 
 
 static void diff_print_fates(FILE *out, const char *tag, const struct diff_run *d)
 {
+	const struct pkt_obs *o = d->obs;
 	char outcome[1280], desc[PKT_DESC_MAX + 1];
 
-	fate_outcome(&d->fates[0], outcome, sizeof(outcome), true);
+	fate_outcome(&o->fates[0], outcome, sizeof(outcome), true);
 	fprintf(out, "  %s %s: %s\n", tag, d->name, outcome);
-	for (unsigned int k = 1; k < d->nfates; k++) {
-		const struct fate *f = &d->fates[k];
+	for (unsigned int k = 1; k < o->nfates; k++) {
+		const struct fate *f = &o->fates[k];
 
 		*pkt_desc(desc, &f->facts) = '\0';
 		fate_outcome(f, outcome, sizeof(outcome), true);
@@ -444,15 +438,42 @@ static const char *diff_rule(const struct fate *f)
 	return diff_decider(f) ? diff_decider(f) : "-";
 }
 
-static void diff_print(FILE *out, const struct diff_run *a, const struct diff_run *b, unsigned int m)
+/* The kernel's log lines for the packet, indented under "  A trace:". */
+static void diff_print_trace(FILE *out, const char *tag, const struct diff_run *d)
 {
-	const struct fate *f = &a->fates[0];
+	const char *p = d->obs->log;
+
+	fprintf(out, "  %s trace:\n", tag);
+	while (p && *p) {
+		const char *nl = strchr(p, '\n');
+		int len = nl ? (int)(nl - p) : (int)strlen(p);
+
+		fprintf(out, "    %.*s\n", len, p);
+		p = nl ? nl + 1 : p + len;
+	}
+}
+
+/* "#7" (a capture's record), or "\"NAME\" packet 2 (SPEC:LINE)" (a spec test's packet). */
+static void diff_print_where(FILE *out, const struct diff_where *w)
+{
+	if (!w->spec) {
+		fprintf(out, "#%llu", (unsigned long long)w->n);
+		return;
+	}
+	fprintf(out, "\"%s\" packet %llu (%s:%d)", w->test->name, (unsigned long long)w->n,
+		w->spec->file, w->line);
+}
+
+static void diff_print(FILE *out, const struct diff_where *w, const struct diff_run *a,
+		       const struct diff_run *b, unsigned int m)
+{
+	const struct fate *f = &a->obs->fates[0];
 	char desc[PKT_DESC_MAX + 1];
 	const char *sep = "";
 
 	*pkt_desc(desc, &f->facts) = '\0';
-	fprintf(out, "#%llu %s%s %s: differs in ", (unsigned long long)f->n,
-		f->ingress[0] ? "in " : "local", f->ingress, desc);
+	diff_print_where(out, w);
+	fprintf(out, " %s%s %s: differs in ", f->ingress[0] ? "in " : "local", f->ingress, desc);
 	for (int k = 0; k < DIFF_NKINDS; k++)
 		if (m & (1u << k)) {
 			fprintf(out, "%s%s", sep, diff_kind_name[k]);
@@ -468,18 +489,29 @@ static void diff_print(FILE *out, const struct diff_run *a, const struct diff_ru
 		diff_ct_str(&b->ct, cb, sizeof(cb));
 		fprintf(out, "  A conntrack: %s\n  B conntrack: %s\n", ca, cb);
 	}
-	fprintf(out, "  deciding rule: A %s, B %s\n", diff_rule(&a->fates[0]), diff_rule(&b->fates[0]));
-	fprintf(out, "  A trace:\n%.*s", (int)a->loglen, a->log ? a->log : "");
-	fprintf(out, "  B trace:\n%.*s", (int)b->loglen, b->log ? b->log : "");
+	fprintf(out, "  deciding rule: A %s, B %s\n", diff_rule(&a->obs->fates[0]),
+		diff_rule(&b->obs->fates[0]));
+	diff_print_trace(out, "A", a);
+	diff_print_trace(out, "B", b);
 }
 
-static void diff_jsonl(FILE *out, const struct diff_run *a, const struct diff_run *b, unsigned int m)
+static void diff_jsonl(FILE *out, const struct diff_where *w, const struct diff_run *a,
+		       const struct diff_run *b, unsigned int m)
 {
 	const struct diff_run *runs[2] = { a, b };
 	char buf[1280];
 	const char *sep = "";
 
-	fprintf(out, "{\"packet\":%llu,\"differs\":[", (unsigned long long)a->fates[0].n);
+	fputc('{', out);
+	if (w->spec) {
+		fputs("\"test\":", out);
+		cli_json_str(out, w->test->name);
+		fputc(',', out);
+	}
+	fprintf(out, "\"packet\":%llu", (unsigned long long)w->n);
+	if (w->spec)
+		fprintf(out, ",\"line\":%d", w->line);
+	fputs(",\"differs\":[", out);
 	for (int k = 0; k < DIFF_NKINDS; k++)
 		if (m & (1u << k)) {
 			fprintf(out, "%s\"%s\"", sep, diff_kind_name[k]);
@@ -487,7 +519,8 @@ static void diff_jsonl(FILE *out, const struct diff_run *a, const struct diff_ru
 		}
 	fputc(']', out);
 	for (int i = 0; i < 2; i++) {
-		const struct fate *f = &runs[i]->fates[0];
+		const struct pkt_obs *o = runs[i]->obs;
+		const struct fate *f = &o->fates[0];
 
 		fprintf(out, ",\"%c\":{\"rules\":", 'a' + i);
 		cli_json_str(out, runs[i]->name);
@@ -499,7 +532,7 @@ static void diff_jsonl(FILE *out, const struct diff_run *a, const struct diff_ru
 			cli_json_str(out, diff_decider(f));
 		else
 			fputs("null", out);
-		fprintf(out, ",\"generated\":%u", runs[i]->nfates ? runs[i]->nfates - 1 : 0);
+		fprintf(out, ",\"generated\":%u", o->nfates ? o->nfates - 1 : 0);
 		if (m & (1u << DIFF_CT)) {
 			diff_ct_str(&runs[i]->ct, buf, sizeof(buf));
 			fputs(",\"conntrack\":", out);
@@ -510,7 +543,73 @@ static void diff_jsonl(FILE *out, const struct diff_run *a, const struct diff_ru
 	fputs("}\n", out);
 }
 
-/* ---------------------------------------------------------------- the command */
+/* ---------------------------------------------------------------- one packet, both kernels */
+
+/* What the runs report of every packet: the counts, and where the differences go. */
+struct diff_report {
+	bool by_rule;
+	FILE *jsonl;                    /* NULL, stdout or a file */
+	u64 counts[DIFF_NKINDS], compared, differing;
+};
+
+/* Compare the packet both runs just processed and report it if it differs.  True if it
+ * does. */
+static bool diff_compare(struct diff_report *rep, const struct diff_where *w,
+			 const struct diff_run *a, const struct diff_run *b)
+{
+	unsigned int m;
+
+	if (!a->obs->have || !b->obs->have)
+		return false;   /* not replayed (not IPv4, ...): the same in both */
+	rep->compared++;
+	m = diff_packet(a, b);
+	if (!rep->by_rule && !(m & ~(1u << DIFF_RULE)))
+		m = 0;
+	if (!m)
+		return false;
+	rep->differing++;
+	for (int k = 0; k < DIFF_NKINDS; k++)
+		if (m & (1u << k))
+			rep->counts[k]++;
+	if (rep->jsonl != stdout)
+		diff_print(stdout, w, a, b, m);
+	if (rep->jsonl)
+		diff_jsonl(rep->jsonl, w, a, b, m);
+	return true;
+}
+
+/* The counts by kind, closing the summary line. */
+static void diff_summary_kinds(FILE *f, const struct diff_report *rep)
+{
+	fprintf(f, "(verdict %llu, egress %llu, nat %llu, generated %llu, conntrack %llu, rule %llu)\n",
+		(unsigned long long)rep->counts[DIFF_VERDICT], (unsigned long long)rep->counts[DIFF_EGRESS],
+		(unsigned long long)rep->counts[DIFF_NAT], (unsigned long long)rep->counts[DIFF_GENERATED],
+		(unsigned long long)rep->counts[DIFF_CT], (unsigned long long)rep->counts[DIFF_RULE]);
+}
+
+/* Wrap the outputs' observer (the conntrack outcome) and take the kernel log lines. */
+static void diff_watch(struct diff_run *d, struct net *net)
+{
+	d->net = net;
+	d->inner_event = net->observer.event;
+	d->inner_ctx = net->observer.ctx;
+	net->observer.event = diff_event;
+	net->observer.ctx = d;
+	net->observer.walk = true;
+	net->observer.ct_events = true;
+}
+
+/* The outputs' observer back, so that closing them unhooks it. */
+static void diff_unwatch(struct diff_run *d)
+{
+	if (d->net && d->net->observer.ctx == d) {
+		d->net->observer.event = d->inner_event;
+		d->net->observer.ctx = d->inner_ctx;
+	}
+	d->net = NULL;
+}
+
+/* ---------------------------------------------------------------- a capture */
 
 static int diff_run_open(struct diff_run *d, const struct diff_opts *o, int i)
 {
@@ -520,6 +619,7 @@ static int diff_run_open(struct diff_run *d, const struct diff_opts *o, int i)
 	struct net *net;
 
 	d->name = o->set[i];
+	d->obs = &d->own;
 	if (!strcmp(o->setopt[i], "--rules"))
 		ra.rules = o->set[i];
 	else
@@ -533,36 +633,27 @@ static int diff_run_open(struct diff_run *d, const struct diff_opts *o, int i)
 	net = replay_run_net(d->r);
 	net->nf.log.sink = diff_log;
 	net->nf.log.sink_ctx = d;
-	/* the conntrack outcome: the hook functions' verdicts and conntrack's events */
-	d->net = net;
-	d->inner_event = net->observer.event;
-	d->inner_ctx = net->observer.ctx;
-	net->observer.event = diff_event;
-	net->observer.ctx = d;
-	net->observer.walk = true;
-	net->observer.ct_events = true;
+	diff_watch(d, net);
 	return 0;
 }
 
 static void diff_step(struct diff_run *d, u64 n, const struct nfemu_capture_pkt *pkt)
 {
 	d->n = n;
-	d->nfates = 0;
-	d->have_parent = false;
-	d->loglen = 0;
+	d->own.nfates = 0;
+	d->own.have = false;
+	d->own.loglen = 0;
 	memset(&d->ct, 0, sizeof(d->ct));
 	replay_run_packet(d->r, n, pkt);
 	diff_ct_after(d);
 }
 
-int cmd_diff(int argc, char **argv)
+static int diff_capture(const struct diff_opts *o, struct diff_report *rep)
 {
 	struct diff_run *runs = calloc(2, sizeof(*runs));
-	u64 counts[DIFF_NKINDS] = { 0 }, n = 0, compared = 0, differing = 0;
 	struct nfemu_capture *cap = NULL;
 	struct nfemu_capture_pkt pkt;
-	FILE *jsonl = NULL;
-	struct diff_opts o;
+	struct diff_where w = { 0 };
 	char err[1024];
 	int ret, status = 2;
 
@@ -570,72 +661,175 @@ int cmd_diff(int argc, char **argv)
 		fprintf(stderr, "nfemu: diff: out of memory\n");
 		return 2;
 	}
-	ret = diff_parse(argc, argv, &o);
-	if (ret) {
-		free(runs);
-		return ret > 0 ? 0 : 2;
-	}
-	if (nfemu_capture_open(&cap, o.capture, err, sizeof(err))) {
+	if (nfemu_capture_open(&cap, o->capture, err, sizeof(err))) {
 		fprintf(stderr, "nfemu: diff: %s\n", err);
 		goto out;
 	}
-	if (diff_run_open(&runs[0], &o, 0) || diff_run_open(&runs[1], &o, 1))
+	if (diff_run_open(&runs[0], o, 0) || diff_run_open(&runs[1], o, 1))
 		goto out;
-	if (o.jsonl && !(jsonl = strcmp(o.jsonl, "-") ? fopen(o.jsonl, "w") : stdout)) {
-		fprintf(stderr, "nfemu: diff: --jsonl %s: %s\n", o.jsonl, strerror(errno));
-		goto out;
-	}
 	while ((ret = nfemu_capture_next(cap, &pkt, err, sizeof(err))) == 1) {
-		unsigned int m;
-
-		n++;
-		diff_step(&runs[0], n, &pkt);
-		diff_step(&runs[1], n, &pkt);
-		if (!runs[0].have_parent || !runs[1].have_parent)
-			continue;       /* not replayed (not IPv4, ...): the same in both */
-		compared++;
-		m = diff_packet(&runs[0], &runs[1]);
-		if (!o.by_rule && !(m & ~(1u << DIFF_RULE)))
-			m = 0;
-		if (!m)
-			continue;
-		differing++;
-		for (int k = 0; k < DIFF_NKINDS; k++)
-			if (m & (1u << k))
-				counts[k]++;
-		if (jsonl != stdout)
-			diff_print(stdout, &runs[0], &runs[1], m);
-		if (jsonl)
-			diff_jsonl(jsonl, &runs[0], &runs[1], m);
+		w.n++;
+		diff_step(&runs[0], w.n, &pkt);
+		diff_step(&runs[1], w.n, &pkt);
+		diff_compare(rep, &w, &runs[0], &runs[1]);
 	}
 	if (ret < 0) {
 		fprintf(stderr, "nfemu: diff: %s\n", err);
 		goto out;
 	}
-	fprintf(jsonl == stdout ? stderr : stdout,
-		"nfemu diff: %llu packets compared, %llu differ (verdict %llu, egress %llu, nat %llu, "
-		"generated %llu, conntrack %llu, rule %llu)\n", (unsigned long long)compared,
-		(unsigned long long)differing, (unsigned long long)counts[DIFF_VERDICT],
-		(unsigned long long)counts[DIFF_EGRESS], (unsigned long long)counts[DIFF_NAT],
-		(unsigned long long)counts[DIFF_GENERATED], (unsigned long long)counts[DIFF_CT],
-		(unsigned long long)counts[DIFF_RULE]);
-	status = differing ? 1 : 0;
+	fprintf(rep->jsonl == stdout ? stderr : stdout, "nfemu diff: %llu packets compared, %llu differ ",
+		(unsigned long long)rep->compared, (unsigned long long)rep->differing);
+	diff_summary_kinds(rep->jsonl == stdout ? stderr : stdout, rep);
+	status = rep->differing ? 1 : 0;
 out:
-	if (jsonl && jsonl != stdout && fclose(jsonl)) {
-		fprintf(stderr, "nfemu: diff: --jsonl %s: %s\n", o.jsonl, strerror(errno));
-		status = 2;
-	}
 	for (int i = 0; i < 2; i++) {
-		/* the outputs' observer back, so that closing them unhooks it */
-		if (runs[i].net && runs[i].net->observer.ctx == &runs[i]) {
-			runs[i].net->observer.event = runs[i].inner_event;
-			runs[i].net->observer.ctx = runs[i].inner_ctx;
-		}
+		diff_unwatch(&runs[i]);
 		replay_run_close(runs[i].r);
-		free(runs[i].log);
+		free(runs[i].own.log);
 	}
 	if (cap)
 		nfemu_capture_close(cap);
 	free(runs);
+	return status;
+}
+
+/* ---------------------------------------------------------------- a spec's tests */
+
+/* The two sides of a spec diff: A the spec's ruleset or state (one ruleset given) or the first
+ * given, B the (second) given.  A --rules is loaded once, into a temporary state each test
+ * opens read-only, as `nfemu test` loads the spec's.  0 or -1 (said). */
+static int diff_spec_sets(const struct diff_opts *o, const struct spec *s, const char *name[2],
+			  const char *state[2], struct nfemu_rules_temp tmp[2])
+{
+	char label[PATH_MAX * 2 + 64];
+
+	for (int i = 0; i < 2; i++) {
+		int g = o->nset == 2 ? i : i - 1;       /* the given set, -1 the spec's */
+
+		if (g < 0 && !s->rules) {
+			name[i] = state[i] = s->state;
+			continue;
+		}
+		if (g >= 0 && strcmp(o->setopt[g], "--rules")) {
+			name[i] = state[i] = o->set[g];
+			continue;
+		}
+		name[i] = g < 0 ? s->rules : o->set[g];
+		if (g < 0)
+			snprintf(label, sizeof(label), "%s:%d: rules %s", s->file, s->set_line, s->rules);
+		else
+			snprintf(label, sizeof(label), "nfemu: diff: --rules %s", o->set[g]);
+		if (nfemu_rules_temp_load(&tmp[i], name[i], "diff", label, true))
+			return -1;
+		state[i] = tmp[i].state;
+	}
+	return 0;
+}
+
+/* Test t in both kernels, packet by packet.  1 if a packet differs, 0 if none, -1 on a
+ * setup error (said). */
+static int diff_spec_test(const struct diff_opts *o, const struct spec *s, const struct spec_test *t,
+			  const char *name[2], const char *state[2], struct diff_report *rep)
+{
+	struct diff_run *runs = calloc(2, sizeof(*runs));
+	struct diff_where w = { .spec = s, .test = t };
+	struct spec_buf err = { 0 };
+	int ret = -1;
+	bool differs = false;
+
+	if (!runs) {
+		fprintf(stderr, "nfemu: diff: out of memory\n");
+		return -1;
+	}
+	for (int i = 0; i < 2; i++) {
+		runs[i].name = name[i];
+		if (spec_run_open(&runs[i].sr, s, t, o->topology, state[i], &err))
+			goto out;
+		diff_watch(&runs[i], runs[i].sr.net);
+	}
+	for (size_t p = 0; p < t->npkts; p++) {
+		for (int i = 0; i < 2; i++) {
+			runs[i].n = p + 1;
+			memset(&runs[i].ct, 0, sizeof(runs[i].ct));
+			if (spec_run_send(&runs[i].sr, p, &err))
+				goto out;
+			diff_ct_after(&runs[i]);
+			runs[i].obs = &runs[i].sr.obs[p];
+		}
+		w.n = p + 1;
+		w.line = t->pkts[p].line;
+		differs |= diff_compare(rep, &w, &runs[0], &runs[1]);
+	}
+	ret = differs;
+out:
+	if (err.s) {
+		fflush(stdout);
+		fputs(err.s, stderr);
+		free(err.s);
+	}
+	for (int i = 0; i < 2; i++) {
+		diff_unwatch(&runs[i]);
+		spec_run_close(&runs[i].sr);
+	}
+	free(runs);
+	return ret;
+}
+
+static int diff_spec(const struct diff_opts *o, struct diff_report *rep)
+{
+	struct nfemu_rules_temp tmp[2] = { { .dir = "" }, { .dir = "" } };
+	const char *name[2], *state[2];
+	struct spec *s = NULL;
+	char err[2048];
+	size_t tests_differing = 0;
+	int status = 2;
+
+	if (spec_load(o->spec, &s, err, sizeof(err))) {
+		fprintf(stderr, "%s\n", err);
+		return 2;
+	}
+	if (diff_spec_sets(o, s, name, state, tmp))
+		goto out;
+	for (size_t t = 0; t < s->ntests; t++) {
+		int r = diff_spec_test(o, s, &s->tests[t], name, state, rep);
+
+		if (r < 0)
+			goto out;
+		tests_differing += (size_t)r;
+	}
+	fprintf(rep->jsonl == stdout ? stderr : stdout,
+		"nfemu diff: %llu packets compared in %zu test%s, %llu differ in %zu test%s ",
+		(unsigned long long)rep->compared, s->ntests, s->ntests == 1 ? "" : "s",
+		(unsigned long long)rep->differing, tests_differing, tests_differing == 1 ? "" : "s");
+	diff_summary_kinds(rep->jsonl == stdout ? stderr : stdout, rep);
+	status = rep->differing ? 1 : 0;
+out:
+	for (int i = 0; i < 2; i++)
+		nfemu_rules_temp_remove(&tmp[i]);
+	spec_free(s);
+	return status;
+}
+
+/* ---------------------------------------------------------------- the command */
+
+int cmd_diff(int argc, char **argv)
+{
+	struct diff_report rep = { 0 };
+	struct diff_opts o;
+	int ret, status;
+
+	ret = diff_parse(argc, argv, &o);
+	if (ret)
+		return ret > 0 ? 0 : 2;
+	rep.by_rule = o.by_rule;
+	if (o.jsonl && !(rep.jsonl = strcmp(o.jsonl, "-") ? fopen(o.jsonl, "w") : stdout)) {
+		fprintf(stderr, "nfemu: diff: --jsonl %s: %s\n", o.jsonl, strerror(errno));
+		return 2;
+	}
+	status = o.spec ? diff_spec(&o, &rep) : diff_capture(&o, &rep);
+	if (rep.jsonl && rep.jsonl != stdout && fclose(rep.jsonl)) {
+		fprintf(stderr, "nfemu: diff: --jsonl %s: %s\n", o.jsonl, strerror(errno));
+		status = 2;
+	}
 	return status;
 }

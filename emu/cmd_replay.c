@@ -40,8 +40,6 @@
 #endif
 /* Where the nft chain that sets nftrace sits in the harness: after defrag, before raw. */
 #define REPLAY_NFTRACE_PRIORITY (-350)
-/* The most iptables-legacy-restore output kept for the error message. */
-#define REPLAY_CHILD_OUTPUT_MAX 16384
 
 struct replay_opts {
 	const char *topology, *rules, *state, *in, *trace, *jsonl, *egress, *capture, *report;
@@ -67,7 +65,7 @@ struct replay {
 	struct sock sk;                 /* the uid 0 socket locally sent packets come from */
 	struct nfemu_state st;          /* the state the kernel was loaded from */
 	bool state_open;
-	char tmpdir[PATH_MAX];          /* --rules: the temporary state's directory */
+	struct nfemu_rules_temp rules_tmp;      /* --rules: the temporary state */
 	char state_path[PATH_MAX + 16];
 	FILE *trace, *jsonl, *report;
 	struct nfemu_ingress_learn learnt; /* senders' MACs and the interface they arrived on */
@@ -298,53 +296,6 @@ static int replay_parse(int argc, char **argv, struct replay_opts *o)
 		return -1;
 	}
 	return 0;
-}
-
-/* ---------------------------------------------------------------- the ruleset */
-
-/* Run `nfemu exec --state STATE -- iptables-legacy-restore < RULES` (the real program under
- * the shim) and show what it said when it fails.  0 or -1 (message printed). */
-static int replay_restore_rules(const char *rules, const char *state)
-{
-	struct exec_capture res;
-	char err[256], how[32];
-	int in = open(rules, O_RDONLY | O_CLOEXEC);
-
-	if (in < 0) {
-		fprintf(stderr, "nfemu: replay: --rules %s: %s\n", rules, strerror(errno));
-		return -1;
-	}
-	if (nfemu_exec_capture(state, "iptables-legacy-restore", in, true, REPLAY_CHILD_OUTPUT_MAX,
-			       &res, err, sizeof(err))) {
-		fprintf(stderr, "nfemu: replay: %s\n", err);
-		close(in);
-		return -1;
-	}
-	close(in);
-	if (exec_capture_ok(&res)) {
-		free(res.out);
-		return 0;
-	}
-	fprintf(stderr, "nfemu: replay: --rules %s: iptables-legacy-restore failed (%s)%s\n%s%s",
-		rules, exec_capture_how(&res, how, sizeof(how)), res.len ? ":" : "", res.out,
-		res.len && res.out[res.len - 1] != '\n' ? "\n" : "");
-	free(res.out);
-	return -1;
-}
-
-static void replay_rmtemp(char *dir)
-{
-	static const char *const files[] = { "state", "state.lock", "state.xtables.lock" };
-	char path[PATH_MAX + 32];
-
-	if (!dir[0])
-		return;
-	for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
-		snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
-		unlink(path);
-	}
-	rmdir(dir);
-	dir[0] = '\0';
 }
 
 /* ---------------------------------------------------------------- the nftrace hook */
@@ -701,18 +652,12 @@ static int replay_kernel_open(struct replay *r, const struct replay_opts *o)
 	int ret;
 
 	if (o->rules) {
-		const char *tmp = getenv("TMPDIR");
+		char label[PATH_MAX + 32];
 
-		snprintf(r->tmpdir, sizeof(r->tmpdir), "%s/nfemu-replay.XXXXXX",
-			 tmp && tmp[0] ? tmp : "/tmp");
-		if (!mkdtemp(r->tmpdir)) {
-			fprintf(stderr, "nfemu: replay: %s: %s\n", r->tmpdir, strerror(errno));
-			r->tmpdir[0] = '\0';
+		snprintf(label, sizeof(label), "nfemu: replay: --rules %s", o->rules);
+		if (nfemu_rules_temp_load(&r->rules_tmp, o->rules, "replay", label, true))
 			return -1;
-		}
-		snprintf(r->state_path, sizeof(r->state_path), "%s/state", r->tmpdir);
-		if (replay_restore_rules(o->rules, r->state_path))
-			return -1;
+		snprintf(r->state_path, sizeof(r->state_path), "%s", r->rules_tmp.state);
 	} else {
 		struct stat sb;
 
@@ -840,7 +785,7 @@ static int replay_close(struct replay *r, const struct replay_opts *o, int statu
 	}
 	if (r->net)
 		net_free(r->net);
-	replay_rmtemp(r->tmpdir);
+	nfemu_rules_temp_remove(&r->rules_tmp);
 	return status;
 }
 

@@ -3,23 +3,20 @@
  * emulated kernel with the spec's ruleset and topology (emu/replay.h: the ruleset is loaded
  * once per spec by the real iptables-legacy-restore into a temporary state, which every test
  * then opens read-only); its packets are one-line packets (emu/pktline.h) fed as capture
- * records, so conntrack and NAT state carry from one to the next.  What happened to each
- * packet is read in binary: its fate and the fates of the packets generated in answer
- * (emu/fate.c, through the outputs' fate callback), the kernel log lines, and what four
- * nf_hooks of this file see (the ct state at the filter table's priority, the mark and the
- * headers as the packet leaves).  Where a statistic match decides, every branch is explored
- * (net->emu_stat_force, xtables/ext/xt_statistic.c): each test is run again with the
- * decisions forced, depth first, and a dnat/snat expectation is compared with the set of
- * outcomes.  docs/testing-rules.md.
+ * records by emu/spec_run.c (shared with `nfemu diff --spec`), so conntrack and NAT state
+ * carry from one to the next.  What happened to each packet is read in binary there: its fate
+ * and the fates of the packets generated in answer (emu/fate.c, through the outputs' fate
+ * callback), the kernel log lines, and what its nf_hooks see (the ct state at the filter
+ * table's priority, the mark and the headers as the packet leaves).  Where a statistic match
+ * decides, every branch is explored (net->emu_stat_force, xtables/ext/xt_statistic.c): each
+ * test is run again with the decisions forced, depth first, and a dnat/snat expectation is
+ * compared with the set of outcomes.  docs/testing-rules.md.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 #include <arpa/inet.h>
@@ -27,6 +24,7 @@
 #include "emu/cli.h"
 #include "emu/output_int.h"
 #include "emu/replay.h"
+#include "emu/spec_run.h"
 #include "emu/testspec.h"
 #include "emu/topology.h"
 #include "emu/ingress.h"
@@ -38,12 +36,8 @@
 #include "netstack/netdevice.h"
 #include "netstack/skbuff.h"
 
-#define T_MAX_FATES (OUT_MAX_CHILDREN + 1)
 #define T_MAX_BRANCHES 256              /* runs of one test while exploring statistic branches */
 #define T_MAX_DECISIONS 4096
-#define T_BASE_NS 1700000000000000000ULL        /* the test capture's clock starts here */
-#define T_STEP_NS 1000000ULL                    /* 1 ms between packets */
-#define T_CHILD_OUTPUT_MAX 16384
 
 struct t_opts {
 	bool tap, record, record_stdout, verbose;
@@ -53,58 +47,18 @@ struct t_opts {
 	int nspecs;
 };
 
-/* What one packet did in one run (branch). */
-struct t_obs {
-	struct fate fates[T_MAX_FATES];         /* [0] the packet, [k] its k-th generated one */
-	unsigned int nfates;
-	bool have;
-	char *log;                              /* the kernel log lines while it was processed */
-	size_t loglen, logcap;
-	bool filter_seen;                       /* reached a filter-priority hook */
-	enum spec_ct ct;                        /* the ct state there */
-	bool seen;                              /* any of the hooks saw it: the fields below */
-	u32 mark;
-	u8 proto;
-	u32 saddr, daddr;                       /* network order */
-	u16 sport, dport;                       /* host order; tcp/udp */
-};
-
-/* A TCP connection the test's packets make: next sequence number of each side, and the
- * endpoint pairs it goes by (as sent, and as NAT rewrote it). */
-struct t_alias {
-	u32 a, b;
-	u16 ap, bp;
-	int flow, side_of_a;
-};
-
-struct t_tcp {
-	u32 nxt[2];
-	bool started[2];
-};
-
-/* One run of a test. */
+/* One run of a test: the kernel and its packets (emu/spec_run.h), and the statistic
+ * decisions forced and taken. */
 struct t_run {
-	const struct spec *spec;
-	const struct spec_test *test;
-	struct replay *r;
-	struct net *net;
-	struct t_obs *obs;                      /* per packet */
-	size_t cur;                             /* the packet being processed */
-	u64 n;                                  /* its number (1-based) */
-	struct nf_hook_ops ops[8];
-	unsigned int nops;
+	struct spec_run run;
 	const u8 *prefix;                       /* statistic decisions to force first */
 	const bool *palt;                       /* which of them are misses still to explore */
 	size_t nprefix;
 	u8 dec[T_MAX_DECISIONS];                /* the decisions taken */
 	bool alt[T_MAX_DECISIONS];              /* a miss that could have fired */
 	size_t ndec;
-	bool ct_loaded;
-	struct t_alias *alias;
-	size_t nalias;
-	struct t_tcp *tcp;
-	size_t ntcp;
 };
+
 
 /* The result of one expectation over every branch. */
 struct t_expres {
@@ -128,54 +82,7 @@ struct t_result {
 	char **record;                          /* --record: per packet, the expectations (\n-separated) */
 };
 
-/* ---------------------------------------------------------------- small helpers */
-
-struct t_buf {
-	char *s;
-	size_t len, cap;
-};
-
-static void tb_vadd(struct t_buf *b, const char *fmt, va_list ap)
-{
-	va_list aq;
-	int n;
-
-	va_copy(aq, ap);
-	n = vsnprintf(NULL, 0, fmt, aq);
-	va_end(aq);
-	if (n < 0)
-		return;
-	if (b->len + (size_t)n + 1 > b->cap) {
-		size_t cap = (b->len + (size_t)n + 1) * 2;
-		char *p = realloc(b->s, cap);
-
-		if (!p)
-			return;
-		b->s = p;
-		b->cap = cap;
-	}
-	vsnprintf(b->s + b->len, b->cap - b->len, fmt, ap);
-	b->len += (size_t)n;
-}
-
-static void tb_add(struct t_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void tb_add(struct t_buf *b, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	tb_vadd(b, fmt, ap);
-	va_end(ap);
-}
-
-static char *tb_take(struct t_buf *b)
-{
-	char *s = b->s ? b->s : strdup("");
-
-	b->s = NULL;
-	b->len = b->cap = 0;
-	return s;
-}
+/* ---------------------------------------------------------------- options */
 
 static void t_usage(FILE *f)
 {
@@ -281,189 +188,17 @@ static int t_parse(int argc, char **argv, struct t_opts *o)
 
 /* ---------------------------------------------------------------- the ruleset, once per spec */
 
-/* `nfemu exec --state STATE -- iptables-legacy-restore < RULES`.  0 or -1 (message printed). */
-static int t_restore(const struct spec *s, const char *state)
+/* The spec's `rules` into a temporary state (iptables-legacy-restore).  0 or -1 (said). */
+static int t_restore(const struct spec *s, struct nfemu_rules_temp *tmp)
 {
-	struct exec_capture res;
-	char err[256];
-	int in = open(s->rules, O_RDONLY | O_CLOEXEC);
+	char label[PATH_MAX * 2 + 64];
 
-	if (in < 0) {
-		fprintf(stderr, "%s:%d: rules %s: %s\n", s->file, s->set_line, s->rules, strerror(errno));
-		return -1;
-	}
-	if (nfemu_exec_capture(state, "iptables-legacy-restore", in, true, T_CHILD_OUTPUT_MAX,
-			       &res, err, sizeof(err))) {
-		fprintf(stderr, "nfemu: test: %s\n", err);
-		close(in);
-		return -1;
-	}
-	close(in);
-	if (exec_capture_ok(&res)) {
-		free(res.out);
-		return 0;
-	}
-	fprintf(stderr, "%s:%d: rules %s: iptables-legacy-restore failed%s\n%s%s", s->file, s->set_line,
-		s->rules, res.len ? ":" : "", res.out, res.len && res.out[res.len - 1] != '\n' ? "\n" : "");
-	free(res.out);
-	return -1;
+	snprintf(label, sizeof(label), "%s:%d: rules %s", s->file, s->set_line, s->rules);
+	return nfemu_rules_temp_load(tmp, s->rules, "test", label, false);
 }
 
-static void t_rmtemp(char *dir)
-{
-	static const char *const files[] = { "state", "state.lock", "state.xtables.lock" };
-	char path[PATH_MAX + 32];
+/* ---------------------------------------------------------------- statistic branches */
 
-	if (!dir[0])
-		return;
-	for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
-		snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
-		unlink(path);
-	}
-	rmdir(dir);
-	dir[0] = '\0';
-}
-
-/* ---------------------------------------------------------------- what a run observes */
-
-static void t_fate(void *ctx, const struct fate *f)
-{
-	struct t_run *r = ctx;
-	struct t_obs *o;
-
-	if (f->n != r->n || !r->obs)
-		return;         /* a late fate of an earlier packet: judged as it stood */
-	o = &r->obs[r->cur];
-	if (!f->generated) {
-		o->fates[0] = *f;
-		o->have = true;
-		if (!o->nfates)
-			o->nfates = 1;
-		return;
-	}
-	if (f->kid < T_MAX_FATES) {
-		o->fates[f->kid] = *f;
-		if (f->kid + 1 > o->nfates)
-			o->nfates = f->kid + 1;
-	}
-}
-
-static void t_log(void *ctx, int level, const char *line, size_t len)
-{
-	struct t_run *r = ctx;
-	struct t_obs *o;
-
-	(void)level;
-	if (!r->obs)
-		return;
-	o = &r->obs[r->cur];
-	while (len && line[len - 1] == '\n')
-		len--;
-	if (o->loglen + len + 2 > o->logcap) {
-		size_t cap = (o->logcap + len + 2) * 2;
-		char *p = realloc(o->log, cap);
-
-		if (!p)
-			return;
-		o->log = p;
-		o->logcap = cap;
-	}
-	memcpy(o->log + o->loglen, line, len);
-	o->loglen += len;
-	o->log[o->loglen++] = '\n';
-	o->log[o->loglen] = '\0';
-}
-
-static bool t_ours(const struct t_run *r, const struct sk_buff *skb)
-{
-	return r->obs && skb->emu_id == r->n && !skb->emu_parent;
-}
-
-static void t_see(struct t_obs *o, const struct sk_buff *skb)
-{
-	const unsigned char *l3;
-	unsigned int len;
-	struct pkt_facts f;
-
-	o->seen = true;
-	o->mark = skb->mark;
-	out_skb_l3(skb, &l3, &len);
-	pkt_facts_parse(l3, len, &f);
-	if (!f.ipv4)
-		return;
-	o->proto = f.proto;
-	memcpy(&o->saddr, f.src, 4);
-	memcpy(&o->daddr, f.dst, 4);
-	o->sport = f.has_ports ? f.sport : 0;
-	o->dport = f.has_ports ? f.dport : 0;
-}
-
-/* First in PREROUTING and OUTPUT: the packet's `mark` option (skb->mark at ingress). */
-static unsigned int t_hook_first(void *priv, struct sk_buff *skb, const struct nf_hook_state *state)
-{
-	struct t_run *r = priv;
-
-	(void)state;
-	if (t_ours(r, skb) && r->test->pkts[r->cur].pl.has_mark)
-		skb->mark = r->test->pkts[r->cur].pl.mark;
-	return NF_ACCEPT;
-}
-
-/* Just before the filter table: the ct state it sees (as xt_conntrack's --ctstate names it). */
-static unsigned int t_hook_filter(void *priv, struct sk_buff *skb, const struct nf_hook_state *state)
-{
-	struct t_run *r = priv;
-	enum ip_conntrack_info ctinfo;
-	struct t_obs *o;
-
-	(void)state;
-	if (!t_ours(r, skb))
-		return NF_ACCEPT;
-	o = &r->obs[r->cur];
-	t_see(o, skb);
-	o->filter_seen = true;
-	if (nf_ct_get(skb, &ctinfo))
-		o->ct = ctinfo % IP_CT_IS_REPLY == IP_CT_NEW ? SPEC_CT_NEW :
-			ctinfo % IP_CT_IS_REPLY == IP_CT_RELATED ? SPEC_CT_RELATED : SPEC_CT_ESTABLISHED;
-	else
-		o->ct = ctinfo == IP_CT_UNTRACKED ? SPEC_CT_UNTRACKED : SPEC_CT_INVALID;
-	return NF_ACCEPT;
-}
-
-/* Last in POSTROUTING and INPUT: the headers and mark as it leaves or is delivered. */
-static unsigned int t_hook_last(void *priv, struct sk_buff *skb, const struct nf_hook_state *state)
-{
-	struct t_run *r = priv;
-
-	(void)state;
-	if (t_ours(r, skb))
-		t_see(&r->obs[r->cur], skb);
-	return NF_ACCEPT;
-}
-
-static int t_hooks_register(struct t_run *r)
-{
-	static const struct { nf_hookfn *fn; u8 hook; int prio; } h[] = {
-		{ t_hook_first, NF_INET_PRE_ROUTING, NF_IP_PRI_FIRST },
-		{ t_hook_first, NF_INET_LOCAL_OUT, NF_IP_PRI_FIRST },
-		{ t_hook_filter, NF_INET_LOCAL_IN, NF_IP_PRI_FILTER - 1 },
-		{ t_hook_filter, NF_INET_FORWARD, NF_IP_PRI_FILTER - 1 },
-		{ t_hook_filter, NF_INET_LOCAL_OUT, NF_IP_PRI_FILTER - 1 },
-		{ t_hook_last, NF_INET_POST_ROUTING, NF_IP_PRI_LAST - 1 },
-		{ t_hook_last, NF_INET_LOCAL_IN, NF_IP_PRI_LAST - 1 },
-	};
-
-	for (size_t i = 0; i < ARRAY_SIZE(h); i++)
-		r->ops[i] = (struct nf_hook_ops){ .hook = h[i].fn, .priv = r, .pf = NFPROTO_IPV4,
-						  .hooknum = h[i].hook, .priority = h[i].prio,
-						  .name = "nfemu-test" };
-	r->nops = ARRAY_SIZE(h);
-	if (nf_register_net_hooks(r->net, r->ops, r->nops)) {
-		r->nops = 0;
-		return -1;
-	}
-	return 0;
-}
 
 /* The statistic match asks (net->emu_stat_force): forced while in the prefix, then a miss
  * where the rule allows one, noting that it could have fired. */
@@ -487,215 +222,7 @@ static bool t_decide(void *ctx, bool can_fire, bool can_miss)
 	return v;
 }
 
-/* ---------------------------------------------------------------- feeding packets */
-
-static int t_tcp_lookup(struct t_run *r, u32 s, u16 sp, u32 d, u16 dp, int *side)
-{
-	for (size_t i = 0; i < r->nalias; i++) {
-		const struct t_alias *a = &r->alias[i];
-
-		if (a->a == s && a->ap == sp && a->b == d && a->bp == dp) {
-			*side = a->side_of_a;
-			return a->flow;
-		}
-		if (a->a == d && a->ap == dp && a->b == s && a->bp == sp) {
-			*side = 1 - a->side_of_a;
-			return a->flow;
-		}
-	}
-	return -1;
-}
-
-static void t_tcp_alias(struct t_run *r, u32 s, u16 sp, u32 d, u16 dp, int flow, int side)
-{
-	struct t_alias *na;
-	int dummy;
-
-	if (t_tcp_lookup(r, s, sp, d, dp, &dummy) >= 0)
-		return;
-	na = realloc(r->alias, (r->nalias + 1) * sizeof(*na));
-	if (!na)
-		return;
-	r->alias = na;
-	r->alias[r->nalias++] = (struct t_alias){ .a = s, .ap = sp, .b = d, .bp = dp, .flow = flow,
-						  .side_of_a = side };
-}
-
-/* Sequence and acknowledgement numbers an exchange would have, unless the line gives them. */
-static void t_tcp_fill(struct t_run *r, struct nfemu_pktline *pl, int *flowp, int *sidep)
-{
-	int side = 0, flow = t_tcp_lookup(r, pl->saddr, pl->sport, pl->daddr, pl->dport, &side);
-	struct t_tcp *t;
-	size_t plen = pl->len > 40 ? pl->len - 40 : pl->payload_len;
-
-	if (flow < 0) {
-		struct t_tcp *nt = realloc(r->tcp, (r->ntcp + 1) * sizeof(*nt));
-
-		if (!nt)
-			return;
-		r->tcp = nt;
-		flow = (int)r->ntcp++;
-		memset(&r->tcp[flow], 0, sizeof(r->tcp[flow]));
-		side = 0;
-		t_tcp_alias(r, pl->saddr, pl->sport, pl->daddr, pl->dport, flow, 0);
-	}
-	t = &r->tcp[flow];
-	if (!t->started[side]) {
-		t->nxt[side] = side ? 5000 : 1000;
-		t->started[side] = true;
-	}
-	if (!pl->has_seq)
-		pl->seq = t->nxt[side];
-	if (!pl->has_ack && (pl->tcp_flags & NFEMU_PKTLINE_ACK))
-		pl->ack = t->started[1 - side] ? t->nxt[1 - side] : 0;
-	t->nxt[side] = pl->seq + (u32)plen + !!(pl->tcp_flags & NFEMU_PKTLINE_SYN) +
-		       !!(pl->tcp_flags & NFEMU_PKTLINE_FIN);
-	*flowp = flow;
-	*sidep = side;
-}
-
-/* Send packet i of the test: an Ethernet frame received on `in IFACE`, else the bare
- * datagram for replay to place (from the host if its source is the host's, else on the
- * interface routing back to it).  0, or -1 with the setup error in err. */
-static int t_send(struct t_run *r, size_t i, struct t_buf *err)
-{
-	const struct spec_packet *sp = &r->test->pkts[i];
-	struct nfemu_pktline pl = sp->pl;
-	static unsigned char frame[ETH_HLEN + NFEMU_PKTLINE_MAX];
-	struct nfemu_capture_pkt pkt = { 0 };
-	unsigned int hlen = 0;
-	int flow = -1, side = 0, len;
-
-	pl.inner = sp->pl.inner;
-	if (pl.proto == IPPROTO_TCP)
-		t_tcp_fill(r, &pl, &flow, &side);
-	if (pl.ingress == NFEMU_PKTLINE_IN_IFACE) {
-		struct net_device *dev = dev_get_by_name(r->net, pl.iface);
-
-		if (!dev) {
-			tb_add(err, "%s:%d: packet: no interface '%s' in the topology %s\n", r->spec->file,
-			       sp->line, pl.iface, r->spec->topology);
-			return -1;
-		}
-		if (pl.daddr == htonl(0xffffffff))
-			memset(frame, 0xff, ETH_ALEN);
-		else if ((ntohl(pl.daddr) >> 28) == 14) {
-			static const unsigned char mc[3] = { 0x01, 0x00, 0x5e };
-			u32 d = ntohl(pl.daddr);
-
-			memcpy(frame, mc, 3);
-			frame[3] = (d >> 16) & 0x7f;
-			frame[4] = (d >> 8) & 0xff;
-			frame[5] = d & 0xff;
-		} else {
-			memcpy(frame, dev->dev_addr, ETH_ALEN);
-		}
-		/* a locally administered sender: 02:00:00:00:00:01 */
-		memset(frame + ETH_ALEN, 0, ETH_ALEN);
-		frame[ETH_ALEN] = 0x02;
-		frame[2 * ETH_ALEN - 1] = 0x01;
-		frame[12] = 0x08;
-		frame[13] = 0x00;
-		hlen = ETH_HLEN;
-		pkt.linktype = NFEMU_LINKTYPE_ETHERNET;
-		pkt.ifname = dev->name;
-		pkt.direction = 1;
-	} else {
-		pkt.linktype = NFEMU_LINKTYPE_RAW;
-		if (pl.ingress == NFEMU_PKTLINE_FROM_HOST) {
-			if (!nfemu_addr_is_local(r->net, pl.saddr)) {
-				char a[INET_ADDRSTRLEN];
-
-				inet_ntop(AF_INET, &pl.saddr, a, sizeof(a));
-				tb_add(err, "%s:%d: packet: from-host, but %s is not an address of the host's in %s\n",
-				       r->spec->file, sp->line, a, r->spec->topology);
-				return -1;
-			}
-			pkt.direction = 2;
-		}
-	}
-	len = nfemu_pktline_build(&pl, frame + hlen, sizeof(frame) - hlen);
-	if (len < 0) {
-		tb_add(err, "%s:%d: packet: cannot build it (%s)\n", r->spec->file, sp->line, strerror(-len));
-		return -1;
-	}
-	pkt.ts_ns = T_BASE_NS + (u64)i * T_STEP_NS;
-	pkt.data = frame;
-	pkt.caplen = pkt.origlen = hlen + (unsigned int)len;
-	r->cur = i;
-	r->n = i + 1;
-	replay_run_packet(r->r, r->n, &pkt);
-	/* the connection as NAT rewrote it goes on with the same numbers */
-	if (flow >= 0 && r->obs[i].seen && r->obs[i].proto == IPPROTO_TCP)
-		t_tcp_alias(r, r->obs[i].saddr, r->obs[i].sport, r->obs[i].daddr, r->obs[i].dport, flow, side);
-	return 0;
-}
-
-static int t_run_open(struct t_run *r, const struct spec *s, const char *state, struct t_buf *err)
-{
-	struct replay_run_args ra = { .topology = s->topology, .state = state, .seed = s->seed,
-				      .open_ports = s->open_ports };
-	struct nfemu_output_opts oo = { 0 };
-
-	oo.fate_cb = t_fate;
-	oo.fate_ctx = r;
-	oo.capture_name = s->file;
-	fflush(stdout);
-	r->r = replay_run_open(&ra, &oo);
-	if (!r->r) {
-		tb_add(err, "%s:%d: the spec's kernel could not be set up (above)\n", s->file, s->topology_line);
-		return -1;
-	}
-	r->net = replay_run_net(r->r);
-	r->net->nf.log.sink = t_log;
-	r->net->nf.log.sink_ctx = r;
-	r->net->emu_stat_force.decide = t_decide;
-	r->net->emu_stat_force.ctx = r;
-	r->ct_loaded = find_module(r->net, "nf_conntrack") != NULL;
-	if (t_hooks_register(r)) {
-		tb_add(err, "%s: cannot register the test's hooks\n", s->file);
-		return -1;
-	}
-	return 0;
-}
-
-static void t_run_close(struct t_run *r)
-{
-	if (r->nops)
-		nf_unregister_net_hooks(r->net, r->ops, r->nops);
-	r->nops = 0;
-	if (r->net)
-		r->net->emu_stat_force.decide = NULL;
-	replay_run_close(r->r);
-	r->r = NULL;
-	r->net = NULL;
-	if (r->obs)
-		for (size_t i = 0; i < r->test->npkts; i++)
-			free(r->obs[i].log);
-	free(r->obs);
-	r->obs = NULL;
-	free(r->alias);
-	r->alias = NULL;
-	r->nalias = 0;
-	free(r->tcp);
-	r->tcp = NULL;
-	r->ntcp = 0;
-}
-
 /* ---------------------------------------------------------------- judging */
-
-enum t_verdict { TV_NONE, TV_DROP, TV_FORWARD, TV_OUT, TV_DELIVER, TV_OTHER };
-
-static enum t_verdict t_verdict(const struct fate *f)
-{
-	if (f->ndrop && !f->nxmit && !f->ndeliver)
-		return TV_DROP;
-	if (f->nxmit)
-		return f->ingress[0] && !f->generated ? TV_FORWARD : TV_OUT;
-	if (f->ndeliver)
-		return TV_DELIVER;
-	return f->nstolen || f->nqueued || f->pending ? TV_OTHER : TV_NONE;
-}
 
 /* A packet line for a packet's headers (pkt_facts), by nfemu_pktline_format. */
 static void t_facts_line(const struct pkt_facts *f, char *buf, size_t len)
@@ -727,7 +254,7 @@ static void t_addr(u32 a, char *buf)
 }
 
 /* The headers it left (or was delivered) with, "SRC[:P] > DST[:P]"; false if not seen. */
-static bool t_out_hdr(const struct t_obs *o, char *buf, size_t len)
+static bool t_out_hdr(const struct pkt_obs *o, char *buf, size_t len)
 {
 	char s[INET_ADDRSTRLEN], d[INET_ADDRSTRLEN];
 
@@ -742,7 +269,7 @@ static bool t_out_hdr(const struct t_obs *o, char *buf, size_t len)
 	return true;
 }
 
-static bool t_hdr_match(const struct nfemu_pktline *h, const struct t_obs *o)
+static bool t_hdr_match(const struct nfemu_pktline *h, const struct pkt_obs *o)
 {
 	if (!o->seen)
 		return false;
@@ -805,7 +332,7 @@ static bool t_log_prefix(const char *line, size_t len, size_t *plen)
 	return true;
 }
 
-static bool t_log_match(const char *want, const struct t_obs *o)
+static bool t_log_match(const char *want, const struct pkt_obs *o)
 {
 	size_t wl = strlen(want);
 	const char *p = o->log, *nfl;
@@ -828,7 +355,7 @@ static bool t_log_match(const char *want, const struct t_obs *o)
 
 /* The translation of a packet: its destination (dnat) or source (snat) as it left or was
  * delivered, if it differs from what was sent. */
-static bool t_nat_outcome(const struct spec_packet *sp, const struct t_obs *o, bool dnat, struct spec_nat_to *to)
+static bool t_nat_outcome(const struct spec_packet *sp, const struct pkt_obs *o, bool dnat, struct spec_nat_to *to)
 {
 	bool ports = sp->pl.proto == IPPROTO_TCP || sp->pl.proto == IPPROTO_UDP;
 
@@ -844,15 +371,15 @@ static bool t_nat_outcome(const struct spec_packet *sp, const struct t_obs *o, b
 	return true;
 }
 
-static void t_nat_str(const struct spec_nat_to *to, struct t_buf *b)
+static void t_nat_str(const struct spec_nat_to *to, struct spec_buf *b)
 {
 	char a[INET_ADDRSTRLEN];
 
 	t_addr(to->addr, a);
 	if (to->has_port)
-		tb_add(b, "%s:%u", a, to->port);
+		spec_buf_add(b, "%s:%u", a, to->port);
 	else
-		tb_add(b, "%s", a);
+		spec_buf_add(b, "%s", a);
 }
 
 static bool t_nat_eq(const struct spec_nat_to *want, const struct spec_nat_to *got)
@@ -861,7 +388,7 @@ static bool t_nat_eq(const struct spec_nat_to *want, const struct spec_nat_to *g
 }
 
 /* What happened to the packet, for a failed expectation: "got ..." */
-static void t_got(const struct spec_exp *e, const struct spec_packet *sp, const struct t_obs *o, struct t_buf *b)
+static void t_got(const struct spec_exp *e, const struct spec_packet *sp, const struct pkt_obs *o, struct spec_buf *b)
 {
 	char buf[1280];
 	bool any = false;
@@ -870,29 +397,29 @@ static void t_got(const struct spec_exp *e, const struct spec_packet *sp, const 
 	case SPEC_EXP_ACCEPT: case SPEC_EXP_DROP: case SPEC_EXP_DELIVER:
 	case SPEC_EXP_FORWARD: case SPEC_EXP_OUT:
 		if (!o->have) {
-			tb_add(b, "it was not processed (no fate)");
+			spec_buf_add(b, "it was not processed (no fate)");
 			break;
 		}
 		fate_outcome(&o->fates[0], buf, sizeof(buf), true);
-		tb_add(b, "%s", buf);
+		spec_buf_add(b, "%s", buf);
 		if ((e->kind == SPEC_EXP_FORWARD || e->kind == SPEC_EXP_OUT) && e->has_hdr &&
 		    t_out_hdr(o, buf, sizeof(buf)))
-			tb_add(b, " (left as %s)", buf);
+			spec_buf_add(b, " (left as %s)", buf);
 		break;
 	case SPEC_EXP_REPLY:
 		for (unsigned int k = 1; k < o->nfates; k++) {
 			t_facts_line(&o->fates[k].facts, buf, sizeof(buf));
-			tb_add(b, "%sreply %s", any ? ", " : "", buf);
+			spec_buf_add(b, "%sreply %s", any ? ", " : "", buf);
 			any = true;
 		}
 		if (!any)
-			tb_add(b, "no packet was generated in answer");
+			spec_buf_add(b, "no packet was generated in answer");
 		break;
 	case SPEC_EXP_CT:
 		if (o->filter_seen)
-			tb_add(b, "ct %s", spec_ct_names[o->ct]);
+			spec_buf_add(b, "ct %s", spec_ct_names[o->ct]);
 		else
-			tb_add(b, "it never reached the filter table's hooks");
+			spec_buf_add(b, "it never reached the filter table's hooks");
 		break;
 	case SPEC_EXP_LOG: {
 		const char *p = o->log;
@@ -902,20 +429,20 @@ static void t_got(const struct spec_exp *e, const struct spec_packet *sp, const 
 			size_t len = nl ? (size_t)(nl - p) : strlen(p), plen;
 
 			if (t_log_prefix(p, len, &plen) && plen) {
-				tb_add(b, "%slog \"%.*s\"", any ? ", " : "", (int)plen, p);
+				spec_buf_add(b, "%slog \"%.*s\"", any ? ", " : "", (int)plen, p);
 				any = true;
 			}
 			p = nl ? nl + 1 : NULL;
 		}
 		if (!any)
-			tb_add(b, "no LOG line with a prefix");
+			spec_buf_add(b, "no LOG line with a prefix");
 		break;
 	}
 	case SPEC_EXP_MARK:
 		if (o->seen)
-			tb_add(b, "mark 0x%x", o->mark);
+			spec_buf_add(b, "mark 0x%x", o->mark);
 		else
-			tb_add(b, "it never reached a hook");
+			spec_buf_add(b, "it never reached a hook");
 		break;
 	case SPEC_EXP_DNAT: case SPEC_EXP_SNAT:
 		break;          /* judged over every branch */
@@ -924,17 +451,17 @@ static void t_got(const struct spec_exp *e, const struct spec_packet *sp, const 
 }
 
 /* One expectation against one run's packet (not dnat/snat). */
-static bool t_check(const struct spec_exp *e, const struct spec_packet *sp, const struct t_obs *o)
+static bool t_check(const struct spec_exp *e, const struct spec_packet *sp, const struct pkt_obs *o)
 {
 	const struct fate *f = &o->fates[0];
-	enum t_verdict v = o->have ? t_verdict(f) : TV_NONE;
+	enum fate_kind v = o->have ? fate_kind(f) : FATE_NONE;
 
 	(void)sp;
 	switch (e->kind) {
 	case SPEC_EXP_ACCEPT:
-		return o->have && v != TV_DROP;
+		return o->have && v != FATE_DROP;
 	case SPEC_EXP_DROP:
-		if (!o->have || v != TV_DROP)
+		if (!o->have || v != FATE_DROP)
 			return false;
 		if (!e->arg)
 			return true;
@@ -948,7 +475,7 @@ static bool t_check(const struct spec_exp *e, const struct spec_packet *sp, cons
 	case SPEC_EXP_OUT: {
 		bool found = false;
 
-		if (!o->have || !f->nxmit || (e->kind == SPEC_EXP_FORWARD && v != TV_FORWARD))
+		if (!o->have || !f->nxmit || (e->kind == SPEC_EXP_FORWARD && v != FATE_FORWARD))
 			return false;
 		for (unsigned int i = 0; i < f->negress; i++)
 			if (f->egress[i] && !strcmp(f->egress[i], e->arg))
@@ -973,22 +500,22 @@ static bool t_check(const struct spec_exp *e, const struct spec_packet *sp, cons
 }
 
 /* The packet's trace, as replay prints it: kernel log lines, then the fate lines. */
-static void t_trace(const struct t_run *r, size_t i, struct t_buf *b)
+static void t_trace(const struct spec_run *r, size_t i, struct spec_buf *b)
 {
-	const struct t_obs *o = &r->obs[i];
+	const struct pkt_obs *o = &r->obs[i];
 	char desc[PKT_DESC_MAX + 1], outcome[1280];
 	const char *p = o->log;
 
-	tb_add(b, "    packet %zu (line %d): %s\n", i + 1, r->test->pkts[i].line, r->test->pkts[i].text);
+	spec_buf_add(b, "    packet %zu (line %d): %s\n", i + 1, r->test->pkts[i].line, r->test->pkts[i].text);
 	while (p && *p) {
 		const char *nl = strchr(p, '\n');
 		size_t len = nl ? (size_t)(nl - p) : strlen(p);
 
-		tb_add(b, "      %.*s\n", (int)len, p);
+		spec_buf_add(b, "      %.*s\n", (int)len, p);
 		p = nl ? nl + 1 : NULL;
 	}
 	if (!o->have) {
-		tb_add(b, "      #%zu: not processed\n", i + 1);
+		spec_buf_add(b, "      #%zu: not processed\n", i + 1);
 		return;
 	}
 	for (unsigned int k = 0; k < o->nfates; k++) {
@@ -997,10 +524,10 @@ static void t_trace(const struct t_run *r, size_t i, struct t_buf *b)
 		*pkt_desc(desc, &f->facts) = '\0';
 		fate_outcome(f, outcome, sizeof(outcome), true);
 		if (!k)
-			tb_add(b, "      #%zu %s%s %s: %s\n", i + 1, f->ingress[0] ? "in " : "local",
+			spec_buf_add(b, "      #%zu %s%s %s: %s\n", i + 1, f->ingress[0] ? "in " : "local",
 			       f->ingress, desc, outcome);
 		else
-			tb_add(b, "      #%zu.%u %s (generated by #%zu%s%s): %s\n", i + 1, f->kid, desc, i + 1,
+			spec_buf_add(b, "      #%zu.%u %s (generated by #%zu%s%s): %s\n", i + 1, f->kid, desc, i + 1,
 			       f->by ? ": " : "", f->by ? f->by : "", outcome);
 	}
 }
@@ -1008,9 +535,9 @@ static void t_trace(const struct t_run *r, size_t i, struct t_buf *b)
 /* ---------------------------------------------------------------- recording */
 
 /* The expectations --record writes for one packet in one run, '\n'-separated. */
-static void t_candidates(const struct t_run *r, size_t i, struct t_buf *b)
+static void t_candidates(const struct spec_run *r, size_t i, struct spec_buf *b)
 {
-	const struct t_obs *o = &r->obs[i];
+	const struct pkt_obs *o = &r->obs[i];
 	const struct spec_packet *sp = &r->test->pkts[i];
 	const struct fate *f = &o->fates[0];
 	struct spec_nat_to to;
@@ -1018,16 +545,16 @@ static void t_candidates(const struct t_run *r, size_t i, struct t_buf *b)
 	const char *p = o->log;
 
 	if (o->have) {
-		enum t_verdict v = t_verdict(f);
+		enum fate_kind v = fate_kind(f);
 		bool xl = false;
 
-		if (v == TV_DROP) {
+		if (v == FATE_DROP) {
 			if (fate_netfilter_drop(f))
-				tb_add(b, "drop by %.*s\n", (int)strcspn(f->drop_where, " "), f->drop_where);
+				spec_buf_add(b, "drop by %.*s\n", (int)strcspn(f->drop_where, " "), f->drop_where);
 			else
-				tb_add(b, "drop\n");
+				spec_buf_add(b, "drop\n");
 		} else {
-			tb_add(b, "accept\n");
+			spec_buf_add(b, "accept\n");
 		}
 		if (o->seen && t_out_hdr(o, hdr, sizeof(hdr)))
 			xl = o->saddr != sp->pl.saddr || o->daddr != sp->pl.daddr ||
@@ -1037,20 +564,20 @@ static void t_candidates(const struct t_run *r, size_t i, struct t_buf *b)
 		if (f->nxmit)
 			for (unsigned int e = 0; e < f->negress; e++)
 				if (f->egress[e]) {
-					tb_add(b, "%s %s\n", v == TV_FORWARD ? "forward out" : "out", f->egress[e]);
+					spec_buf_add(b, "%s %s\n", v == FATE_FORWARD ? "forward out" : "out", f->egress[e]);
 					if (xl)
-						tb_add(b, "%s %s as %s\n", v == TV_FORWARD ? "forward out" : "out",
+						spec_buf_add(b, "%s %s as %s\n", v == FATE_FORWARD ? "forward out" : "out",
 						       f->egress[e], hdr);
 				}
 		if (f->ndeliver)
-			tb_add(b, "deliver\n");
+			spec_buf_add(b, "deliver\n");
 		for (unsigned int k = 1; k < o->nfates; k++) {
 			t_facts_line(&o->fates[k].facts, buf, sizeof(buf));
-			tb_add(b, "reply %s\n", buf);
+			spec_buf_add(b, "reply %s\n", buf);
 		}
 	}
 	if (o->filter_seen && r->ct_loaded)
-		tb_add(b, "ct %s\n", spec_ct_names[o->ct]);
+		spec_buf_add(b, "ct %s\n", spec_ct_names[o->ct]);
 	while (p && *p) {
 		const char *nl = strchr(p, '\n');
 		size_t len = nl ? (size_t)(nl - p) : strlen(p), plen;
@@ -1059,10 +586,10 @@ static void t_candidates(const struct t_run *r, size_t i, struct t_buf *b)
 			size_t q;
 
 			/* the prefix as written: quotes and backslashes escaped */
-			tb_add(b, "log \"");
+			spec_buf_add(b, "log \"");
 			for (q = 0; q < plen; q++)
-				tb_add(b, "%s%c", p[q] == '"' || p[q] == '\\' ? "\\" : "", p[q]);
-			tb_add(b, "\"\n");
+				spec_buf_add(b, "%s%c", p[q] == '"' || p[q] == '\\' ? "\\" : "", p[q]);
+			spec_buf_add(b, "\"\n");
 		}
 		p = nl ? nl + 1 : NULL;
 	}
@@ -1073,17 +600,17 @@ static void t_candidates(const struct t_run *r, size_t i, struct t_buf *b)
 
 			if (!q || !(end = strchr(q + 9, '"')) || end == q + 9 || memchr(q + 9, '\\', (size_t)(end - q - 9)))
 				continue;
-			tb_add(b, "log \"%.*s\"\n", (int)(end - q - 9), q + 9);
+			spec_buf_add(b, "log \"%.*s\"\n", (int)(end - q - 9), q + 9);
 		}
 	if (o->seen && o->mark)
-		tb_add(b, "mark 0x%x\n", o->mark);
+		spec_buf_add(b, "mark 0x%x\n", o->mark);
 	(void)to;
 }
 
 /* Keep the lines of *keep that are also in other (once each, in keep's order). */
 static void t_intersect(char **keep, const char *other)
 {
-	struct t_buf b = { 0 };
+	struct spec_buf b = { 0 };
 	const char *p = *keep;
 
 	while (p && *p) {
@@ -1099,17 +626,17 @@ static void t_intersect(char **keep, const char *other)
 			if (!strncmp(q, p, len) && (q[len] == '\n' || !q[len]))
 				dup = true;
 		if (found && !dup)
-			tb_add(&b, "%.*s\n", (int)len, p);
+			spec_buf_add(&b, "%.*s\n", (int)len, p);
 		p = nl ? nl + 1 : NULL;
 	}
 	free(*keep);
-	*keep = tb_take(&b);
+	*keep = spec_buf_take(&b);
 }
 
 /* "forward out IF" says less than "forward out IF as HEADER" when both held: keep the latter. */
 static void t_drop_plain_egress(char **rec)
 {
-	struct t_buf b = { 0 };
+	struct spec_buf b = { 0 };
 	const char *p = *rec;
 
 	while (p && *p) {
@@ -1122,11 +649,11 @@ static void t_drop_plain_egress(char **rec)
 				if (!strncmp(q, p, len) && !strncmp(q + len, " as ", 4))
 					drop = true;
 		if (!drop)
-			tb_add(&b, "%.*s\n", (int)len, p);
+			spec_buf_add(&b, "%.*s\n", (int)len, p);
 		p = nl ? nl + 1 : NULL;
 	}
 	free(*rec);
-	*rec = tb_take(&b);
+	*rec = spec_buf_take(&b);
 }
 
 /* ---------------------------------------------------------------- one test, every branch */
@@ -1154,19 +681,26 @@ static void t_nat_add(struct spec_nat_to **v, size_t *n, const struct spec_nat_t
 	(*v)[(*n)++] = *to;
 }
 
-static void t_decisions(const struct t_run *r, struct t_buf *b)
+static void t_decisions(const struct t_run *r, struct spec_buf *b)
 {
 	if (!r->ndec)
 		return;
-	tb_add(b, " (statistic decisions:");
+	spec_buf_add(b, " (statistic decisions:");
 	for (size_t i = 0; i < r->ndec && i < 32; i++)
-		tb_add(b, " %s", r->dec[i] ? "match" : "miss");
-	tb_add(b, "%s)", r->ndec > 32 ? " ..." : "");
+		spec_buf_add(b, " %s", r->dec[i] ? "match" : "miss");
+	spec_buf_add(b, "%s)", r->ndec > 32 ? " ..." : "");
+}
+
+static void t_run_close(struct t_run *r)
+{
+	if (r->run.net)
+		r->run.net->emu_stat_force.decide = NULL;
+	spec_run_close(&r->run);
 }
 
 /* Run test t of spec s in every statistic branch.  0, or -1 on a setup error (err). */
 static int t_test(const struct spec *s, const char *state, const struct spec_test *t, bool record,
-		  bool verbose, struct t_result *res, struct t_buf *err)
+		  bool verbose, struct t_result *res, struct spec_buf *err)
 {
 	struct t_run *r = calloc(1, sizeof(*r));
 	struct t_expres *er = NULL;
@@ -1177,7 +711,7 @@ static int t_test(const struct spec *s, const char *state, const struct spec_tes
 	struct spec_nat_to **rec_nat[2] = { NULL, NULL };
 	size_t *rec_nnat[2] = { NULL, NULL };
 	bool *rec_nat_none[2] = { NULL, NULL };
-	struct t_buf vb = { 0 };
+	struct spec_buf vb = { 0 };
 	int rc = 0;
 
 	if (!r)
@@ -1199,7 +733,7 @@ static int t_test(const struct spec *s, const char *state, const struct spec_tes
 	}
 	if (!er || !prefix || !palt || (record && (!res->record || !rec_nat[0] || !rec_nat[1] || !rec_nnat[0] ||
 					  !rec_nnat[1] || !rec_nat_none[0] || !rec_nat_none[1]))) {
-		tb_add(err, "nfemu: test: out of memory\n");
+		spec_buf_add(err, "nfemu: test: out of memory\n");
 		rc = -1;
 		goto out;
 	}
@@ -1210,8 +744,6 @@ static int t_test(const struct spec *s, const char *state, const struct spec_tes
 			er[k].p = &t->pkts[i];
 			er[k++].pidx = i;
 		}
-	r->spec = s;
-	r->test = t;
 	for (;;) {
 		size_t last;
 
@@ -1219,16 +751,16 @@ static int t_test(const struct spec *s, const char *state, const struct spec_tes
 		r->palt = palt;
 		r->nprefix = nprefix;
 		r->ndec = 0;
-		r->obs = calloc(t->npkts, sizeof(*r->obs));
-		if (!r->obs || t_run_open(r, s, state, err)) {
-			if (!r->obs)
-				tb_add(err, "nfemu: test: out of memory\n");
+		if (spec_run_open(&r->run, s, t, NULL, state, err)) {
 			t_run_close(r);
 			rc = -1;
 			goto out;
 		}
+		/* every statistic decision forced: the branches are explored */
+		r->run.net->emu_stat_force.decide = t_decide;
+		r->run.net->emu_stat_force.ctx = r;
 		for (size_t i = 0; i < t->npkts; i++)
-			if (t_send(r, i, err)) {
+			if (spec_run_send(&r->run, i, err)) {
 				t_run_close(r);
 				rc = -1;
 				goto out;
@@ -1236,7 +768,7 @@ static int t_test(const struct spec *s, const char *state, const struct spec_tes
 		/* judge this branch */
 		for (k = 0; k < nexp; k++) {
 			struct t_expres *x = &er[k];
-			const struct t_obs *o = &r->obs[x->pidx];
+			const struct pkt_obs *o = &r->run.obs[x->pidx];
 
 			if (x->e->kind == SPEC_EXP_DNAT || x->e->kind == SPEC_EXP_SNAT) {
 				struct spec_nat_to to;
@@ -1246,36 +778,36 @@ static int t_test(const struct spec *s, const char *state, const struct spec_tes
 				else
 					x->got_none = true;
 				if (!x->why) {
-					struct t_buf b = { 0 };
+					struct spec_buf b = { 0 };
 
-					t_trace(r, x->pidx, &b);
-					x->why = tb_take(&b);
+					t_trace(&r->run, x->pidx, &b);
+					x->why = spec_buf_take(&b);
 				}
 				continue;
 			}
 			if (!x->failed && !t_check(x->e, x->p, o)) {
-				struct t_buf b = { 0 };
+				struct spec_buf b = { 0 };
 
 				x->failed = true;
-				tb_add(&b, "    got: ");
+				spec_buf_add(&b, "    got: ");
 				t_got(x->e, x->p, o, &b);
 				if (res->branches || r->ndec)
 					t_decisions(r, &b);
-				tb_add(&b, "\n");
-				t_trace(r, x->pidx, &b);
-				x->why = tb_take(&b);
+				spec_buf_add(&b, "\n");
+				t_trace(&r->run, x->pidx, &b);
+				x->why = spec_buf_take(&b);
 			}
 		}
 		if (verbose && !res->branches)
 			for (size_t i = 0; i < t->npkts; i++)
-				t_trace(r, i, &vb);
+				t_trace(&r->run, i, &vb);
 		if (record)
 			for (size_t i = 0; i < t->npkts; i++) {
-				struct t_buf b = { 0 };
+				struct spec_buf b = { 0 };
 
-				t_candidates(r, i, &b);
+				t_candidates(&r->run, i, &b);
 				if (!res->branches) {
-					res->record[i] = tb_take(&b);
+					res->record[i] = spec_buf_take(&b);
 				} else {
 					t_intersect(&res->record[i], b.s ? b.s : "");
 					free(b.s);
@@ -1283,7 +815,7 @@ static int t_test(const struct spec *s, const char *state, const struct spec_tes
 				for (int d = 0; d < 2; d++) {
 					struct spec_nat_to to;
 
-					if (t_nat_outcome(&t->pkts[i], &r->obs[i], d == 0, &to))
+					if (t_nat_outcome(&t->pkts[i], &r->run.obs[i], d == 0, &to))
 						t_nat_add(&rec_nat[d][i], &rec_nnat[d][i], &to);
 					else
 						rec_nat_none[d][i] = true;
@@ -1311,7 +843,7 @@ static int t_test(const struct spec *s, const char *state, const struct spec_tes
 	}
 	/* the verdicts */
 	{
-		struct t_buf b = { 0 };
+		struct spec_buf b = { 0 };
 
 		for (k = 0; k < nexp; k++) {
 			struct t_expres *x = &er[k];
@@ -1336,31 +868,31 @@ static int t_test(const struct spec *s, const char *state, const struct spec_tes
 				if (ok)
 					continue;
 				x->failed = true;
-				tb_add(&b, "  %s:%d: expect %s\n    got: ", s->file, x->e->line, x->e->text);
+				spec_buf_add(&b, "  %s:%d: expect %s\n    got: ", s->file, x->e->line, x->e->text);
 				if (x->ngot)
 					qsort(x->got, x->ngot, sizeof(*x->got), t_nat_cmp);
 				for (size_t g = 0; g < x->ngot; g++) {
-					tb_add(&b, "%s", g ? " | " : (x->e->kind == SPEC_EXP_DNAT ? "dnat to " : "snat to "));
+					spec_buf_add(&b, "%s", g ? " | " : (x->e->kind == SPEC_EXP_DNAT ? "dnat to " : "snat to "));
 					t_nat_str(&x->got[g], &b);
 				}
 				if (x->got_none)
-					tb_add(&b, "%s", x->ngot ? " and, in some branches, not translated" :
+					spec_buf_add(&b, "%s", x->ngot ? " and, in some branches, not translated" :
 					       x->e->kind == SPEC_EXP_DNAT ? "no DNAT: the destination is unchanged" :
 					       "no SNAT: the source is unchanged");
-				tb_add(&b, " (%zu branch%s explored)\n%s", res->branches, res->branches == 1 ? "" : "es",
+				spec_buf_add(&b, " (%zu branch%s explored)\n%s", res->branches, res->branches == 1 ? "" : "es",
 				       x->why ? x->why : "");
 				continue;
 			}
 			if (x->failed)
-				tb_add(&b, "  %s:%d: expect %s\n%s", s->file, x->e->line, x->e->text, x->why);
+				spec_buf_add(&b, "  %s:%d: expect %s\n%s", s->file, x->e->line, x->e->text, x->why);
 		}
 		for (k = 0; k < nexp; k++)
 			res->failed = res->failed || er[k].failed;
 		if (res->branches_capped)
-			tb_add(&b, "  note: stopped exploring statistic branches after %d runs\n", T_MAX_BRANCHES);
+			spec_buf_add(&b, "  note: stopped exploring statistic branches after %d runs\n", T_MAX_BRANCHES);
 		if (verbose && vb.s)
-			tb_add(&b, "%s", vb.s);
-		res->details = tb_take(&b);
+			spec_buf_add(&b, "%s", vb.s);
+		res->details = spec_buf_take(&b);
 	}
 	/* `accept` says less than a forward, out or deliver line that held in every branch */
 	if (record)
@@ -1375,19 +907,19 @@ static int t_test(const struct spec *s, const char *state, const struct spec_tes
 	if (record)
 		for (size_t i = 0; i < t->npkts; i++)
 			for (int d = 0; d < 2; d++) {
-				struct t_buf b = { 0 };
+				struct spec_buf b = { 0 };
 
 				if (rec_nat_none[d][i] || !rec_nnat[d][i])
 					continue;
 				qsort(rec_nat[d][i], rec_nnat[d][i], sizeof(**rec_nat), t_nat_cmp);
-				tb_add(&b, "%s%s to ", res->record[i] ? res->record[i] : "", d ? "snat" : "dnat");
+				spec_buf_add(&b, "%s%s to ", res->record[i] ? res->record[i] : "", d ? "snat" : "dnat");
 				for (size_t g = 0; g < rec_nnat[d][i]; g++) {
-					tb_add(&b, "%s", g ? " | " : "");
+					spec_buf_add(&b, "%s", g ? " | " : "");
 					t_nat_str(&rec_nat[d][i][g], &b);
 				}
-				tb_add(&b, "\n");
+				spec_buf_add(&b, "\n");
 				free(res->record[i]);
-				res->record[i] = tb_take(&b);
+				res->record[i] = spec_buf_take(&b);
 			}
 out:
 	for (k = 0; er && k < nexp; k++) {
@@ -1580,7 +1112,7 @@ static double t_now(void)
 /* ---------------------------------------------------------------- --packet-lines */
 
 /* One capture record as a packet line, or why not (in why).  net (the topology) may be NULL. */
-static bool t_frame_line(struct net *net, const struct nfemu_capture_pkt *pkt, struct t_buf *b,
+static bool t_frame_line(struct net *net, const struct nfemu_capture_pkt *pkt, struct spec_buf *b,
 			 char *why, size_t whylen, bool *approx)
 {
 	struct nfemu_frame fr;
@@ -1662,7 +1194,7 @@ static bool t_frame_line(struct net *net, const struct nfemu_capture_pkt *pkt, s
 		snprintf(why, whylen, "not formattable");
 		return false;
 	}
-	tb_add(b, "%s", base);
+	spec_buf_add(b, "%s", base);
 	if (proto == IPPROTO_ICMP && (l4[0] == 0 || l4[0] == 8) &&
 	    ((l4[4] << 8 | l4[5]) != 1 || (l4[6] << 8 | l4[7]) != 1))
 		*approx = true;                 /* echo id and sequence are always 1 */
@@ -1673,19 +1205,19 @@ static bool t_frame_line(struct net *net, const struct nfemu_capture_pkt *pkt, s
 		if (!in && net && fr.has_eth && fr.eth_dst_known && (dev = nfemu_dev_by_mac(net, fr.eth)))
 			in = dev->name;
 		if (in)
-			tb_add(b, " in %s", in);
+			spec_buf_add(b, " in %s", in);
 	}
 	if (l3[8] != 64)
-		tb_add(b, " ttl %u", l3[8]);
+		spec_buf_add(b, " ttl %u", l3[8]);
 	if (l3[1])
-		tb_add(b, " tos 0x%02x", l3[1]);
+		spec_buf_add(b, " tos 0x%02x", l3[1]);
 	if (l3[4] || l3[5])
-		tb_add(b, " id %u", l3[4] << 8 | l3[5]);
+		spec_buf_add(b, " id %u", l3[4] << 8 | l3[5]);
 	if (l3[6] & 0x20)
-		tb_add(b, " frag");
+		spec_buf_add(b, " frag");
 	if (proto == IPPROTO_TCP) {
-		tb_add(b, " seq %u", (u32)l4[4] << 24 | (u32)l4[5] << 16 | (u32)l4[6] << 8 | l4[7]);
-		tb_add(b, " ack %u", (u32)l4[8] << 24 | (u32)l4[9] << 16 | (u32)l4[10] << 8 | l4[11]);
+		spec_buf_add(b, " seq %u", (u32)l4[4] << 24 | (u32)l4[5] << 16 | (u32)l4[6] << 8 | l4[7]);
+		spec_buf_add(b, " ack %u", (u32)l4[8] << 24 | (u32)l4[9] << 16 | (u32)l4[10] << 8 | l4[11]);
 	}
 	if (proto == IPPROTO_ICMP && (l4[0] == 3 || l4[0] == 4 || l4[0] == 5 || l4[0] == 11 || l4[0] == 12)) {
 		const u8 *in = l4 + 8;
@@ -1700,14 +1232,14 @@ static bool t_frame_line(struct net *net, const struct nfemu_capture_pkt *pkt, s
 		inet_ntop(AF_INET, in + 12, a, sizeof(a));
 		inet_ntop(AF_INET, in + 16, d, sizeof(d));
 		if (in[9] == IPPROTO_TCP || in[9] == IPPROTO_UDP)
-			tb_add(b, " inner %s %s:%u > %s:%u", in[9] == 6 ? "tcp" : "udp", a, in[20] << 8 | in[21], d,
+			spec_buf_add(b, " inner %s %s:%u > %s:%u", in[9] == 6 ? "tcp" : "udp", a, in[20] << 8 | in[21], d,
 			       in[22] << 8 | in[23]);
 		else if (in[9] == IPPROTO_ICMP)
-			tb_add(b, " inner icmp %s > %s type %u/%u", a, d, in[20], in[21]);
+			spec_buf_add(b, " inner icmp %s > %s type %u/%u", a, d, in[20], in[21]);
 		else
-			tb_add(b, " inner %u %s > %s", in[9], a, d);
+			spec_buf_add(b, " inner %u %s > %s", in[9], a, d);
 		if (in[9] == IPPROTO_TCP)
-			tb_add(b, " seq %u", (u32)in[24] << 24 | (u32)in[25] << 16 | (u32)in[26] << 8 | in[27]);
+			spec_buf_add(b, " seq %u", (u32)in[24] << 24 | (u32)in[25] << 16 | (u32)in[26] << 8 | in[27]);
 		if (ilen > 28)
 			*approx = true;         /* only the header and 8 bytes are quoted */
 		return true;
@@ -1715,18 +1247,18 @@ static bool t_frame_line(struct net *net, const struct nfemu_capture_pkt *pkt, s
 	if (plen) {
 		const u8 *pl = l3 + 20 + hl;
 
-		tb_add(b, " payload \"");
+		spec_buf_add(b, " payload \"");
 		for (unsigned int i = 0; i < plen; i++) {
 			u8 c = pl[i];
 
 			if (c == '"' || c == '\\')
-				tb_add(b, "\\%c", c);
+				spec_buf_add(b, "\\%c", c);
 			else if (c >= 0x20 && c < 0x7f && c != '#')
-				tb_add(b, "%c", c);
+				spec_buf_add(b, "%c", c);
 			else
-				tb_add(b, "\\x%02x", c);
+				spec_buf_add(b, "\\x%02x", c);
 		}
-		tb_add(b, "\"");
+		spec_buf_add(b, "\"");
 	}
 	return true;
 }
@@ -1761,7 +1293,7 @@ static int t_packet_lines(const struct t_opts *o)
 		return 2;
 	}
 	while ((ret = nfemu_capture_next(cap, &pkt, err, sizeof(err))) == 1) {
-		struct t_buf b = { 0 };
+		struct spec_buf b = { 0 };
 		char why[200];
 		bool approx = false;
 
@@ -1818,8 +1350,9 @@ int cmd_test(int argc, char **argv)
 		printf("TAP version 13\n1..%zu\n", total);
 	for (int i = 0; i < o.nspecs; i++) {
 		const struct spec *s = specs[i];
-		char tmpdir[PATH_MAX] = "", state[PATH_MAX + 16];
-		struct t_buf eb = { 0 };
+		struct nfemu_rules_temp tmp = { .dir = "" };
+		const char *state = s->state;
+		struct spec_buf eb = { 0 };
 
 		sr[i].spec = s;
 		sr[i].res = calloc(s->ntests, sizeof(*sr[i].res));
@@ -1828,23 +1361,13 @@ int cmd_test(int argc, char **argv)
 			goto out;
 		}
 		if (s->rules) {
-			const char *tmp = getenv("TMPDIR");
-
-			snprintf(tmpdir, sizeof(tmpdir), "%s/nfemu-test.XXXXXX", tmp && tmp[0] ? tmp : "/tmp");
-			if (!mkdtemp(tmpdir)) {
-				fprintf(stderr, "nfemu: test: %s: %s\n", tmpdir, strerror(errno));
-				goto out;
-			}
-			snprintf(state, sizeof(state), "%s/state", tmpdir);
-			if (t_restore(s, state)) {
-				t_rmtemp(tmpdir);
+			if (t_restore(s, &tmp)) {
 				sr[i].error = true;
 				sr[i].error_text = strdup("the ruleset could not be loaded");
 				errored += s->ntests;
 				continue;
 			}
-		} else {
-			snprintf(state, sizeof(state), "%s", s->state);
+			state = tmp.state;
 		}
 		for (size_t t = 0; t < s->ntests; t++) {
 			struct t_result *res = &sr[i].res[t];
@@ -1853,7 +1376,7 @@ int cmd_test(int argc, char **argv)
 			if (t_test(s, state, &s->tests[t], o.record, o.verbose, res, &eb)) {
 				fputs(eb.s ? eb.s : "", stderr);
 				sr[i].error = true;
-				sr[i].error_text = tb_take(&eb);
+				sr[i].error_text = spec_buf_take(&eb);
 				errored += s->ntests - t;
 				break;
 			}
@@ -1888,7 +1411,7 @@ int cmd_test(int argc, char **argv)
 			}
 			fflush(stdout);
 		}
-		t_rmtemp(tmpdir);
+		nfemu_rules_temp_remove(&tmp);
 		if (o.record && !sr[i].error && t_record_write(s, sr[i].res, o.record_stdout))
 			goto out;
 	}

@@ -1,9 +1,9 @@
 /* emu/exec_child.c - EMU: small helpers of the nfemu command's subcommands: JSON strings on a
  * stream, and running a real iptables program against a state file, from inside the
- * nfemu command (replay --rules and test's `rules` load with iptables-legacy-restore;
- * --rules-text reads the tables back with iptables-legacy-save).  No kernel counterpart: the
- * program runs as `nfemu exec --state STATE -- PROG` in a child, under the shim, as a user
- * would run it.
+ * nfemu command (replay --rules, test's `rules` and diff's rulesets load with
+ * iptables-legacy-restore into a temporary state; --rules-text reads the tables back with
+ * iptables-legacy-save).  No kernel counterpart: the program runs as `nfemu exec --state
+ * STATE -- PROG` in a child, under the shim, as a user would run it.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "kernel/kernel.h"
 #include "emu/cli.h"
 
 int nfemu_exec_capture(const char *state, const char *prog, int in_fd, bool merge_stderr,
@@ -94,6 +95,77 @@ const char *exec_capture_how(const struct exec_capture *res, char *buf, size_t l
 	snprintf(buf, len, "%s %d", WIFEXITED(res->status) ? "exit status" : "signal",
 		 WIFEXITED(res->status) ? WEXITSTATUS(res->status) : WTERMSIG(res->status));
 	return buf;
+}
+
+/* The most iptables-legacy-restore output kept for the error message. */
+#define RULES_TEMP_OUTPUT_MAX 16384
+
+static int rules_temp_restore(const struct nfemu_rules_temp *t, const char *rules, const char *cmd,
+			      const char *label, bool say_how)
+{
+	struct exec_capture res;
+	char err[256], how[48];
+	int in = open(rules, O_RDONLY | O_CLOEXEC);
+
+	if (in < 0) {
+		fprintf(stderr, "%s: %s\n", label, strerror(errno));
+		return -1;
+	}
+	if (nfemu_exec_capture(t->state, "iptables-legacy-restore", in, true, RULES_TEMP_OUTPUT_MAX,
+			       &res, err, sizeof(err))) {
+		fprintf(stderr, "nfemu: %s: %s\n", cmd, err);
+		close(in);
+		return -1;
+	}
+	close(in);
+	if (exec_capture_ok(&res)) {
+		free(res.out);
+		return 0;
+	}
+	how[0] = '\0';
+	if (say_how) {
+		char h[32];
+
+		snprintf(how, sizeof(how), " (%s)", exec_capture_how(&res, h, sizeof(h)));
+	}
+	fprintf(stderr, "%s: iptables-legacy-restore failed%s%s\n%s%s", label, how, res.len ? ":" : "",
+		res.out, res.len && res.out[res.len - 1] != '\n' ? "\n" : "");
+	free(res.out);
+	return -1;
+}
+
+int nfemu_rules_temp_load(struct nfemu_rules_temp *t, const char *rules, const char *cmd,
+			  const char *label, bool say_how)
+{
+	const char *tmp = getenv("TMPDIR");
+
+	snprintf(t->dir, sizeof(t->dir), "%s/nfemu-%s.XXXXXX", tmp && tmp[0] ? tmp : "/tmp", cmd);
+	if (!mkdtemp(t->dir)) {
+		fprintf(stderr, "nfemu: %s: %s: %s\n", cmd, t->dir, strerror(errno));
+		t->dir[0] = '\0';
+		return -1;
+	}
+	snprintf(t->state, sizeof(t->state), "%s/state", t->dir);
+	if (rules_temp_restore(t, rules, cmd, label, say_how)) {
+		nfemu_rules_temp_remove(t);
+		return -1;
+	}
+	return 0;
+}
+
+void nfemu_rules_temp_remove(struct nfemu_rules_temp *t)
+{
+	static const char *const files[] = { "state", "state.lock", "state.xtables.lock" };
+	char path[PATH_MAX + 32];
+
+	if (!t->dir[0])
+		return;
+	for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
+		snprintf(path, sizeof(path), "%s/%s", t->dir, files[i]);
+		unlink(path);
+	}
+	rmdir(t->dir);
+	t->dir[0] = '\0';
 }
 
 void cli_json_str(FILE *out, const char *s)

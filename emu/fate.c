@@ -39,21 +39,33 @@ char *fate_id(char *p, const struct fate *f)
 	return p;
 }
 
-const char *fate_verdict(const struct fate *f)
+enum fate_kind fate_kind(const struct fate *f)
 {
 	if (f->ndrop && !f->nxmit && !f->ndeliver)
-		return f->reject_with && fate_netfilter_drop(f) ? "reject" : "drop";
+		return FATE_DROP;
 	if (f->nxmit)
-		return f->ingress[0] && !f->generated ? "forward" : "out";
+		return f->ingress[0] && !f->generated ? FATE_FORWARD : FATE_OUT;
 	if (f->ndeliver)
-		return "deliver";
+		return FATE_DELIVER;
 	if (f->nstolen)
-		return "stolen";
+		return FATE_STOLEN;
 	if (f->nqueued)
-		return "queued";
-	if (f->pending)
-		return "pending";
-	return "none";
+		return FATE_QUEUED;
+	return f->pending ? FATE_PENDING : FATE_NONE;
+}
+
+const char *fate_verdict(const struct fate *f)
+{
+	static const char *const words[] = {
+		[FATE_NONE] = "none", [FATE_DROP] = "drop", [FATE_FORWARD] = "forward",
+		[FATE_OUT] = "out", [FATE_DELIVER] = "deliver", [FATE_STOLEN] = "stolen",
+		[FATE_QUEUED] = "queued", [FATE_PENDING] = "pending",
+	};
+	enum fate_kind k = fate_kind(f);
+
+	if (k == FATE_DROP && f->reject_with && fate_netfilter_drop(f))
+		return "reject";
+	return words[k];
 }
 
 bool fate_netfilter_drop(const struct fate *f)

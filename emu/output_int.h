@@ -128,7 +128,22 @@ struct fate {
 };
 
 void fate_init(struct fate *f);
-/* The verdict word for JSON and the summary: "drop", "forward", ... */
+/* What became of a packet, in the order the fate is judged: dropped (and not sent or
+ * delivered anyway), sent (forwarded, when it came in and was not generated), delivered,
+ * stolen, queued, waiting for a neighbour, nothing yet. */
+enum fate_kind {
+	FATE_NONE,
+	FATE_DROP,
+	FATE_FORWARD,
+	FATE_OUT,
+	FATE_DELIVER,
+	FATE_STOLEN,
+	FATE_QUEUED,
+	FATE_PENDING,
+};
+enum fate_kind fate_kind(const struct fate *f);
+/* The verdict word for JSON and the summary: "drop", "forward", ... ("reject" for a drop by
+ * REJECT). */
 const char *fate_verdict(const struct fate *f);
 /* A drop by a rule or hook (the fate line says "DROP by ..."). */
 bool fate_netfilter_drop(const struct fate *f);
