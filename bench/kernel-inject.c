@@ -16,7 +16,9 @@
  * sent PASSES times (default 1) with sendmmsg(2), 64 per call, on one AF_PACKET socket of
  * protocol 0 (it receives nothing).
  *
- * Prints "frames N lan N wan N skipped N cpu_ns N ksoftirqd_ns N wall_ns N errors N".
+ * Prints "frames N lan N wan N skipped N cpu_ns N ksoftirqd_ns N wall_ns N errors N
+ * cpu_busy_ticks N steal_ticks N": the last two from /proc/stat's line of the CPU it runs on
+ * (user + nice + system + irq + softirq, and steal), read just before and after the loop.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -24,6 +26,7 @@
 #include <net/ethernet.h>
 #include <net/if.h>
 #include <pcap/pcap.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +46,30 @@ static int parse_mac(const char *s, unsigned char mac[6])
 {
 	return sscanf(s, "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx", &mac[0], &mac[1], &mac[2], &mac[3],
 		      &mac[4], &mac[5]) == 6 ? 0 : -1;
+}
+
+/* busy and steal clock ticks of one CPU from /proc/stat */
+static void cpu_ticks(int cpu, long long *busy, long long *steal)
+{
+	char line[512], want[32];
+	FILE *f = fopen("/proc/stat", "r");
+
+	*busy = *steal = 0;
+	snprintf(want, sizeof(want), "cpu%d ", cpu);
+	while (f && fgets(line, sizeof(line), f)) {
+		long long v[8];
+
+		if (strncmp(line, want, strlen(want)))
+			continue;
+		if (sscanf(line + strlen(want), "%lld %lld %lld %lld %lld %lld %lld %lld", &v[0],
+			   &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7]) == 8) {
+			*busy = v[0] + v[1] + v[2] + v[5] + v[6];
+			*steal = v[7];
+		}
+		break;
+	}
+	if (f)
+		fclose(f);
 }
 
 static long long ns_of(clockid_t c)
@@ -167,7 +194,10 @@ int main(int argc, char **argv)
 		k0 = ns_of(kc);
 	else
 		ksoftirqd = 0;
-	long long errors = 0;
+	long long errors = 0, b0, s0, b1, s1;
+	int cpu = sched_getcpu();
+
+	cpu_ticks(cpu, &b0, &s0);
 	long long w0 = ns_of(CLOCK_MONOTONIC), c0 = ns_of(CLOCK_PROCESS_CPUTIME_ID);
 
 	for (int pass = 0; pass < passes; pass++) {
@@ -192,8 +222,10 @@ int main(int argc, char **argv)
 
 	if (ksoftirqd)
 		k1 = ns_of(kc);
+	cpu_ticks(cpu, &b1, &s1);
 	printf("frames %llu lan %llu wan %llu skipped %llu cpu_ns %lld ksoftirqd_ns %lld "
-	       "wall_ns %lld errors %lld\n", (unsigned long long)nf * passes, lan * passes,
-	       wan * passes, skipped, c1 - c0, k1 - k0, w1 - w0, errors);
+	       "wall_ns %lld errors %lld cpu_busy_ticks %lld steal_ticks %lld\n",
+	       (unsigned long long)nf * passes, lan * passes, wan * passes, skipped, c1 - c0,
+	       k1 - k0, w1 - w0, errors, b1 - b0, s1 - s0);
 	return 0;
 }

@@ -88,17 +88,6 @@ def cpu_of(cmd, env=None):
     return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime), p.stdout
 
 
-def proc_stat_cpu(cpu):
-    """(busy, steal) jiffies of one CPU from /proc/stat."""
-    with open("/proc/stat") as f:
-        for line in f:
-            if line.startswith("cpu%d " % cpu):
-                v = [int(x) for x in line.split()[1:]]
-                # user nice system idle iowait irq softirq steal
-                return v[0] + v[1] + v[2] + v[5] + v[6], v[7]
-    return 0, 0
-
-
 def softnet_dropped():
     with open("/proc/net/softnet_stat") as f:
         return sum(int(line.split()[1], 16) for line in f)
@@ -201,25 +190,47 @@ class Kernel:
     def conntrack_count(self):
         return int(self.nsx(self.r, "conntrack", "-C").strip() or 0)
 
+    def inject_cmd(self, a, cap, ksoftirqd, passes=None):
+        cmd = ["ip", "netns", "exec", self.o, "taskset", "-c", str(a.cpu), a.inject, cap,
+               LAN_MAC, WAN_MAC, "lan0p", "wan0p", str(passes or a.passes), str(ksoftirqd)]
+        if self.name == "otherhost":
+            cmd.append("otherhost")
+        return cmd
+
+    def profile(self, a, cap, ksoftirqd, top=30):
+        """One more run under `perf record -e cpu-clock` of the sender's CPU: where it went."""
+        if self.rules:
+            self.nsx(self.r, "conntrack", "-F", check=False)
+        data = os.path.join(a.dir, "perf-%s.data" % self.name)
+        sh(["perf", "record", "-q", "-e", "cpu-clock", "-F", "20000", "-C", str(a.cpu), "-o",
+            data, "--"] + self.inject_cmd(a, cap, ksoftirqd, passes=3))
+        rep = sh(["perf", "report", "-i", data, "--stdio", "--no-children", "--sort", "sym",
+                  "--comms", "kernel-inject,ksoftirqd/%d" % a.cpu, "--percentage", "relative"],
+                 check=False)
+        rows = [l.split(None, 2) for l in rep.splitlines()
+                if l.strip() and not l.startswith("#")]
+        rows = [(float(r[0].rstrip("%")), r[2]) for r in rows if len(r) == 3]
+        thunks = sum(p for p, sym in rows if re.search(r"thunk|srso|retpoline|untrain", sym))
+        print("\n== perf record -e cpu-clock (3 passes), variant %s: the sender's and "
+              "ksoftirqd's samples by symbol, top %d (return/indirect thunks: %.1f%%)" %
+              (self.name, top, thunks))
+        for i in range(0, min(top, len(rows)), 3):
+            print("  " + "  ".join("%5.1f%% %-28s" % r for r in rows[i:i + 3]))
+
     def run(self, a, cap, ksoftirqd):
         if self.rules:
             self.nsx(self.r, "conntrack", "-F", check=False)
             self.nsx(self.r, "iptables-legacy", "-Z", env=a.env)
         r0, o0, bh0 = self.dev(self.r), self.dev(self.o), self.blackholed()
         echo0 = self.snmp("OutEchoReps")
-        sd0, (b0, st0) = softnet_dropped(), proc_stat_cpu(a.cpu)
-        cmd = ["ip", "netns", "exec", self.o, "taskset", "-c", str(a.cpu), a.inject, cap,
-               LAN_MAC, WAN_MAC, "lan0p", "wan0p", str(a.passes), str(ksoftirqd)]
-        if self.name == "otherhost":
-            cmd.append("otherhost")
-        out = sh(cmd).split()
-        b1, st1 = proc_stat_cpu(a.cpu)
+        sd0 = softnet_dropped()
+        out = sh(self.inject_cmd(a, cap, ksoftirqd)).split()
         res = dict(zip(out[0::2], (int(x) for x in out[1::2])))
         r1, o1, bh1 = self.dev(self.r), self.dev(self.o), self.blackholed()
         hz = os.sysconf("SC_CLK_TCK")
         res.update(
             total_ns=res["cpu_ns"] + res["ksoftirqd_ns"],
-            stat_ns=(b1 - b0) * 1e9 / hz, steal_ns=(st1 - st0) * 1e9 / hz,
+            stat_ns=res["cpu_busy_ticks"] * 1e9 / hz, steal_ns=res["steal_ticks"] * 1e9 / hz,
             softnet_dropped=softnet_dropped() - sd0,
             echo_replies=self.snmp("OutEchoReps") - echo0,
             rx={d: r1[d][0] - r0[d][0] for d in ("lan0", "wan0")},
@@ -305,6 +316,8 @@ def main():
     ap.add_argument("--dir", default=os.environ.get("BENCH_DIR", "/tmp/nfemu-kpath"))
     ap.add_argument("--build", default=os.path.join(ROOT, "build"))
     ap.add_argument("--lock", default="/tmp/nfemu-kernel.lock")
+    ap.add_argument("--profile", default="", help="variant to profile with perf record after "
+                    "the measured runs (e.g. stateful)")
     a = ap.parse_args()
     if os.geteuid() != 0:
         skip("needs root (network namespaces, iptables-legacy)")
@@ -343,22 +356,26 @@ def main():
     check_ingress(a)
 
     # ---------------------------------------------------------------- libpcap and nfemu
-    fl = sh([a.floor, cap, str(a.reps)]).split()
-    pkts, floor_cpu = int(fl[0]), float(fl[2])
     norules = os.path.join(a.dir, "empty.v4")
     open(norules, "w").close()
     sources = {"norules": ("--rules", norules)}
     for name, text in a.rulesets.items():
         sources[name] = ("--state", nfemu_state(a, name, text))
-    ncpu, summaries = {}, {}
-    for _ in range(a.reps):
+    ncpu, summaries, floors = {}, {}, []
+
+    def user_space():
+        """One read by libpcap and one replay per ruleset: run between the kernel's variants,
+        so a burst of load from other jobs hits both sides alike."""
+        fl = sh([a.floor, cap, "1"]).split()
+        floors.append((int(fl[0]), float(fl[2])))
         for name, src in sources.items():
             c, out = nfemu_replay(a, src, cap)
+            if src[0] == "--state":
+                out += "  conntrack entries at the end %s" % sh(
+                    [a.nfemu, "conntrack", "-C", "--state", os.path.join(a.dir, "replay.state")])
             c0, _ = nfemu_replay(a, src, empty)
             ncpu.setdefault(name, []).append(c - c0)
             summaries[name] = out
-    nfemu_ns = {n: statistics.median(v) * 1e9 / pkts for n, v in ncpu.items()}
-    floor_ns = floor_cpu * 1e9 / pkts
 
     # ---------------------------------------------------------------- the real kernel
     tag = str(os.getpid())
@@ -376,8 +393,13 @@ def main():
             for v in variants:
                 v.run(a, cap, ksoft)                # warm-up
             for _ in range(a.reps):
-                for v in variants:
+                for i, v in enumerate(variants):
                     runs.setdefault(v.name, []).append(v.run(a, cap, ksoft))
+                    if i == len(variants) // 2:
+                        user_space()
+            for v in variants:
+                if v.name in a.profile.split(","):
+                    v.profile(a, cap, ksoft)
         finally:
             for v in variants:
                 v.delete()
@@ -385,6 +407,9 @@ def main():
         held = time.monotonic() - t0
 
     # ---------------------------------------------------------------- report
+    pkts = floors[0][0]
+    floor_ns = min(f[1] for f in floors) * 1e9 / pkts
+    nfemu_ns = {n: statistics.median(v) * 1e9 / pkts for n, v in ncpu.items()}
     def med(name, key):
         return statistics.median(r[key] for r in runs[name])
 
@@ -395,18 +420,27 @@ def main():
            runs["down"][0]["wan"], runs["down"][0]["skipped"] * a.passes, a.reps, held))
     print("\n== the real kernel (sender pinned to CPU %d; CPU = sender + ksoftirqd/%d)" %
           (a.cpu, a.cpu))
-    print("%-15s %9s %9s %9s %8s %8s %8s %8s %8s %7s %6s" %
-          ("variant", "ns/frame", "/proc/stat", "ksoftirqd", "rx", "tx lan0", "tx wan0",
-           "peer rx", "echo", "ct", "drops"))
+    print("%-13s %8s %6s %8s %8s %9s %7s %7s %7s %7s %6s %5s %5s" %
+          ("variant", "ns/frame", "spread", "wall", "CPU busy", "ksoftirqd", "rx", "tx lan0",
+           "tx wan0", "peer rx", "echo", "ct", "drops"))
     for v in variants:
         rs = runs[v.name]
         last = rs[-1]
-        print("%-15s %9.0f %9.0f %8.1f%% %8d %8d %8d %8d %8d %7d %6d" %
-              (v.name, med(v.name, "total_ns") / frames, med(v.name, "stat_ns") / frames,
+        tot = [r["total_ns"] for r in rs]
+        print("%-13s %8.0f %5.0f%% %8.0f %8.0f %8.1f%% %7d %7d %7d %7d %6d %5d %5d" %
+              (v.name, med(v.name, "total_ns") / frames,
+               100.0 * (max(tot) - min(tot)) / statistics.median(tot),
+               med(v.name, "wall_ns") / frames,
+               med(v.name, "stat_ns") / frames,
                100.0 * med(v.name, "ksoftirqd_ns") / med(v.name, "total_ns"),
                sum(last["rx"].values()), last["tx"]["lan0"], last["tx"]["wan0"],
                sum(last["peer_rx"].values()), last["echo_replies"], last["conntrack"],
                last["softnet_dropped"] + sum(last["tx_dropped"].values()) + last["errors"]))
+    print("(ns/frame: CPU time of the sender and ksoftirqd, median; spread: (max - min) / median "
+          "of the runs; wall: the send loop's; CPU busy: "
+          "/proc/stat's busy time of CPU %d over the loop, other jobs' included; rx, tx, peer rx, "
+          "echo replies, conntrack entries and drops (backlog, tx, send errors) of the last run)"
+          % a.cpu)
     for v in variants:
         if "forward_chain" in runs[v.name][-1]:
             print("  %-13s %s" % (v.name, runs[v.name][-1]["forward_chain"]))
@@ -418,29 +452,44 @@ def main():
     print("S, sending alone: %.0f ns/frame; receiving up to ip_rcv (otherhost - down): %.0f ns; "
           "transmitting by veth and the outside's drop (norules-veth - norules): %.0f ns per "
           "frame sent" % (s, rx, veth))
+    for n in ["norules"] + list(a.rulesets):
+        print("%-11s the router, per frame: %5.0f ns in all; %5.0f ns from ip_rcv on (- otherhost);"
+              " %5.0f ns more than norules" % (n, router[n], router[n] - rx,
+                                               router[n] - router["norules"]))
     steal = sum(r["steal_ns"] for rs in runs.values() for r in rs)
     busy = sum(r["total_ns"] for rs in runs.values() for r in rs)
     print("steal time on CPU %d during the kernel runs: %.1f%% of the measured CPU time" %
           (a.cpu, 100.0 * steal / busy))
 
     print("\n== per packet, this run (ns of CPU)")
+    print("nfemu replay, per packet (CPU of the process less its start-up), median of %d, and "
+          "spread: %s" % (a.reps, ", ".join(
+              "%s %.0f ns (%.0f%%)" % (n, nfemu_ns[n], 100.0 * (max(v) - min(v)) /
+                                       statistics.median(v)) for n, v in ncpu.items())))
     print("libpcap's read alone (build/pcap-floor, best of %d): %.0f ns per packet; 40 %% of its "
           "rate allows %.0f ns per packet in all, %.0f ns beyond the read" %
           (a.reps, floor_ns, floor_ns / 0.4, floor_ns / 0.4 - floor_ns))
-    print("%-15s %12s %12s %14s %12s %12s" %
-          ("ruleset", "Linux", "nfemu", "nfemu/Linux", "nfemu ratio", "Linux+read"))
+    print("%-11s %9s %11s %10s %11s %9s %11s %11s" %
+          ("ruleset", "Linux", "Linux>ip_rcv", "nfemu", "nfemu-read", "nfemu", "Linux+read",
+           "Linux>ip_rcv"))
+    print("%-11s %9s %11s %10s %11s %9s %11s %11s" %
+          ("", "", "", "", "", "ratio", "ratio", "+read ratio"))
     for name in ["norules"] + list(a.rulesets):
         lin = router[name] * frames / pkts     # per capture packet, as nfemu's figure
-        print("%-15s %9.0f ns %9.0f ns %13.2fx %11.1f%% %11.1f%%" %
-              (name, lin, nfemu_ns[name], nfemu_ns[name] / lin,
-               100.0 * floor_ns / nfemu_ns[name], 100.0 * floor_ns / (floor_ns + lin)))
-    print("(Linux: the router's cost per capture packet, (total - S) / packets; "
-          "nfemu ratio: libpcap's rate / replay's; Linux+read: the ratio a replay would reach "
-          "if its packet path cost what Linux's does, on top of libpcap's read)")
+        lip = (router[name] - rx) * frames / pkts
+        print("%-11s %6.0f ns %8.0f ns %7.0f ns %8.0f ns %8.1f%% %10.1f%% %10.1f%%" %
+              (name, lin, lip, nfemu_ns[name], nfemu_ns[name] - floor_ns,
+               100.0 * floor_ns / nfemu_ns[name], 100.0 * floor_ns / (floor_ns + lin),
+               100.0 * floor_ns / (floor_ns + lip)))
+    print("(per capture packet.  Linux: the router's cost, (total - S) / packets; Linux>ip_rcv: "
+          "without the receive up to ip_rcv; nfemu: replay's CPU, start-up subtracted; "
+          "nfemu-read: less libpcap's read; ratios: libpcap's rate / replay's, and what a replay "
+          "would reach whose packet path cost what Linux's does, on top of libpcap's read)")
     for name in ("norules", "stateful", "masquerade"):
         print("nfemu %s: %s" % (name, " | ".join(l.strip() for l in summaries[name].splitlines()
                                               if l.startswith("  ") and
-                                              ("forwarded" in l or "generated" in l))))
+                                              ("forwarded" in l or "generated" in l or
+                                               "conntrack" in l))))
 
 
 if __name__ == "__main__":
