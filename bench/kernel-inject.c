@@ -18,7 +18,9 @@
  *
  * Prints "frames N lan N wan N skipped N cpu_ns N ksoftirqd_ns N wall_ns N errors N
  * cpu_busy_ticks N steal_ticks N": the last two from /proc/stat's line of the CPU it runs on
- * (user + nice + system + irq + softirq, and steal), read just before and after the loop.
+ * (user + nice + system + irq + softirq, and steal), read just before and after the loop;
+ * then "t0_ns N t1_ns N", the loop's start and end on CLOCK_MONOTONIC (for perf record -k
+ * monotonic).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -224,8 +226,8 @@ int main(int argc, char **argv)
 		k1 = ns_of(kc);
 	cpu_ticks(cpu, &b1, &s1);
 	printf("frames %llu lan %llu wan %llu skipped %llu cpu_ns %lld ksoftirqd_ns %lld "
-	       "wall_ns %lld errors %lld cpu_busy_ticks %lld steal_ticks %lld\n",
+	       "wall_ns %lld errors %lld cpu_busy_ticks %lld steal_ticks %lld t0_ns %lld t1_ns %lld\n",
 	       (unsigned long long)nf * passes, lan * passes, wan * passes, skipped, c1 - c0,
-	       k1 - k0, w1 - w0, errors, b1 - b0, s1 - s0);
+	       k1 - k0, w1 - w0, errors, b1 - b0, s1 - s0, w0, w1);
 	return 0;
 }
