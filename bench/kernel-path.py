@@ -8,8 +8,9 @@ lan0 and wan0 live in an "outside" namespace.  build/kernel-inject, pinned to on
 frames of bench/gen-capture.py's capture that replay would inject (IPv4 frames to lan0's or
 wan0's MAC, by the interface of that MAC: replay's ingress rule 4; ARP skipped) from the
 outside namespace with sendmmsg on an AF_PACKET socket.  veth delivers each frame to the
-router with netif_rx on the same CPU, and the softirq that processes it (routing, netfilter,
-the transmit to the other veth) runs on return from the send in the sender's own context, or
+router with netif_rx on the same CPU, and the softirq that processes it (ip_rcv, netfilter,
+routing, ip_forward, the neighbour output) runs on return from the send in the sender's own
+context, or
 in that CPU's ksoftirqd: the CPU time measured is the sender process's plus ksoftirqd's
 (precise per-task clocks, so other jobs on the machine are not counted), over the send loop
 only.  What the router sends is dropped by a `blackhole` root qdisc on lan0 and wan0: the
@@ -37,13 +38,17 @@ counters zeroed before each run, one unmeasured warm-up run each:
 The router's cost per frame = (total - S) / frames: from the frame entering lan0/wan0 (veth's
 netif_rx, the backlog, ip_rcv ...) to its hand-over to the egress device's qdisc.
 
-In the same run: build/pcap-floor (libpcap alone, best of --reps) and `nfemu replay --state S
---topology bench/topology CAPTURE` with no output for the same rulesets (CPU of the process,
-median of --reps, its start-up on an empty capture subtracted), and the ratios.  Needs root,
-`ip netns`, iptables-legacy-restore and conntrack; otherwise prints why and exits 0.  Manual
-(not a meson test); the real kernel's part runs under flock /tmp/nfemu-kernel.lock.
+In the same run, between the kernel's variants of each repetition: one read by build/pcap-floor
+(libpcap alone; the best of --reps is kept) and `nfemu replay --state S --topology
+bench/topology CAPTURE` with no output for the same rulesets (CPU of the process, median of
+--reps, its start-up on an empty capture subtracted), then the ratios.  --profile VARIANT,...
+adds a `perf record -e cpu-clock` of one more run of each (3 passes) by symbol, its samples in
+the send loop checked against the CPU clocks.  Needs root, `ip netns`, tc,
+iptables-legacy-restore and conntrack; otherwise prints why and exits 0.  Manual (not a meson
+test); the kernel's part (about 90 s for 100 MB) runs under flock /tmp/nfemu-kernel.lock.
 
   bench/kernel-path.py [--size-mb 100] [--reps 5] [--passes 1] [--cpu 1] [--dir DIR]
+                       [--profile norules,stateful]
 """
 import argparse
 import fcntl
@@ -343,7 +348,8 @@ def main():
     a = ap.parse_args()
     if os.geteuid() != 0:
         skip("needs root (network namespaces, iptables-legacy)")
-    for tool in ("ip", "iptables-legacy-restore", "conntrack", "taskset"):
+    for tool in ("ip", "iptables-legacy-restore", "conntrack", "taskset", "tc") + \
+            (("perf",) if a.profile else ()):
         if not shutil.which(tool):
             skip("%s not found" % tool)
     a.nfemu = os.path.join(a.build, "nfemu")
@@ -406,7 +412,7 @@ def main():
         [Kernel(n, t, tag) for n, t in a.rulesets.items()]
     ksoft = ksoftirqd_pid(a.cpu)
     runs = {}
-    with open(a.lock, "w") as lockf:
+    with open(a.lock, "a") as lockf:
         fcntl.flock(lockf, fcntl.LOCK_EX)
         t0 = time.monotonic()
         try:
