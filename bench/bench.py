@@ -24,6 +24,9 @@ one) changes the absolute numbers but not what they say:
 Timings are medians of --reps runs, the variants of one measurement alternating within each
 repetition so a burst of load hits them alike.  Inputs are generated once into --dir.
 
+What the real kernel spends per packet on the path of 1 (same capture, same rulesets, in a
+network namespace): bench/kernel-path.py, a separate manual benchmark (docs/performance.md).
+
   bench/bench.py [--size-mb 256] [--reps 5] [--flows 400000] [--dir /tmp/nfemu-bench]
                  [--skip replay,rules,conntrack,sockopt]
 """
