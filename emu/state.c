@@ -29,6 +29,8 @@
  * the others (a rule may need an object a newer table's rule made).  Commit replays the new
  * image into a scratch kernel first and refuses to write one that would not load again.
  */
+#include <ctype.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -1304,6 +1306,37 @@ static void state_remove_ct_file(const struct nfemu_state *st, u64 id)
 	free(name);
 }
 
+/* Remove every conntrack file of this state but keep's (0: all of them): the one the state
+ * named before, and any a writer killed between writing one and naming it, or between naming
+ * a new one and removing the old, left behind.  Only the holder of the lock writes these
+ * names, and a process still reading an older table holds it open. */
+static void state_remove_other_ct_files(const struct nfemu_state *st, u64 keep)
+{
+	const char *slash = strrchr(st->path, '/');
+	const char *base = slash ? slash + 1 : st->path;
+	size_t blen = strlen(base);
+	char *dir = slash ? strndup(st->path, (size_t)(slash - st->path) + 1) : strdup(".");
+	struct dirent *de;
+	DIR *d = dir ? opendir(dir) : NULL;
+
+	while (d && (de = readdir(d))) {
+		const char *p = de->d_name;
+		unsigned long long id;
+		char *end;
+
+		if (strncmp(p, base, blen) || strncmp(p + blen, ".ct-", 4) || strlen(p + blen + 4) != 16)
+			continue;
+		errno = 0;
+		id = strtoull(p + blen + 4, &end, 16);
+		if (*end || errno || !id || id == keep || !isxdigit((unsigned char)p[blen + 4]))
+			continue;
+		state_remove_ct_file(st, id);
+	}
+	if (d)
+		closedir(d);
+	free(dir);
+}
+
 /* A conntrack file being written, streamed from nf_conntrack_state_save_stream: opened at the
  * first megabyte (a smaller table stays in the state), header last. */
 struct ct_file_wr {
@@ -1505,12 +1538,13 @@ static int state_commit(struct nfemu_state *st, struct net *net, bool last, char
 	st->gen = net->emu_gen;
 	st->gen_rules = net->emu_gen_rules;
 	state_note_identity(st);
-	/* the table's old file, once no state names it */
-	if (had_file && !(ct_type == NFEMU_SEC_CONNTRACK_FILE && ref.id == old_id)) {
-		state_remove_ct_file(st, old_id);
-		if (st->ct_fd >= 0)
+	/* the table's old file, once no state names it (and any a killed writer left) */
+	if (new_file || (had_file && !(ct_type == NFEMU_SEC_CONNTRACK_FILE && ref.id == old_id))) {
+		state_remove_other_ct_files(st, ct_type == NFEMU_SEC_CONNTRACK_FILE ? ref.id : 0);
+		if (st->ct_fd >= 0 && ref.id != old_id)
 			close(st->ct_fd);
-		st->ct_fd = -1;
+		if (ref.id != old_id)
+			st->ct_fd = -1;
 	}
 	st->ct_file = ct_type == NFEMU_SEC_CONNTRACK_FILE && net->ct.ready;
 	st->ct_id = st->ct_file ? ref.id : 0;

@@ -55,6 +55,33 @@ cur=$1
 [ "$(count)" -ge 30000 ] || fail "count after the second replay: $(count)"
 n2=$(count)
 
+# a writer killed at any moment (a replay rewriting the table): the state still loads, with the
+# old table or the new one, and the next whole write leaves one conntrack file
+t0=$(now_ms)
+as_user "$NFEMU" replay --topology "$topo" --state "$state" "$work/b.pcap" >/dev/null || fail "replay b"
+t1=$(now_ms)
+n2=$(count)
+span=$(( t1 - t0 + 20 )) killed=0
+for round in $(seq 1 12); do
+	as_user "$NFEMU" replay --topology "$topo" --state "$state" "$work/b.pcap" >/dev/null 2>&1 &
+	pid=$!
+	d=$((RANDOM % span))
+	sleep "$(printf '%d.%03d' $((d / 1000)) $((d % 1000)))"
+	kill -9 $pid 2>/dev/null
+	wait $pid 2>/dev/null
+	[ $? = 137 ] && killed=$((killed + 1))
+	rm -f "$state.tmp"
+	c=$(count 2>&1) || fail "round $round: the state does not load after SIGKILL: $c"
+	[ "$c" = "$n2" ] || fail "round $round: $c connections, not $n2"
+done
+# what a killed writer may leave: a file no state names (written, not yet named; or the old one,
+# not yet removed): the next write of the table removes it
+cp "$work/$(ctfiles | cut -d' ' -f1)" "$work/state.ct-00000000000000ff"
+as_user "$NFEMU" replay --topology "$topo" --state "$state" "$work/b.pcap" >/dev/null || fail "replay after the kills"
+set -- $(ctfiles); [ $# = 1 ] || fail "after the kills: '$(ctfiles)'"
+note "12 replays killed at random ($killed before they finished, the whole write $((t1 - t0)) ms): the state loaded every time"
+cur=$1
+
 # refusals: one line naming the file, exit 1 or 2, nothing rewritten
 refused() {
 	local what=$1 want=$2 out rc
