@@ -13,8 +13,10 @@ import struct
 import subprocess
 import sys
 import tempfile
+import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+RETRY_PAUSE = 2.0       # seconds before a retry of a kernel run that differed (--retries)
 sys.path.insert(0, os.path.join(HERE, "lib"))
 
 import natmask  # noqa: E402
@@ -381,8 +383,9 @@ def main():
     ap.add_argument("--runs", type=int, default=None,
                     help="kernel recordings per case, all must agree (default 3 with "
                          "--record, 1 with --kernel)")
-    ap.add_argument("--retries", type=int, default=1,
-                    help="with --kernel: replays after a difference before failing (default 1)")
+    ap.add_argument("--retries", type=int, default=2,
+                    help="with --kernel: replays after a difference before failing, each after "
+                         "a pause of RETRY_PAUSE s (default 2)")
     ap.add_argument("--slip-retries", type=int, default=4,
                     help="kernel runs whose packets strayed from the capture's schedule by more "
                          "than the case's pace tolerance, and whose result depends on it, are "
@@ -491,8 +494,11 @@ def main():
             elif bad is None:
                 d = outputs.diff(expected, first)
                 for _ in range(a.retries if d and not slip else 0):
-                    # The schedule held and still a difference: one more try, and say so if
-                    # it then agrees (something else on the machine interfered).
+                    # The schedule held and still a difference: another try after a pause
+                    # (a stall of the VM, seen once on 2026-12-06 in case 10, can outlast a
+                    # back-to-back retry), and say so if it then agrees (something else on the
+                    # machine interfered).
+                    time.sleep(RETRY_PAUSE)
                     try:
                         again, _rec = record_kernel(c, a.verbose, runs * (a.slip_retries + 1))
                     except Exception:   # noqa: BLE001
