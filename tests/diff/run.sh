@@ -5,35 +5,8 @@
 # moved LOG rule changes no fate (0) but does change a deciding rule (--by-rule: 1); conntrack
 # outcomes that differ with the same fates (1); errors exit 2.  --spec: the packets of nfemu
 # test specs instead of a capture (the spec-* cases below).
-set -u
-NFEMU=${NFEMU:?set NFEMU to the nfemu binary}
-src=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$src" || exit 1
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT
-fail=0
-
-# check NAME EXPECTED_RC ARGS...: stdout must equal cases/NAME.out (stderr: cases/NAME.err if any)
-check() {
-	name=$1 want=$2
-	shift 2
-	"$NFEMU" diff "$@" >"$tmp/out" 2>"$tmp/err"
-	rc=$?
-	if [ "$rc" != "$want" ]; then
-		echo "FAIL $name: exit $rc, expected $want"; cat "$tmp/err"; fail=1; return
-	fi
-	if [ -n "${UPDATE:-}" ]; then
-		cp "$tmp/out" "tests/diff/cases/$name.out"
-		[ -s "$tmp/err" ] && cp "$tmp/err" "tests/diff/cases/$name.err"
-	fi
-	if ! diff -u "tests/diff/cases/$name.out" "$tmp/out"; then
-		echo "FAIL $name: stdout differs"; fail=1; return
-	fi
-	if [ -f "tests/diff/cases/$name.err" ] && ! diff -u "tests/diff/cases/$name.err" "$tmp/err"; then
-		echo "FAIL $name: stderr differs"; fail=1; return
-	fi
-	echo "ok $name"
-}
+GOLDEN_CMD=diff GOLDEN_CASES=tests/diff/cases
+. "$(dirname "$0")/../lib/golden.sh"
 
 for e in router docker-host kube-node edge; do
 	check "self-$e" 0 --topology pcaps/$e/topology --rules pcaps/$e/rules.v4 \

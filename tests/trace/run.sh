@@ -6,35 +6,8 @@
 # --explain, --json (exact, and valid against schema.json); errors exit 2 with the column of
 # the bad word; --state is left byte-identical without --commit, and holds the new conntrack
 # entry with it (then a reply traced against it finds that entry).
-set -u
-NFEMU=${NFEMU:?set NFEMU to the nfemu binary}
-src=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$src" || exit 1
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT
-fail=0
-
-# check NAME EXPECTED_RC ARGS...: stdout must equal cases/NAME.out (stderr: cases/NAME.err if any)
-check() {
-	name=$1 want=$2
-	shift 2
-	"$NFEMU" trace "$@" >"$tmp/out" 2>"$tmp/err"
-	rc=$?
-	if [ "$rc" != "$want" ]; then
-		echo "FAIL $name: exit $rc, expected $want"; cat "$tmp/err"; fail=1; return
-	fi
-	if [ -n "${UPDATE:-}" ]; then
-		cp "$tmp/out" "tests/trace/cases/$name.out"
-		[ -s "$tmp/err" ] && cp "$tmp/err" "tests/trace/cases/$name.err"
-	fi
-	if ! diff -u "tests/trace/cases/$name.out" "$tmp/out"; then
-		echo "FAIL $name: stdout differs"; fail=1; return
-	fi
-	if [ -f "tests/trace/cases/$name.err" ] && ! diff -u "tests/trace/cases/$name.err" "$tmp/err"; then
-		echo "FAIL $name: stderr differs"; fail=1; return
-	fi
-	echo "ok $name"
-}
+GOLDEN_CMD=trace GOLDEN_CASES=tests/trace/cases
+. "$(dirname "$0")/../lib/golden.sh"
 
 E="--topology pcaps/edge/topology --rules pcaps/edge/rules.v4"
 R="--topology pcaps/router/topology --rules pcaps/router/rules.v4"
