@@ -814,19 +814,6 @@ static bool trace_passed_ip_rcv(const struct trace_run *t)
 	return false;
 }
 
-static const char *verdict_word(unsigned int v)
-{
-	switch (v & NF_VERDICT_MASK) {
-	case NF_DROP: return "NF_DROP";
-	case NF_ACCEPT: return "NF_ACCEPT";
-	case NF_STOLEN: return "NF_STOLEN";
-	case NF_QUEUE: return "NF_QUEUE";
-	case NF_REPEAT: return "NF_REPEAT";
-	case NF_STOP: return "NF_STOP";
-	default: return "?";
-	}
-}
-
 static void fate_head(const struct trace_run *t, unsigned int k, char *buf, size_t len)
 {
 	const struct fate *f = &t->pkts[k].fate;
@@ -906,7 +893,7 @@ static void trace_print_text(FILE *out, struct trace_run *t, const struct trace_
 				fprintf(out, " [%s]", it->module);
 			if (it->table[0])
 				fprintf(out, " table %s", it->table);
-			fprintf(out, ": %s\n", it->done ? verdict_word(it->verdict) : "(did not return)");
+			fprintf(out, ": %s\n", it->done ? out_verdict_word(it->verdict) : "(did not return)");
 			break;
 		case TI_LOG:
 			fprintf(out, "%s\n", it->text ? it->text : "");
@@ -1035,7 +1022,7 @@ static void trace_print_json(FILE *out, struct trace_run *t, const struct trace_
 				else
 					fputs("null", out);
 				fprintf(out, ",\"verdict\":\"%s\"",
-					it->done ? verdict_word(it->verdict) : "none");
+					it->done ? out_verdict_word(it->verdict) : "none");
 			} else if (it->kind == TI_IPRCV) {
 				fputs(",\"text\":", out);
 				cli_json_str(out, it->text);

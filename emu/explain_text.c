@@ -34,7 +34,7 @@ unsigned int trace_explain_indent(const struct nfemu_output *o)
 	return o->opts.explain_walk ? o->xdepth : 0;
 }
 
-static const char *verdict_name(unsigned int v)
+const char *out_verdict_word(unsigned int v)
 {
 	switch (v & NF_VERDICT_MASK) {
 	case NF_DROP: return "NF_DROP";
@@ -50,7 +50,7 @@ static const char *verdict_name(unsigned int v)
 /* "NF_ACCEPT", "NF_QUEUE num 3 bypass", "NF_DROP errno 113" */
 static char *verdict_str(char *p, unsigned int v)
 {
-	p = fmt_str(p, verdict_name(v));
+	p = fmt_str(p, out_verdict_word(v));
 	if ((v & NF_VERDICT_MASK) == NF_QUEUE) {
 		p = fmt_lit(p, " num ");
 		p = fmt_u32(p, v >> NF_VERDICT_QBITS);
@@ -271,7 +271,7 @@ static char *queue_line(char *p, const struct nfemu_output *o, const struct nfem
 		return p;
 	}
 	p = fmt_lit(p, ", no listener (-ESRCH): ");
-	p = fmt_str(p, verdict_name(q->verdict));
+	p = fmt_str(p, out_verdict_word(q->verdict));
 	if ((q->verdict & NF_VERDICT_MASK) == NF_ACCEPT)
 		return fmt_lit(p, ", on to the next hook function");
 	return fmt_lit(p, ", the packet is freed");

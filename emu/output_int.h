@@ -269,6 +269,8 @@ void trace_note(struct nfemu_output *o, const char *text);
  * the indentation the ct/nat lines take inside a hook function */
 void trace_explain(struct nfemu_output *o, const struct nfemu_event *ev);
 unsigned int trace_explain_indent(const struct nfemu_output *o);
+/* A hook function's verdict as the kernel's constants name it: "NF_ACCEPT", "NF_DROP", ... */
+const char *out_verdict_word(unsigned int v);
 
 /* write_jsonl.c */
 void jsonl_log_line(struct nfemu_output *o, int level, const char *line, size_t len);
