@@ -13,15 +13,14 @@
 import argparse
 import json
 import os
-import signal
 import subprocess
 import sys
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from cpuload import cpu_load  # noqa: E402
 
-def busy():
-    return subprocess.Popen([sys.executable, "-c", "n = 0\nwhile True: n += 1"],
-                            start_new_session=True)
+
 
 
 def counts(build):
@@ -56,11 +55,9 @@ def main():
     ap.add_argument("--lock", help="flock this file around the real-kernel suites")
     ap.add_argument("--log", help="append each run's meson output here")
     a = ap.parse_args()
-    ncpu = os.cpu_count() or 1
-    hogs = [busy() for _ in range(ncpu)]
     allok = True
-    try:
-        time.sleep(0.5)
+    with cpu_load() as load:
+        ncpu = load.n
         print("suite-under-load: %d busy processes on %d CPUs, %d runs" % (ncpu, ncpu, a.runs))
         sys.stdout.flush()
         for i in range(1, a.runs + 1):
@@ -83,8 +80,7 @@ def main():
                 if rc != 0 and not bad:
                     tot[1] += 1
                     failed.append("meson test exit %d" % rc)
-            dead = [h for h in hogs if h.poll() is not None]
-            if dead:
+            if not load.alive():
                 print("suite-under-load: a load process died: run %d was not under load" % i)
                 return 1
             print("run %d: %d passed, %d failed, %d skipped, %.0f s%s"
@@ -93,13 +89,6 @@ def main():
             sys.stdout.flush()
             allok = allok and tot[1] == 0
         return 0 if allok else 1
-    finally:
-        for h in hogs:
-            try:
-                os.killpg(h.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-            h.wait()
 
 
 if __name__ == "__main__":
