@@ -139,6 +139,19 @@ def strip_opts(words):
     return out
 
 
+def judge(name, line, replayed, traced, must_log):
+    """1 (and the two sets of lines) if the replay's and the trace's kernel log lines differ,
+    or there are none where there must be some; else 0 and an ok line."""
+    want, have = replay_log_lines(replayed.stdout), trace_log_lines(traced.stdout)
+    if want != have or (must_log and not want):
+        print("FAIL %s: %s" % (name, line))
+        print("  replay:\n    " + "\n    ".join(want))
+        print("  trace:\n    " + "\n    ".join(have))
+        return 1
+    print("ok %s (%d lines): %s" % (name, len(want), line))
+    return 0
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--nfemu", required=True)
@@ -177,29 +190,15 @@ def main():
                 replayed = built
             r = run([a.nfemu, "replay", "--topology", os.path.join(cdir, "topology"),
                      "--rules", os.path.join(cdir, "rules.v4"), "--trace", "-", replayed])
-            want, have = replay_log_lines(r.stdout), trace_log_lines(t.stdout)
             compared += 1
-            if want != have or (replayed == one and not want):
-                fails += 1
-                print("FAIL %s: %s" % (case, line))
-                print("  replay:\n    " + "\n    ".join(want))
-                print("  trace:\n    " + "\n    ".join(have))
-            else:
-                print("ok %s (%d lines): %s" % (case, len(want), line))
+            fails += judge(case, line, r, t, must_log=replayed == one)
         for ex, line in HAND:
             d = os.path.join(SRC, "pcaps", ex)
             args = ["--topology", os.path.join(d, "topology"), "--rules", os.path.join(d, "rules.v4")]
             t = run([a.nfemu, "trace"] + args + ["--pcap", built, line])
             r = run([a.nfemu, "replay"] + args + ["--trace", "-", built])
-            want, have = replay_log_lines(r.stdout), trace_log_lines(t.stdout)
             compared += 1
-            if want != have:
-                fails += 1
-                print("FAIL %s: %s" % (ex, line))
-                print("  replay:\n    " + "\n    ".join(want))
-                print("  trace:\n    " + "\n    ".join(have))
-            else:
-                print("ok %s (%d lines): %s" % (ex, len(want), line))
+            fails += judge(ex, line, r, t, must_log=False)
     ncases = compared - len(HAND)
     print("%d compared (%d case first packets, %d of them exactly as captured; %d hand-written), "
           "%d differ; approximated (the line cannot say the captured packet): %s"
